@@ -1,0 +1,66 @@
+"""create_app(settings): the ASGI application, its error handlers and its start-up. Nothing else."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from zcrm.auth.identity import SchemaCache
+from zcrm.auth.oauth import OAuthServer
+from zcrm.bootstrap import Credentials, ensure_credentials, server_secret
+from zcrm.clock import Clock
+from zcrm.errors import InternalError, ZohoError
+from zcrm.http.envelope import error_response, json_response
+from zcrm.http.routes import dispatch
+from zcrm.http.state import State
+from zcrm.records.body import TooManyRecords
+from zcrm.records.paging import PageTokens
+from zcrm.settings import Settings
+from zcrm.store import Database
+
+log = logging.getLogger("zcrm")
+ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+
+
+def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Credentials]:
+    """Migrates the database, creates the default org if needed and returns the shared state."""
+    clock = clock or Clock()
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    db = Database(settings.effective_database_url)
+    db.migrate()
+    oauth = OAuthServer(settings)
+    with db.write() as conn:
+        secret = server_secret(conn)
+        creds = ensure_credentials(
+            conn, oauth, settings.base_url, settings.org_file,
+            Path(settings.data_dir) / "credentials.json", clock.now(),
+        )
+    state = State(settings=settings, db=db, clock=clock, schemas=SchemaCache(), oauth=oauth,
+                  page_tokens=PageTokens(secret))
+    return state, creds
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
+    state, creds = prepare(settings, clock)
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await dispatch(request, state)
+        except TooManyRecords as exc:
+            return json_response({"data": [exc.as_dict()]}, 400)
+        except ZohoError as exc:
+            return error_response(exc)
+        except Exception:
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            return error_response(InternalError())
+
+    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=ALL_METHODS)])
+    app.router.redirect_slashes = False
+    app.state.zcrm = state
+    app.state.credentials = creds
+    return app

@@ -1,0 +1,1 @@
+"""OAuth tokens, scopes and the identity behind a request."""

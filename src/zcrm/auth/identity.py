@@ -1,0 +1,73 @@
+"""Who is calling: the token's org, user and scopes, with the org's schema."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from zcrm.auth.scopes import parse_scopes
+from zcrm.auth.tokens import digest
+from zcrm.errors import AuthenticationFailure, InvalidToken
+from zcrm.schema.model import OrgSchema, User
+from zcrm.store.orgs import load_schema
+
+PREFIX = "Zoho-oauthtoken "
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    org_id: str
+    user: User
+    scopes: frozenset[str]
+    schema: OrgSchema
+
+
+class SchemaCache:
+    """Org schemas by (org id, schema version): loaded once per version, shared by every request."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, OrgSchema] = {}
+        self._lock = threading.Lock()
+
+    def get(self, conn: Connection, org_id: str, version: int) -> OrgSchema:
+        cached = self._cache.get(org_id)
+        if cached is not None and cached.version == version:
+            return cached
+        schema = load_schema(conn, org_id)
+        with self._lock:
+            self._cache[org_id] = schema
+        return schema
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+def bearer(header: str | None) -> str:
+    """The token of a well-formed ``Zoho-oauthtoken <token>`` header, else AUTHENTICATION_FAILURE."""
+    if not header or not header.startswith(PREFIX):
+        raise AuthenticationFailure()
+    token = header[len(PREFIX) :]
+    if not token or token.strip() != token or " " in token:
+        raise AuthenticationFailure()
+    return token
+
+
+_LOOKUP = text(
+    "SELECT t.org_id, t.user_id, t.scopes, t.expires_time, o.schema_version FROM oauth_tokens t"
+    " JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = :h AND t.kind = 'access'"
+)
+
+
+def authenticate(conn: Connection, cache: SchemaCache, header: str | None, now: int) -> Identity:
+    token = bearer(header)
+    row = conn.execute(_LOOKUP, {"h": digest(token)}).first()
+    if row is None or (row.expires_time is not None and row.expires_time < now):
+        raise InvalidToken()
+    schema = cache.get(conn, row.org_id, int(row.schema_version))
+    user = schema.users_by_id.get(row.user_id)
+    if user is None or user.status != "active":
+        raise InvalidToken()
+    return Identity(org_id=row.org_id, user=user, scopes=parse_scopes(row.scopes), schema=schema)

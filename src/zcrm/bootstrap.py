@@ -1,0 +1,100 @@
+"""First start: migrate the database, create the default org, and write working credentials."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from zcrm.auth.oauth import OAuthServer
+from zcrm.auth.scopes import ALL_SCOPES
+from zcrm.auth.tokens import digest
+from zcrm.schema.orgfile import normalise, read_org_file
+from zcrm.store import oauth as oauth_store
+from zcrm.store.orgs import default_org_id, load_schema
+from zcrm.store.orgs import create_org as store_create_org
+
+SERVER_SECRET = "page_token_secret"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    base_url: str
+    accounts_url: str
+    client_id: str
+    client_secret: str
+    refresh_token: str
+    access_token: str
+    org_id: str
+    user_id: str
+
+
+def create_org(conn: Connection, org_file: Path | None, now: int, *, is_default: bool = False) -> str:
+    return store_create_org(conn, normalise(read_org_file(org_file)), now, is_default=is_default)
+
+
+def admin_user_id(conn: Connection, org_id: str) -> str:
+    schema = load_schema(conn, org_id)
+    for user in schema.users:
+        if user.status == "active" and schema.profiles_by_id[user.profile_id].admin:
+            return user.id
+    raise RuntimeError("the org has no active administrator")  # pragma: no cover - the loader ensures one
+
+
+def _read_previous(path: Path) -> dict[str, str]:
+    try:
+        loaded = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def server_secret(conn: Connection) -> bytes:
+    """The server's secret for signing page tokens: made once, shared by every worker."""
+    row = conn.execute(text("SELECT value FROM server_meta WHERE key = :k"), {"k": SERVER_SECRET}).first()
+    if row is not None:
+        return bytes.fromhex(row[0])
+    secret = secrets.token_bytes(32)
+    conn.execute(text("INSERT INTO server_meta (key, value) VALUES (:k, :v)"), {"k": SERVER_SECRET, "v": secret.hex()})
+    return secret
+
+
+def ensure_credentials(
+    conn: Connection, oauth: OAuthServer, base_url: str, org_file: Path | None, path: Path | None, now: int
+) -> Credentials:
+    """Creates the default org on first start; reuses still-valid credentials from ``path`` on restarts."""
+    org_id = default_org_id(conn)
+    if org_id is None:
+        org_id = create_org(conn, org_file, now, is_default=True)
+    user_id = admin_user_id(conn, org_id)
+    previous = _read_previous(path) if path is not None else {}
+    client_id = previous.get("client_id", "")
+    client_secret = previous.get("client_secret", "")
+    client = oauth_store.get_client(conn, client_id) if client_id else None
+    if client is None or client.org_id != org_id or not oauth.client_secret_matches(conn, client_id, client_secret):
+        creds = oauth.create_client(conn, org_id, user_id, now)
+        client_id, client_secret = creds.client_id, creds.client_secret
+        previous = {}
+    refresh = previous.get("refresh_token", "")
+    if not refresh or not oauth.refresh_is_live(conn, refresh, client_id):
+        refresh = oauth.issue_refresh_token(conn, client_id, org_id, user_id, ",".join(ALL_SCOPES), now)
+    access = previous.get("access_token", "")
+    row = oauth_store.get_token(conn, digest(access)) if access else None
+    if row is None or row.kind != "access" or (row.expires_time or 0) < now + 300:
+        access = oauth.issue_access_token(conn, digest(refresh), client_id, org_id, user_id,
+                                          ",".join(ALL_SCOPES), now)
+    creds_out = Credentials(
+        base_url=base_url, accounts_url=f"{base_url}/oauth/v2/token", client_id=client_id,
+        client_secret=client_secret, refresh_token=refresh, access_token=access, org_id=org_id, user_id=user_id,
+    )
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(asdict(creds_out), handle, indent=2)
+        os.chmod(path, 0o600)
+    return creds_out

@@ -1,0 +1,205 @@
+"""One exception class per Zoho error code.
+
+An error carries its Zoho ``code``, the HTTP status it answers with when it stands alone (request level),
+its exact ``message`` and its ``details``. Raising one of these is the only way to produce that error;
+``http/envelope.py`` renders it. Per-record errors are the same objects, collected instead of raised.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class ZohoError(Exception):
+    code: ClassVar[str] = ""
+    status: ClassVar[int] = 400
+    default_message: ClassVar[str] = ""
+
+    def __init__(self, message: str | None = None, details: dict[str, Any] | None = None) -> None:
+        self.message = message if message is not None else self.default_message
+        self.details: dict[str, Any] = details if details is not None else {}
+        super().__init__(f"{self.code}: {self.message} {self.details}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "details": self.details, "message": self.message, "status": "error"}
+
+
+# messages used by several codes
+MSG_INVALID_DATA = "invalid data"
+MSG_INVALID_ID = "the id given seems to be invalid"
+MSG_INVALID_FIELD = "the field api name given seems to be invalid"
+MSG_REQUIRED = "required field not found"
+MSG_BAD_FORMAT = "either the request body or parameters is in wrong format"
+
+
+class AuthenticationFailure(ZohoError):
+    code = "AUTHENTICATION_FAILURE"
+    status = 401
+    default_message = "Authentication failed"
+
+
+class InvalidToken(ZohoError):
+    code = "INVALID_TOKEN"
+    status = 401
+    default_message = "invalid oauth token"
+
+
+class OAuthScopeMismatch(ZohoError):
+    code = "OAUTH_SCOPE_MISMATCH"
+    status = 401
+    default_message = "invalid oauth scope to access this URL"
+
+
+class TooManyRequests(ZohoError):
+    code = "TOO_MANY_REQUESTS"
+    status = 429
+    default_message = "You have exceeded the number of concurrent API calls allowed"
+
+
+class InvalidUrlPattern(ZohoError):
+    code = "INVALID_URL_PATTERN"
+    status = 404
+    default_message = "Please check if the URL trying to access is a correct one"
+
+
+class InvalidRequestMethod(ZohoError):
+    code = "INVALID_REQUEST_METHOD"
+    status = 400
+    default_message = "The http request method type is not a valid one"
+
+
+class InvalidModule(ZohoError):
+    code = "INVALID_MODULE"
+    status = 400
+    default_message = "the module name given seems to be invalid"
+    NOT_SUPPORTED = "The given module is not supported in API"
+
+
+class NoPermission(ZohoError):
+    code = "NO_PERMISSION"
+    status = 403
+    default_message = "Permission denied to update"
+
+
+class RequiredParamMissing(ZohoError):
+    code = "REQUIRED_PARAM_MISSING"
+    status = 400
+    default_message = "One of the expected parameter is missing"
+
+
+class LimitExceeded(ZohoError):
+    code = "LIMIT_EXCEEDED"
+    status = 400
+    default_message = "limit exceeded"
+    TOO_MANY_RECORDS = "count of records in your request exceeds the limit"
+    PARTICIPANTS = "Only 50 participants can be added to an event."
+
+
+class InvalidData(ZohoError):
+    code = "INVALID_DATA"
+    status = 400
+    default_message = MSG_INVALID_DATA
+
+
+class MandatoryNotFound(ZohoError):
+    code = "MANDATORY_NOT_FOUND"
+    status = 400
+    default_message = MSG_REQUIRED
+
+
+class UnableToParseDataType(ZohoError):
+    code = "UNABLE_TO_PARSE_DATA_TYPE"
+    status = 400
+    default_message = MSG_BAD_FORMAT
+
+
+class DiscretePaginationLimitExceeded(ZohoError):
+    code = "DISCRETE_PAGINATION_LIMIT_EXCEEDED"
+    status = 400
+    default_message = "You can only get the first 2000 records without using page_token param"
+
+
+class PaginationLimitExceeded(ZohoError):
+    code = "PAGINATION_LIMIT_EXCEEDED"
+    status = 400
+    default_message = "You can only get upto 100000 records using page_token param"
+
+
+class TokenBoundDataMismatch(ZohoError):
+    code = "TOKEN_BOUND_DATA_MISMATCH"
+    status = 400
+    default_message = "page_token does not match the user or parameters of this request"
+
+
+class ExpiredValue(ZohoError):
+    code = "EXPIRED_VALUE"
+    status = 400
+    default_message = "Page token expired"
+
+
+class AmbiguityDuringProcessing(ZohoError):
+    code = "AMBIGUITY_DURING_PROCESSING"
+    status = 400
+    default_message = "ambiguity during processing the request"
+
+
+class InternalError(ZohoError):
+    code = "INTERNAL_ERROR"
+    status = 500
+    default_message = "Internal Server Error"
+
+
+class DuplicateData(ZohoError):
+    code = "DUPLICATE_DATA"
+    status = 400
+    default_message = "duplicate data"
+
+
+class MultipleOrMultiErrors(ZohoError):
+    code = "MULTIPLE_OR_MULTI_ERRORS"
+    status = 400
+    default_message = "Multiple errors in the request"
+
+
+class DuplicateLinkingData(ZohoError):
+    code = "DUPLICATE_LINKING_DATA"
+    status = 400
+    default_message = "duplicate association"
+
+
+class AuthorizationFailed(ZohoError):
+    code = "AUTHORIZATION_FAILED"
+    status = 400
+    default_message = "User does not have sufficient privilege to update records"
+
+
+class NotApproved(ZohoError):
+    code = "NOT_APPROVED"
+    status = 400
+    default_message = "Cannot update record that is not approved yet"
+
+
+class RecordLocked(ZohoError):
+    code = "RECORD_LOCKED"
+    status = 400
+    default_message = "Cannot update record that is not approved yet"
+
+
+class AlreadyModified(ZohoError):
+    code = "ALREADY_MODIFIED"
+    status = 412
+    default_message = "record updated time has already passed if-unmodified-since time"
+
+
+class DependentMismatch(ZohoError):
+    code = "DEPENDENT_MISMATCH"
+    status = 400
+    default_message = "Call Duration can not be zero."
+
+
+def invalid_id(details: dict[str, Any]) -> InvalidData:
+    return InvalidData(MSG_INVALID_ID, details)
+
+
+def invalid_body() -> InvalidData:
+    return InvalidData("body", {})

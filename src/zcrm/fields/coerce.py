@@ -1,0 +1,285 @@
+"""Input values to stored values, per ``data_type`` (behaviour §3.5).
+
+``coerce(field, value)`` returns the stored form of a non-null value or raises ``FieldValueError``:
+- text-like values are stored as strings, multi-select picklists as lists of strings;
+- integers as ints, ``bigint`` as digit strings, double/decimal/percent/currency as floats (rounded);
+- dates as ``yyyy-MM-dd`` strings, datetimes as epoch seconds (UTC);
+- lookups, owners, user lookups and layouts as id strings (their existence is checked by the caller);
+- the remaining JSON-shaped types (participants, reminders, line taxes, ...) as the JSON given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from zcrm.schema.model import Field
+
+MAX_ID = 9223372036854775807
+_DIGITS = re.compile(r"^[0-9]{1,19}$")
+_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_BAD = re.compile(r"[A-WYZa-wyz]")
+_INT_STRING = re.compile(r"^-?[0-9]+$")
+_NUMBER_STRING = re.compile(r"^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+
+
+class FieldValueError(Exception):
+    """A value that does not fit its field. ``kind`` is ``type`` or ``length``."""
+
+    def __init__(self, kind: str, expected: str | None = None, maximum_length: int | None = None) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.expected = expected
+        self.maximum_length = maximum_length
+
+
+def parse_id(value: object) -> str | None:
+    """A well-formed id (§1.4) as its canonical string, or None when malformed."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if 1 <= value <= MAX_ID:
+            return str(value)
+        return None
+    if isinstance(value, str) and _DIGITS.match(value):
+        number = int(value)
+        if 1 <= number <= MAX_ID:
+            return str(number)
+    return None
+
+
+def parse_datetime(value: str) -> int | None:
+    """``yyyy-MM-ddTHH:mm:ss±HH:MM`` (or ``Z``) to epoch seconds; None when malformed."""
+    match = _DATETIME.match(value)
+    if not match:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return int(parsed.timestamp())
+
+
+def _type_error(field: Field) -> FieldValueError:
+    return FieldValueError("type", expected=field.data_type)
+
+
+def _length_error(limit: int) -> FieldValueError:
+    return FieldValueError("length", maximum_length=limit)
+
+
+def _check_length(field: Field, text: str) -> str:
+    limit = _text_limit(field)
+    if limit is not None and len(text) > limit:
+        raise _length_error(limit)
+    return text
+
+
+def _text_limit(field: Field) -> int | None:
+    if field.data_type == "textarea" and field.length is None:
+        return {"large": 32000, "rich_text": 50000}.get(field.textarea_type or "small", 2000)
+    return field.max_length
+
+
+def _text(field: Field, value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _type_error(field)
+    text = value if isinstance(value, str) else str(value)
+    return _check_length(field, text)
+
+
+def _string_only(field: Field, value: object) -> str:
+    if not isinstance(value, str):
+        raise _type_error(field)
+    return _check_length(field, value)
+
+
+def _email(field: Field, value: object) -> str:
+    if not isinstance(value, str) or not _EMAIL.match(value):
+        raise _type_error(field)
+    return _check_length(field, value)
+
+
+def _phone(field: Field, value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise _type_error(field)
+    text = str(value)
+    if not any(ch.isdigit() for ch in text) or _PHONE_BAD.search(text):
+        raise _type_error(field)
+    return _check_length(field, text)
+
+
+def _multiselect(field: Field, value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _type_error(field)
+    return list(dict.fromkeys(value))
+
+
+def _integer_digits(field: Field, value: object) -> int:
+    if isinstance(value, bool):
+        raise _type_error(field)
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _INT_STRING.match(value):
+        number = int(value)
+    else:
+        raise _type_error(field)
+    limit = field.max_length
+    if limit is not None and len(str(abs(number))) > limit:
+        raise _length_error(limit)
+    return number
+
+
+def _integer(field: Field, value: object) -> int:
+    number = _integer_digits(field, value)
+    if not -2147483648 <= number <= 2147483647:
+        raise _type_error(field)
+    return number
+
+
+def _bigint(field: Field, value: object) -> str:
+    number = _integer_digits(field, value)
+    if not -MAX_ID - 1 <= number <= MAX_ID:
+        raise _type_error(field)
+    return str(number)
+
+
+def _decimal(field: Field, value: object, places: int | None) -> float:
+    if isinstance(value, bool):
+        raise _type_error(field)
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            raise _type_error(field)
+        number = Decimal(str(value))
+    elif isinstance(value, str) and _NUMBER_STRING.match(value.strip()):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid numbers
+            raise _type_error(field) from exc
+    else:
+        raise _type_error(field)
+    limit = field.max_length
+    integer_digits = len(str(abs(int(number))))
+    if limit is not None and integer_digits > limit:
+        raise _length_error(limit)
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return float(number)
+
+
+def _double(field: Field, value: object) -> float:
+    return _decimal(field, value, field.decimal_place)
+
+
+def _currency(field: Field, value: object) -> float:
+    precision = field.currency_precision if field.currency_precision is not None else 2
+    return _decimal(field, value, precision)
+
+
+def _boolean(field: Field, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _type_error(field)
+    return value
+
+
+def _date(field: Field, value: object) -> str:
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise _type_error(field)
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise _type_error(field) from exc
+    return value
+
+
+def _datetime(field: Field, value: object) -> int:
+    if not isinstance(value, str):
+        raise _type_error(field)
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise _type_error(field)
+    return parsed
+
+
+def _reference(field: Field, value: object) -> str:
+    """Lookups, owners, user lookups and layouts: ``{"id": X}`` or a bare id."""
+    if isinstance(value, dict):
+        if "id" not in value:
+            raise _type_error(field)
+        candidate = value["id"]
+    elif isinstance(value, (int, str)) and not isinstance(value, bool):
+        candidate = value
+    else:
+        raise _type_error(field)
+    parsed = parse_id(candidate)
+    if parsed is None:
+        # well-shaped but not an id: it names no record
+        raise FieldValueError("invalid_id")
+    return parsed
+
+
+def _json_array(field: Field, value: object) -> Any:
+    if not isinstance(value, list):
+        raise _type_error(field)
+    return value
+
+
+def _json_object(field: Field, value: object) -> Any:
+    if not isinstance(value, dict):
+        raise _type_error(field)
+    return value
+
+
+def _json_any(field: Field, value: object) -> Any:
+    if not isinstance(value, (list, dict, str)):
+        raise _type_error(field)
+    return value
+
+
+_COERCERS = {
+    "text": _text,
+    "textarea": _string_only,
+    "website": _string_only,
+    "picklist": _string_only,
+    "profileimage": _string_only,
+    "mediumtext": _string_only,
+    "event_reminder": _json_any,
+    "email": _email,
+    "phone": _phone,
+    "multiselectpicklist": _multiselect,
+    "integer": _integer,
+    "bigint": _bigint,
+    "double": _double,
+    "decimal": _double,
+    "percent": _double,
+    "currency": _currency,
+    "boolean": _boolean,
+    "date": _date,
+    "datetime": _datetime,
+    "lookup": _reference,
+    "ownerlookup": _reference,
+    "userlookup": _reference,
+    "layout": _reference,
+    "participants": _json_array,
+    "linetax": _json_array,
+    "pricing_details": _json_array,
+    "jsonarray": _json_array,
+    "territories": _json_array,
+    "multireminder": _json_array,
+    "RRULE": _json_object,
+    "ALARM": _json_object,
+    "consent_lookup": _json_object,
+    "multi_module_lookup": _json_object,
+}
+
+
+def coerce(field: Field, value: object) -> Any:
+    """The stored form of a non-null input ``value`` for ``field``; raises ``FieldValueError``."""
+    coercer = _COERCERS.get(field.data_type, _json_any)
+    return coercer(field, value)

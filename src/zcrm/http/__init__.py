@@ -1,0 +1,1 @@
+"""Thin HTTP adapters: parse the request, call the engine, render Zoho's envelope."""

@@ -1,0 +1,41 @@
+"""Request checks shared by the /crm/v5 routes: module, scope and profile (behaviour §2.3 steps 4-6)."""
+
+from __future__ import annotations
+
+from zcrm.auth.identity import Identity
+from zcrm.auth.scopes import SETTINGS_SCOPES, any_scope, module_scope_allows
+from zcrm.errors import InvalidModule, NoPermission, OAuthScopeMismatch
+from zcrm.schema.model import Module
+
+PROFILE_PERMISSION = {"create": "create", "update": "edit", "delete": "delete", "read": "view"}
+PERMISSION_NAME = {"create": "Create", "update": "Edit", "delete": "Delete", "read": "View"}
+DENIED = {"create": "Permission denied to create", "update": "Permission denied to update",
+          "delete": "Permission denied to delete", "read": "Permission denied to read"}
+
+
+def module_for(ident: Identity, name: str, details: dict[str, object]) -> Module:
+    module = ident.schema.module(name)
+    if module is None or module.generated_type == "subform":
+        raise InvalidModule(details=details)
+    if not module.api_supported:
+        raise InvalidModule(InvalidModule.NOT_SUPPORTED, details)
+    return module
+
+
+def record_module(ident: Identity, name: str, operation: str) -> Module:
+    """The module of a record route, after the module, scope and profile checks."""
+    module = module_for(ident, name, {"resource_path_index": 0})
+    custom = module.generated_type != "default"
+    if not module_scope_allows(ident.scopes, operation, module.scope_name, module.api_name, custom):
+        raise OAuthScopeMismatch()
+    profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
+    if profile is None or not profile.allows(module.api_name, PROFILE_PERMISSION[operation]):
+        raise NoPermission(
+            DENIED[operation], {"permissions": [f"Crm_Implied_{PERMISSION_NAME[operation]}_{module.api_name}"]}
+        )
+    return module
+
+
+def settings_scope(ident: Identity, area: str) -> None:
+    if not any_scope(ident.scopes, SETTINGS_SCOPES[area]):
+        raise OAuthScopeMismatch()

@@ -1,0 +1,41 @@
+"""OAuth routes: ``POST /oauth/v2/token`` and ``POST /oauth/v2/token/revoke`` (behaviour §7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from zcrm.http.envelope import json_response
+from zcrm.http.state import State
+
+
+async def _params(request: Request) -> dict[str, str]:
+    params = {k: v for k, v in request.query_params.items()}
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        async with request.form() as form:
+            for key, value in form.items():
+                if isinstance(value, str):
+                    params[key] = value
+    return params
+
+
+async def token(request: Request, state: State) -> Response:
+    params = await _params(request)
+
+    def work(conn: Connection, now: int) -> dict[str, Any]:
+        return state.oauth.token(conn, params, now)
+
+    return json_response(await state.unit(work, write=True))
+
+
+async def revoke(request: Request, state: State) -> Response:
+    params = await _params(request)
+
+    def work(conn: Connection, now: int) -> dict[str, Any]:
+        return state.oauth.revoke(conn, params.get("token", ""))
+
+    return json_response(await state.unit(work, write=True))

@@ -1,0 +1,109 @@
+"""Record routes: insert, list, get one, delete (update, upsert and search come with their issues)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from zcrm.auth.identity import Identity
+from zcrm.errors import LimitExceeded, RequiredParamMissing, UnableToParseDataType, invalid_id
+from zcrm.fields.coerce import parse_id
+from zcrm.http.envelope import json_response, no_content, write_response
+from zcrm.http.guards import record_module
+from zcrm.http.request import http_time, json_object, query_params, raw_body
+from zcrm.http.state import State
+from zcrm.records import reads, writes
+from zcrm.records.body import check_features, data_items, trigger_set
+from zcrm.store import records as store
+
+MAX_DELETE = 100
+
+
+async def insert(request: Request, state: State, module_name: str) -> Response:
+    raw = await raw_body(request, state.settings.max_body_bytes)
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        module = record_module(ident, module_name, "create")
+        payload = json_object(raw)
+        items = data_items(payload)
+        trigger_set(payload)
+        check_features(payload)
+        return write_response(writes.insert_records(conn, ident, module, items, now), 201)
+
+    return await state.authed(request.headers.get("authorization"), work, write=True)
+
+
+async def list_records(request: Request, state: State, module_name: str) -> Response:
+    params = query_params(request)
+    since_header = request.headers.get("if-modified-since")
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        module = record_module(ident, module_name, "read")
+        since = None
+        if since_header:
+            since = http_time(since_header, "If-Modified-Since", bad=UnableToParseDataType)
+        result = reads.list_records(conn, ident, module, params, state.page_tokens, now, since)
+        if result is None:
+            if since is not None and not store.any_modified_since(conn, ident.org_id, module.id, since):
+                return no_content(304)
+            return no_content(204)
+        data, info = result
+        return json_response({"data": data, "info": info})
+
+    return await state.authed(request.headers.get("authorization"), work, write=False)
+
+
+async def get_one(request: Request, state: State, module_name: str, record_id: str) -> Response:
+    params = query_params(request)
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        module = record_module(ident, module_name, "read")
+        record = reads.get_record(conn, ident, module, record_id, params)
+        if record is None:
+            return no_content(204)
+        return json_response({"data": [record]})
+
+    return await state.authed(request.headers.get("authorization"), work, write=False)
+
+
+def _delete_ids(params: dict[str, str]) -> list[str]:
+    raw = params.get("ids")
+    if raw is None or not raw.strip():
+        raise RequiredParamMissing(details={"param_name": "ids"})
+    parts = [p.strip() for p in raw.split(",")]
+    if len(parts) > MAX_DELETE:
+        raise LimitExceeded(details={"limit": MAX_DELETE, "param_name": "ids"})
+    ids = [parse_id(p) for p in parts]
+    if any(i is None for i in ids):
+        raise UnableToParseDataType(details={"param_name": "ids"})
+    return [i for i in ids if i is not None]
+
+
+async def delete_many(request: Request, state: State, module_name: str) -> Response:
+    params = query_params(request)
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        module = record_module(ident, module_name, "delete")
+        ids = _delete_ids(params)
+        if "wf_trigger" in params:
+            reads.parse_bool(params, "wf_trigger", True)
+        return write_response(writes.delete_records(conn, ident, module, ids, now))
+
+    return await state.authed(request.headers.get("authorization"), work, write=True)
+
+
+async def delete_one(request: Request, state: State, module_name: str, record_id: str) -> Response:
+    params = query_params(request)
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        module = record_module(ident, module_name, "delete")
+        parsed = parse_id(record_id)
+        if parsed is None:
+            raise invalid_id({"resource_path_index": 1})
+        if "wf_trigger" in params:
+            reads.parse_bool(params, "wf_trigger", True)
+        return write_response(writes.delete_records(conn, ident, module, [parsed], now))
+
+    return await state.authed(request.headers.get("authorization"), work, write=True)
+

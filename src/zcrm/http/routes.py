@@ -1,0 +1,84 @@
+"""The route table of /crm/v5 and /oauth/v2, matched by hand so that the check order is Zoho's:
+an unknown path is 404 INVALID_URL_PATTERN, a known path with another method is 400
+INVALID_REQUEST_METHOD (behaviour §1.1, §2.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from zcrm.errors import InvalidRequestMethod, InvalidUrlPattern
+from zcrm.http import metadata, oauth, records
+from zcrm.http.state import State
+
+Handler = Callable[[Request, State], Awaitable[Response]]
+RESERVED = frozenset({"settings", "users", "org", "coql"})
+
+
+def _record_routes(segments: list[str]) -> dict[str, Handler] | None:
+    module = segments[0]
+    if len(segments) == 1:
+        return {
+            "GET": lambda r, s: records.list_records(r, s, module),
+            "POST": lambda r, s: records.insert(r, s, module),
+            "DELETE": lambda r, s: records.delete_many(r, s, module),
+        }
+    if len(segments) == 2 and segments[1] not in ("upsert", "search"):
+        record_id = segments[1]
+        return {
+            "GET": lambda r, s: records.get_one(r, s, module, record_id),
+            "DELETE": lambda r, s: records.delete_one(r, s, module, record_id),
+        }
+    return None
+
+
+def _crm_routes(segments: list[str]) -> dict[str, Handler] | None:
+    if not segments or not segments[0]:
+        return None
+    head = segments[0]
+    if head not in RESERVED:
+        return _record_routes(segments)
+    if head == "settings" and len(segments) in (2, 3):
+        item = segments[2] if len(segments) == 3 else None
+        area = segments[1]
+        if area == "modules":
+            return {"GET": lambda r, s: metadata.modules(r, s, item)}
+        if area == "fields":
+            return {"GET": lambda r, s: metadata.fields(r, s, item)}
+        if area == "layouts":
+            return {"GET": lambda r, s: metadata.layouts(r, s, item)}
+        return None
+    if head == "users" and len(segments) in (1, 2):
+        user_id = segments[1] if len(segments) == 2 else None
+        return {"GET": lambda r, s: metadata.users(r, s, user_id)}
+    if head == "org" and len(segments) == 1:
+        return {"GET": metadata.org}
+    return None
+
+
+def resolve(path: str) -> dict[str, Handler] | None:
+    """The handlers by method for ``path``, or None when no route matches."""
+    if path.endswith("/") and len(path) > 1:
+        path = path[:-1]  # one trailing slash is ignored
+    if path == "/oauth/v2/token":
+        return {"POST": oauth.token}
+    if path == "/oauth/v2/token/revoke":
+        return {"POST": oauth.revoke}
+    if path.startswith("/crm/v5/"):
+        segments = path[len("/crm/v5/") :].split("/")
+        if any(not s for s in segments):
+            return None
+        return _crm_routes(segments)
+    return None
+
+
+async def dispatch(request: Request, state: State) -> Response:
+    handlers = resolve(request.url.path)
+    if handlers is None:
+        raise InvalidUrlPattern()
+    handler = handlers.get(request.method)
+    if handler is None:
+        raise InvalidRequestMethod()
+    return await handler(request, state)

@@ -1,0 +1,50 @@
+"""What every handler shares: settings, the database, caches, the clock and the OAuth server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
+
+from zcrm.auth.identity import Identity, SchemaCache, authenticate
+from zcrm.auth.oauth import OAuthServer
+from zcrm.clock import Clock
+from zcrm.records.paging import PageTokens
+from zcrm.settings import Settings
+from zcrm.store import Database
+
+T = TypeVar("T")
+
+
+@dataclass
+class State:
+    settings: Settings
+    db: Database
+    clock: Clock
+    schemas: SchemaCache
+    oauth: OAuthServer
+    page_tokens: PageTokens
+
+    async def unit(self, work: Callable[[Connection, int], T], *, write: bool) -> T:
+        """Runs ``work(conn, now)`` in one transaction, synchronously, in a worker thread."""
+
+        def run() -> T:
+            now = self.clock.now()
+            with self.db.write() if write else self.db.read() as conn:
+                return work(conn, now)
+
+        return await run_in_threadpool(run)
+
+    async def authed(
+        self, header: str | None, work: Callable[[Connection, Identity, int], T], *, write: bool
+    ) -> T:
+        """Authenticates inside the unit of work, then runs ``work(conn, identity, now)``."""
+
+        def run(conn: Connection, now: int) -> T:
+            ident = authenticate(conn, self.schemas, header, now)
+            return work(conn, ident, now)
+
+        return await self.unit(run, write=write)

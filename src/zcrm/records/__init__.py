@@ -1,0 +1,1 @@
+"""The record engine: validation and per-record results, free of HTTP and SQL."""

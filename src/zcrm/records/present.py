@@ -1,0 +1,122 @@
+"""Stored records to the record JSON of read and write responses (behaviour §1.9, §3.14, §5.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zcrm.fields.render import Renderer
+from zcrm.schema.model import ROW_TYPES, Module, OrgSchema
+from zcrm.store.records import StoredRecord
+
+APPROVAL_STATES = {"approved", "approval_process_pending", "zia_vision_processing", "merge_in_progress"}
+
+
+def display_name(module: Module, data: dict[str, Any], record_id: str) -> str:
+    parts = []
+    for name in module.display_field:
+        value = record_id if name == "id" else data.get(name)
+        if value not in (None, ""):
+            parts.append(value if isinstance(value, str) else str(value))
+    return " ".join(parts)
+
+
+def lookup_ids(module: Module, record: StoredRecord) -> list[str]:
+    """Record ids the record's lookups point at (its rows' lookups included)."""
+    ids = [record.data[f.api_name] for f in module.fields
+           if f.data_type == "lookup" and isinstance(record.data.get(f.api_name), str)]
+    return ids
+
+
+def audit_details(renderer: Renderer, record: StoredRecord) -> dict[str, Any]:
+    """The success entry's details: the audit fields after the write (§3.14)."""
+    return {
+        "Modified_Time": renderer.datetime(record.modified_time),
+        "Modified_By": renderer.user_ref(record.modified_by, with_email=False),
+        "Created_Time": renderer.datetime(record.created_time),
+        "id": record.id,
+        "Created_By": renderer.user_ref(record.created_by, with_email=False),
+        "$approval_state": record.approval_state,
+    }
+
+
+class Presenter:
+    def __init__(self, schema: OrgSchema, renderer: Renderer) -> None:
+        self.schema = schema
+        self.renderer = renderer
+
+    def field_value(self, module: Module, record: StoredRecord, api_name: str) -> Any:
+        r = self.renderer
+        if api_name == "id":
+            return record.id
+        if api_name == "Owner":
+            return r.user_ref(record.owner_id)
+        if api_name == "Created_By":
+            return r.user_ref(record.created_by, with_email=False)
+        if api_name == "Modified_By":
+            return r.user_ref(record.modified_by, with_email=False)
+        if api_name == "Created_Time":
+            return r.datetime(record.created_time)
+        if api_name == "Modified_Time":
+            return r.datetime(record.modified_time)
+        fld = module.by_name[api_name]
+        if api_name == "Layout":
+            return r.value(fld, record.data.get("Layout"))
+        return r.value(fld, record.data.get(api_name))
+
+    def list_record(self, module: Module, record: StoredRecord, names: list[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in names:
+            fld = module.by_name.get(name)
+            if fld is None or fld.data_type in ROW_TYPES:
+                continue
+            value = self.field_value(module, record, name)
+            if fld.textarea_type == "rich_text" and isinstance(value, str):
+                value = value[:500]
+            out[name] = value
+        out["id"] = record.id
+        return out
+
+    def row(self, row_module: Module, row: StoredRecord, parent: StoredRecord, parent_module: Module) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for fld in row_module.fields:
+            name = fld.api_name
+            if name in ("id", "Parent_Id") or name in ("Created_By", "Modified_By", "Created_Time", "Modified_Time"):
+                continue
+            if name in ("Owner", "Tag", "Layout"):
+                continue
+            if name in row.data:
+                out[name] = self.renderer.value(fld, row.data[name])
+            elif row_module.generated_type == "subform":
+                out[name] = None
+        if row_module.generated_type == "subform":
+            out["Parent_Id"] = {"name": display_name(parent_module, parent.data, parent.id), "id": parent.id}
+        else:
+            out["Created_Time"] = self.renderer.datetime(row.created_time)
+        out["id"] = row.id
+        return out
+
+    def full_record(self, module: Module, record: StoredRecord, names: list[str] | None) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        rows_by_module: dict[str, list[StoredRecord]] = {}
+        for child in record.children:
+            rows_by_module.setdefault(child.module_id, []).append(child)
+        wanted = names if names is not None else [f.api_name for f in module.fields]
+        for name in wanted:
+            fld = module.by_name.get(name)
+            if fld is None:
+                continue
+            if fld.data_type in ROW_TYPES:
+                row_module = self.schema.module(fld.link.linking_module if fld.link else fld.associated_module or "")
+                if row_module is None:
+                    continue
+                out[name] = [self.row(row_module, child, record, module) for child in rows_by_module.get(row_module.id, [])]
+                continue
+            out[name] = self.field_value(module, record, name)
+        out["id"] = record.id
+        out["$approval_state"] = record.approval_state
+        out["$editable"] = True
+        out["$locked_for_me"] = record.lock_state == "record_locking"
+        out["$in_merge"] = record.lock_state == "merge"
+        if any(f.data_type == "currency" for f in module.fields):
+            out["$currency_symbol"] = "$"
+        return out

@@ -1,0 +1,66 @@
+"""Every setting of the server, its ``ZCRM_*`` environment variable and its default, in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"ZCRM_{name}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"  # ZCRM_HOST
+    port: int = 8000  # ZCRM_PORT
+    data_dir: Path = Path("zcrm-data")  # ZCRM_DATA_DIR
+    database_url: str | None = None  # ZCRM_DATABASE_URL; default: sqlite:///<data_dir>/zcrm.sqlite3
+    org_file: Path | None = None  # ZCRM_ORG_FILE; default: the built-in standard org
+    public_url: str | None = None  # ZCRM_PUBLIC_URL; default: http://<host>:<port>
+    max_body_bytes: int = 16 * 1024 * 1024  # ZCRM_MAX_BODY_BYTES
+    access_token_ttl: int = 3600  # ZCRM_ACCESS_TOKEN_TTL (seconds)
+    grant_code_ttl: int = 180  # ZCRM_GRANT_CODE_TTL (seconds)
+    max_access_tokens_per_refresh: int = 15  # ZCRM_MAX_ACCESS_TOKENS_PER_REFRESH
+    token_rate_limit: int = 10  # ZCRM_TOKEN_RATE_LIMIT: access tokens per refresh token per 10 minutes
+    log_level: str = "info"  # ZCRM_LOG_LEVEL
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'zcrm.sqlite3').resolve()}"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        org_file = _env("ORG_FILE", "")
+        return cls(
+            host=_env("HOST", cls.host),
+            port=int(_env("PORT", str(cls.port))),
+            data_dir=Path(_env("DATA_DIR", str(cls.data_dir))),
+            database_url=_env("DATABASE_URL", "") or None,
+            org_file=Path(org_file) if org_file else None,
+            public_url=_env("PUBLIC_URL", "") or None,
+            max_body_bytes=int(_env("MAX_BODY_BYTES", str(cls.max_body_bytes))),
+            access_token_ttl=int(_env("ACCESS_TOKEN_TTL", str(cls.access_token_ttl))),
+            grant_code_ttl=int(_env("GRANT_CODE_TTL", str(cls.grant_code_ttl))),
+            max_access_tokens_per_refresh=int(
+                _env("MAX_ACCESS_TOKENS_PER_REFRESH", str(cls.max_access_tokens_per_refresh))
+            ),
+            token_rate_limit=int(_env("TOKEN_RATE_LIMIT", str(cls.token_rate_limit))),
+            log_level=_env("LOG_LEVEL", cls.log_level),
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,245 @@
+"""Orgs and their metadata: creating an org from a normalised definition, and loading its schema."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, text
+
+from zcrm.schema.model import (
+    Field,
+    Layout,
+    LinkSpec,
+    Module,
+    OrgInfo,
+    OrgSchema,
+    PicklistValue,
+    Profile,
+    Role,
+    User,
+)
+from zcrm.store.ids import format_id
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_default: bool = False) -> str:
+    """Persist a normalised org definition (``schema.orgfile.normalise``); returns the new org id."""
+    while True:
+        prefix = str(secrets.randbelow(9_000_000) + 1_000_000)
+        if conn.execute(text("SELECT 1 FROM orgs WHERE prefix = :p"), {"p": prefix}).first() is None:
+            break
+    org_id = format_id(prefix, 0)
+    conn.execute(
+        text(
+            "INSERT INTO orgs (id, prefix, next_id, schema_version, is_default, info, created_time) "
+            "VALUES (:id, :prefix, 1, 1, :d, :info, :now)"
+        ),
+        {"id": org_id, "prefix": prefix, "d": is_default, "info": _dumps(definition["org"]), "now": now},
+    )
+
+    counter = iter(range(1, 10**12))
+
+    def new_id() -> str:  # the org is new and not yet visible: count locally, store the end once
+        return format_id(prefix, next(counter))
+
+    role_ids = {role["name"]: new_id() for role in definition["roles"]}
+    for seq, role in enumerate(definition["roles"]):
+        stored = {"name": role["name"], "reports_to": role_ids.get(role["reports_to"] or "")}
+        _insert_meta(conn, "roles", org_id, role_ids[role["name"]], None, seq, stored)
+    profile_ids = {profile["name"]: new_id() for profile in definition["profiles"]}
+    for seq, profile in enumerate(definition["profiles"]):
+        _insert_meta(conn, "profiles", org_id, profile_ids[profile["name"]], None, seq, profile)
+    for user in definition["users"]:
+        stored = dict(user)
+        stored["role_id"] = role_ids[user["role"]]
+        stored["profile_id"] = profile_ids[user["profile"]]
+        conn.execute(
+            text(
+                "INSERT INTO users (org_id, id, email, status, definition, created_time, modified_time) "
+                "VALUES (:org, :id, :email, :status, :d, :now, :now)"
+            ),
+            {"org": org_id, "id": new_id(), "email": user["email"].lower(), "status": user["status"],
+             "d": _dumps(stored), "now": now},
+        )
+    for seq, module in enumerate(definition["modules"]):
+        module_id = new_id()
+        stored_module = {k: v for k, v in module.items() if k not in ("fields", "layouts")}
+        _insert_meta(conn, "modules", org_id, module_id, None, seq, stored_module)
+        for field_seq, field in enumerate(module["fields"]):
+            stored_field = dict(field)
+            stored_field["pick_list_values"] = [
+                {**value, "id": new_id(), "sequence_number": index + 1}
+                for index, value in enumerate(field["pick_list_values"])
+            ]
+            _insert_meta(conn, "fields", org_id, new_id(), module_id, field_seq, stored_field)
+        for layout_seq, layout in enumerate(module["layouts"]):
+            _insert_meta(conn, "layouts", org_id, new_id(), module_id, layout_seq, layout)
+    conn.execute(text("UPDATE orgs SET next_id = :n WHERE id = :org"), {"n": next(counter), "org": org_id})
+    return org_id
+
+
+def _insert_meta(
+    conn: Connection, table: str, org_id: str, row_id: str, module_id: str | None, seq: int, definition: Any
+) -> None:
+    conn.execute(
+        text(
+            f"INSERT INTO {table} (org_id, id, module_id, seq, definition) "  # noqa: S608 - fixed table names
+            "VALUES (:org, :id, :module, :seq, :d)"
+        ),
+        {"org": org_id, "id": row_id, "module": module_id, "seq": seq, "d": _dumps(definition)},
+    )
+
+
+def default_org_id(conn: Connection) -> str | None:
+    row = conn.execute(text("SELECT id FROM orgs WHERE is_default = :t ORDER BY created_time"), {"t": True}).first()
+    return None if row is None else str(row[0])
+
+
+def schema_version(conn: Connection, org_id: str) -> int | None:
+    row = conn.execute(text("SELECT schema_version FROM orgs WHERE id = :org"), {"org": org_id}).first()
+    return None if row is None else int(row[0])
+
+
+def _field(field_id: str, seq: int, d: dict[str, Any]) -> Field:
+    link = d.get("link")
+    currency = d.get("currency") or {}
+    return Field(
+        id=field_id,
+        api_name=d["api_name"],
+        field_label=d["field_label"],
+        data_type=d["data_type"],
+        sequence=seq,
+        length=d.get("length"),
+        decimal_place=d.get("decimal_place"),
+        system_mandatory=d.get("system_mandatory", False),
+        read_only=d.get("read_only", False),
+        custom_field=d.get("custom_field", False),
+        visible=d.get("visible", True),
+        unique=d.get("unique", False),
+        unique_case_sensitive=d.get("unique_case_sensitive", False),
+        pick_list_values=tuple(
+            PicklistValue(
+                display_value=v["display_value"],
+                actual_value=v["actual_value"],
+                id=v["id"],
+                sequence_number=v["sequence_number"],
+                probability=v.get("probability"),
+                forecast_category=v.get("forecast_category"),
+            )
+            for v in d.get("pick_list_values", [])
+        ),
+        lookup_module=d.get("lookup_module"),
+        associated_module=d.get("associated_module"),
+        link=LinkSpec(**link) if link else None,
+        currency_precision=currency.get("precision"),
+        currency_rounding=currency.get("rounding_option"),
+        textarea_type=d.get("textarea_type"),
+        formula=d.get("formula"),
+        auto_number=d.get("auto_number"),
+        api_create=d.get("api_create", True),
+        api_update=d.get("api_update", True),
+    )
+
+
+def load_schema(conn: Connection, org_id: str) -> OrgSchema:
+    org_row = conn.execute(
+        text("SELECT id, prefix, schema_version, info, created_time FROM orgs WHERE id = :org"), {"org": org_id}
+    ).one()
+    info = orjson.loads(org_row.info)
+    org = OrgInfo(
+        id=org_row.id,
+        prefix=org_row.prefix,
+        company_name=info["company_name"],
+        time_zone=info["time_zone"],
+        currency=info["currency"],
+        country_code=info["country_code"],
+        edition=info["edition"],
+        primary_email=info["primary_email"],
+        created_time=int(org_row.created_time),
+        extra=info,
+    )
+    params = {"org": org_id}
+    fields_by_module: dict[str, list[Field]] = {}
+    for row in conn.execute(
+        text("SELECT id, module_id, seq, definition FROM fields WHERE org_id = :org ORDER BY module_id, seq"), params
+    ):
+        fields_by_module.setdefault(row.module_id, []).append(_field(row.id, row.seq, orjson.loads(row.definition)))
+    layouts_by_module: dict[str, list[Layout]] = {}
+    for row in conn.execute(
+        text("SELECT id, module_id, definition FROM layouts WHERE org_id = :org ORDER BY module_id, seq"), params
+    ):
+        d = orjson.loads(row.definition)
+        layouts_by_module.setdefault(row.module_id, []).append(
+            Layout(id=row.id, name=d["name"], required=frozenset(d.get("required", [])))
+        )
+    modules = []
+    for row in conn.execute(text("SELECT id, seq, definition FROM modules WHERE org_id = :org ORDER BY seq"), params):
+        d = orjson.loads(row.definition)
+        modules.append(
+            Module(
+                id=row.id,
+                api_name=d["api_name"],
+                singular_label=d["singular_label"],
+                plural_label=d["plural_label"],
+                generated_type=d["generated_type"],
+                api_supported=d["api_supported"],
+                scope_name=d["scope_name"],
+                sequence=row.seq,
+                display_field=tuple(d["display_field"]),
+                fields=tuple(fields_by_module.get(row.id, [])),
+                layouts=tuple(layouts_by_module.get(row.id, [])),
+                parent_module=d.get("parent_module"),
+            )
+        )
+    roles = [
+        Role(id=row.id, name=d["name"], reports_to=d.get("reports_to"))
+        for row in conn.execute(text("SELECT id, definition FROM roles WHERE org_id = :org ORDER BY seq"), params)
+        for d in [orjson.loads(row.definition)]
+    ]
+    profiles = [
+        Profile(
+            id=row.id,
+            name=d["name"],
+            admin=d.get("admin", False),
+            permissions={k: frozenset(v) for k, v in d.get("permissions", {}).items()},
+        )
+        for row in conn.execute(text("SELECT id, definition FROM profiles WHERE org_id = :org ORDER BY seq"), params)
+        for d in [orjson.loads(row.definition)]
+    ]
+    users = []
+    for row in conn.execute(
+        text(
+            "SELECT id, status, definition, created_time, modified_time FROM users "
+            "WHERE org_id = :org ORDER BY id"
+        ),
+        params,
+    ):
+        d = orjson.loads(row.definition)
+        users.append(
+            User(
+                id=row.id,
+                first_name=d.get("first_name", ""),
+                last_name=d["last_name"],
+                email=d["email"],
+                status=row.status,
+                role_id=d["role_id"],
+                profile_id=d["profile_id"],
+                time_zone=d.get("time_zone") or org.time_zone,
+                locale=d.get("locale", "en_US"),
+                created_time=int(row.created_time),
+                modified_time=int(row.modified_time),
+            )
+        )
+    return OrgSchema(
+        org=org,
+        version=int(org_row.schema_version),
+        modules=tuple(modules),
+        users=tuple(users),
+        profiles=tuple(profiles),
+        roles=tuple(roles),
+    )

@@ -1,0 +1,249 @@
+"""Records, their child rows (subform, linking and upload rows), unique values and the change log.
+
+A record's field values are one JSON document (``data``); owner, audit columns and states are columns,
+so that lists can be filtered and sorted in SQL. Child rows are records of their own module with
+``parent_id`` set to the record they belong to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, text
+
+_COLUMNS = (
+    "id, module_id, parent_id, data, owner_id, created_by, modified_by, created_time, modified_time,"
+    " approval_state, lock_state, converted"
+)
+
+
+@dataclass(slots=True)
+class StoredRecord:
+    id: str
+    module_id: str
+    parent_id: str | None
+    data: dict[str, Any]
+    owner_id: str | None
+    created_by: str
+    modified_by: str
+    created_time: int
+    modified_time: int
+    approval_state: str = "approved"
+    lock_state: str | None = None
+    converted: bool = False
+    children: list[StoredRecord] = field(default_factory=list)
+
+
+def _from_row(row: Any) -> StoredRecord:
+    return StoredRecord(
+        id=row[0], module_id=row[1], parent_id=row[2], data=orjson.loads(row[3]), owner_id=row[4],
+        created_by=row[5], modified_by=row[6], created_time=int(row[7]), modified_time=int(row[8]),
+        approval_state=row[9], lock_state=row[10], converted=bool(row[11]),
+    )
+
+
+def _params(org_id: str, record: StoredRecord) -> dict[str, Any]:
+    return {
+        "org": org_id, "id": record.id, "module": record.module_id, "parent": record.parent_id,
+        "data": orjson.dumps(record.data).decode(), "owner": record.owner_id, "cb": record.created_by,
+        "mb": record.modified_by, "ct": record.created_time, "mt": record.modified_time,
+        "approval": record.approval_state, "lock": record.lock_state, "converted": record.converted,
+    }
+
+
+_INSERT = text(
+    f"INSERT INTO records (org_id, {_COLUMNS}) VALUES (:org, :id, :module, :parent, :data, :owner, :cb, :mb,"
+    " :ct, :mt, :approval, :lock, :converted)"
+)
+_UPDATE = text(
+    "UPDATE records SET data = :data, owner_id = :owner, modified_by = :mb, modified_time = :mt,"
+    " approval_state = :approval, lock_state = :lock, converted = :converted WHERE org_id = :org AND id = :id"
+)
+
+
+def insert(conn: Connection, org_id: str, records: Sequence[StoredRecord]) -> None:
+    if records:
+        conn.execute(_INSERT, [_params(org_id, r) for r in records])
+
+
+def update(conn: Connection, org_id: str, records: Sequence[StoredRecord]) -> None:
+    if records:
+        conn.execute(_UPDATE, [_params(org_id, r) for r in records])
+
+
+def fetch(conn: Connection, org_id: str, ids: Iterable[str], module_id: str | None = None) -> dict[str, StoredRecord]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    sql = f"SELECT {_COLUMNS} FROM records WHERE org_id = :org AND id IN :ids"  # noqa: S608
+    params: dict[str, Any] = {"org": org_id, "ids": ids}
+    if module_id is not None:
+        sql += " AND module_id = :module"
+        params["module"] = module_id
+    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
+    return {r.id: r for r in map(_from_row, conn.execute(stmt, params))}
+
+
+def existing(conn: Connection, org_id: str, ids: Iterable[str]) -> dict[str, str]:
+    """id -> module_id for those of ``ids`` that exist as top-level records."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    stmt = text("SELECT id, module_id FROM records WHERE org_id = :org AND id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    return {row[0]: row[1] for row in conn.execute(stmt, {"org": org_id, "ids": ids})}
+
+
+def children(conn: Connection, org_id: str, parent_ids: Iterable[str]) -> list[StoredRecord]:
+    parent_ids = list(parent_ids)
+    if not parent_ids:
+        return []
+    stmt = text(
+        f"SELECT {_COLUMNS} FROM records WHERE org_id = :org AND parent_id IN :ids ORDER BY id"  # noqa: S608
+    ).bindparams(bindparam("ids", expanding=True))
+    return [_from_row(row) for row in conn.execute(stmt, {"org": org_id, "ids": parent_ids})]
+
+
+def delete(conn: Connection, org_id: str, ids: Sequence[str]) -> None:
+    """Deletes records with their child rows and unique values."""
+    if not ids:
+        return
+    params = {"org": org_id, "ids": list(ids)}
+    for sql in (
+        "DELETE FROM unique_values WHERE org_id = :org AND record_id IN"
+        " (SELECT id FROM records WHERE org_id = :org AND parent_id IN :ids)",
+        "DELETE FROM records WHERE org_id = :org AND parent_id IN :ids",
+        "DELETE FROM unique_values WHERE org_id = :org AND record_id IN :ids",
+        "DELETE FROM records WHERE org_id = :org AND id IN :ids",
+    ):
+        conn.execute(text(sql).bindparams(bindparam("ids", expanding=True)), params)
+
+
+def delete_children(conn: Connection, org_id: str, ids: Sequence[str]) -> None:
+    if ids:
+        stmt = text("DELETE FROM records WHERE org_id = :org AND id IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        )
+        conn.execute(stmt, {"org": org_id, "ids": list(ids)})
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    module_id: str
+    sort_column: str  # id | created_time | modified_time
+    descending: bool
+    limit: int
+    offset: int = 0
+    after: tuple[int, str] | None = None  # keyset: (sort value, id) of the last row already returned
+    ids: tuple[str, ...] | None = None
+    approved: bool | None = True  # True: approved only; False: not approved only; None: both
+    converted: bool | None = None
+    modified_since: int | None = None
+
+
+def list_records(conn: Connection, org_id: str, query: ListQuery) -> list[StoredRecord]:
+    where = ["org_id = :org", "module_id = :module", "parent_id IS NULL"]
+    params: dict[str, Any] = {"org": org_id, "module": query.module_id}
+    expanding = False
+    if query.ids is not None:
+        where.append("id IN :ids")
+        params["ids"] = list(query.ids)
+        expanding = True
+    if query.approved is True:
+        where.append("approval_state = 'approved'")
+    elif query.approved is False:
+        where.append("approval_state <> 'approved'")
+    if query.converted is not None:
+        where.append("converted = :converted")
+        params["converted"] = query.converted
+    if query.modified_since is not None:
+        where.append("modified_time > :since")
+        params["since"] = query.modified_since
+    column = query.sort_column
+    direction = "DESC" if query.descending else "ASC"
+    if query.after is not None:
+        op = "<" if query.descending else ">"
+        if column == "id":
+            where.append(f"id {op} :after_id")
+        else:
+            where.append(f"({column} {op} :after_v OR ({column} = :after_v AND id {op} :after_id))")
+            params["after_v"] = query.after[0]
+        params["after_id"] = query.after[1]
+    order = f"id {direction}" if column == "id" else f"{column} {direction}, id {direction}"
+    sql = (
+        f"SELECT {_COLUMNS} FROM records WHERE {' AND '.join(where)} ORDER BY {order}"  # noqa: S608
+        " LIMIT :limit OFFSET :offset"
+    )
+    params["limit"] = query.limit
+    params["offset"] = query.offset
+    stmt = text(sql)
+    if expanding:
+        stmt = stmt.bindparams(bindparam("ids", expanding=True))
+    return [_from_row(row) for row in conn.execute(stmt, params)]
+
+
+def any_modified_since(conn: Connection, org_id: str, module_id: str, since: int) -> bool:
+    row = conn.execute(
+        text("SELECT 1 FROM records WHERE org_id = :org AND module_id = :m AND modified_time > :s LIMIT 1"),
+        {"org": org_id, "m": module_id, "s": since},
+    ).first()
+    return row is not None
+
+
+# -- unique values ---------------------------------------------------------------------------------
+
+def unique_owners(conn: Connection, org_id: str, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(field_id, normalised value) -> the record id holding it."""
+    found: dict[tuple[str, str], str] = {}
+    stmt = text("SELECT record_id FROM unique_values WHERE org_id = :org AND field_id = :f AND value = :v")
+    for field_id, value in keys:
+        row = conn.execute(stmt, {"org": org_id, "f": field_id, "v": value}).first()
+        if row is not None:
+            found[(field_id, value)] = row[0]
+    return found
+
+
+def set_unique(conn: Connection, org_id: str, record_id: str, values: Sequence[tuple[str, str | None]]) -> None:
+    """Replace the record's unique values for the given fields (a None value removes it)."""
+    for field_id, value in values:
+        conn.execute(
+            text("DELETE FROM unique_values WHERE org_id = :org AND field_id = :f AND record_id = :r"),
+            {"org": org_id, "f": field_id, "r": record_id},
+        )
+        if value is not None:
+            conn.execute(
+                text("INSERT INTO unique_values (org_id, field_id, value, record_id) VALUES (:org, :f, :v, :r)"),
+                {"org": org_id, "f": field_id, "v": value, "r": record_id},
+            )
+
+
+# -- sequences and changes -------------------------------------------------------------------------
+
+def next_sequence(conn: Connection, org_id: str, field_id: str, start: int) -> int:
+    row = conn.execute(
+        text("UPDATE sequences SET next_value = next_value + 1 WHERE org_id = :org AND field_id = :f"
+             " RETURNING next_value"),
+        {"org": org_id, "f": field_id},
+    ).first()
+    if row is not None:
+        return int(row[0]) - 1
+    conn.execute(
+        text("INSERT INTO sequences (org_id, field_id, next_value) VALUES (:org, :f, :n)"),
+        {"org": org_id, "f": field_id, "n": start + 1},
+    )
+    return start
+
+
+def add_changes(conn: Connection, org_id: str, changes: Sequence[dict[str, Any]]) -> None:
+    if changes:
+        conn.execute(
+            text(
+                "INSERT INTO changes (org_id, id, module_id, record_id, operation, user_id, time, before, after)"
+                " VALUES (:org, :id, :module, :record, :op, :user, :time, :before, :after)"
+            ),
+            [{"org": org_id, **c} for c in changes],
+        )
