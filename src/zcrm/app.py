@@ -37,11 +37,21 @@ def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Cred
     with db.write() as conn:
         secret = server_secret(conn)
         creds = ensure_credentials(
-            conn, oauth, settings.base_url, settings.org_file,
-            Path(settings.data_dir) / "credentials.json", clock.now(),
+            conn,
+            oauth,
+            settings.base_url,
+            settings.org_file,
+            Path(settings.data_dir) / "credentials.json",
+            clock.now(),
         )
-    state = State(settings=settings, db=db, clock=clock, schemas=SchemaCache(), oauth=oauth,
-                  page_tokens=PageTokens(secret))
+    state = State(
+        settings=settings,
+        db=db,
+        clock=clock,
+        schemas=SchemaCache(),
+        oauth=oauth,
+        page_tokens=PageTokens(secret),
+    )
     return state, creds
 
 

@@ -15,8 +15,8 @@ from zcrm.auth.scopes import ALL_SCOPES
 from zcrm.auth.tokens import digest
 from zcrm.schema.orgfile import normalise, read_org_file
 from zcrm.store import oauth as oauth_store
-from zcrm.store.orgs import default_org_id, load_schema
 from zcrm.store.orgs import create_org as store_create_org
+from zcrm.store.orgs import default_org_id, load_schema
 
 SERVER_SECRET = "page_token_secret"
 
@@ -59,7 +59,9 @@ def server_secret(conn: Connection) -> bytes:
     if row is not None:
         return bytes.fromhex(row[0])
     secret = secrets.token_bytes(32)
-    conn.execute(text("INSERT INTO server_meta (key, value) VALUES (:k, :v)"), {"k": SERVER_SECRET, "v": secret.hex()})
+    conn.execute(
+        text("INSERT INTO server_meta (key, value) VALUES (:k, :v)"), {"k": SERVER_SECRET, "v": secret.hex()}
+    )
     return secret
 
 
@@ -75,7 +77,11 @@ def ensure_credentials(
     client_id = previous.get("client_id", "")
     client_secret = previous.get("client_secret", "")
     client = oauth_store.get_client(conn, client_id) if client_id else None
-    if client is None or client.org_id != org_id or not oauth.client_secret_matches(conn, client_id, client_secret):
+    if (
+        client is None
+        or client.org_id != org_id
+        or not oauth.client_secret_matches(conn, client_id, client_secret)
+    ):
         creds = oauth.create_client(conn, org_id, user_id, now)
         client_id, client_secret = creds.client_id, creds.client_secret
         previous = {}
@@ -85,11 +91,18 @@ def ensure_credentials(
     access = previous.get("access_token", "")
     row = oauth_store.get_token(conn, digest(access)) if access else None
     if row is None or row.kind != "access" or (row.expires_time or 0) < now + 300:
-        access = oauth.issue_access_token(conn, digest(refresh), client_id, org_id, user_id,
-                                          ",".join(ALL_SCOPES), now)
+        access = oauth.issue_access_token(
+            conn, digest(refresh), client_id, org_id, user_id, ",".join(ALL_SCOPES), now
+        )
     creds_out = Credentials(
-        base_url=base_url, accounts_url=f"{base_url}/oauth/v2/token", client_id=client_id,
-        client_secret=client_secret, refresh_token=refresh, access_token=access, org_id=org_id, user_id=user_id,
+        base_url=base_url,
+        accounts_url=f"{base_url}/oauth/v2/token",
+        client_id=client_id,
+        client_secret=client_secret,
+        refresh_token=refresh,
+        access_token=access,
+        org_id=org_id,
+        user_id=user_id,
     )
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

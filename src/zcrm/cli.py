@@ -11,8 +11,13 @@ from zcrm.settings import Settings
 
 def _settings(host: str, port: int, data_dir: Path, database_url: str | None, org: Path | None) -> Settings:
     base = Settings.from_env()
-    return base.with_(host=host, port=port, data_dir=data_dir, database_url=database_url or base.database_url,
-                      org_file=org or base.org_file)
+    return base.with_(
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        database_url=database_url or base.database_url,
+        org_file=org or base.org_file,
+    )
 
 
 @click.group()
@@ -27,14 +32,29 @@ _defaults = Settings.from_env()
 @main.command()
 @click.option("--host", default=_defaults.host, show_default=True, help="Interface to listen on (ZCRM_HOST).")
 @click.option("--port", default=_defaults.port, show_default=True, type=int, help="Port (ZCRM_PORT).")
-@click.option("--data-dir", default=str(_defaults.data_dir), show_default=True, type=click.Path(path_type=Path),
-              help="Where the SQLite database and credentials.json live (ZCRM_DATA_DIR).")
-@click.option("--database-url", default=None, help="SQLAlchemy URL; default: SQLite in the data dir "
-              "(ZCRM_DATABASE_URL).")
-@click.option("--org", "org", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Org definition file (YAML or JSON) for the default org on first start (ZCRM_ORG_FILE).")
+@click.option(
+    "--data-dir",
+    default=str(_defaults.data_dir),
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Where the SQLite database and credentials.json live (ZCRM_DATA_DIR).",
+)
+@click.option(
+    "--database-url",
+    default=None,
+    help="SQLAlchemy URL; default: SQLite in the data dir (ZCRM_DATABASE_URL).",
+)
+@click.option(
+    "--org",
+    "org",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Org definition file (YAML or JSON) for the default org on first start (ZCRM_ORG_FILE).",
+)
 @click.option("--log-level", default=_defaults.log_level, show_default=True)
-def serve(host: str, port: int, data_dir: Path, database_url: str | None, org: Path | None, log_level: str) -> None:
+def serve(
+    host: str, port: int, data_dir: Path, database_url: str | None, org: Path | None, log_level: str
+) -> None:
     """Create or migrate the database, then serve the API."""
     import uvicorn
 
@@ -54,8 +74,10 @@ def serve(host: str, port: int, data_dir: Path, database_url: str | None, org: P
     click.echo(f"  refresh token:    {creds.refresh_token}")
     click.echo(f"  client id:        {creds.client_id}")
     click.echo(f"  client secret:    {creds.client_secret}")
-    click.echo(f"  try: curl -H 'Authorization: Zoho-oauthtoken {creds.access_token}' "
-               f"'{settings.base_url}/crm/v5/Leads?fields=Last_Name,Email'")
+    click.echo(
+        f"  try: curl -H 'Authorization: Zoho-oauthtoken {creds.access_token}' "
+        f"'{settings.base_url}/crm/v5/Leads?fields=Last_Name,Email'"
+    )
     uvicorn.run(app, host=host, port=port, log_level=log_level, loop="auto", http="auto")
 
 
@@ -65,13 +87,16 @@ def token() -> None:
 
 
 @token.command("grant")
-@click.option("--data-dir", default=str(_defaults.data_dir), show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--data-dir", default=str(_defaults.data_dir), show_default=True, type=click.Path(path_type=Path)
+)
 @click.option("--database-url", default=None)
 @click.option("--client-id", default=None, help="Default: the client in credentials.json.")
 @click.option("--scope", default="ZohoCRM.modules.ALL,ZohoCRM.settings.ALL", show_default=True)
 @click.option("--user", "user_email", default=None, help="User email; default: the org administrator.")
-def grant(data_dir: Path, database_url: str | None, client_id: str | None, scope: str,
-          user_email: str | None) -> None:
+def grant(
+    data_dir: Path, database_url: str | None, client_id: str | None, scope: str, user_email: str | None
+) -> None:
     """Print a one-use grant code (valid 3 minutes) for the authorization_code grant."""
 
     from zcrm.app import prepare

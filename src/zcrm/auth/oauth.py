@@ -37,35 +37,79 @@ class OAuthServer:
 
     # -- issuing -------------------------------------------------------------------------------------
     def create_client(
-        self, conn: Connection, org_id: str, user_id: str, now: int, *, name: str = "Self Client",
-        client_type: str = "self", redirect_uri: str | None = None,
+        self,
+        conn: Connection,
+        org_id: str,
+        user_id: str,
+        now: int,
+        *,
+        name: str = "Self Client",
+        client_type: str = "self",
+        redirect_uri: str | None = None,
     ) -> ClientCredentials:
         client_id, secret = new_client_id(), new_client_secret()
-        store.insert_client(conn, org_id, client_id, digest(secret), user_id, name, client_type, redirect_uri, now)
+        store.insert_client(
+            conn, org_id, client_id, digest(secret), user_id, name, client_type, redirect_uri, now
+        )
         return ClientCredentials(client_id, secret)
 
     def issue_grant_code(
-        self, conn: Connection, client_id: str, user_id: str, scopes: str, now: int, redirect_uri: str | None = None
+        self,
+        conn: Connection,
+        client_id: str,
+        user_id: str,
+        scopes: str,
+        now: int,
+        redirect_uri: str | None = None,
     ) -> str:
         client = store.get_client(conn, client_id)
         if client is None:
             raise OAuthError("invalid_client")
         code = new_token()
-        store.insert_token(conn, digest(code), client.org_id, "grant", client_id, user_id, scopes, now,
-                           now + self.settings.grant_code_ttl, redirect_uri=redirect_uri)
+        store.insert_token(
+            conn,
+            digest(code),
+            client.org_id,
+            "grant",
+            client_id,
+            user_id,
+            scopes,
+            now,
+            now + self.settings.grant_code_ttl,
+            redirect_uri=redirect_uri,
+        )
         return code
 
-    def issue_refresh_token(self, conn: Connection, client_id: str, org_id: str, user_id: str, scopes: str,
-                            now: int) -> str:
+    def issue_refresh_token(
+        self, conn: Connection, client_id: str, org_id: str, user_id: str, scopes: str, now: int
+    ) -> str:
         token = new_token()
         store.insert_token(conn, digest(token), org_id, "refresh", client_id, user_id, scopes, now, None)
         return token
 
-    def issue_access_token(self, conn: Connection, refresh_hash: str | None, client_id: str, org_id: str,
-                           user_id: str, scopes: str, now: int) -> str:
+    def issue_access_token(
+        self,
+        conn: Connection,
+        refresh_hash: str | None,
+        client_id: str,
+        org_id: str,
+        user_id: str,
+        scopes: str,
+        now: int,
+    ) -> str:
         token = new_token()
-        store.insert_token(conn, digest(token), org_id, "access", client_id, user_id, scopes, now,
-                           now + self.settings.access_token_ttl, parent_hash=refresh_hash)
+        store.insert_token(
+            conn,
+            digest(token),
+            org_id,
+            "access",
+            client_id,
+            user_id,
+            scopes,
+            now,
+            now + self.settings.access_token_ttl,
+            parent_hash=refresh_hash,
+        )
         if refresh_hash is not None:
             live = [h for h, _ in store.children(conn, refresh_hash)]
             excess = len(live) - self.settings.max_access_tokens_per_refresh
@@ -99,8 +143,13 @@ class OAuthServer:
     def _success(self, access: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"access_token": access}
         body.update(extra or {})
-        body.update({"api_domain": self.settings.base_url, "token_type": "Bearer",
-                     "expires_in": self.settings.access_token_ttl})
+        body.update(
+            {
+                "api_domain": self.settings.base_url,
+                "token_type": "Bearer",
+                "expires_in": self.settings.access_token_ttl,
+            }
+        )
         return body
 
     def _token(self, conn: Connection, params: dict[str, str], now: int) -> dict[str, Any]:
@@ -116,8 +165,9 @@ class OAuthServer:
             recent = [t for _, t in store.children(conn, refresh_hash) if t > now - RATE_WINDOW]
             if len(recent) >= self.settings.token_rate_limit:
                 raise OAuthError("access_denied")
-            access = self.issue_access_token(conn, refresh_hash, client.client_id, row.org_id, row.user_id,
-                                             row.scopes, now)
+            access = self.issue_access_token(
+                conn, refresh_hash, client.client_id, row.org_id, row.user_id, row.scopes, now
+            )
             return self._success(access)
         if grant_type == "authorization_code":
             code_hash = digest(params.get("code", ""))
@@ -131,9 +181,12 @@ class OAuthServer:
                 raise OAuthError("invalid_redirect_uri")
             if not store.mark_used(conn, code_hash):
                 raise OAuthError("invalid_code")
-            refresh = self.issue_refresh_token(conn, client.client_id, row.org_id, row.user_id, row.scopes, now)
-            access = self.issue_access_token(conn, digest(refresh), client.client_id, row.org_id, row.user_id,
-                                             row.scopes, now)
+            refresh = self.issue_refresh_token(
+                conn, client.client_id, row.org_id, row.user_id, row.scopes, now
+            )
+            access = self.issue_access_token(
+                conn, digest(refresh), client.client_id, row.org_id, row.user_id, row.scopes, now
+            )
             return self._success(access, {"refresh_token": refresh})
         # client_credentials
         soid = params.get("soid", "")
@@ -145,8 +198,9 @@ class OAuthServer:
         if not scopes:
             raise OAuthError("invalid_scope")
         scope_text = " ".join(sorted(s for s in params.get("scope", "").replace(",", " ").split() if s))
-        access = self.issue_access_token(conn, None, client.client_id, client.org_id, client.user_id,
-                                         scope_text, now)
+        access = self.issue_access_token(
+            conn, None, client.client_id, client.org_id, client.user_id, scope_text, now
+        )
         return self._success(access, {"scope": scope_text})
 
     def revoke(self, conn: Connection, token: str) -> dict[str, Any]:

@@ -43,8 +43,11 @@ def module_scope_allows(
         names.add(api_name.lower())
     if "zohocrm.modules.all" in granted:
         return True
-    return any(f"zohocrm.modules.{name}.{suffix.lower()}" in granted
-               for name in names for suffix in MODULE_OPERATIONS[operation])
+    return any(
+        f"zohocrm.modules.{name}.{suffix.lower()}" in granted
+        for name in names
+        for suffix in MODULE_OPERATIONS[operation]
+    )
 
 
 def any_scope(granted: frozenset[str], needed: Iterable[str]) -> bool:

@@ -9,8 +9,12 @@ from zcrm.schema.model import Module
 
 PROFILE_PERMISSION = {"create": "create", "update": "edit", "delete": "delete", "read": "view"}
 PERMISSION_NAME = {"create": "Create", "update": "Edit", "delete": "Delete", "read": "View"}
-DENIED = {"create": "Permission denied to create", "update": "Permission denied to update",
-          "delete": "Permission denied to delete", "read": "Permission denied to read"}
+DENIED = {
+    "create": "Permission denied to create",
+    "update": "Permission denied to update",
+    "delete": "Permission denied to delete",
+    "read": "Permission denied to read",
+}
 
 
 def module_for(ident: Identity, name: str, details: dict[str, object]) -> Module:
@@ -31,7 +35,8 @@ def record_module(ident: Identity, name: str, operation: str) -> Module:
     profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
     if profile is None or not profile.allows(module.api_name, PROFILE_PERMISSION[operation]):
         raise NoPermission(
-            DENIED[operation], {"permissions": [f"Crm_Implied_{PERMISSION_NAME[operation]}_{module.api_name}"]}
+            DENIED[operation],
+            {"permissions": [f"Crm_Implied_{PERMISSION_NAME[operation]}_{module.api_name}"]},
         )
     return module
 

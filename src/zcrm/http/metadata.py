@@ -17,8 +17,18 @@ from zcrm.http.state import State
 from zcrm.schema.model import Module, User
 from zcrm.schema.present import field_json, layout_json, module_json, org_json, user_json
 
-USER_TYPES = ("AllUsers", "ActiveUsers", "DeactiveUsers", "ConfirmedUsers", "NotConfirmedUsers", "DeletedUsers",
-              "ActiveConfirmedUsers", "AdminUsers", "ActiveConfirmedAdmins", "CurrentUser")
+USER_TYPES = (
+    "AllUsers",
+    "ActiveUsers",
+    "DeactiveUsers",
+    "ConfirmedUsers",
+    "NotConfirmedUsers",
+    "DeletedUsers",
+    "ActiveConfirmedUsers",
+    "AdminUsers",
+    "ActiveConfirmedAdmins",
+    "CurrentUser",
+)
 
 
 def _module_param(ident: Identity, params: dict[str, str]) -> Module:
@@ -40,7 +50,9 @@ async def modules(request: Request, state: State, api_name: str | None) -> Respo
             if module is None:
                 raise InvalidModule(details={"resource_path_index": 2})
             return json_response({"modules": [module_json(ident.schema, module, renderer)]})
-        return json_response({"modules": [module_json(ident.schema, m, renderer) for m in ident.schema.modules]})
+        return json_response(
+            {"modules": [module_json(ident.schema, m, renderer) for m in ident.schema.modules]}
+        )
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 
@@ -78,7 +90,9 @@ async def layouts(request: Request, state: State, layout_id: str | None) -> Resp
             chosen = tuple(layout for layout in module.layouts if layout.id == parse_id(layout_id))
             if not chosen:
                 raise invalid_id({"resource_path_index": 2})
-        return json_response({"layouts": [layout_json(ident.schema, module, layout, renderer) for layout in chosen]})
+        return json_response(
+            {"layouts": [layout_json(ident.schema, module, layout, renderer) for layout in chosen]}
+        )
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 
@@ -139,10 +153,12 @@ async def users(request: Request, state: State, user_id: str | None) -> Response
         if not window:
             return no_content(204)
         more = len(chosen) > page * per_page
-        return json_response({
-            "users": [user_json(ident.schema, u, renderer) for u in window],
-            "info": {"per_page": per_page, "count": len(window), "page": page, "more_records": more},
-        })
+        return json_response(
+            {
+                "users": [user_json(ident.schema, u, renderer) for u in window],
+                "info": {"per_page": per_page, "count": len(window), "page": page, "more_records": more},
+            }
+        )
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 

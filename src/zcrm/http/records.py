@@ -106,4 +106,3 @@ async def delete_one(request: Request, state: State, module_name: str, record_id
         return write_response(writes.delete_records(conn, ident, module, [parsed], now))
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
-

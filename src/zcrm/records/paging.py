@@ -33,8 +33,9 @@ class PageTokens:
         return hmac.new(self.secret, payload, hashlib.sha256).hexdigest()[:32]
 
     def encode(self, state: PageState) -> str:
-        payload = orjson.dumps([state.user_id, state.query, state.after_value, state.after_id, state.page,
-                                state.issued])
+        payload = orjson.dumps(
+            [state.user_id, state.query, state.after_value, state.after_id, state.page, state.issued]
+        )
         body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
         return f"{body}.{self._sign(payload)}"
 

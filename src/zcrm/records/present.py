@@ -22,8 +22,11 @@ def display_name(module: Module, data: dict[str, Any], record_id: str) -> str:
 
 def lookup_ids(module: Module, record: StoredRecord) -> list[str]:
     """Record ids the record's lookups point at (its rows' lookups included)."""
-    ids = [record.data[f.api_name] for f in module.fields
-           if f.data_type == "lookup" and isinstance(record.data.get(f.api_name), str)]
+    ids = [
+        record.data[f.api_name]
+        for f in module.fields
+        if f.data_type == "lookup" and isinstance(record.data.get(f.api_name), str)
+    ]
     return ids
 
 
@@ -76,11 +79,18 @@ class Presenter:
         out["id"] = record.id
         return out
 
-    def row(self, row_module: Module, row: StoredRecord, parent: StoredRecord, parent_module: Module) -> dict[str, Any]:
+    def row(
+        self, row_module: Module, row: StoredRecord, parent: StoredRecord, parent_module: Module
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for fld in row_module.fields:
             name = fld.api_name
-            if name in ("id", "Parent_Id") or name in ("Created_By", "Modified_By", "Created_Time", "Modified_Time"):
+            if name in ("id", "Parent_Id") or name in (
+                "Created_By",
+                "Modified_By",
+                "Created_Time",
+                "Modified_Time",
+            ):
                 continue
             if name in ("Owner", "Tag", "Layout"):
                 continue
@@ -106,10 +116,15 @@ class Presenter:
             if fld is None:
                 continue
             if fld.data_type in ROW_TYPES:
-                row_module = self.schema.module(fld.link.linking_module if fld.link else fld.associated_module or "")
+                row_module = self.schema.module(
+                    fld.link.linking_module if fld.link else fld.associated_module or ""
+                )
                 if row_module is None:
                     continue
-                out[name] = [self.row(row_module, child, record, module) for child in rows_by_module.get(row_module.id, [])]
+                out[name] = [
+                    self.row(row_module, child, record, module)
+                    for child in rows_by_module.get(row_module.id, [])
+                ]
                 continue
             out[name] = self.field_value(module, record, name)
         out["id"] = record.id

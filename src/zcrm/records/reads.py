@@ -135,16 +135,33 @@ def parse_list_params(module: Module, params: dict[str, str]) -> ListParams:
         raise DiscretePaginationLimitExceeded(details={"limit": DISCRETE_LIMIT})
     approved = _tristate(params, "approved", True)
     converted = _tristate(params, "converted", False) if module.api_name == "Leads" else None
-    return ListParams(fields, ids, sort_by, sort_order == "desc", page, per_page, page_token, approved, converted)
+    return ListParams(
+        fields, ids, sort_by, sort_order == "desc", page, per_page, page_token, approved, converted
+    )
 
 
 def list_records(
-    conn: Connection, ident: Identity, module: Module, params: dict[str, str], tokens: PageTokens, now: int,
+    conn: Connection,
+    ident: Identity,
+    module: Module,
+    params: dict[str, str],
+    tokens: PageTokens,
+    now: int,
     modified_since: int | None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
     p = parse_list_params(module, params)
-    digest = query_digest({"m": module.id, "f": p.fields, "i": p.ids, "s": p.sort_by, "d": p.descending,
-                           "pp": p.per_page, "a": p.approved, "c": p.converted})
+    digest = query_digest(
+        {
+            "m": module.id,
+            "f": p.fields,
+            "i": p.ids,
+            "s": p.sort_by,
+            "d": p.descending,
+            "pp": p.per_page,
+            "a": p.approved,
+            "c": p.converted,
+        }
+    )
     after: tuple[int, str] | None = None
     page = p.page
     offset = (p.page - 1) * p.per_page
@@ -154,8 +171,15 @@ def list_records(
             raise PaginationLimitExceeded(details={"param_name": "page_token"})
         after, page, offset = (state.after_value, state.after_id), state.page, 0
     query = ListQuery(
-        module_id=module.id, sort_column=SORT_COLUMNS[p.sort_by], descending=p.descending, limit=p.per_page + 1,
-        offset=offset, after=after, ids=p.ids, approved=p.approved, converted=p.converted,
+        module_id=module.id,
+        sort_column=SORT_COLUMNS[p.sort_by],
+        descending=p.descending,
+        limit=p.per_page + 1,
+        offset=offset,
+        after=after,
+        ids=p.ids,
+        approved=p.approved,
+        converted=p.converted,
         modified_since=modified_since,
     )
     rows = store.list_records(conn, ident.org_id, query)
@@ -163,7 +187,11 @@ def list_records(
     rows = rows[: p.per_page]
     if not rows:
         return None
-    wanted = [name for name in p.fields if name in module.by_name and module.by_name[name].data_type not in ROW_TYPES]
+    wanted = [
+        name
+        for name in p.fields
+        if name in module.by_name and module.by_name[name].data_type not in ROW_TYPES
+    ]
     names = _names(conn, ident.schema, ident.org_id, _lookup_ids(module, rows, ident.schema))
     renderer = Renderer(ident.schema, ident.user, names)
     presenter = Presenter(ident.schema, renderer)

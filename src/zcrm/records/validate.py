@@ -72,7 +72,9 @@ def _path(index: int, *parts: str | int) -> str:
 
 def value_error(exc: FieldValueError, api_name: str, path: str) -> ZohoError:
     if exc.kind == "length":
-        return InvalidData(details={"maximum_length": exc.maximum_length, "api_name": api_name, "json_path": path})
+        return InvalidData(
+            details={"maximum_length": exc.maximum_length, "api_name": api_name, "json_path": path}
+        )
     if exc.kind == "invalid_id":
         return InvalidData(MSG_INVALID_ID, {"api_name": api_name, "json_path": path})
     return InvalidData(details={"expected_data_type": exc.expected, "api_name": api_name, "json_path": path})
@@ -138,8 +140,9 @@ class Validator:
         if value is None:
             return True
         if not isinstance(value, list):
-            plan.error = InvalidData(details={"expected_data_type": fld.data_type, "api_name": fld.api_name,
-                                              "json_path": path})
+            plan.error = InvalidData(
+                details={"expected_data_type": fld.data_type, "api_name": fld.api_name, "json_path": path}
+            )
             return False
         row_module = self._row_module(fld)
         if row_module is None:  # pragma: no cover - the org loader guarantees the rows module
@@ -148,8 +151,13 @@ class Validator:
         for m, row in enumerate(value):
             row_path = _path(index, fld.api_name, m)
             if not isinstance(row, dict):
-                plan.error = InvalidData(details={"expected_data_type": "jsonobject", "api_name": fld.api_name,
-                                                  "json_path": row_path})
+                plan.error = InvalidData(
+                    details={
+                        "expected_data_type": "jsonobject",
+                        "api_name": fld.api_name,
+                        "json_path": row_path,
+                    }
+                )
                 return False
             if "id" in row or "_delete" in row:
                 # on insert every row is new: an id names nothing of this record
@@ -170,7 +178,9 @@ class Validator:
             plan.rows.append(NewRow(fld, row_module, data))
         return True
 
-    def _link_row(self, plan: Prepared, fld: Field, row: dict[str, Any], row_path: str) -> dict[str, Any] | None:
+    def _link_row(
+        self, plan: Prepared, fld: Field, row: dict[str, Any], row_path: str
+    ) -> dict[str, Any] | None:
         assert fld.link is not None
         key = fld.link.connectedlookup_apiname
         key_path = f"{row_path}.{key}"
@@ -218,11 +228,14 @@ class Validator:
                 return None
             data[key] = stored
         for sub in row_module.fields:
-            if sub.system_mandatory and sub.api_name not in ("Parent_Id", "id") and is_empty(data.get(sub.api_name)):
-                if plan.late_error is None:
-                    plan.late_error = MandatoryNotFound(
-                        details={"api_name": sub.api_name, "json_path": f"{row_path}.{sub.api_name}"}
-                    )
+            if (
+                sub.system_mandatory
+                and sub.api_name not in ("Parent_Id", "id")
+                and is_empty(data.get(sub.api_name))
+            ) and plan.late_error is None:
+                plan.late_error = MandatoryNotFound(
+                    details={"api_name": sub.api_name, "json_path": f"{row_path}.{sub.api_name}"}
+                )
         return data
 
     # -- items -------------------------------------------------------------------------------------
@@ -268,8 +281,10 @@ class Validator:
         if plan.late_error is not None:
             return
         participants = item.get("Participants")
-        if isinstance(participants, list) and len(participants) > PARTICIPANT_LIMIT and "Participants" in (
-            self.module.by_name
+        if (
+            isinstance(participants, list)
+            and len(participants) > PARTICIPANT_LIMIT
+            and "Participants" in (self.module.by_name)
         ):
             plan.late_error = LimitExceeded(
                 LimitExceeded.PARTICIPANTS,
@@ -301,11 +316,15 @@ class Validator:
             if name in SYSTEM_FIELDS or name in ("Owner", "Layout") or fld.data_type in COMPUTED_TYPES:
                 continue
             if self.operation == "insert":
-                missing = (row_counts.get(name, 0) == 0) if fld.data_type in ROW_TYPES else is_empty(
-                    plan.values.get(name)
+                missing = (
+                    (row_counts.get(name, 0) == 0)
+                    if fld.data_type in ROW_TYPES
+                    else is_empty(plan.values.get(name))
                 )
             else:  # update: only fields the item mentions
                 missing = name in item and is_empty(item[name])
             if missing:
-                plan.late_error = MandatoryNotFound(details={"api_name": name, "json_path": _path(plan.index, name)})
+                plan.late_error = MandatoryNotFound(
+                    details={"api_name": name, "json_path": _path(plan.index, name)}
+                )
                 return

@@ -46,25 +46,37 @@ def _ref_error(plan: Prepared, schema: OrgSchema, found: dict[str, str]) -> Zoho
 
 
 def _duplicate_error(
-    schema: OrgSchema, module: Module, index: int, clashes: list[tuple[Field, str]], conn: Connection,
+    schema: OrgSchema,
+    module: Module,
+    index: int,
+    clashes: list[tuple[Field, str]],
+    conn: Connection,
     org_id: str,
+    pending: dict[str, StoredRecord],
 ) -> ZohoError:
-    owners = store.fetch(conn, org_id, [rid for _, rid in clashes])
+    owners = store.fetch(conn, org_id, [rid for _, rid in clashes if rid not in pending])
+    owners.update({rid: pending[rid] for _, rid in clashes if rid in pending})
     errors = []
     for fld, record_id in clashes:
         existing = owners.get(record_id)
         owner = schema.users_by_id.get(existing.owner_id or "") if existing else None
-        errors.append(DuplicateData(details={
-            "api_name": fld.api_name,
-            "json_path": f"$.data[{index}].{fld.api_name}",
-            "id": record_id,
-            "duplicate_record": {
-                "Owner": {"name": owner.full_name, "id": owner.id, "zuid": owner.id} if owner else None,
-                "module": {"api_name": module.api_name, "id": module.id},
-                "id": record_id,
-            },
-            "more_records": False,
-        }))
+        errors.append(
+            DuplicateData(
+                details={
+                    "api_name": fld.api_name,
+                    "json_path": f"$.data[{index}].{fld.api_name}",
+                    "id": record_id,
+                    "duplicate_record": {
+                        "Owner": {"name": owner.full_name, "id": owner.id, "zuid": owner.id}
+                        if owner
+                        else None,
+                        "module": {"api_name": module.api_name, "id": module.id},
+                        "id": record_id,
+                    },
+                    "more_records": False,
+                }
+            )
+        )
     if len(errors) == 1:
         return errors[0]
     return MultipleOrMultiErrors(details={"errors": [e.as_dict() for e in errors]})
@@ -91,14 +103,21 @@ def insert_records(
         if error is not None:
             results.append(error)
             continue
-        unique = [(f, unique_key(f, plan.values[f.api_name])) for f in module.unique_fields
-                  if plan.values.get(f.api_name) is not None]
+        unique = [
+            (f, unique_key(f, plan.values[f.api_name]))
+            for f in module.unique_fields
+            if plan.values.get(f.api_name) is not None
+        ]
         keys = [(f.id, key) for f, key in unique]
         owners = store.unique_owners(conn, org_id, keys)
-        clashes = [(f, claimed.get((f.id, key)) or owners[(f.id, key)]) for f, key in unique
-                   if (f.id, key) in owners or (f.id, key) in claimed]
+        clashes = [
+            (f, claimed.get((f.id, key)) or owners[(f.id, key)])
+            for f, key in unique
+            if (f.id, key) in owners or (f.id, key) in claimed
+        ]
         if clashes:
-            results.append(_duplicate_error(schema, module, plan.index, clashes, conn, org_id))
+            pending = {r.id: r for r in new_records if r.parent_id is None}
+            results.append(_duplicate_error(schema, module, plan.index, clashes, conn, org_id, pending))
             continue
         ids = allocate(conn, org_id, schema.org.prefix, 2 + len(plan.rows))
         record_id, change_id, row_ids = ids[0], ids[1], ids[2:]
@@ -111,9 +130,15 @@ def insert_records(
                 number = store.next_sequence(conn, org_id, fld.id, int(spec.get("start_number", 1)))
                 data[fld.api_name] = f"{spec.get('prefix', '')}{number}{spec.get('suffix', '')}"
         record = StoredRecord(
-            id=record_id, module_id=module.id, parent_id=None, data=data,
+            id=record_id,
+            module_id=module.id,
+            parent_id=None,
+            data=data,
             owner_id=(plan.owner_id or ident.user.id) if has_owner else None,
-            created_by=ident.user.id, modified_by=ident.user.id, created_time=now, modified_time=now,
+            created_by=ident.user.id,
+            modified_by=ident.user.id,
+            created_time=now,
+            modified_time=now,
         )
         new_records.append(record)
         for row, row_id in zip(plan.rows, row_ids, strict=True):
@@ -122,25 +147,51 @@ def insert_records(
                 row_data[row.field.link.lookup_apiname] = record_id
             else:
                 row_data["Parent_Id"] = record_id
-            new_records.append(StoredRecord(
-                id=row_id, module_id=row.module.id, parent_id=record_id, data=row_data, owner_id=None,
-                created_by=ident.user.id, modified_by=ident.user.id, created_time=now, modified_time=now,
-            ))
+            new_records.append(
+                StoredRecord(
+                    id=row_id,
+                    module_id=row.module.id,
+                    parent_id=record_id,
+                    data=row_data,
+                    owner_id=None,
+                    created_by=ident.user.id,
+                    modified_by=ident.user.id,
+                    created_time=now,
+                    modified_time=now,
+                )
+            )
         for f, key in unique:
             claimed[(f.id, key)] = record_id
         store.set_unique(conn, org_id, record_id, [(f.id, key) for f, key in unique])
-        changes.append({"id": change_id, "module": module.id, "record": record_id, "op": "insert",
-                        "user": ident.user.id, "time": now, "before": None,
-                        "after": orjson.dumps(data).decode()})
-        results.append({"code": "SUCCESS", "details": audit_details(renderer, record), "message": "record added",
-                        "status": "success"})
+        changes.append(
+            {
+                "id": change_id,
+                "module": module.id,
+                "record": record_id,
+                "op": "insert",
+                "user": ident.user.id,
+                "time": now,
+                "before": None,
+                "after": orjson.dumps(data).decode(),
+            }
+        )
+        results.append(
+            {
+                "code": "SUCCESS",
+                "details": audit_details(renderer, record),
+                "message": "record added",
+                "status": "success",
+            }
+        )
     store.insert(conn, org_id, new_records)
     store.add_changes(conn, org_id, changes)
     return results
 
 
 STATE_ERRORS = {
-    "zia_vision_processing": lambda rid, msg: RecordLocked(msg, {"id": rid, "action": "zia_vision_processing"}),
+    "zia_vision_processing": lambda rid, msg: RecordLocked(
+        msg, {"id": rid, "action": "zia_vision_processing"}
+    ),
     "merge": lambda rid, msg: RecordLocked(msg, {"id": rid, "action": "merge"}),
 }
 DELETE_BLOCKED = "cannot delete record that is not approved yet"
@@ -153,12 +204,16 @@ def state_error(record: StoredRecord, message: str) -> ZohoError | None:
     if record.approval_state == "approval_process_pending":
         return NotApproved(message, {"id": record.id})
     if record.lock_state == "record_locking":
-        return RecordLocked("You cannot perform this operation as the record is locked.",
-                            {"id": record.id, "action": "record_locking"})
+        return RecordLocked(
+            "You cannot perform this operation as the record is locked.",
+            {"id": record.id, "action": "record_locking"},
+        )
     return None
 
 
-def delete_records(conn: Connection, ident: Identity, module: Module, ids: list[str], now: int) -> list[Result]:
+def delete_records(
+    conn: Connection, ident: Identity, module: Module, ids: list[str], now: int
+) -> list[Result]:
     org_id = ident.org_id
     found = store.fetch(conn, org_id, ids, module_id=module.id)
     results: list[Result] = []
@@ -175,19 +230,40 @@ def delete_records(conn: Connection, ident: Identity, module: Module, ids: list[
             results.append(error)
             continue
         if not ident.schema.profiles_by_id[ident.user.profile_id].allows(module.api_name, "delete"):
-            results.append(AuthorizationFailed("User does not have sufficient privilege to delete records",
-                                               {"id": record_id}))
+            results.append(
+                AuthorizationFailed(
+                    "User does not have sufficient privilege to delete records", {"id": record_id}
+                )
+            )
             continue
         deleted.add(record_id)
         to_delete.append(record_id)
         changes_needed.append(record)
-        results.append({"code": "SUCCESS", "details": {"id": record_id}, "message": "record deleted",
-                        "status": "success"})
+        results.append(
+            {
+                "code": "SUCCESS",
+                "details": {"id": record_id},
+                "message": "record deleted",
+                "status": "success",
+            }
+        )
     store.delete(conn, org_id, to_delete)
     change_ids = allocate(conn, org_id, ident.schema.org.prefix, len(changes_needed))
-    store.add_changes(conn, org_id, [
-        {"id": cid, "module": module.id, "record": r.id, "op": "delete", "user": ident.user.id, "time": now,
-         "before": orjson.dumps(r.data).decode(), "after": None}
-        for cid, r in zip(change_ids, changes_needed, strict=True)
-    ])
+    store.add_changes(
+        conn,
+        org_id,
+        [
+            {
+                "id": cid,
+                "module": module.id,
+                "record": r.id,
+                "op": "delete",
+                "user": ident.user.id,
+                "time": now,
+                "before": orjson.dumps(r.data).decode(),
+                "after": None,
+            }
+            for cid, r in zip(change_ids, changes_needed, strict=True)
+        ],
+    )
     return results

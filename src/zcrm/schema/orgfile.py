@@ -18,21 +18,51 @@ FORMAT = "zcrm-org/1"
 MODULE_TYPES = frozenset({"default", "custom", "subform", "linking"})
 PERMISSIONS = frozenset({"view", "create", "edit", "delete"})
 USER_STATUSES = frozenset({"active", "inactive", "deleted"})
-EDITIONS = frozenset({"Free", "Standard", "Starter", "Professional", "Enterprise", "Zoho One", "Ultimate", "CRM Plus"})
+EDITIONS = frozenset(
+    {"Free", "Standard", "Starter", "Professional", "Enterprise", "Zoho One", "Ultimate", "CRM Plus"}
+)
 LINK_TYPES = frozenset({"multiselectlookup", "multiuserlookup"})
 UPLOAD_TYPES = frozenset({"imageupload", "fileupload"})
 REFERENCE_TYPES = frozenset({"lookup", "ownerlookup", "userlookup"})
 
 _SYSTEM_FIELDS: tuple[dict[str, Any], ...] = (
-    {"api_name": "Owner", "field_label": "Owner", "data_type": "ownerlookup", "length": 120, "lookup_module": "Users"},
-    {"api_name": "Created_By", "field_label": "Created By", "data_type": "ownerlookup", "length": 120,
-     "lookup_module": "Users", "read_only": True},
-    {"api_name": "Modified_By", "field_label": "Modified By", "data_type": "ownerlookup", "length": 120,
-     "lookup_module": "Users", "read_only": True},
-    {"api_name": "Created_Time", "field_label": "Created Time", "data_type": "datetime", "length": 120,
-     "read_only": True},
-    {"api_name": "Modified_Time", "field_label": "Modified Time", "data_type": "datetime", "length": 120,
-     "read_only": True},
+    {
+        "api_name": "Owner",
+        "field_label": "Owner",
+        "data_type": "ownerlookup",
+        "length": 120,
+        "lookup_module": "Users",
+    },
+    {
+        "api_name": "Created_By",
+        "field_label": "Created By",
+        "data_type": "ownerlookup",
+        "length": 120,
+        "lookup_module": "Users",
+        "read_only": True,
+    },
+    {
+        "api_name": "Modified_By",
+        "field_label": "Modified By",
+        "data_type": "ownerlookup",
+        "length": 120,
+        "lookup_module": "Users",
+        "read_only": True,
+    },
+    {
+        "api_name": "Created_Time",
+        "field_label": "Created Time",
+        "data_type": "datetime",
+        "length": 120,
+        "read_only": True,
+    },
+    {
+        "api_name": "Modified_Time",
+        "field_label": "Modified Time",
+        "data_type": "datetime",
+        "length": 120,
+        "read_only": True,
+    },
     {"api_name": "Tag", "field_label": "Tag", "data_type": "text", "length": 2000},
     {"api_name": "Layout", "field_label": "Layout", "data_type": "layout", "length": 50},
     {"api_name": "id", "field_label": "Record Id", "data_type": "bigint", "length": 18, "read_only": True},
@@ -64,7 +94,9 @@ def read_org_file(path: Path | None) -> dict[str, Any]:
     try:
         loaded = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
-        raise OrgFileError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from exc
+        raise OrgFileError(
+            f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}"
+        ) from exc
     if not isinstance(loaded, dict):
         raise OrgFileError(f"{path}: the top level must be a mapping")
     return loaded
@@ -90,8 +122,10 @@ def _normalise_picklist(values: Any, where: str) -> list[dict[str, Any]]:
         if isinstance(value, str):
             out.append({"display_value": value, "actual_value": value})
         elif isinstance(value, dict) and isinstance(value.get("display_value"), str):
-            item = {"display_value": value["display_value"],
-                    "actual_value": value.get("actual_value", value["display_value"])}
+            item = {
+                "display_value": value["display_value"],
+                "actual_value": value.get("actual_value", value["display_value"]),
+            }
             for extra in ("probability", "forecast_category"):
                 if extra in value:
                     item[extra] = value[extra]
@@ -153,7 +187,9 @@ def _normalise_field(raw: Any, where: str) -> dict[str, Any]:
             "linking_module": _req(spec, "linking_module", where),
             "lookup_apiname": _req(spec, "lookup_apiname", where),
             "connectedlookup_apiname": _req(spec, "connectedlookup_apiname", where),
-            "connected_module": "Users" if data_type == "multiuserlookup" else _req(spec, "connected_module", where),
+            "connected_module": "Users"
+            if data_type == "multiuserlookup"
+            else _req(spec, "connected_module", where),
         }
     return field
 
@@ -186,13 +222,24 @@ def _normalise_module(raw: Any, index: int) -> dict[str, Any]:
         raise OrgFileError(f"{where}: duplicate field api_name {duplicates}")
     if generated_type in ("default", "custom"):
         present = set(names)
-        fields.extend(_normalise_field(dict(f), where) for f in _SYSTEM_FIELDS if f["api_name"] not in present)
+        fields.extend(
+            _normalise_field(dict(f), where) for f in _SYSTEM_FIELDS if f["api_name"] not in present
+        )
     elif generated_type == "subform":
         present = set(names)
         parent = raw.get("parent_module")
         if "Parent_Id" not in present and parent:
-            fields.append(_normalise_field({"api_name": "Parent_Id", "field_label": "Parent Id",
-                                            "data_type": "lookup", "lookup_module": parent}, where))
+            fields.append(
+                _normalise_field(
+                    {
+                        "api_name": "Parent_Id",
+                        "field_label": "Parent Id",
+                        "data_type": "lookup",
+                        "lookup_module": parent,
+                    },
+                    where,
+                )
+            )
         if "id" not in present:
             fields.append(_normalise_field(dict(_SYSTEM_FIELDS[-1]), where))
     field_names = {f["api_name"] for f in fields}
@@ -231,8 +278,11 @@ def _linking_module(owner: dict[str, Any], field: dict[str, Any]) -> dict[str, A
         "plural_label": link["linking_module"].replace("_", " "),
         "fields": [
             {"api_name": link["lookup_apiname"], "data_type": "lookup", "lookup_module": owner["api_name"]},
-            {"api_name": link["connectedlookup_apiname"], "data_type": connected_type,
-             "lookup_module": link["connected_module"]},
+            {
+                "api_name": link["connectedlookup_apiname"],
+                "data_type": connected_type,
+                "lookup_module": link["connected_module"],
+            },
             *[dict(f) for f in _SYSTEM_FIELDS if f["api_name"] not in ("Layout", "Tag")],
         ],
         "display_field": "id",
@@ -303,9 +353,13 @@ def normalise(raw: dict[str, Any]) -> dict[str, Any]:
             if field["data_type"] == "subform":
                 sub = by_name.get(field["associated_module"])
                 if sub is None or sub["generated_type"] != "subform":
-                    raise OrgFileError(f"{where}: subform_module '{field['associated_module']}' is not a subform module")
+                    raise OrgFileError(
+                        f"{where}: subform_module '{field['associated_module']}' is not a subform module"
+                    )
             if field["link"] and field["link"]["connected_module"] not in ("Users", *by_name):
-                raise OrgFileError(f"{where}: connected_module '{field['link']['connected_module']}' is unknown")
+                raise OrgFileError(
+                    f"{where}: connected_module '{field['link']['connected_module']}' is unknown"
+                )
     roles = _normalise_roles(raw.get("roles"))
     profiles = _normalise_profiles(raw.get("profiles"), set(by_name))
     users = _normalise_users(raw.get("users"), [r["name"] for r in roles], {p["name"]: p for p in profiles})
@@ -320,7 +374,9 @@ def _normalise_roles(raw: Any) -> list[dict[str, Any]]:
     for index, role in enumerate(raw):
         if not isinstance(role, dict):
             raise OrgFileError(f"roles[{index}]: must be a mapping")
-        roles.append({"name": str(_req(role, "name", f"roles[{index}]")), "reports_to": role.get("reports_to")})
+        roles.append(
+            {"name": str(_req(role, "name", f"roles[{index}]")), "reports_to": role.get("reports_to")}
+        )
     names = {r["name"] for r in roles}
     for role in roles:
         if role["reports_to"] is not None and role["reports_to"] not in names:
@@ -344,9 +400,16 @@ def _normalise_profiles(raw: Any, modules: set[str]) -> list[dict[str, Any]]:
             if module != "*" and module not in modules:
                 raise OrgFileError(f"profiles.{name}: unknown module '{module}'")
             if not isinstance(granted, list) or not set(granted) <= PERMISSIONS:
-                raise OrgFileError(f"profiles.{name}.{module}: permissions are a list of {sorted(PERMISSIONS)}")
-        profiles.append({"name": name, "admin": bool(profile.get("admin", False)),
-                         "permissions": {k: list(v) for k, v in permissions.items()}})
+                raise OrgFileError(
+                    f"profiles.{name}.{module}: permissions are a list of {sorted(PERMISSIONS)}"
+                )
+        profiles.append(
+            {
+                "name": name,
+                "admin": bool(profile.get("admin", False)),
+                "permissions": {k: list(v) for k, v in permissions.items()},
+            }
+        )
     return profiles
 
 
@@ -354,7 +417,7 @@ def _normalise_users(raw: Any, roles: list[str], profiles: dict[str, dict[str, A
     raw = raw or [{"first_name": "Admin", "last_name": "User", "email": "admin@zcrm.test"}]
     if not isinstance(raw, list):
         raise OrgFileError("users: must be a list")
-    users = []
+    users: list[dict[str, Any]] = []
     first_role = roles[0]
     admin_profile = next((p["name"] for p in profiles.values() if p["admin"]), next(iter(profiles)))
     for index, user in enumerate(raw):

@@ -9,19 +9,54 @@ from zcrm.fields.render import Renderer, zone
 from zcrm.schema.model import Field, Layout, Module, OrgSchema, User
 
 JSON_TYPES = {
-    "text": "string", "textarea": "string", "email": "string", "phone": "string", "website": "string",
-    "picklist": "string", "autonumber": "string", "profileimage": "string", "mediumtext": "string",
-    "date": "string", "datetime": "string", "event_reminder": "string", "multiselectpicklist": "jsonarray",
-    "integer": "integer", "bigint": "string", "double": "double", "currency": "double", "percent": "double",
-    "decimal": "double", "boolean": "boolean", "lookup": "jsonobject", "ownerlookup": "jsonobject",
-    "userlookup": "jsonobject", "multi_module_lookup": "jsonobject", "consent_lookup": "jsonobject",
-    "layout": "jsonobject", "multiselectlookup": "jsonarray", "multiuserlookup": "jsonarray",
-    "subform": "jsonarray", "imageupload": "jsonarray", "fileupload": "jsonarray", "linetax": "jsonarray",
-    "multireminder": "jsonarray", "participants": "jsonarray", "pricing_details": "jsonarray",
-    "jsonarray": "jsonarray", "territories": "jsonarray", "ALARM": "jsonobject", "RRULE": "jsonobject",
+    "text": "string",
+    "textarea": "string",
+    "email": "string",
+    "phone": "string",
+    "website": "string",
+    "picklist": "string",
+    "autonumber": "string",
+    "profileimage": "string",
+    "mediumtext": "string",
+    "date": "string",
+    "datetime": "string",
+    "event_reminder": "string",
+    "multiselectpicklist": "jsonarray",
+    "integer": "integer",
+    "bigint": "string",
+    "double": "double",
+    "currency": "double",
+    "percent": "double",
+    "decimal": "double",
+    "boolean": "boolean",
+    "lookup": "jsonobject",
+    "ownerlookup": "jsonobject",
+    "userlookup": "jsonobject",
+    "multi_module_lookup": "jsonobject",
+    "consent_lookup": "jsonobject",
+    "layout": "jsonobject",
+    "multiselectlookup": "jsonarray",
+    "multiuserlookup": "jsonarray",
+    "subform": "jsonarray",
+    "imageupload": "jsonarray",
+    "fileupload": "jsonarray",
+    "linetax": "jsonarray",
+    "multireminder": "jsonarray",
+    "participants": "jsonarray",
+    "pricing_details": "jsonarray",
+    "jsonarray": "jsonarray",
+    "territories": "jsonarray",
+    "ALARM": "jsonobject",
+    "RRULE": "jsonobject",
 }
-_RETURN_JSON = {"text": "string", "double": "double", "currency": "double", "date": "string",
-                "datetime": "string", "boolean": "boolean"}
+_RETURN_JSON = {
+    "text": "string",
+    "double": "double",
+    "currency": "double",
+    "date": "string",
+    "datetime": "string",
+    "boolean": "boolean",
+}
 
 
 def json_type(fld: Field) -> str:
@@ -41,8 +76,15 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
             target: dict[str, Any] | None = {"api_name": "se_module", "id": module.id}
         else:
             target = _ref(schema.module(fld.lookup_module))
-        lookup = {"display_label": fld.field_label, "api_name": fld.api_name, "module": target, "id": fld.id,
-                  "query_details": {}, "revalidate_filter_during_edit": False, "show_fields": []}
+        lookup = {
+            "display_label": fld.field_label,
+            "api_name": fld.api_name,
+            "module": target,
+            "id": fld.id,
+            "query_details": {},
+            "revalidate_filter_during_edit": False,
+            "show_fields": [],
+        }
     link_key = "multiselectlookup" if fld.data_type == "multiselectlookup" else "multiuserlookup"
     link: dict[str, Any] = {}
     if fld.link is not None:
@@ -64,11 +106,23 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
         rows = schema.module(fld.associated_module)
         associated = {"module": fld.associated_module, "id": rows.id if rows else fld.id}
     read_only = fld.read_only or fld.data_type in ("formula", "autonumber", "rollup_summary")
-    picklist = [
-        {"display_value": v.display_value, "actual_value": v.actual_value, "reference_value": v.display_value,
-         "id": v.id, "sequence_number": v.sequence_number, "type": "used", "colour_code": None, "maps": [],
-         **({"probability": v.probability} if v.probability is not None else {}),
-         **({"forecast_category": {"name": v.forecast_category, "id": v.id}} if v.forecast_category else {})}
+    picklist: list[dict[str, Any]] = [
+        {
+            "display_value": v.display_value,
+            "actual_value": v.actual_value,
+            "reference_value": v.display_value,
+            "id": v.id,
+            "sequence_number": v.sequence_number,
+            "type": "used",
+            "colour_code": None,
+            "maps": [],
+            **({"probability": v.probability} if v.probability is not None else {}),
+            **(
+                {"forecast_category": {"name": v.forecast_category, "id": v.id}}
+                if v.forecast_category
+                else {}
+            ),
+        }
         for v in fld.pick_list_values
     ]
     return {
@@ -117,9 +171,12 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
         "formula": fld.formula or {},
         "auto_number": fld.auto_number or {},
         "rollup_summary": None,
-        "currency": {"rounding_option": fld.currency_rounding or "normal",
-                     "precision": fld.currency_precision if fld.currency_precision is not None else 2}
-        if fld.data_type == "currency" else {},
+        "currency": {
+            "rounding_option": fld.currency_rounding or "normal",
+            "precision": fld.currency_precision if fld.currency_precision is not None else 2,
+        }
+        if fld.data_type == "currency"
+        else {},
         "crypt": None,
         "private": None,
         "hipaa_compliance": None,
@@ -139,13 +196,22 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
         "display_format": None,
         "display_format_properties": None,
         "view_type": {"view": True, "edit": not read_only, "create": not read_only, "quick_create": False},
-        "operation_type": {"web_update": not read_only, "api_create": fld.api_create and not read_only,
-                           "web_create": not read_only, "api_update": fld.api_update and not read_only},
-        "profiles": [{"permission_type": "read_only" if read_only else "read_write", "name": p.name, "id": p.id}
-                     for p in schema.profiles],
-        "layout_associations": [{"api_name": layout.name, "name": layout.name, "id": layout.id}
-                                for layout in module.layouts],
-        "convert_mapping": {"Contacts": None, "Deals": None, "Accounts": None} if module.api_name == "Leads" else None,
+        "operation_type": {
+            "web_update": not read_only,
+            "api_create": fld.api_create and not read_only,
+            "web_create": not read_only,
+            "api_update": fld.api_update and not read_only,
+        },
+        "profiles": [
+            {"permission_type": "read_only" if read_only else "read_write", "name": p.name, "id": p.id}
+            for p in schema.profiles
+        ],
+        "layout_associations": [
+            {"api_name": layout.name, "name": layout.name, "id": layout.id} for layout in module.layouts
+        ],
+        "convert_mapping": {"Contacts": None, "Deals": None, "Accounts": None}
+        if module.api_name == "Leads"
+        else None,
         "email_parser": {"fields_update_supported": False, "record_operations_supported": False},
         "customizable_properties": [],
         "allowed_modules": [],
@@ -207,11 +273,16 @@ def module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[s
         "scoring_supported": standard,
         "webform_supported": standard,
         "email_parser_supported": False,
-        "inventory_template_supported": module.api_name in ("Quotes", "Sales_Orders", "Purchase_Orders", "Invoices"),
+        "inventory_template_supported": module.api_name
+        in ("Quotes", "Sales_Orders", "Purchase_Orders", "Invoices"),
         "track_current_data": False,
         "per_page": 200,
-        "display_field": {"api_name": module.display_field[0], "id": module.by_name[module.display_field[0]].id}
-        if module.display_field and module.display_field[0] in module.by_name else None,
+        "display_field": {
+            "api_name": module.display_field[0],
+            "id": module.by_name[module.display_field[0]].id,
+        }
+        if module.display_field and module.display_field[0] in module.by_name
+        else None,
     }
 
 
@@ -234,22 +305,31 @@ def layout_json(schema: OrgSchema, module: Module, layout: Layout, renderer: Ren
         "visible": True,
         "status": "active",
         "source": "crm",
-        "profiles": [{"name": p.name, "id": p.id, "default": True, "_default_view": {"name": layout.name,
-                      "id": layout.id, "type": "layout"}, "_default_assignment_view": None}
-                     for p in schema.profiles],
+        "profiles": [
+            {
+                "name": p.name,
+                "id": p.id,
+                "default": True,
+                "_default_view": {"name": layout.name, "id": layout.id, "type": "layout"},
+                "_default_assignment_view": None,
+            }
+            for p in schema.profiles
+        ],
         "convert_mapping": {} if module.api_name == "Leads" else None,
-        "sections": [{
-            "display_label": f"{module.singular_label} Information",
-            "api_name": f"{module.singular_label.replace(' ', '_')}_Information",
-            "name": f"{module.singular_label} Information",
-            "sequence_number": 1,
-            "isSubformSection": False,
-            "column_count": 2,
-            "tab_traversal": 1,
-            "type": "used",
-            "generated_type": "default",
-            "fields": fields,
-        }],
+        "sections": [
+            {
+                "display_label": f"{module.singular_label} Information",
+                "api_name": f"{module.singular_label.replace(' ', '_')}_Information",
+                "name": f"{module.singular_label} Information",
+                "sequence_number": 1,
+                "isSubformSection": False,
+                "column_count": 2,
+                "tab_traversal": 1,
+                "type": "used",
+                "generated_type": "default",
+                "fields": fields,
+            }
+        ],
     }
 
 
@@ -286,8 +366,17 @@ def user_json(schema: OrgSchema, user: User, renderer: Renderer) -> dict[str, An
         "created_by": {"name": admin.full_name, "id": admin.id},
         "Modified_Time": renderer.datetime(user.modified_time),
         "Modified_By": {"name": admin.full_name, "id": admin.id},
-        "phone": None, "mobile": None, "fax": None, "website": None, "dob": None, "street": None, "city": None,
-        "state": None, "zip": None, "country": None, "signature": None,
+        "phone": None,
+        "mobile": None,
+        "fax": None,
+        "website": None,
+        "dob": None,
+        "street": None,
+        "city": None,
+        "state": None,
+        "zip": None,
+        "country": None,
+        "signature": None,
         "type__s": "AllUsers",
         "Isonline": False,
         "microsoft": False,
@@ -317,15 +406,28 @@ def org_json(schema: OrgSchema, renderer: Renderer, user_count: int) -> dict[str
         "type": "production",
         "created_time": renderer.datetime(org.created_time),
         "time_zone": org.time_zone,
-        "currency": {"USD": "US Dollar - USD", "EUR": "Euro - EUR", "INR": "Indian Rupee - INR",
-                     "GBP": "Pound Sterling - GBP"}.get(org.currency, f"{org.currency} - {org.currency}"),
+        "currency": {
+            "USD": "US Dollar - USD",
+            "EUR": "Euro - EUR",
+            "INR": "Indian Rupee - INR",
+            "GBP": "Pound Sterling - GBP",
+        }.get(org.currency, f"{org.currency} - {org.currency}"),
         "currency_symbol": {"USD": "$", "EUR": "€", "INR": "₹", "GBP": "£"}.get(org.currency, org.currency),
         "currency_locale": "en_US",
         "iso_code": org.currency,
         "mc_status": False,
         "country_code": org.country_code,
-        "country": None, "city": None, "street": None, "state": None, "zip": None, "phone": None,
-        "mobile": None, "fax": None, "website": None, "employee_count": None, "description": None,
+        "country": None,
+        "city": None,
+        "street": None,
+        "state": None,
+        "zip": None,
+        "phone": None,
+        "mobile": None,
+        "fax": None,
+        "website": None,
+        "employee_count": None,
+        "description": None,
         "photo_id": None,
         "gapps_enabled": False,
         "translation_enabled": False,

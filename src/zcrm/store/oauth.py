@@ -32,30 +32,56 @@ class TokenRow:
 
 
 def insert_client(
-    conn: Connection, org_id: str, client_id: str, secret_hash: str, user_id: str, name: str,
-    client_type: str, redirect_uri: str | None, now: int,
+    conn: Connection,
+    org_id: str,
+    client_id: str,
+    secret_hash: str,
+    user_id: str,
+    name: str,
+    client_type: str,
+    redirect_uri: str | None,
+    now: int,
 ) -> None:
     conn.execute(
         text(
             "INSERT INTO oauth_clients (org_id, client_id, secret_hash, name, client_type, user_id, redirect_uri,"
             " created_time) VALUES (:org, :cid, :sh, :name, :ct, :uid, :ru, :now)"
         ),
-        {"org": org_id, "cid": client_id, "sh": secret_hash, "name": name, "ct": client_type, "uid": user_id,
-         "ru": redirect_uri, "now": now},
+        {
+            "org": org_id,
+            "cid": client_id,
+            "sh": secret_hash,
+            "name": name,
+            "ct": client_type,
+            "uid": user_id,
+            "ru": redirect_uri,
+            "now": now,
+        },
     )
 
 
 def get_client(conn: Connection, client_id: str) -> ClientRow | None:
     row = conn.execute(
-        text("SELECT org_id, client_id, secret_hash, user_id, redirect_uri FROM oauth_clients WHERE client_id = :c"),
+        text(
+            "SELECT org_id, client_id, secret_hash, user_id, redirect_uri FROM oauth_clients WHERE client_id = :c"
+        ),
         {"c": client_id},
     ).first()
     return None if row is None else ClientRow(*row)
 
 
 def insert_token(
-    conn: Connection, token_hash: str, org_id: str, kind: str, client_id: str, user_id: str, scopes: str,
-    now: int, expires: int | None, parent_hash: str | None = None, redirect_uri: str | None = None,
+    conn: Connection,
+    token_hash: str,
+    org_id: str,
+    kind: str,
+    client_id: str,
+    user_id: str,
+    scopes: str,
+    now: int,
+    expires: int | None,
+    parent_hash: str | None = None,
+    redirect_uri: str | None = None,
 ) -> None:
     conn.execute(
         text(
@@ -63,8 +89,19 @@ def insert_token(
             " redirect_uri, created_time, expires_time, used)"
             " VALUES (:h, :org, :kind, :cid, :uid, :scopes, :parent, :ru, :now, :exp, :used)"
         ),
-        {"h": token_hash, "org": org_id, "kind": kind, "cid": client_id, "uid": user_id, "scopes": scopes,
-         "parent": parent_hash, "ru": redirect_uri, "now": now, "exp": expires, "used": False},
+        {
+            "h": token_hash,
+            "org": org_id,
+            "kind": kind,
+            "cid": client_id,
+            "uid": user_id,
+            "scopes": scopes,
+            "parent": parent_hash,
+            "ru": redirect_uri,
+            "now": now,
+            "exp": expires,
+            "used": False,
+        },
     )
 
 
@@ -76,7 +113,7 @@ _TOKEN_COLUMNS = (
 
 def get_token(conn: Connection, token_hash: str) -> TokenRow | None:
     row = conn.execute(
-        text(f"SELECT {_TOKEN_COLUMNS} FROM oauth_tokens WHERE token_hash = :h"),  # noqa: S608
+        text(f"SELECT {_TOKEN_COLUMNS} FROM oauth_tokens WHERE token_hash = :h"),
         {"h": token_hash},
     ).first()
     return None if row is None else TokenRow(*row)

@@ -63,8 +63,14 @@ def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_def
                 "INSERT INTO users (org_id, id, email, status, definition, created_time, modified_time) "
                 "VALUES (:org, :id, :email, :status, :d, :now, :now)"
             ),
-            {"org": org_id, "id": new_id(), "email": user["email"].lower(), "status": user["status"],
-             "d": _dumps(stored), "now": now},
+            {
+                "org": org_id,
+                "id": new_id(),
+                "email": user["email"].lower(),
+                "status": user["status"],
+                "d": _dumps(stored),
+                "now": now,
+            },
         )
     for seq, module in enumerate(definition["modules"]):
         module_id = new_id()
@@ -88,7 +94,7 @@ def _insert_meta(
 ) -> None:
     conn.execute(
         text(
-            f"INSERT INTO {table} (org_id, id, module_id, seq, definition) "  # noqa: S608 - fixed table names
+            f"INSERT INTO {table} (org_id, id, module_id, seq, definition) "
             "VALUES (:org, :id, :module, :seq, :d)"
         ),
         {"org": org_id, "id": row_id, "module": module_id, "seq": seq, "d": _dumps(definition)},
@@ -96,7 +102,9 @@ def _insert_meta(
 
 
 def default_org_id(conn: Connection) -> str | None:
-    row = conn.execute(text("SELECT id FROM orgs WHERE is_default = :t ORDER BY created_time"), {"t": True}).first()
+    row = conn.execute(
+        text("SELECT id FROM orgs WHERE is_default = :t ORDER BY created_time"), {"t": True}
+    ).first()
     return None if row is None else str(row[0])
 
 
@@ -148,7 +156,8 @@ def _field(field_id: str, seq: int, d: dict[str, Any]) -> Field:
 
 def load_schema(conn: Connection, org_id: str) -> OrgSchema:
     org_row = conn.execute(
-        text("SELECT id, prefix, schema_version, info, created_time FROM orgs WHERE id = :org"), {"org": org_id}
+        text("SELECT id, prefix, schema_version, info, created_time FROM orgs WHERE id = :org"),
+        {"org": org_id},
     ).one()
     info = orjson.loads(org_row.info)
     org = OrgInfo(
@@ -166,19 +175,25 @@ def load_schema(conn: Connection, org_id: str) -> OrgSchema:
     params = {"org": org_id}
     fields_by_module: dict[str, list[Field]] = {}
     for row in conn.execute(
-        text("SELECT id, module_id, seq, definition FROM fields WHERE org_id = :org ORDER BY module_id, seq"), params
+        text("SELECT id, module_id, seq, definition FROM fields WHERE org_id = :org ORDER BY module_id, seq"),
+        params,
     ):
-        fields_by_module.setdefault(row.module_id, []).append(_field(row.id, row.seq, orjson.loads(row.definition)))
+        fields_by_module.setdefault(row.module_id, []).append(
+            _field(row.id, row.seq, orjson.loads(row.definition))
+        )
     layouts_by_module: dict[str, list[Layout]] = {}
     for row in conn.execute(
-        text("SELECT id, module_id, definition FROM layouts WHERE org_id = :org ORDER BY module_id, seq"), params
+        text("SELECT id, module_id, definition FROM layouts WHERE org_id = :org ORDER BY module_id, seq"),
+        params,
     ):
         d = orjson.loads(row.definition)
         layouts_by_module.setdefault(row.module_id, []).append(
             Layout(id=row.id, name=d["name"], required=frozenset(d.get("required", [])))
         )
     modules = []
-    for row in conn.execute(text("SELECT id, seq, definition FROM modules WHERE org_id = :org ORDER BY seq"), params):
+    for row in conn.execute(
+        text("SELECT id, seq, definition FROM modules WHERE org_id = :org ORDER BY seq"), params
+    ):
         d = orjson.loads(row.definition)
         modules.append(
             Module(
@@ -198,7 +213,9 @@ def load_schema(conn: Connection, org_id: str) -> OrgSchema:
         )
     roles = [
         Role(id=row.id, name=d["name"], reports_to=d.get("reports_to"))
-        for row in conn.execute(text("SELECT id, definition FROM roles WHERE org_id = :org ORDER BY seq"), params)
+        for row in conn.execute(
+            text("SELECT id, definition FROM roles WHERE org_id = :org ORDER BY seq"), params
+        )
         for d in [orjson.loads(row.definition)]
     ]
     profiles = [
@@ -208,7 +225,9 @@ def load_schema(conn: Connection, org_id: str) -> OrgSchema:
             admin=d.get("admin", False),
             permissions={k: frozenset(v) for k, v in d.get("permissions", {}).items()},
         )
-        for row in conn.execute(text("SELECT id, definition FROM profiles WHERE org_id = :org ORDER BY seq"), params)
+        for row in conn.execute(
+            text("SELECT id, definition FROM profiles WHERE org_id = :org ORDER BY seq"), params
+        )
         for d in [orjson.loads(row.definition)]
     ]
     users = []

@@ -39,18 +39,36 @@ class StoredRecord:
 
 def _from_row(row: Any) -> StoredRecord:
     return StoredRecord(
-        id=row[0], module_id=row[1], parent_id=row[2], data=orjson.loads(row[3]), owner_id=row[4],
-        created_by=row[5], modified_by=row[6], created_time=int(row[7]), modified_time=int(row[8]),
-        approval_state=row[9], lock_state=row[10], converted=bool(row[11]),
+        id=row[0],
+        module_id=row[1],
+        parent_id=row[2],
+        data=orjson.loads(row[3]),
+        owner_id=row[4],
+        created_by=row[5],
+        modified_by=row[6],
+        created_time=int(row[7]),
+        modified_time=int(row[8]),
+        approval_state=row[9],
+        lock_state=row[10],
+        converted=bool(row[11]),
     )
 
 
 def _params(org_id: str, record: StoredRecord) -> dict[str, Any]:
     return {
-        "org": org_id, "id": record.id, "module": record.module_id, "parent": record.parent_id,
-        "data": orjson.dumps(record.data).decode(), "owner": record.owner_id, "cb": record.created_by,
-        "mb": record.modified_by, "ct": record.created_time, "mt": record.modified_time,
-        "approval": record.approval_state, "lock": record.lock_state, "converted": record.converted,
+        "org": org_id,
+        "id": record.id,
+        "module": record.module_id,
+        "parent": record.parent_id,
+        "data": orjson.dumps(record.data).decode(),
+        "owner": record.owner_id,
+        "cb": record.created_by,
+        "mb": record.modified_by,
+        "ct": record.created_time,
+        "mt": record.modified_time,
+        "approval": record.approval_state,
+        "lock": record.lock_state,
+        "converted": record.converted,
     }
 
 
@@ -74,11 +92,13 @@ def update(conn: Connection, org_id: str, records: Sequence[StoredRecord]) -> No
         conn.execute(_UPDATE, [_params(org_id, r) for r in records])
 
 
-def fetch(conn: Connection, org_id: str, ids: Iterable[str], module_id: str | None = None) -> dict[str, StoredRecord]:
+def fetch(
+    conn: Connection, org_id: str, ids: Iterable[str], module_id: str | None = None
+) -> dict[str, StoredRecord]:
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    sql = f"SELECT {_COLUMNS} FROM records WHERE org_id = :org AND id IN :ids"  # noqa: S608
+    sql = f"SELECT {_COLUMNS} FROM records WHERE org_id = :org AND id IN :ids"
     params: dict[str, Any] = {"org": org_id, "ids": ids}
     if module_id is not None:
         sql += " AND module_id = :module"
@@ -103,7 +123,7 @@ def children(conn: Connection, org_id: str, parent_ids: Iterable[str]) -> list[S
     if not parent_ids:
         return []
     stmt = text(
-        f"SELECT {_COLUMNS} FROM records WHERE org_id = :org AND parent_id IN :ids ORDER BY id"  # noqa: S608
+        f"SELECT {_COLUMNS} FROM records WHERE org_id = :org AND parent_id IN :ids ORDER BY id"
     ).bindparams(bindparam("ids", expanding=True))
     return [_from_row(row) for row in conn.execute(stmt, {"org": org_id, "ids": parent_ids})]
 
@@ -175,7 +195,7 @@ def list_records(conn: Connection, org_id: str, query: ListQuery) -> list[Stored
         params["after_id"] = query.after[1]
     order = f"id {direction}" if column == "id" else f"{column} {direction}, id {direction}"
     sql = (
-        f"SELECT {_COLUMNS} FROM records WHERE {' AND '.join(where)} ORDER BY {order}"  # noqa: S608
+        f"SELECT {_COLUMNS} FROM records WHERE {' AND '.join(where)} ORDER BY {order}"
         " LIMIT :limit OFFSET :offset"
     )
     params["limit"] = query.limit
@@ -196,7 +216,10 @@ def any_modified_since(conn: Connection, org_id: str, module_id: str, since: int
 
 # -- unique values ---------------------------------------------------------------------------------
 
-def unique_owners(conn: Connection, org_id: str, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+
+def unique_owners(
+    conn: Connection, org_id: str, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
     """(field_id, normalised value) -> the record id holding it."""
     found: dict[tuple[str, str], str] = {}
     stmt = text("SELECT record_id FROM unique_values WHERE org_id = :org AND field_id = :f AND value = :v")
@@ -207,7 +230,9 @@ def unique_owners(conn: Connection, org_id: str, keys: Sequence[tuple[str, str]]
     return found
 
 
-def set_unique(conn: Connection, org_id: str, record_id: str, values: Sequence[tuple[str, str | None]]) -> None:
+def set_unique(
+    conn: Connection, org_id: str, record_id: str, values: Sequence[tuple[str, str | None]]
+) -> None:
     """Replace the record's unique values for the given fields (a None value removes it)."""
     for field_id, value in values:
         conn.execute(
@@ -216,17 +241,22 @@ def set_unique(conn: Connection, org_id: str, record_id: str, values: Sequence[t
         )
         if value is not None:
             conn.execute(
-                text("INSERT INTO unique_values (org_id, field_id, value, record_id) VALUES (:org, :f, :v, :r)"),
+                text(
+                    "INSERT INTO unique_values (org_id, field_id, value, record_id) VALUES (:org, :f, :v, :r)"
+                ),
                 {"org": org_id, "f": field_id, "v": value, "r": record_id},
             )
 
 
 # -- sequences and changes -------------------------------------------------------------------------
 
+
 def next_sequence(conn: Connection, org_id: str, field_id: str, start: int) -> int:
     row = conn.execute(
-        text("UPDATE sequences SET next_value = next_value + 1 WHERE org_id = :org AND field_id = :f"
-             " RETURNING next_value"),
+        text(
+            "UPDATE sequences SET next_value = next_value + 1 WHERE org_id = :org AND field_id = :f"
+            " RETURNING next_value"
+        ),
         {"org": org_id, "f": field_id},
     ).first()
     if row is not None:

@@ -130,6 +130,20 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("changes", "sequences", "unique_values", "records", "oauth_tokens", "oauth_clients",
-                  "users", "roles", "profiles", "layouts", "fields", "modules", "orgs", "server_meta"):
+    for table in (
+        "changes",
+        "sequences",
+        "unique_values",
+        "records",
+        "oauth_tokens",
+        "oauth_clients",
+        "users",
+        "roles",
+        "profiles",
+        "layouts",
+        "fields",
+        "modules",
+        "orgs",
+        "server_meta",
+    ):
         op.drop_table(table)

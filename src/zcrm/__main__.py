@@ -1,0 +1,3 @@
+from zcrm.cli import main
+
+main()
