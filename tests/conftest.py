@@ -153,3 +153,16 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+SPECIMENS = Path(__file__).parent / "data" / "specimens.yaml"
+
+
+@pytest.fixture
+def specimens(tmp_path: Path) -> Iterator[Api]:
+    """An Api on an org built from tests/data/specimens.yaml (one field of every type family)."""
+    settings = make_settings(tmp_path / "specimens", org_file=SPECIMENS)
+    app = create_app(settings)
+    with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
+        yield Api(client, app.state.credentials, settings.data_dir)
+    app.state.zcrm.db.dispose()

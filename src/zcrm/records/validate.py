@@ -260,8 +260,11 @@ class Validator:
                 if not self._rows(plan, fld, value):
                     return plan
                 continue
-            if value is None:
-                plan.values[key] = None
+            if key == "Owner" and value is None:
+                plan.error = MandatoryNotFound(details={"api_name": key, "json_path": _path(index, key)})
+                return plan
+            if value is None or value == "" or (value == [] and fld.data_type != "multiselectpicklist"):
+                plan.values[key] = None  # empty values clear the field (mandatory fields are checked later)
                 continue
             ok, stored = self._coerce(plan, module, fld, value, _path(index, key))
             if not ok:
