@@ -23,6 +23,9 @@ from zcrm.schema.model import (
 from zcrm.store.ids import format_id
 
 
+MAX_PREFIX = 9_223_371  # 9223371_999999999999 < 2**63 - 1
+
+
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
@@ -30,7 +33,8 @@ def _dumps(value: Any) -> str:
 def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_default: bool = False) -> str:
     """Persist a normalised org definition (``schema.orgfile.normalise``); returns the new org id."""
     while True:
-        prefix = str(secrets.randbelow(9_000_000) + 1_000_000)
+        # 7 digits, and small enough that prefix + 12-digit counter stays a positive int64 (behaviour §1.4)
+        prefix = str(secrets.randbelow(MAX_PREFIX - 1_000_000 + 1) + 1_000_000)
         if conn.execute(text("SELECT 1 FROM orgs WHERE prefix = :p"), {"p": prefix}).first() is None:
             break
     org_id = format_id(prefix, 0)
