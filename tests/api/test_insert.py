@@ -33,7 +33,14 @@ def test_success_entry_has_the_audit_details_and_201(api: Api) -> None:
     [item] = response.json()["data"]
     assert item["code"] == "SUCCESS" and item["message"] == "record added" and item["status"] == "success"
     details = item["details"]
-    assert list(details) == ["Modified_Time", "Modified_By", "Created_Time", "id", "Created_By", "$approval_state"]
+    assert list(details) == [
+        "Modified_Time",
+        "Modified_By",
+        "Created_Time",
+        "id",
+        "Created_By",
+        "$approval_state",
+    ]
     assert details["Created_By"] == {"name": "Priya Raman", "id": api.creds.user_id}
     assert details["Modified_By"] == details["Created_By"]
     assert details["$approval_state"] == "approved"
@@ -49,11 +56,17 @@ def test_results_follow_input_order_and_mixed_gives_207(api: Api) -> None:
     )
     assert response.status_code == 207
     data = response.json()["data"]
-    assert data[0] == entry("MANDATORY_NOT_FOUND", {"api_name": "Last_Name", "json_path": "$.data[0].Last_Name"},
-                            "required field not found")
+    assert data[0] == entry(
+        "MANDATORY_NOT_FOUND",
+        {"api_name": "Last_Name", "json_path": "$.data[0].Last_Name"},
+        "required field not found",
+    )
     assert data[1]["code"] == "SUCCESS"
-    assert data[2] == entry("INVALID_DATA", {"api_name": "Nickname", "json_path": "$.data[2].Nickname"},
-                            "the field api name given seems to be invalid")
+    assert data[2] == entry(
+        "INVALID_DATA",
+        {"api_name": "Nickname", "json_path": "$.data[2].Nickname"},
+        "the field api name given seems to be invalid",
+    )
     listed = api.get("/crm/v5/Leads", params={"fields": "Last_Name"}).json()["data"]
     assert [r["Last_Name"] for r in listed] == ["Ok"]
 
@@ -62,16 +75,22 @@ def test_all_failed_gives_400_and_writes_nothing(api: Api) -> None:
     response = api.post("/crm/v5/Leads", {"data": [{"Company": "x"}, "not an object"]})
     assert response.status_code == 400
     data = response.json()["data"]
-    assert data[1] == entry("INVALID_DATA", {"expected_data_type": "jsonobject", "api_name": "data",
-                                             "json_path": "$.data[1]"}, INVALID)
+    assert data[1] == entry(
+        "INVALID_DATA",
+        {"expected_data_type": "jsonobject", "api_name": "data", "json_path": "$.data[1]"},
+        INVALID,
+    )
     assert api.get("/crm/v5/Leads", params={"fields": "Last_Name"}).status_code == 204
 
 
 def test_layout_required_field_is_mandatory_on_insert(api: Api) -> None:
     status, item = one(api, "Leads", {"Last_Name": "Daly"})
     assert status == 400
-    assert item == entry("MANDATORY_NOT_FOUND", {"api_name": "Company", "json_path": "$.data[0].Company"},
-                         "required field not found")
+    assert item == entry(
+        "MANDATORY_NOT_FOUND",
+        {"api_name": "Company", "json_path": "$.data[0].Company"},
+        "required field not found",
+    )
 
 
 @pytest.mark.parametrize("value", [None, "", []])
@@ -111,13 +130,19 @@ def test_empty_mandatory_value(api: Api, value: Any) -> None:
 def test_value_errors(specimens: Api, field: str, value: Any, details: dict[str, Any]) -> None:
     status, item = one(specimens, "Specimens", {"Name": "ok", "Code": "c", field: value})
     assert status == 400
-    assert item == entry("INVALID_DATA", {**details, "api_name": field, "json_path": f"$.data[0].{field}"},
-                         INVALID)
+    assert item == entry(
+        "INVALID_DATA", {**details, "api_name": field, "json_path": f"$.data[0].{field}"}, INVALID
+    )
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("Target", {"id": "1234567890123456789"}), ("Target", "abc"), ("Reviewer", {"id": "1"}), ("Owner", {"id": "5"})],
+    [
+        ("Target", {"id": "1234567890123456789"}),
+        ("Target", "abc"),
+        ("Reviewer", {"id": "1"}),
+        ("Owner", {"id": "5"}),
+    ],
 )
 def test_unknown_related_ids(specimens: Api, field: str, value: Any) -> None:
     _, item = one(specimens, "Specimens", {"Name": "ok", "Code": "c", field: value})
@@ -147,23 +172,61 @@ def test_every_type_is_stored_and_read_back(specimens: Api) -> None:
     [target] = specimens.insert("Targets", {"Name": "T1"})
     reviewer = specimens.creds.user_id
     record = {
-        "Name": "full", "Code": "C1", "Serial": "S1", "Notes_Text": "n", "Rich": "r" * 600, "Email": "a@b.co",
-        "Phone": "+1 555 0100 x12", "Site": "https://example.test", "Colour": "Purple", "Tags_Multi": ["B", "A", "B"],
-        "Count": "42", "Big": 123456789012345678, "Ratio": 1.005, "Share": "12.5", "Price": 2.005, "Flag": False,
-        "Day": "2024-02-29", "Moment": "2024-05-02T05:47:33Z", "Target": {"id": int(target), "name": "ignored"},
-        "Reviewer": reviewer, "Computed": 99, "Number": "mine", "Locked_Value": "ignored", "Tag": [{"name": "x"}],
-        "$anything": 1, "Created_Time": "2020-01-01T00:00:00+00:00", "id": "1",
+        "Name": "full",
+        "Code": "C1",
+        "Serial": "S1",
+        "Notes_Text": "n",
+        "Rich": "r" * 600,
+        "Email": "a@b.co",
+        "Phone": "+1 555 0100 x12",
+        "Site": "https://example.test",
+        "Colour": "Purple",
+        "Tags_Multi": ["B", "A", "B"],
+        "Count": "42",
+        "Big": 123456789012345678,
+        "Ratio": 1.005,
+        "Share": "12.5",
+        "Price": 2.005,
+        "Flag": False,
+        "Day": "2024-02-29",
+        "Moment": "2024-05-02T05:47:33Z",
+        "Target": {"id": int(target), "name": "ignored"},
+        "Reviewer": reviewer,
+        "Computed": 99,
+        "Number": "mine",
+        "Locked_Value": "ignored",
+        "Tag": [{"name": "x"}],
+        "$anything": 1,
+        "Created_Time": "2020-01-01T00:00:00+00:00",
+        "id": "1",
     }
     [record_id] = specimens.insert("Specimens", record)
     got = read(specimens, "Specimens", record_id)
     assert got["id"] == record_id
     expected = {
-        "Name": "full", "Code": "C1", "Serial": "S1", "Notes_Text": "n", "Rich": "r" * 600, "Email": "a@b.co",
-        "Phone": "+1 555 0100 x12", "Site": "https://example.test", "Colour": "Purple", "Tags_Multi": ["B", "A"],
-        "Count": 42, "Big": "123456789012345678", "Ratio": 1.01, "Share": 12.5, "Price": 2.01, "Flag": False,
-        "Day": "2024-02-29", "Moment": "2024-05-02T11:17:33+05:30", "Target": {"name": "T1", "id": target},
-        "Reviewer": {"name": "Ada Admin", "id": reviewer, "email": "ada@specimen.test"}, "Computed": None,
-        "Number": "SP-100", "Locked_Value": None,
+        "Name": "full",
+        "Code": "C1",
+        "Serial": "S1",
+        "Notes_Text": "n",
+        "Rich": "r" * 600,
+        "Email": "a@b.co",
+        "Phone": "+1 555 0100 x12",
+        "Site": "https://example.test",
+        "Colour": "Purple",
+        "Tags_Multi": ["B", "A"],
+        "Count": 42,
+        "Big": "123456789012345678",
+        "Ratio": 1.01,
+        "Share": 12.5,
+        "Price": 2.01,
+        "Flag": False,
+        "Day": "2024-02-29",
+        "Moment": "2024-05-02T11:17:33+05:30",
+        "Target": {"name": "T1", "id": target},
+        "Reviewer": {"name": "Ada Admin", "id": reviewer, "email": "ada@specimen.test"},
+        "Computed": None,
+        "Number": "SP-100",
+        "Locked_Value": None,
     }
     assert {k: got[k] for k in expected} == expected
     assert got["Created_Time"] != "2020-01-01T00:00:00+00:00"
@@ -180,9 +243,17 @@ def test_unique_fields(specimens: Api) -> None:
     module = specimens.get("/crm/v5/settings/modules/Specimens").json()["modules"][0]
     assert item == entry(
         "DUPLICATE_DATA",
-        {"api_name": "Code", "json_path": "$.data[0].Code", "id": first,
-         "duplicate_record": {"Owner": owner, "module": {"api_name": "Specimens", "id": module["id"]}, "id": first},
-         "more_records": False},
+        {
+            "api_name": "Code",
+            "json_path": "$.data[0].Code",
+            "id": first,
+            "duplicate_record": {
+                "Owner": owner,
+                "module": {"api_name": "Specimens", "id": module["id"]},
+                "id": first,
+            },
+            "more_records": False,
+        },
         "duplicate data",
     )
     # case-sensitive unique field: other case is fine, same case clashes
@@ -197,8 +268,9 @@ def test_unique_fields(specimens: Api) -> None:
 
 
 def test_unique_clash_inside_one_request(specimens: Api) -> None:
-    response = specimens.post("/crm/v5/Specimens", {"data": [{"Name": "a", "Code": "same"},
-                                                             {"Name": "b", "Code": "SAME"}]})
+    response = specimens.post(
+        "/crm/v5/Specimens", {"data": [{"Name": "a", "Code": "same"}, {"Name": "b", "Code": "SAME"}]}
+    )
     assert response.status_code == 207
     first, second = response.json()["data"]
     assert second["code"] == "DUPLICATE_DATA"
@@ -215,25 +287,49 @@ def test_deleting_frees_unique_values(specimens: Api) -> None:
 def test_rows_on_insert(specimens: Api) -> None:
     [target] = specimens.insert("Targets", {"Name": "T"})
     _, item = one(specimens, "Specimens", {"Name": "a", "Code": "c", "Parts": [{"Quantity": 1}]})
-    assert item == entry("MANDATORY_NOT_FOUND", {"api_name": "Part_Name", "json_path": "$.data[0].Parts[0].Part_Name"},
-                         "required field not found")
-    _, item = one(specimens, "Specimens", {"Name": "a", "Code": "c", "Parts": [{"Part_Name": "p", "Bogus": 1}]})
-    assert item == entry("INVALID_DATA", {"api_name": "Bogus", "json_path": "$.data[0].Parts[0].Bogus"},
-                         "the field api name given seems to be invalid")
-    _, item = one(specimens, "Specimens", {"Name": "a", "Code": "c", "Parts": [{"Part_Name": "p", "Quantity": "x"}]})
-    assert item["details"] == {"expected_data_type": "integer", "api_name": "Quantity",
-                               "json_path": "$.data[0].Parts[0].Quantity"}
-    _, item = one(specimens, "Specimens", {"Name": "a", "Code": "c", "Parts": [{"id": "1", "Part_Name": "p"}]})
+    assert item == entry(
+        "MANDATORY_NOT_FOUND",
+        {"api_name": "Part_Name", "json_path": "$.data[0].Parts[0].Part_Name"},
+        "required field not found",
+    )
+    _, item = one(
+        specimens, "Specimens", {"Name": "a", "Code": "c", "Parts": [{"Part_Name": "p", "Bogus": 1}]}
+    )
+    assert item == entry(
+        "INVALID_DATA",
+        {"api_name": "Bogus", "json_path": "$.data[0].Parts[0].Bogus"},
+        "the field api name given seems to be invalid",
+    )
+    _, item = one(
+        specimens, "Specimens", {"Name": "a", "Code": "c", "Parts": [{"Part_Name": "p", "Quantity": "x"}]}
+    )
+    assert item["details"] == {
+        "expected_data_type": "integer",
+        "api_name": "Quantity",
+        "json_path": "$.data[0].Parts[0].Quantity",
+    }
+    _, item = one(
+        specimens, "Specimens", {"Name": "a", "Code": "c", "Parts": [{"id": "1", "Part_Name": "p"}]}
+    )
     assert item == entry("INVALID_DATA", {"api_name": "id", "json_path": "$.data[0].Parts[0].id"}, BAD_ID)
-    _, item = one(specimens, "Specimens", {"Name": "a", "Code": "c", "Linked_Targets": [{"Target_Ref": {"id": "77"}}]})
-    assert item == entry("INVALID_DATA", {"api_name": "Target_Ref", "json_path": "$.data[0].Linked_Targets[0].Target_Ref"},
-                         BAD_ID)
+    _, item = one(
+        specimens, "Specimens", {"Name": "a", "Code": "c", "Linked_Targets": [{"Target_Ref": {"id": "77"}}]}
+    )
+    assert item == entry(
+        "INVALID_DATA",
+        {"api_name": "Target_Ref", "json_path": "$.data[0].Linked_Targets[0].Target_Ref"},
+        BAD_ID,
+    )
     _, item = one(specimens, "Specimens", {"Name": "a", "Code": "c", "Watchers": [{"User": {"id": "77"}}]})
     assert item["details"] == {"api_name": "User", "json_path": "$.data[0].Watchers[0].User"}
     [record_id] = specimens.insert(
         "Specimens",
-        {"Name": "a", "Code": "c", "Parts": [{"Part_Name": "p1", "Quantity": 1}, {"Part_Name": "p2"}],
-         "Linked_Targets": [{"Target_Ref": {"id": target}}, {"Target_Ref": target}]},
+        {
+            "Name": "a",
+            "Code": "c",
+            "Parts": [{"Part_Name": "p1", "Quantity": 1}, {"Part_Name": "p2"}],
+            "Linked_Targets": [{"Target_Ref": {"id": target}}, {"Target_Ref": target}],
+        },
     )
     got = read(specimens, "Specimens", record_id)
     assert [(p["Part_Name"], p["Quantity"]) for p in got["Parts"]] == [("p1", 1), ("p2", None)]
@@ -253,38 +349,76 @@ def test_owner_and_layout_defaults_and_choices(api: Api) -> None:
     _, item = one(api, "Leads", {"Last_Name": "A", "Company": "Z", "Layout": {"id": "1234"}})
     assert item == entry("INVALID_DATA", {"api_name": "Layout", "json_path": "$.data[0].Layout"}, BAD_ID)
     _, item = one(api, "Leads", {"Last_Name": "A", "Company": "Z", "Owner": None})
-    assert item == entry("MANDATORY_NOT_FOUND", {"api_name": "Owner", "json_path": "$.data[0].Owner"},
-                         "required field not found")
+    assert item == entry(
+        "MANDATORY_NOT_FOUND",
+        {"api_name": "Owner", "json_path": "$.data[0].Owner"},
+        "required field not found",
+    )
 
 
 def test_update_doc_sample_fields_exist_on_deals(api: Api) -> None:
     [listing] = api.insert("Listings", {"Name": "Sea view"})
-    [deal] = api.insert("Deals", {
-        "Deal_Name": "v5 Update", "Stage": "Closed Won", "Pipeline": "Standard (Standard)", "Closing_Date": "2024-06-01",
-        "Foreign_Languages": ["French", "Korean"], "Image_Upload": [{"File_Id__s": "2cxx2fa"}],
-        "Listings": [{"Interested_Listings": {"id": listing}}],
-        "AssociatedUser": [{"User": {"name": "J Smith", "id": api.creds.user_id}}],
-        "Competitors": [{"Competitor_Name": "Acme", "Competitor_Price": 10, "Rank": 1}],
-    })
+    [deal] = api.insert(
+        "Deals",
+        {
+            "Deal_Name": "v5 Update",
+            "Stage": "Closed Won",
+            "Pipeline": "Standard (Standard)",
+            "Closing_Date": "2024-06-01",
+            "Foreign_Languages": ["French", "Korean"],
+            "Image_Upload": [{"File_Id__s": "2cxx2fa"}],
+            "Listings": [{"Interested_Listings": {"id": listing}}],
+            "AssociatedUser": [{"User": {"name": "J Smith", "id": api.creds.user_id}}],
+            "Competitors": [{"Competitor_Name": "Acme", "Competitor_Price": 10, "Rank": 1}],
+        },
+    )
     got = read(api, "Deals", deal)
     assert got["Foreign_Languages"] == ["French", "Korean"]
     assert [r["File_Id__s"] for r in got["Image_Upload"]] == ["2cxx2fa"]
     assert got["Listings"][0]["Interested_Listings"] == {"name": "Sea view", "id": listing}
     assert got["AssociatedUser"][0]["User"]["id"] == api.creds.user_id
-    assert got["Competitors"][0]["Competitor_Name"] == "Acme" and got["Competitors"][0]["Competitor_Price"] == 10.0
+    assert (
+        got["Competitors"][0]["Competitor_Name"] == "Acme"
+        and got["Competitors"][0]["Competitor_Price"] == 10.0
+    )
 
 
 def test_events_participant_limit_and_calls_duration(api: Api) -> None:
     participants = [{"type": "email", "participant": f"p{i}@x.test"} for i in range(51)]
-    _, item = one(api, "Events", {"Event_Title": "e", "Start_DateTime": "2024-01-01T10:00:00+00:00",
-                                  "End_DateTime": "2024-01-01T11:00:00+00:00", "Participants": participants})
-    assert item == entry("LIMIT_EXCEEDED", {"api_name": "Participants", "json_path": "$.data[0].Participants",
-                                            "limit": 50}, "Only 50 participants can be added to an event.")
-    _, item = one(api, "Calls", {"Subject": "c", "Call_Type": "Outbound", "Call_Duration": "00:00",
-                                 "Call_Start_Time": "2024-01-01T10:00:00+00:00"})
-    assert item == entry("DEPENDENT_MISMATCH", {"dependee": {"api_name": "Call_Type", "json_path": "$.data[0].Call_Type"},
-                                                "api_name": "Call_Duration", "json_path": "$.data[0].Call_Duration"},
-                         "Call Duration can not be zero.")
+    _, item = one(
+        api,
+        "Events",
+        {
+            "Event_Title": "e",
+            "Start_DateTime": "2024-01-01T10:00:00+00:00",
+            "End_DateTime": "2024-01-01T11:00:00+00:00",
+            "Participants": participants,
+        },
+    )
+    assert item == entry(
+        "LIMIT_EXCEEDED",
+        {"api_name": "Participants", "json_path": "$.data[0].Participants", "limit": 50},
+        "Only 50 participants can be added to an event.",
+    )
+    _, item = one(
+        api,
+        "Calls",
+        {
+            "Subject": "c",
+            "Call_Type": "Outbound",
+            "Call_Duration": "00:00",
+            "Call_Start_Time": "2024-01-01T10:00:00+00:00",
+        },
+    )
+    assert item == entry(
+        "DEPENDENT_MISMATCH",
+        {
+            "dependee": {"api_name": "Call_Type", "json_path": "$.data[0].Call_Type"},
+            "api_name": "Call_Duration",
+            "json_path": "$.data[0].Call_Duration",
+        },
+        "Call Duration can not be zero.",
+    )
 
 
 def test_ids_accepted_as_numbers_beyond_2_53(api: Api) -> None:

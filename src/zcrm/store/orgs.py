@@ -22,7 +22,6 @@ from zcrm.schema.model import (
 )
 from zcrm.store.ids import format_id
 
-
 MAX_PREFIX = 9_223_371  # 9223371_999999999999 < 2**63 - 1
 
 
