@@ -83,17 +83,18 @@ def new_refresh_token(api: Api, scopes: str = ALL_SCOPES) -> str:
         )
 
 
-def grant_code(api: Api, *, scopes: str = ALL_SCOPES, now: int | None = None, **kwargs: Any) -> str:
+def grant_code(
+    api: Api, *, scopes: str = ALL_SCOPES, now: int | None = None, client_id: str | None = None
+) -> str:
     state = api.client.app.state.zcrm  # type: ignore[attr-defined]
     with state.db.write() as conn:
         return str(
             state.oauth.issue_grant_code(
                 conn,
-                kwargs.pop("client_id", api.creds.client_id),
+                client_id or api.creds.client_id,
                 api.creds.user_id,
                 scopes,
                 state.clock.now() if now is None else now,
-                **kwargs,
             )
         )
 
@@ -195,17 +196,17 @@ def test_redirect_uri_is_checked_only_when_sent(api: Api) -> None:
         )
     creds = {"client_id": client.client_id, "client_secret": client.client_secret}
     wrong = exchange(
-        api, grant_code(api, **{"client_id": client.client_id}), redirect_uri="https://evil.test/cb", **creds
+        api, grant_code(api, client_id=client.client_id), redirect_uri="https://evil.test/cb", **creds
     )
     assert wrong == {"error": "invalid_redirect_uri"}
     right = exchange(
         api,
-        grant_code(api, **{"client_id": client.client_id}),
+        grant_code(api, client_id=client.client_id),
         redirect_uri="https://app.example.test/callback",
         **creds,
     )
     assert "access_token" in right and "refresh_token" in right
-    omitted = exchange(api, grant_code(api, **{"client_id": client.client_id}), **creds)
+    omitted = exchange(api, grant_code(api, client_id=client.client_id), **creds)
     assert "access_token" in omitted
 
 
@@ -351,8 +352,11 @@ class TestLiveTokenCap:
         return FakeClock(1_760_000_000)
 
     @pytest.fixture
-    def api(self, tmp_path: Path, clock: FakeClock) -> Iterator[Api]:
-        settings = make_settings(tmp_path / "data", token_rate_limit=100)
+    def settings(self, tmp_path: Path) -> Settings:
+        return make_settings(tmp_path / "data", token_rate_limit=100)
+
+    @pytest.fixture
+    def api(self, settings: Settings, clock: FakeClock) -> Iterator[Api]:
         app = create_app(settings, clock)
         with TestClient(app, base_url=BASE, raise_server_exceptions=False) as client:
             yield Api(client, app.state.credentials, settings.data_dir)
@@ -382,11 +386,6 @@ class TestLiveTokenCap:
         assert_invalid(api.client, tokens[0])
         for token in tokens[1:]:
             assert_works(api.client, token)
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path / "data", token_rate_limit=100)
 
 
 # -- storage -------------------------------------------------------------------------------------------

@@ -3,17 +3,22 @@
 The SDK keeps process-wide state (``Initializer``, ``Utility``'s class attributes, its metadata cache), so every
 scenario runs in a fresh interpreter:
 
-    python sdk_driver.py SCENARIO CREDENTIALS_JSON WORK_DIR
+    python sdk_driver.py SCENARIO CREDENTIALS_JSON WORK_DIR [ARGS_JSON]
 
-``CREDENTIALS_JSON`` is the server's ``credentials.json``; ``WORK_DIR`` must not exist yet (or be empty): the SDK's
-token store (``tokens.csv``), its metadata cache (``resources/``) and its log (``sdk.log``) go there. The driver writes
+``CREDENTIALS_JSON`` is the server's ``credentials.json``. The SDK's token store (``tokens.csv``), its metadata cache
+(``resources/``) and its log (``sdk.log``) go to ``WORK_DIR``: a new directory gives a client that has never run, and
+reusing one gives a client that comes back with its stored token and cache. The driver writes
 what it observed to ``WORK_DIR/result.json``: the values the SDK parsed, plus every HTTP request the SDK sent
 (``requests.Session.send`` is wrapped, so the log is what went on the wire, in order).
 
 Scenarios:
 - ``crud``: create Listings, Leads and Deals records, read them back (list and single), delete them (bulk and single)
   and read a deleted record again;
-- ``mandatory``: create a Lead without ``Last_Name``.
+  (argument ``account_id``: an Accounts record the deal's ``Account_Name`` lookup points at);
+- ``mandatory``: create a Lead without ``Last_Name``;
+- ``get_record``: read one record (arguments ``module`` and ``id``).
+
+An optional fifth argument is a JSON object of scenario arguments.
 """
 
 from __future__ import annotations
@@ -49,9 +54,13 @@ def _logged_send(self: requests.Session, request: requests.PreparedRequest, **kw
     elif body:
         entry["json"] = json.loads(body)
     entry["content_type"] = request.headers.get("Content-Type")
+    entry["authorization"] = request.headers.get("Authorization")
     WIRE.append(entry)
     response = _send(self, request, **kwargs)
     entry["status"] = response.status_code
+    entry["response_type"] = response.headers.get("Content-Type")
+    if response.content and "json" in (entry["response_type"] or ""):
+        entry["response"] = json.loads(response.content)  # exact integers: Python's json keeps them
     return response
 
 
@@ -79,7 +88,7 @@ from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig  # noqa: E402
 from zohocrmsdk.src.com.zoho.crm.api.users import MinifiedUser  # noqa: E402
 from zohocrmsdk.src.com.zoho.crm.api.util import Choice  # noqa: E402
 
-# The values written by the ``crud`` scenario; the test compares what it reads back with these.
+# The date and datetime written to the lead (the test spells out the same values).
 LEAD_DATE = dt.date(2024, 6, 15)
 LEAD_DATETIME = dt.datetime(2024, 5, 2, 11, 17, 33, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
 
@@ -236,6 +245,9 @@ def scenario_crud(creds: dict[str, str], result: dict[str, Any]) -> None:
     deal.add_key_value("Stage", Choice("Qualification"))
     deal.add_key_value("Closing_Date", dt.date(2024, 6, 30))
     deal.add_key_value("Amount", 250000.75)
+    account = Record()
+    account.set_id(int(result["args"]["account_id"]))
+    deal.add_key_value("Account_Name", account)
     deal.add_key_value("Foreign_Languages", [Choice("French"), Choice("Korean")])
     competitor = Record()
     competitor.add_key_value("Competitor_Name", "Acme Realty")
@@ -325,6 +337,12 @@ def scenario_crud(creds: dict[str, str], result: dict[str, Any]) -> None:
     result["ids"] = {"deal": str(deal_id), "leads": [str(i) for i in lead_ids], "listing": str(listing_id)}
 
 
+def scenario_get_record(creds: dict[str, str], result: dict[str, Any]) -> None:
+    mark(result, "get_record")
+    args = result["args"]
+    result["get_record"] = describe(RecordOperations().get_record(int(args["id"]), args["module"]))
+
+
 def scenario_mandatory(creds: dict[str, str], result: dict[str, Any]) -> None:
     lead = Record()
     lead.add_key_value("Company", "Nameless Ltd")
@@ -344,7 +362,7 @@ def cache_modules(work: Path) -> dict[str, Any]:
     return {"files": files, "modules": modules}
 
 
-SCENARIOS = {"crud": scenario_crud, "mandatory": scenario_mandatory}
+SCENARIOS = {"crud": scenario_crud, "mandatory": scenario_mandatory, "get_record": scenario_get_record}
 
 
 def main() -> int:

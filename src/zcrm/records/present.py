@@ -61,6 +61,8 @@ class Presenter:
             return r.datetime(record.created_time)
         if api_name == "Modified_Time":
             return r.datetime(record.modified_time)
+        if api_name == "Tag":
+            return []  # tags are not emulated: input is ignored (behaviour §3.2), output is no tags
         fld = module.by_name[api_name]
         if api_name == "Layout":
             return r.value(fld, record.data.get("Layout"))
