@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from zcrm.auth.scopes import parse_scopes
+from zcrm.auth.scopes import is_known_scope, parse_scopes
 from zcrm.auth.tokens import digest, matches, new_client_id, new_client_secret, new_token
 from zcrm.settings import Settings
 from zcrm.store import oauth as store
@@ -195,7 +195,7 @@ class OAuthServer:
         if soid != f"ZohoCRM.{client.org_id}":
             raise OAuthError("invalid_client")
         scopes = parse_scopes(params.get("scope", ""))
-        if not scopes:
+        if not scopes or not all(is_known_scope(scope) for scope in scopes):
             raise OAuthError("invalid_scope")
         scope_text = " ".join(sorted(s for s in params.get("scope", "").replace(",", " ").split() if s))
         access = self.issue_access_token(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 ALL_SCOPES = (
@@ -28,6 +29,16 @@ SETTINGS_SCOPES: dict[str, tuple[str, ...]] = {
     "users": ("ZohoCRM.users.ALL", "ZohoCRM.users.READ"),
     "org": ("ZohoCRM.org.ALL", "ZohoCRM.org.READ"),
 }
+
+
+_SCOPE = re.compile(
+    r"^(ZohoCRM|ZohoSearch|ZohoFiles|ZohoCRMSearch|Aaaserver)(\.[A-Za-z0-9_]+)+\.(ALL|READ|CREATE|WRITE|UPDATE|DELETE)\Z",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def is_known_scope(scope: str) -> bool:
+    return _SCOPE.match(scope) is not None
 
 
 def parse_scopes(raw: str) -> frozenset[str]:

@@ -18,13 +18,13 @@ from typing import Any
 from zcrm.schema.model import Field
 
 MAX_ID = 9223372036854775807
-_DIGITS = re.compile(r"^[0-9]{1,19}$")
-_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})$")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE_BAD = re.compile(r"[A-WYZa-wyz]")
-_INT_STRING = re.compile(r"^-?[0-9]+$")
-_NUMBER_STRING = re.compile(r"^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+_DIGITS = re.compile(r"^[0-9]{1,19}\Z")
+_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})\Z", re.ASCII)
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\Z", re.ASCII)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+POSITIVE_INT = re.compile(r"^[0-9]{1,9}\Z")
+_INT_STRING = re.compile(r"^-?[0-9]+\Z")
+_NUMBER_STRING = re.compile(r"^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 
 
 class FieldValueError(Exception):
@@ -110,7 +110,7 @@ def _phone(field: Field, value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise _type_error(field)
     text = str(value)
-    if not any(ch.isdigit() for ch in text) or _PHONE_BAD.search(text):
+    if not any(ch.isdigit() for ch in text) or any(ch.isalpha() and ch not in "xX" for ch in text):
         raise _type_error(field)
     return _check_length(field, text)
 

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from zcrm.auth.identity import Identity
 from zcrm.errors import InvalidData, InvalidModule, LimitExceeded, RequiredParamMissing, invalid_id
-from zcrm.fields.coerce import parse_id
+from zcrm.fields.coerce import POSITIVE_INT, parse_id
 from zcrm.fields.render import Renderer
 from zcrm.http.envelope import json_response, no_content
 from zcrm.http.guards import settings_scope
@@ -117,7 +117,7 @@ def _positive(params: dict[str, str], name: str, default: int) -> int:
     raw = params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not POSITIVE_INT.match(raw) or int(raw) < 1:
         raise InvalidData(details={"param_name": name})
     return int(raw)
 

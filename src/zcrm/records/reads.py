@@ -17,7 +17,7 @@ from zcrm.errors import (
     RequiredParamMissing,
     invalid_id,
 )
-from zcrm.fields.coerce import parse_id
+from zcrm.fields.coerce import POSITIVE_INT, parse_id
 from zcrm.fields.render import Renderer
 from zcrm.records.paging import PageState, PageTokens, query_digest
 from zcrm.records.present import Presenter, display_name
@@ -56,7 +56,7 @@ def _positive(params: dict[str, str], name: str, default: int) -> int:
     raw = params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not POSITIVE_INT.match(raw) or int(raw) < 1:
         raise InvalidData(details={"param_name": name})
     return int(raw)
 

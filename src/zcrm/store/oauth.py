@@ -86,8 +86,9 @@ def insert_token(
     conn.execute(
         text(
             "INSERT INTO oauth_tokens (token_hash, org_id, kind, client_id, user_id, scopes, parent_hash,"
-            " redirect_uri, created_time, expires_time, used)"
-            " VALUES (:h, :org, :kind, :cid, :uid, :scopes, :parent, :ru, :now, :exp, :used)"
+            " redirect_uri, created_time, seq, expires_time, used)"
+            " VALUES (:h, :org, :kind, :cid, :uid, :scopes, :parent, :ru, :now,"
+            " (SELECT COALESCE(MAX(seq), 0) + 1 FROM oauth_tokens WHERE parent_hash = :parent), :exp, :used)"
         ),
         {
             "h": token_hash,
@@ -133,7 +134,7 @@ def children(conn: Connection, parent_hash: str) -> list[tuple[str, int]]:
     rows = conn.execute(
         text(
             "SELECT token_hash, created_time FROM oauth_tokens WHERE parent_hash = :p AND kind = 'access'"
-            " ORDER BY created_time, token_hash"
+            " ORDER BY seq"
         ),
         {"p": parent_hash},
     )

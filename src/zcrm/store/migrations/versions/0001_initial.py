@@ -76,10 +76,11 @@ def upgrade() -> None:
         sa.Column("parent_hash", sa.String(64), nullable=True),
         sa.Column("redirect_uri", sa.Text, nullable=True),
         sa.Column("created_time", sa.BigInteger, nullable=False),
+        sa.Column("seq", sa.BigInteger, nullable=False),  # issue order among a refresh token's access tokens
         sa.Column("expires_time", sa.BigInteger, nullable=True),
         sa.Column("used", sa.Boolean, nullable=False),
     )
-    op.create_index("oauth_tokens_parent", "oauth_tokens", ["parent_hash", "created_time"])
+    op.create_index("oauth_tokens_parent", "oauth_tokens", ["parent_hash", "seq"])
     op.create_table(
         "records",
         sa.Column("org_id", ID, primary_key=True),
