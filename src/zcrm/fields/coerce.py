@@ -90,7 +90,12 @@ def _text_limit(field: Field) -> int | None:
 def _text(field: Field, value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise _type_error(field)
-    text = value if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, float):
+        text = format(Decimal(repr(value)), "f")  # decimal text, never exponent notation
+    else:
+        text = str(value)
     return _check_length(field, text)
 
 

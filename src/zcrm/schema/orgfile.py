@@ -274,8 +274,8 @@ def _linking_module(owner: dict[str, Any], field: dict[str, Any]) -> dict[str, A
     raw = {
         "api_name": link["linking_module"],
         "generated_type": "linking",
-        "singular_label": link["linking_module"].replace("_", " "),
-        "plural_label": link["linking_module"].replace("_", " "),
+        "singular_label": _label(link["linking_module"]),
+        "plural_label": _label(link["linking_module"]),
         "fields": [
             {"api_name": link["lookup_apiname"], "data_type": "lookup", "lookup_module": owner["api_name"]},
             {
@@ -326,9 +326,11 @@ def normalise(raw: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(raw_modules, list) or not raw_modules:
         raise OrgFileError("modules: a non-empty list is required")
     modules = [_normalise_module(m, i) for i, m in enumerate(raw_modules)]
-    names = {m["api_name"].lower() for m in modules}
-    if len(names) != len(modules):
-        raise OrgFileError("modules: duplicate module api_name")
+    names: set[str] = set()
+    for module in modules:
+        if module["api_name"].lower() in names:
+            raise OrgFileError(f"modules: duplicate module api_name '{module['api_name']}'")
+        names.add(module["api_name"].lower())
     generated: list[dict[str, Any]] = []
     for module in modules:
         for field in module["fields"]:
@@ -388,11 +390,13 @@ def _normalise_profiles(raw: Any, modules: set[str]) -> list[dict[str, Any]]:
     raw = raw or [{"name": "Administrator", "admin": True}]
     if not isinstance(raw, list):
         raise OrgFileError("profiles: must be a list")
-    profiles = []
+    profiles: list[dict[str, Any]] = []
     for index, profile in enumerate(raw):
         if not isinstance(profile, dict):
             raise OrgFileError(f"profiles[{index}]: must be a mapping")
         name = str(_req(profile, "name", f"profiles[{index}]"))
+        if any(p["name"] == name for p in profiles):
+            raise OrgFileError(f"profiles.{name}: duplicate profile name")
         permissions = profile.get("permissions") or {}
         if not isinstance(permissions, dict):
             raise OrgFileError(f"profiles.{name}: permissions must be a mapping")
