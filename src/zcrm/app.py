@@ -22,6 +22,7 @@ from zcrm.records.body import TooManyRecords
 from zcrm.records.paging import PageTokens
 from zcrm.settings import Settings
 from zcrm.store import Database
+from zcrm.store.oauth import purge_expired
 
 log = logging.getLogger("zcrm")
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
@@ -36,6 +37,7 @@ def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Cred
     oauth = OAuthServer(settings)
     with db.write() as conn:
         secret = server_secret(conn)
+        purge_expired(conn, clock.now())
         creds = ensure_credentials(
             conn,
             oauth,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -103,6 +104,11 @@ def grant(
     from zcrm.store.orgs import load_schema
 
     settings = _settings(_defaults.host, _defaults.port, data_dir, database_url, None)
+    previous = data_dir / "credentials.json"
+    if previous.exists():  # keep the address the server was started with
+        base_url = json.loads(previous.read_text("utf-8")).get("base_url")
+        if isinstance(base_url, str) and base_url:
+            settings = settings.with_(public_url=base_url)
     state, creds = prepare(settings)
     client = client_id or creds.client_id
     with state.db.write() as conn:

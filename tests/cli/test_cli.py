@@ -90,3 +90,12 @@ def test_token_grant_prints_a_code_the_token_endpoint_accepts(tmp_path: Path) ->
                                    headers={"Authorization": f"Zoho-oauthtoken {answer['access_token']}"})
         assert settings_call.json()["code"] == "OAUTH_SCOPE_MISMATCH"
         assert client.post("/oauth/v2/token", data=form).json() == {"error": "invalid_code"}
+
+
+def test_token_grant_keeps_the_served_address(tmp_path: Path) -> None:
+    data_dir = tmp_path / "d"
+    create_app(Settings(data_dir=data_dir, port=9123))
+    result = CliRunner().invoke(main, ["token", "grant", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    creds = json.loads((data_dir / "credentials.json").read_text())
+    assert creds["base_url"] == "http://127.0.0.1:9123"

@@ -7,12 +7,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zcrm.auth.identity import Identity
-from zcrm.errors import InvalidData, InvalidModule, LimitExceeded, RequiredParamMissing, invalid_id
+from zcrm.errors import (
+    InvalidData,
+    InvalidModule,
+    LimitExceeded,
+    RequiredParamMissing,
+    UnableToParseDataType,
+    invalid_id,
+)
 from zcrm.fields.coerce import POSITIVE_INT, parse_id
 from zcrm.fields.render import Renderer
 from zcrm.http.envelope import json_response, no_content
 from zcrm.http.guards import settings_scope
-from zcrm.http.request import query_params
+from zcrm.http.request import http_time, query_params
 from zcrm.http.state import State
 from zcrm.schema.model import Module, User
 from zcrm.schema.present import field_json, layout_json, module_json, org_json, user_json
@@ -41,9 +48,20 @@ def _module_param(ident: Identity, params: dict[str, str]) -> Module:
     return module
 
 
+def _not_modified(header: str | None, changed: int) -> bool:
+    """True when ``If-Modified-Since`` is at or after ``changed`` (behaviour §1.2, §6.1)."""
+    if not header:
+        return False
+    return http_time(header, "If-Modified-Since", bad=UnableToParseDataType) >= changed
+
+
 async def modules(request: Request, state: State, api_name: str | None) -> Response:
+    since = request.headers.get("if-modified-since")
+
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "modules")
+        if _not_modified(since, ident.schema.org.created_time):  # metadata does not change after creation yet
+            return no_content(304)
         renderer = Renderer(ident.schema, ident.user)
         if api_name is not None:
             module = ident.schema.module(api_name)
@@ -124,9 +142,12 @@ def _positive(params: dict[str, str], name: str, default: int) -> int:
 
 async def users(request: Request, state: State, user_id: str | None) -> Response:
     params = query_params(request)
+    since = request.headers.get("if-modified-since")
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "users")
+        if _not_modified(since, max(u.modified_time for u in ident.schema.users)):
+            return no_content(304)
         renderer = Renderer(ident.schema, ident.user)
         if user_id is not None:
             parsed = parse_id(user_id)

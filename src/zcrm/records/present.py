@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zcrm.fields.render import Renderer
-from zcrm.schema.model import ROW_TYPES, Module, OrgSchema
+from zcrm.schema.model import ROW_TYPES, Field, Module, OrgSchema
 from zcrm.store.records import StoredRecord
 
 APPROVAL_STATES = {"approved", "approval_process_pending", "zia_vision_processing", "merge_in_progress"}
@@ -107,6 +107,15 @@ class Presenter:
         out["id"] = row.id
         return out
 
+    def _link_target_exists(self, fld: Field, row: StoredRecord) -> bool:
+        """Links to a deleted record or user are gone (behaviour §5.4)."""
+        if fld.link is None:
+            return True
+        target = row.data.get(fld.link.connectedlookup_apiname)
+        if fld.data_type == "multiuserlookup":
+            return target in self.schema.users_by_id
+        return target in self.renderer.names
+
     def full_record(self, module: Module, record: StoredRecord, names: list[str] | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
         rows_by_module: dict[str, list[StoredRecord]] = {}
@@ -126,6 +135,7 @@ class Presenter:
                 out[name] = [
                     self.row(row_module, child, record, module)
                     for child in rows_by_module.get(row_module.id, [])
+                    if self._link_target_exists(fld, child)
                 ]
                 continue
             out[name] = self.field_value(module, record, name)

@@ -9,7 +9,6 @@ from sqlalchemy import Connection
 
 from zcrm.auth.identity import Identity
 from zcrm.errors import (
-    AuthorizationFailed,
     DuplicateData,
     InvalidData,
     MultipleOrMultiErrors,
@@ -228,13 +227,6 @@ def delete_records(
         error = state_error(record, DELETE_BLOCKED)
         if error is not None:
             results.append(error)
-            continue
-        if not ident.schema.profiles_by_id[ident.user.profile_id].allows(module.api_name, "delete"):
-            results.append(
-                AuthorizationFailed(
-                    "User does not have sufficient privilege to delete records", {"id": record_id}
-                )
-            )
             continue
         deleted.add(record_id)
         to_delete.append(record_id)
