@@ -97,18 +97,38 @@ def insert_records(
     default_layout = module.default_layout
     has_owner = "Owner" in module.by_name
     has_layout = "Layout" in module.by_name
-    for plan in plans:
-        error = _ref_error(plan, schema, found) or plan.error or plan.late_error
-        if error is not None:
-            results.append(error)
-            continue
-        unique = [
+    errors = [_ref_error(plan, schema, found) or plan.error or plan.late_error for plan in plans]
+    uniques = [
+        [
             (f, unique_key(f, plan.values[f.api_name]))
             for f in module.unique_fields
             if plan.values.get(f.api_name) is not None
         ]
-        keys = [(f.id, key) for f, key in unique]
-        owners = store.unique_owners(conn, org_id, keys)
+        for plan in plans
+    ]
+    owners = store.unique_owners(
+        conn,
+        org_id,
+        [
+            (f.id, key)
+            for error, unique in zip(errors, uniques, strict=True)
+            if error is None
+            for f, key in unique
+        ],
+    )
+    # one id block for the whole request: record id, change id and row ids of every item that may succeed
+    id_pool = iter(
+        allocate(
+            conn,
+            org_id,
+            schema.org.prefix,
+            sum(2 + len(plan.rows) for plan, error in zip(plans, errors, strict=True) if error is None),
+        )
+    )
+    for plan, error, unique in zip(plans, errors, uniques, strict=True):
+        if error is not None:
+            results.append(error)
+            continue
         clashes = [
             (f, claimed.get((f.id, key)) or owners[(f.id, key)])
             for f, key in unique
@@ -118,8 +138,8 @@ def insert_records(
             pending = {r.id: r for r in new_records if r.parent_id is None}
             results.append(_duplicate_error(schema, module, plan.index, clashes, conn, org_id, pending))
             continue
-        ids = allocate(conn, org_id, schema.org.prefix, 2 + len(plan.rows))
-        record_id, change_id, row_ids = ids[0], ids[1], ids[2:]
+        record_id, change_id = next(id_pool), next(id_pool)
+        row_ids = [next(id_pool) for _ in plan.rows]
         data = dict(plan.values)
         if has_layout:
             data["Layout"] = plan.layout_id or (default_layout.id if default_layout else None)
@@ -161,7 +181,6 @@ def insert_records(
             )
         for f, key in unique:
             claimed[(f.id, key)] = record_id
-        store.set_unique(conn, org_id, record_id, [(f.id, key) for f, key in unique])
         changes.append(
             {
                 "id": change_id,
@@ -183,6 +202,7 @@ def insert_records(
             }
         )
     store.insert(conn, org_id, new_records)
+    store.insert_unique(conn, org_id, [(field_id, key, rid) for (field_id, key), rid in claimed.items()])
     store.add_changes(conn, org_id, changes)
     return results
 

@@ -220,14 +220,30 @@ def any_modified_since(conn: Connection, org_id: str, module_id: str, since: int
 def unique_owners(
     conn: Connection, org_id: str, keys: Sequence[tuple[str, str]]
 ) -> dict[tuple[str, str], str]:
-    """(field_id, normalised value) -> the record id holding it."""
-    found: dict[tuple[str, str], str] = {}
-    stmt = text("SELECT record_id FROM unique_values WHERE org_id = :org AND field_id = :f AND value = :v")
-    for field_id, value in keys:
-        row = conn.execute(stmt, {"org": org_id, "f": field_id, "v": value}).first()
-        if row is not None:
-            found[(field_id, value)] = row[0]
-    return found
+    """(field_id, normalised value) -> the record id holding it, in one query."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    rows = conn.execute(
+        _UNIQUE_OWNERS,
+        {"org": org_id, "fields": sorted({f for f, _ in keys}), "values": sorted({v for _, v in keys})},
+    )
+    return {(row[0], row[1]): row[2] for row in rows if (row[0], row[1]) in wanted}
+
+
+_UNIQUE_OWNERS = text(
+    "SELECT field_id, value, record_id FROM unique_values WHERE org_id = :org AND field_id IN :fields"
+    " AND value IN :values"
+).bindparams(bindparam("fields", expanding=True), bindparam("values", expanding=True))
+_INSERT_UNIQUE = text(
+    "INSERT INTO unique_values (org_id, field_id, value, record_id) VALUES (:org, :f, :v, :r)"
+)
+
+
+def insert_unique(conn: Connection, org_id: str, values: Sequence[tuple[str, str, str]]) -> None:
+    """Claims (field_id, normalised value) for records; the primary key refuses a value held twice."""
+    if values:
+        conn.execute(_INSERT_UNIQUE, [{"org": org_id, "f": f, "v": v, "r": r} for f, v, r in values])
 
 
 def set_unique(
