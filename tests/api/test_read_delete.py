@@ -383,9 +383,15 @@ def test_org_prefixes_keep_ids_inside_int64(api: Api) -> None:
 
 def test_links_to_a_deleted_record_disappear(api: Api) -> None:
     [kept, gone] = api.insert("Listings", {"Name": "Kept"}, {"Name": "Gone"})
-    [deal] = api.insert("Deals", {"Deal_Name": "D", "Stage": "Qualification", "Closing_Date": "2024-01-01",
-                                  "Listings": [{"Interested_Listings": {"id": kept}},
-                                               {"Interested_Listings": {"id": gone}}]})
+    [deal] = api.insert(
+        "Deals",
+        {
+            "Deal_Name": "D",
+            "Stage": "Qualification",
+            "Closing_Date": "2024-01-01",
+            "Listings": [{"Interested_Listings": {"id": kept}}, {"Interested_Listings": {"id": gone}}],
+        },
+    )
     assert api.delete(f"/crm/v5/Listings/{gone}").status_code == 200
     links = api.get(f"/crm/v5/Deals/{deal}").json()["data"][0]["Listings"]
     assert [link["Interested_Listings"]["id"] for link in links] == [kept]
@@ -397,5 +403,8 @@ def test_metadata_if_modified_since(api: Api, path: str) -> None:
     response = api.get(path, headers={"If-Modified-Since": "2999-01-01T00:00:00+00:00"})
     assert response.status_code == 304 and response.content == b""
     bad = api.get(path, headers={"If-Modified-Since": "yesterday"})
-    assert bad.json() == err("UNABLE_TO_PARSE_DATA_TYPE", {"param_name": "If-Modified-Since"},
-                             "either the request body or parameters is in wrong format")
+    assert bad.json() == err(
+        "UNABLE_TO_PARSE_DATA_TYPE",
+        {"param_name": "If-Modified-Since"},
+        "either the request body or parameters is in wrong format",
+    )

@@ -15,8 +15,16 @@ from zcrm.app import create_app
 from zcrm.cli import main
 from zcrm.settings import Settings
 
-CREDENTIAL_KEYS = ["base_url", "accounts_url", "client_id", "client_secret", "refresh_token", "access_token",
-                   "org_id", "user_id"]
+CREDENTIAL_KEYS = [
+    "base_url",
+    "accounts_url",
+    "client_id",
+    "client_secret",
+    "refresh_token",
+    "access_token",
+    "org_id",
+    "user_id",
+]
 
 
 def test_serve_writes_credentials_that_work(live_server: LiveServer) -> None:
@@ -32,9 +40,15 @@ def test_serve_writes_credentials_that_work(live_server: LiveServer) -> None:
     assert org["id"] == creds["org_id"]
     me = httpx.get(f"{live_server.base_url}/crm/v5/users", params={"type": "CurrentUser"}, headers=headers)
     assert me.json()["users"][0]["id"] == creds["user_id"]
-    token = httpx.post(creds["accounts_url"], data={"grant_type": "refresh_token", "client_id": creds["client_id"],
-                                                    "client_secret": creds["client_secret"],
-                                                    "refresh_token": creds["refresh_token"]}).json()
+    token = httpx.post(
+        creds["accounts_url"],
+        data={
+            "grant_type": "refresh_token",
+            "client_id": creds["client_id"],
+            "client_secret": creds["client_secret"],
+            "refresh_token": creds["refresh_token"],
+        },
+    ).json()
     assert token["api_domain"] == live_server.base_url and token["expires_in"] == 3600
 
 
@@ -51,7 +65,9 @@ def test_serve_with_an_org_file(tmp_path: Path) -> None:
         assert {"Specimens", "Targets", "Specimen_Parts", "Specimens_X_Targets"} <= names
         assert "Leads" not in names
         org = httpx.get(f"{server.base_url}/crm/v5/org", headers=headers).json()["org"][0]
-        assert org["company_name"] == "Specimen Labs" and org["license_details"]["paid_type"] == "Professional"
+        assert (
+            org["company_name"] == "Specimen Labs" and org["license_details"]["paid_type"] == "Professional"
+        )
     finally:
         server.stop()
 
@@ -73,21 +89,30 @@ def test_restart_reuses_credentials(tmp_path: Path) -> None:
 
 def test_token_grant_prints_a_code_the_token_endpoint_accepts(tmp_path: Path) -> None:
     data_dir = tmp_path / "d"
-    result = CliRunner().invoke(main, ["token", "grant", "--data-dir", str(data_dir), "--scope",
-                                       "ZohoCRM.modules.ALL,ZohoCRM.org.READ"])
+    result = CliRunner().invoke(
+        main,
+        ["token", "grant", "--data-dir", str(data_dir), "--scope", "ZohoCRM.modules.ALL,ZohoCRM.org.READ"],
+    )
     assert result.exit_code == 0, result.output
     code = result.output.strip()
     creds = json.loads((data_dir / "credentials.json").read_text())
     app = create_app(Settings(data_dir=data_dir))
     with TestClient(app, base_url="http://127.0.0.1:8000") as client:
-        form = {"grant_type": "authorization_code", "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"], "code": code}
+        form = {
+            "grant_type": "authorization_code",
+            "client_id": creds["client_id"],
+            "client_secret": creds["client_secret"],
+            "code": code,
+        }
         answer = client.post("/oauth/v2/token", data=form).json()
         assert set(answer) == {"access_token", "refresh_token", "api_domain", "token_type", "expires_in"}
-        org = client.get("/crm/v5/org", headers={"Authorization": f"Zoho-oauthtoken {answer['access_token']}"})
+        org = client.get(
+            "/crm/v5/org", headers={"Authorization": f"Zoho-oauthtoken {answer['access_token']}"}
+        )
         assert org.status_code == 200
-        settings_call = client.get("/crm/v5/settings/modules",
-                                   headers={"Authorization": f"Zoho-oauthtoken {answer['access_token']}"})
+        settings_call = client.get(
+            "/crm/v5/settings/modules", headers={"Authorization": f"Zoho-oauthtoken {answer['access_token']}"}
+        )
         assert settings_call.json()["code"] == "OAUTH_SCOPE_MISMATCH"
         assert client.post("/oauth/v2/token", data=form).json() == {"error": "invalid_code"}
 
