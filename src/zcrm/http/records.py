@@ -27,9 +27,9 @@ async def insert(request: Request, state: State, module_name: str) -> Response:
         module = record_module(ident, module_name, "create")
         payload = json_object(raw)
         items = data_items(payload)
-        trigger_set(payload)
+        triggers = trigger_set(payload)
         check_features(payload)
-        return write_response(writes.insert_records(conn, ident, module, items, now), 201)
+        return write_response(writes.insert_records(conn, ident, module, items, now, triggers), 201)
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
 

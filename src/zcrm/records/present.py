@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zcrm.fields.render import Renderer
+from zcrm.records.rows import ORDER_KEY
 from zcrm.schema.model import ROW_TYPES, Field, Module, OrgSchema
 from zcrm.store.records import StoredRecord
 
@@ -119,7 +120,7 @@ class Presenter:
     def full_record(self, module: Module, record: StoredRecord, names: list[str] | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
         rows_by_module: dict[str, list[StoredRecord]] = {}
-        for child in record.children:
+        for child in sorted(record.children, key=lambda row: (row.data.get(ORDER_KEY, 0), row.id)):
             rows_by_module.setdefault(child.module_id, []).append(child)
         wanted = names if names is not None else [f.api_name for f in module.fields]
         for name in wanted:

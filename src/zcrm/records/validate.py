@@ -20,7 +20,8 @@ from zcrm.errors import (
     MandatoryNotFound,
     ZohoError,
 )
-from zcrm.fields.coerce import FieldValueError, coerce, parse_id
+from zcrm.fields.coerce import FieldValueError, coerce
+from zcrm.records.rows import RowError, RowOps, RowPlanner, rows_module
 from zcrm.schema.model import (
     COMPUTED_TYPES,
     IGNORED_KEYS,
@@ -30,6 +31,7 @@ from zcrm.schema.model import (
     Module,
     OrgSchema,
 )
+from zcrm.store.records import StoredRecord
 
 PARTICIPANT_LIMIT = 50
 
@@ -44,20 +46,13 @@ class Ref:
 
 
 @dataclass(slots=True)
-class NewRow:
-    field: Field
-    module: Module
-    data: dict[str, Any]
-
-
-@dataclass(slots=True)
 class Prepared:
     index: int
     values: dict[str, Any] = field(default_factory=dict)
     owner_id: str | None = None
     layout_id: str | None = None
-    rows: list[NewRow] = field(default_factory=list)
-    row_fields: list[Field] = field(default_factory=list)  # row-type fields the item sets (replace or clear)
+    row_ops: list[RowOps] = field(default_factory=list)
+    append: set[str] = field(default_factory=set)  # multi-select picklists whose values are appended
     refs: list[Ref] = field(default_factory=list)
     error: ZohoError | None = None  # the first key error (type, length, unknown field, bad shape)
     late_error: ZohoError | None = None  # module rules and mandatory fields, after the references
@@ -85,7 +80,7 @@ def is_empty(value: Any) -> bool:
 
 
 class Validator:
-    """Prepares insert items for one module of one org, as one user."""
+    """Prepares insert or update items for one module of one org."""
 
     def __init__(self, schema: OrgSchema, module: Module, operation: str = "insert") -> None:
         self.schema = schema
@@ -116,7 +111,7 @@ class Validator:
         plan.refs.append(Ref(stored, None if target in (None, "se_module") else target, error))
         return True
 
-    def _coerce(self, plan: Prepared, module: Module, fld: Field, value: Any, path: str) -> tuple[bool, Any]:
+    def _coerce(self, plan: Prepared, fld: Field, value: Any, path: str) -> tuple[bool, Any]:
         try:
             stored = coerce(fld, value)
         except FieldValueError as exc:
@@ -129,117 +124,50 @@ class Validator:
         return True, stored
 
     # -- rows --------------------------------------------------------------------------------------
-    def _row_module(self, fld: Field) -> Module | None:
-        name = fld.link.linking_module if fld.link else fld.associated_module
-        return self.schema.module(name) if name else None
+    def _rows(self, plan: Prepared, fld: Field, value: Any, children: dict[str, list[StoredRecord]]) -> bool:
+        def coerce_row_value(sub: Field, raw: Any, path: str) -> tuple[bool, Any]:
+            return self._coerce(plan, sub, raw, path)
 
-    def _rows(self, plan: Prepared, fld: Field, value: Any) -> bool:
-        index = plan.index
-        path = _path(index, fld.api_name)
-        plan.row_fields.append(fld)
-        if value is None:
-            return True
-        if not isinstance(value, list):
-            plan.error = InvalidData(
-                details={"expected_data_type": fld.data_type, "api_name": fld.api_name, "json_path": path}
-            )
+        planner = RowPlanner(self.schema, coerce_row_value, self.operation)
+        current = children.get(rows_module(self.schema, fld).id, [])
+        try:
+            plan.row_ops.append(planner.plan(fld, value, _path(plan.index, fld.api_name), current))
+        except RowError as exc:
+            if plan.error is not None:  # the value coercer recorded the real error
+                return False
+            if exc.late:
+                if plan.late_error is None:
+                    plan.late_error = exc.error
+                return True
+            plan.error = exc.error
             return False
-        row_module = self._row_module(fld)
-        if row_module is None:  # pragma: no cover - the org loader guarantees the rows module
-            raise RuntimeError(f"no rows module for {self.module.api_name}.{fld.api_name}")
-        seen_links: set[str] = set()
-        for m, row in enumerate(value):
-            row_path = _path(index, fld.api_name, m)
-            if not isinstance(row, dict):
-                plan.error = InvalidData(
-                    details={
-                        "expected_data_type": "jsonobject",
-                        "api_name": fld.api_name,
-                        "json_path": row_path,
-                    }
-                )
-                return False
-            if "id" in row or "_delete" in row:
-                # on insert every row is new: an id names nothing of this record
-                plan.error = InvalidData(MSG_INVALID_ID, {"api_name": "id", "json_path": f"{row_path}.id"})
-                return False
-            if fld.link is not None:
-                data = self._link_row(plan, fld, row, row_path)
-                if data is None:
-                    return False
-                target = data[fld.link.connectedlookup_apiname]
-                if target in seen_links:
-                    continue
-                seen_links.add(target)
-            else:
-                data = self._plain_row(plan, fld, row_module, row, row_path)
-                if data is None:
-                    return False
-            plan.rows.append(NewRow(fld, row_module, data))
         return True
 
-    def _link_row(
-        self, plan: Prepared, fld: Field, row: dict[str, Any], row_path: str
-    ) -> dict[str, Any] | None:
-        assert fld.link is not None
-        key = fld.link.connectedlookup_apiname
-        key_path = f"{row_path}.{key}"
-        if key not in row or row[key] is None:
-            plan.error = MandatoryNotFound(details={"api_name": key, "json_path": key_path})
-            return None
-        connected = row[key]
-        candidate = connected.get("id") if isinstance(connected, dict) else connected
-        if isinstance(connected, dict) and "id" not in connected:
-            plan.error = MandatoryNotFound(details={"api_name": key, "json_path": key_path})
-            return None
-        target = parse_id(candidate)
-        error = InvalidData(MSG_INVALID_ID, {"api_name": key, "json_path": key_path})
-        if target is None:
-            plan.error = error
-            return None
-        if fld.data_type == "multiuserlookup":
-            user = self.schema.users_by_id.get(target)
-            if user is None or user.status != "active":
-                plan.error = error
-                return None
-        else:
-            plan.refs.append(Ref(target, fld.link.connected_module, error))
-        return {key: target}
-
-    def _plain_row(
-        self, plan: Prepared, fld: Field, row_module: Module, row: dict[str, Any], row_path: str
-    ) -> dict[str, Any] | None:
-        data: dict[str, Any] = {}
-        for key, value in row.items():
-            if key.startswith("$") or key in SYSTEM_FIELDS or key in ("Parent_Id", "_delete"):
-                continue
-            sub = row_module.by_name.get(key)
-            key_path = f"{row_path}.{key}"
-            if sub is None:
-                plan.error = InvalidData(MSG_INVALID_FIELD, {"api_name": key, "json_path": key_path})
-                return None
-            if not self._accepts(sub):
-                continue
-            if value is None:
-                data[key] = None
-                continue
-            ok, stored = self._coerce(plan, row_module, sub, value, key_path)
-            if not ok:
-                return None
-            data[key] = stored
-        for sub in row_module.fields:
-            if (
-                sub.system_mandatory
-                and sub.api_name not in ("Parent_Id", "id")
-                and is_empty(data.get(sub.api_name))
-            ) and plan.late_error is None:
-                plan.late_error = MandatoryNotFound(
-                    details={"api_name": sub.api_name, "json_path": f"{row_path}.{sub.api_name}"}
-                )
-        return data
+    def _append_values(self, plan: Prepared, value: Any) -> bool:
+        path = _path(plan.index, "$append_values")
+        if not isinstance(value, dict):
+            plan.error = InvalidData(
+                details={"expected_data_type": "jsonobject", "api_name": "$append_values", "json_path": path}
+            )
+            return False
+        for key, flag in value.items():
+            details = {"api_name": key, "json_path": f"{path}.{key}"}
+            fld = self.module.by_name.get(key)
+            if fld is None:
+                plan.error = InvalidData(MSG_INVALID_FIELD, details)
+                return False
+            if fld.data_type != "multiselectpicklist" or not isinstance(flag, bool):
+                plan.error = InvalidData(details=details)
+                return False
+            if flag:
+                plan.append.add(key)
+        return True
 
     # -- items -------------------------------------------------------------------------------------
-    def prepare(self, index: int, item: Any) -> Prepared:
+    def prepare(
+        self, index: int, item: Any, children: dict[str, list[StoredRecord]] | None = None
+    ) -> Prepared:
+        """The plan for one item; ``children`` are the record's current rows by rows-module id (update)."""
         plan = Prepared(index)
         if not isinstance(item, dict):
             plan.error = InvalidData(
@@ -248,6 +176,10 @@ class Validator:
             return plan
         module = self.module
         for key, value in item.items():
+            if key == "$append_values":
+                if not self._append_values(plan, value):
+                    return plan
+                continue
             if key.startswith("$") or key in IGNORED_KEYS or key in SYSTEM_FIELDS:
                 continue
             fld = module.by_name.get(key)
@@ -257,7 +189,7 @@ class Validator:
             if not self._accepts(fld):
                 continue
             if fld.data_type in ROW_TYPES:
-                if not self._rows(plan, fld, value):
+                if not self._rows(plan, fld, value, children or {}):
                     return plan
                 continue
             if key == "Owner" and value is None:
@@ -266,7 +198,7 @@ class Validator:
             if value is None or value == "" or (value == [] and fld.data_type != "multiselectpicklist"):
                 plan.values[key] = None  # empty values clear the field (mandatory fields are checked later)
                 continue
-            ok, stored = self._coerce(plan, module, fld, value, _path(index, key))
+            ok, stored = self._coerce(plan, fld, value, _path(index, key))
             if not ok:
                 return plan
             if fld.data_type == "ownerlookup" and key == "Owner":
@@ -309,9 +241,7 @@ class Validator:
         module = self.module
         layout = module.layout(plan.layout_id) if plan.layout_id else module.default_layout
         required = layout.required if layout else frozenset()
-        row_counts: dict[str, int] = {}
-        for row in plan.rows:
-            row_counts[row.field.api_name] = row_counts.get(row.field.api_name, 0) + 1
+        row_counts = {ops.field.api_name: len(ops.adds) for ops in plan.row_ops}
         for fld in module.fields:
             if not (fld.system_mandatory or fld.api_name in required):
                 continue

@@ -288,8 +288,9 @@ def add_changes(conn: Connection, org_id: str, changes: Sequence[dict[str, Any]]
     if changes:
         conn.execute(
             text(
-                "INSERT INTO changes (org_id, id, module_id, record_id, operation, user_id, time, before, after)"
-                " VALUES (:org, :id, :module, :record, :op, :user, :time, :before, :after)"
+                "INSERT INTO changes (org_id, id, module_id, record_id, operation, user_id, time, triggers, changed,"
+                " before, after) VALUES (:org, :id, :module, :record, :op, :user, :time, :triggers, :changed,"
+                " :before, :after)"
             ),
             [{"org": org_id, **c} for c in changes],
         )

@@ -124,6 +124,8 @@ def upgrade() -> None:
         sa.Column("operation", sa.String(16), nullable=False),
         sa.Column("user_id", ID, nullable=False),
         sa.Column("time", sa.BigInteger, nullable=False),
+        sa.Column("triggers", sa.Text, nullable=False),  # the effective trigger set, a JSON array
+        sa.Column("changed", sa.Text, nullable=False),  # {field: [old, new]} for the fields the write changed
         sa.Column("before", sa.Text, nullable=True),
         sa.Column("after", sa.Text, nullable=True),
     )
