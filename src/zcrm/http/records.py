@@ -14,7 +14,8 @@ from zcrm.http.guards import record_module
 from zcrm.http.request import http_time, json_object, query_params, raw_body
 from zcrm.http.state import State
 from zcrm.records import reads, writes
-from zcrm.records.body import check_features, data_items, trigger_set
+from zcrm.records.body import MAX_RECORDS, check_features, data_items, trigger_set
+from zcrm.records.update import Target, update_records
 from zcrm.store import records as store
 
 MAX_DELETE = 100
@@ -30,6 +31,26 @@ async def insert(request: Request, state: State, module_name: str) -> Response:
         triggers = trigger_set(payload)
         check_features(payload)
         return write_response(writes.insert_records(conn, ident, module, items, now, triggers), 201)
+
+    return await state.authed(request.headers.get("authorization"), work, write=True)
+
+
+async def update(request: Request, state: State, module_name: str, record_id: str | None = None) -> Response:
+    raw = await raw_body(request, state.settings.max_body_bytes)
+    unmodified_header = request.headers.get("if-unmodified-since")
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        module = record_module(ident, module_name, "update")
+        since = None
+        if unmodified_header is not None:
+            since = http_time(unmodified_header, "If-Unmodified-Since", bad=UnableToParseDataType)
+        payload = json_object(raw)
+        items = data_items(payload, limit=1 if record_id is not None else MAX_RECORDS)
+        triggers = trigger_set(payload)
+        check_features(payload)
+        target = Target(path_id=record_id, path_form=record_id is not None)
+        results = update_records(conn, ident, module, items, now, triggers, target, since)
+        return write_response(results)
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
 

@@ -23,12 +23,14 @@ def _record_routes(segments: list[str]) -> dict[str, Handler] | None:
         return {
             "GET": lambda r, s: records.list_records(r, s, module),
             "POST": lambda r, s: records.insert(r, s, module),
+            "PUT": lambda r, s: records.update(r, s, module),
             "DELETE": lambda r, s: records.delete_many(r, s, module),
         }
     if len(segments) == 2 and segments[1] not in ("upsert", "search"):
         record_id = segments[1]
         return {
             "GET": lambda r, s: records.get_one(r, s, module, record_id),
+            "PUT": lambda r, s: records.update(r, s, module, record_id),
             "DELETE": lambda r, s: records.delete_one(r, s, module, record_id),
         }
     return None

@@ -93,8 +93,10 @@ def update(conn: Connection, org_id: str, records: Sequence[StoredRecord]) -> No
 
 
 def fetch(
-    conn: Connection, org_id: str, ids: Iterable[str], module_id: str | None = None
+    conn: Connection, org_id: str, ids: Iterable[str], module_id: str | None = None, for_update: bool = False
 ) -> dict[str, StoredRecord]:
+    """The records among ``ids``; ``for_update`` locks their rows until the transaction ends (PostgreSQL; SQLite
+    write transactions hold the database lock already)."""
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
@@ -103,6 +105,8 @@ def fetch(
     if module_id is not None:
         sql += " AND module_id = :module"
         params["module"] = module_id
+    if for_update and conn.dialect.name == "postgresql":
+        sql += " FOR UPDATE"
     stmt = text(sql).bindparams(bindparam("ids", expanding=True))
     return {r.id: r for r in map(_from_row, conn.execute(stmt, params))}
 
@@ -240,28 +244,23 @@ _INSERT_UNIQUE = text(
 )
 
 
+def replace_unique(conn: Connection, org_id: str, keys: Sequence[tuple[str, str, str | None]]) -> None:
+    """Sets each (record, field)'s unique key to the given one (None: no value): all removals first, then all
+    claims, so that values moving between records within one request end where they belong."""
+    if not keys:
+        return
+    conn.execute(_DELETE_UNIQUE, [{"org": org_id, "r": r, "f": f} for r, f, _ in keys])
+    claims = [(f, k, r) for r, f, k in keys if k is not None]
+    insert_unique(conn, org_id, claims)
+
+
+_DELETE_UNIQUE = text("DELETE FROM unique_values WHERE org_id = :org AND field_id = :f AND record_id = :r")
+
+
 def insert_unique(conn: Connection, org_id: str, values: Sequence[tuple[str, str, str]]) -> None:
     """Claims (field_id, normalised value) for records; the primary key refuses a value held twice."""
     if values:
         conn.execute(_INSERT_UNIQUE, [{"org": org_id, "f": f, "v": v, "r": r} for f, v, r in values])
-
-
-def set_unique(
-    conn: Connection, org_id: str, record_id: str, values: Sequence[tuple[str, str | None]]
-) -> None:
-    """Replace the record's unique values for the given fields (a None value removes it)."""
-    for field_id, value in values:
-        conn.execute(
-            text("DELETE FROM unique_values WHERE org_id = :org AND field_id = :f AND record_id = :r"),
-            {"org": org_id, "f": field_id, "r": record_id},
-        )
-        if value is not None:
-            conn.execute(
-                text(
-                    "INSERT INTO unique_values (org_id, field_id, value, record_id) VALUES (:org, :f, :v, :r)"
-                ),
-                {"org": org_id, "f": field_id, "v": value, "r": record_id},
-            )
 
 
 # -- sequences and changes -------------------------------------------------------------------------
