@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zcrm.errors import InvalidRequestMethod, InvalidUrlPattern
-from zcrm.http import metadata, oauth, records
+from zcrm.http import control, metadata, oauth, records, timeline
 from zcrm.http.state import State
 
 Handler = Callable[[Request, State], Awaitable[Response]]
@@ -26,6 +26,9 @@ def _record_routes(segments: list[str]) -> dict[str, Handler] | None:
             "PUT": lambda r, s: records.update(r, s, module),
             "DELETE": lambda r, s: records.delete_many(r, s, module),
         }
+    if len(segments) == 3 and segments[2] == "__timeline":
+        record_id = segments[1]
+        return {"GET": lambda r, s: timeline.get_timeline(r, s, module, record_id)}
     if len(segments) == 2 and segments[1] not in ("upsert", "search"):
         record_id = segments[1]
         return {
@@ -33,6 +36,13 @@ def _record_routes(segments: list[str]) -> dict[str, Handler] | None:
             "PUT": lambda r, s: records.update(r, s, module, record_id),
             "DELETE": lambda r, s: records.delete_one(r, s, module, record_id),
         }
+    return None
+
+
+def _control_routes(segments: list[str]) -> dict[str, Handler] | None:
+    if len(segments) == 4 and segments[0] == "records" and segments[3] == "state":
+        module, record_id = segments[1], segments[2]
+        return {"PUT": lambda r, s: control.record_state(r, s, module, record_id)}
     return None
 
 
@@ -68,6 +78,8 @@ def resolve(path: str) -> dict[str, Handler] | None:
         return {"POST": oauth.token}
     if path == "/oauth/v2/token/revoke":
         return {"POST": oauth.revoke}
+    if path.startswith("/__zcrm/"):
+        return _control_routes(path[len("/__zcrm/") :].split("/"))
     if path.startswith("/crm/v5/"):
         segments = path[len("/crm/v5/") :].split("/")
         if any(not s for s in segments):

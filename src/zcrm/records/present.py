@@ -12,6 +12,15 @@ from zcrm.store.records import StoredRecord
 APPROVAL_STATES = {"approved", "approval_process_pending", "zia_vision_processing", "merge_in_progress"}
 
 
+def approval_label(record: StoredRecord) -> str:
+    """``$approval_state`` (behaviour §5.3): pending approval, Zia validation and merges show through."""
+    if record.lock_state == "zia_vision_processing":
+        return "zia_vision_processing"
+    if record.lock_state == "merge":
+        return "merge_in_progress"
+    return record.approval_state
+
+
 def display_name(module: Module, data: dict[str, Any], record_id: str) -> str:
     parts = []
     for name in module.display_field:
@@ -39,7 +48,7 @@ def audit_details(renderer: Renderer, record: StoredRecord) -> dict[str, Any]:
         "Created_Time": renderer.datetime(record.created_time),
         "id": record.id,
         "Created_By": renderer.user_ref(record.created_by, with_email=False),
-        "$approval_state": record.approval_state,
+        "$approval_state": approval_label(record),
     }
 
 
@@ -141,7 +150,7 @@ class Presenter:
                 continue
             out[name] = self.field_value(module, record, name)
         out["id"] = record.id
-        out["$approval_state"] = record.approval_state
+        out["$approval_state"] = approval_label(record)
         out["$editable"] = True
         out["$locked_for_me"] = record.lock_state == "record_locking"
         out["$in_merge"] = record.lock_state == "merge"

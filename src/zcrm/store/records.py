@@ -293,3 +293,12 @@ def add_changes(conn: Connection, org_id: str, changes: Sequence[dict[str, Any]]
             ),
             [{"org": org_id, **c} for c in changes],
         )
+
+
+def set_state(
+    conn: Connection, org_id: str, record_id: str, approval_state: str, lock_state: str | None
+) -> None:
+    conn.execute(
+        text("UPDATE records SET approval_state = :a, lock_state = :l WHERE org_id = :org AND id = :id"),
+        {"a": approval_state, "l": lock_state, "org": org_id, "id": record_id},
+    )
