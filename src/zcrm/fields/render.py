@@ -37,9 +37,15 @@ class Renderer:
         tz_name = (user.time_zone if user else "") or schema.org.time_zone or "UTC"
         self.tz = zone(tz_name)
         self.names = names if names is not None else {}
+        self._datetimes: dict[int, str] = {}  # a request renders the same instants many times
 
     def datetime(self, epoch: int | None) -> str | None:
-        return None if epoch is None else format_datetime(epoch, self.tz)
+        if epoch is None:
+            return None
+        text = self._datetimes.get(epoch)
+        if text is None:
+            text = self._datetimes[epoch] = format_datetime(epoch, self.tz)
+        return text
 
     def user_ref(self, user_id: str | None, with_email: bool = True) -> dict[str, Any] | None:
         if user_id is None:

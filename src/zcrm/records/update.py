@@ -31,7 +31,7 @@ from zcrm.records.common import (
 )
 from zcrm.records.present import audit_details
 from zcrm.records.validate import Prepared, Validator
-from zcrm.schema.model import Module
+from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.store import records as store
 from zcrm.store.ids import allocate
 from zcrm.store.records import StoredRecord
@@ -88,15 +88,9 @@ def update_records(
     wanted = [i for i in ids if isinstance(i, str)]
     records = store.fetch(conn, org_id, wanted, module_id=module.id, for_update=True)
     records = {rid: r for rid, r in records.items() if r.parent_id is None}
-    touches_rows = any(
-        isinstance(item, dict)
-        and any(
-            k in module.by_name
-            and module.by_name[k].data_type
-            in ("subform", "multiselectlookup", "multiuserlookup", "imageupload", "fileupload")
-            for k in item
-        )
-        for item in items
+    row_fields = {f.api_name for f in module.fields if f.data_type in ROW_TYPES}
+    touches_rows = bool(row_fields) and any(
+        isinstance(item, dict) and not row_fields.isdisjoint(item) for item in items
     )
     children: dict[str, dict[str, list[StoredRecord]]] = {rid: {} for rid in records}
     if touches_rows:

@@ -34,6 +34,7 @@ from zcrm.schema.model import (
 from zcrm.store.records import StoredRecord
 
 PARTICIPANT_LIMIT = 50
+REFERENCE_TYPES = frozenset({"lookup", "ownerlookup", "userlookup", "layout"})
 
 
 @dataclass(slots=True)
@@ -86,6 +87,12 @@ class Validator:
         self.schema = schema
         self.module = module
         self.operation = operation
+        # fields whose values need nothing but coercion: the fast path of ``prepare``
+        self._plain = {
+            f.api_name: f
+            for f in module.fields
+            if self._accepts(f) and f.data_type not in ROW_TYPES and f.data_type not in REFERENCE_TYPES
+        }
 
     # -- values ------------------------------------------------------------------------------------
     def _accepts(self, fld: Field) -> bool:
@@ -175,7 +182,20 @@ class Validator:
             )
             return plan
         module = self.module
+        plain = self._plain
+        values = plan.values
         for key, value in item.items():
+            fld = plain.get(key)
+            if fld is not None:  # fast path: a plain field
+                if value is None or value == "" or (value == [] and fld.data_type != "multiselectpicklist"):
+                    values[key] = None
+                    continue
+                try:
+                    values[key] = coerce(fld, value)
+                except FieldValueError as exc:
+                    plan.error = value_error(exc, key, _path(index, key))
+                    return plan
+                continue
             if key == "$append_values":
                 if not self._append_values(plan, value):
                     return plan

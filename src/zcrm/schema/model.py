@@ -114,10 +114,12 @@ class Module:
     parent_module: str | None = None
     by_name: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+    uniques: list[Field] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.by_name.update({f.api_name: f for f in self.fields})
         self.by_id.update({f.id: f for f in self.fields})
+        self.uniques.extend(f for f in self.fields if f.unique)
 
     @property
     def default_layout(self) -> Layout | None:
@@ -130,8 +132,8 @@ class Module:
         return None
 
     @property
-    def unique_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.unique)
+    def unique_fields(self) -> list[Field]:
+        return self.uniques
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,20 @@ class StoredRecord:
     children: list[StoredRecord] = field(default_factory=list)
 
 
+def executemany(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Runs a statement written with ``?`` placeholders for many rows straight on the DBAPI cursor of the
+    connection's transaction: the hot write paths skip SQLAlchemy's per-row parameter processing."""
+    if not rows:
+        return
+    if conn.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
 def _from_row(row: Any) -> StoredRecord:
     return StoredRecord(
         id=row[0],
@@ -54,42 +68,59 @@ def _from_row(row: Any) -> StoredRecord:
     )
 
 
-def _params(org_id: str, record: StoredRecord) -> dict[str, Any]:
-    return {
-        "org": org_id,
-        "id": record.id,
-        "module": record.module_id,
-        "parent": record.parent_id,
-        "data": orjson.dumps(record.data).decode(),
-        "owner": record.owner_id,
-        "cb": record.created_by,
-        "mb": record.modified_by,
-        "ct": record.created_time,
-        "mt": record.modified_time,
-        "approval": record.approval_state,
-        "lock": record.lock_state,
-        "converted": record.converted,
-    }
-
-
-_INSERT = text(
-    f"INSERT INTO records (org_id, {_COLUMNS}) VALUES (:org, :id, :module, :parent, :data, :owner, :cb, :mb,"
-    " :ct, :mt, :approval, :lock, :converted)"
-)
-_UPDATE = text(
-    "UPDATE records SET data = :data, owner_id = :owner, modified_by = :mb, modified_time = :mt,"
-    " approval_state = :approval, lock_state = :lock, converted = :converted WHERE org_id = :org AND id = :id"
+_INSERT = f"INSERT INTO records (org_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_UPDATE = (
+    "UPDATE records SET data = ?, owner_id = ?, modified_by = ?, modified_time = ?, approval_state = ?,"
+    " lock_state = ?, converted = ? WHERE org_id = ? AND id = ?"
 )
 
 
 def insert(conn: Connection, org_id: str, records: Sequence[StoredRecord]) -> None:
-    if records:
-        conn.execute(_INSERT, [_params(org_id, r) for r in records])
+    dumps = orjson.dumps
+    executemany(
+        conn,
+        _INSERT,
+        [
+            (
+                org_id,
+                r.id,
+                r.module_id,
+                r.parent_id,
+                dumps(r.data).decode(),
+                r.owner_id,
+                r.created_by,
+                r.modified_by,
+                r.created_time,
+                r.modified_time,
+                r.approval_state,
+                r.lock_state,
+                r.converted,
+            )
+            for r in records
+        ],
+    )
 
 
 def update(conn: Connection, org_id: str, records: Sequence[StoredRecord]) -> None:
-    if records:
-        conn.execute(_UPDATE, [_params(org_id, r) for r in records])
+    dumps = orjson.dumps
+    executemany(
+        conn,
+        _UPDATE,
+        [
+            (
+                dumps(r.data).decode(),
+                r.owner_id,
+                r.modified_by,
+                r.modified_time,
+                r.approval_state,
+                r.lock_state,
+                r.converted,
+                org_id,
+                r.id,
+            )
+            for r in records
+        ],
+    )
 
 
 def fetch(
@@ -239,9 +270,7 @@ _UNIQUE_OWNERS = text(
     "SELECT field_id, value, record_id FROM unique_values WHERE org_id = :org AND field_id IN :fields"
     " AND value IN :values"
 ).bindparams(bindparam("fields", expanding=True), bindparam("values", expanding=True))
-_INSERT_UNIQUE = text(
-    "INSERT INTO unique_values (org_id, field_id, value, record_id) VALUES (:org, :f, :v, :r)"
-)
+_INSERT_UNIQUE = "INSERT INTO unique_values (org_id, field_id, value, record_id) VALUES (?, ?, ?, ?)"
 
 
 def replace_unique(conn: Connection, org_id: str, keys: Sequence[tuple[str, str, str | None]]) -> None:
@@ -249,18 +278,18 @@ def replace_unique(conn: Connection, org_id: str, keys: Sequence[tuple[str, str,
     claims, so that values moving between records within one request end where they belong."""
     if not keys:
         return
-    conn.execute(_DELETE_UNIQUE, [{"org": org_id, "r": r, "f": f} for r, f, _ in keys])
+    executemany(conn, _DELETE_UNIQUE, [(org_id, f, r) for r, f, _ in keys])
     claims = [(f, k, r) for r, f, k in keys if k is not None]
     insert_unique(conn, org_id, claims)
 
 
-_DELETE_UNIQUE = text("DELETE FROM unique_values WHERE org_id = :org AND field_id = :f AND record_id = :r")
+_DELETE_UNIQUE = "DELETE FROM unique_values WHERE org_id = ? AND field_id = ? AND record_id = ?"
 
 
 def insert_unique(conn: Connection, org_id: str, values: Sequence[tuple[str, str, str]]) -> None:
     """Claims (field_id, normalised value) for records; the primary key refuses a value held twice."""
     if values:
-        conn.execute(_INSERT_UNIQUE, [{"org": org_id, "f": f, "v": v, "r": r} for f, v, r in values])
+        executemany(conn, _INSERT_UNIQUE, [(org_id, f, v, r) for f, v, r in values])
 
 
 # -- sequences and changes -------------------------------------------------------------------------
@@ -283,16 +312,33 @@ def next_sequence(conn: Connection, org_id: str, field_id: str, start: int) -> i
     return start
 
 
+_INSERT_CHANGE = (
+    "INSERT INTO changes (org_id, id, module_id, record_id, operation, user_id, time, triggers, changed, before,"
+    " after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def add_changes(conn: Connection, org_id: str, changes: Sequence[dict[str, Any]]) -> None:
-    if changes:
-        conn.execute(
-            text(
-                "INSERT INTO changes (org_id, id, module_id, record_id, operation, user_id, time, triggers, changed,"
-                " before, after) VALUES (:org, :id, :module, :record, :op, :user, :time, :triggers, :changed,"
-                " :before, :after)"
-            ),
-            [{"org": org_id, **c} for c in changes],
-        )
+    executemany(
+        conn,
+        _INSERT_CHANGE,
+        [
+            (
+                org_id,
+                c["id"],
+                c["module"],
+                c["record"],
+                c["op"],
+                c["user"],
+                c["time"],
+                c["triggers"],
+                c["changed"],
+                c["before"],
+                c["after"],
+            )
+            for c in changes
+        ],
+    )
 
 
 def set_state(

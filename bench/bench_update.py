@@ -1,0 +1,154 @@
+"""Update benchmark: bulk update through HTTP versus the raw SQLite batch-UPDATE rate for the same rows, and
+single-record update latency versus an authenticated no-op request, in the same run.
+
+Starts a real ``zcrm serve`` (one worker, SQLite) with bench/bench-org.yaml, inserts the records, then sends
+100-record PUTs (10 fields each, including a unique field and a ``$append_values`` multi-select append) over one
+keep-alive connection. Prints a table and exits.
+
+    .venv/bin/python bench/bench_update.py [--records 10000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def prospect(i: int) -> dict[str, Any]:
+    return {"Last_Name": f"P{i}", "First_Name": "Ann", "Company": f"Co {i % 97}", "Email": f"p{i}@bench.test",
+            "Phone": "+1 555 0100", "Lead_Source": "Web", "Annual_Revenue": 10.5, "Employees": i % 500,
+            "Description": "x" * 100, "Code": f"c-{i}", "Languages": ["English"]}
+
+
+def change(record_id: str, i: int, round_no: int) -> dict[str, Any]:
+    return {"id": record_id, "Last_Name": f"P{i} r{round_no}", "Company": f"Co {round_no}",
+            "Email": f"p{i}.{round_no}@bench.test", "Phone": f"+1 555 {round_no:04d}", "Lead_Source": "Ads",
+            "Annual_Revenue": 20.25 + round_no, "Employees": round_no, "Description": f"round {round_no}",
+            "Code": f"c-{i}-{round_no}", "Languages": [["French", "German", "Korean"][round_no % 3]],
+            "$append_values": {"Languages": True}}
+
+
+def raw_update_rate(db_path: Path, ids: list[str], rounds: int) -> float:
+    """Rows/s for batch-UPDATEs of the same records' JSON documents by primary key, 100 per transaction, with
+    plain sqlite3 on a copy of the server's database: what the database alone costs."""
+    db = sqlite3.connect(db_path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    org_id = db.execute("SELECT org_id FROM records LIMIT 1").fetchone()[0]
+    docs = {rid: json.dumps({**prospect(i), "Layout": "1"}) for i, rid in enumerate(ids)}
+    start = time.perf_counter()
+    for round_no in range(rounds):
+        for base in range(0, len(ids), 100):
+            batch = ids[base : base + 100]
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("UPDATE records SET data = ?, modified_time = ?, modified_by = modified_by"
+                           " WHERE org_id = ? AND id = ?", [(docs[rid], round_no, org_id, rid) for rid in batch])
+            db.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    db.close()
+    return len(ids) * rounds / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        port = free_port()
+        server = subprocess.Popen([sys.executable, "-m", "zcrm", "serve", "--port", str(port), "--data-dir",
+                                   str(data_dir), "--org", str(HERE / "bench-org.yaml"), "--log-level", "warning"],
+                                  stdout=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    httpx.get(base + "/crm/v5/org", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            token = json.loads((data_dir / "credentials.json").read_text())["access_token"]
+            headers = {"Authorization": f"Zoho-oauthtoken {token}"}
+            with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+                ids: list[str] = []
+                for start in range(0, args.records, 100):
+                    body = {"data": [prospect(i) for i in range(start, min(args.records, start + 100))]}
+                    response = client.post("/crm/v5/Prospects", content=json.dumps(body))
+                    assert response.status_code == 201, response.text[:300]
+                    ids += [item["details"]["id"] for item in response.json()["data"]]
+                bodies = [
+                    json.dumps({"data": [change(ids[i], i, r) for i in range(b, min(len(ids), b + 100))]})
+                    for r in range(args.rounds) for b in range(0, len(ids), 100)
+                ]
+                bulk_latency = []
+                t0 = time.perf_counter()
+                for body in bodies:
+                    t1 = time.perf_counter()
+                    response = client.put("/crm/v5/Prospects", content=body)
+                    bulk_latency.append(time.perf_counter() - t1)
+                    assert response.status_code == 200, response.text[:300]
+                bulk_rate = len(ids) * args.rounds / (time.perf_counter() - t0)
+
+                def timed(send: Any, n: int = 300) -> list[float]:
+                    out = []
+                    for k in range(n):
+                        t1 = time.perf_counter()
+                        r = send(k)
+                        out.append(time.perf_counter() - t1)
+                        assert r.status_code == 200, r.text[:300]
+                    return out
+
+                noop = timed(lambda k: client.get("/crm/v5/org"))
+                single = timed(lambda k: client.put(
+                    f"/crm/v5/Prospects/{ids[k]}",
+                    content=json.dumps({"data": [{"Company": f"single {k}", "Employees": k}]})))
+            server.terminate()
+            server.wait()
+            copy = Path(tmp) / "copy.sqlite3"
+            src = sqlite3.connect(data_dir / "zcrm.sqlite3")
+            dst = sqlite3.connect(copy)
+            src.backup(dst)
+            src.close()
+            dst.close()
+            raw = raw_update_rate(copy, ids, args.rounds)
+        finally:
+            if server.poll() is None:
+                server.terminate()
+                server.wait()
+
+    def ms(values: list[float], q: int) -> float:
+        return statistics.quantiles(values, n=100)[q - 1] * 1000
+
+    print(f"records in module: {args.records}, rounds: {args.rounds}")
+    print(f"{'measure':<52} {'value':>14}")
+    print(f"{'bulk update via HTTP, records/s (100/request)':<52} {bulk_rate:>14.0f}")
+    print(f"{'raw sqlite3 batch UPDATE of the same rows, rows/s':<52} {raw:>14.0f}")
+    print(f"{'HTTP bulk update / raw':<52} {bulk_rate / raw:>14.1%}")
+    print(f"{'100-record PUT p50 / p99, ms':<52} {ms(bulk_latency, 50):>7.2f} / {ms(bulk_latency, 99):.2f}")
+    print(f"{'authenticated no-op (GET /org) p50 / p99, ms':<52} {ms(noop, 50):>7.2f} / {ms(noop, 99):.2f}")
+    print(f"{'single-record PUT p50 / p99, ms':<52} {ms(single, 50):>7.2f} / {ms(single, 99):.2f}")
+    print(f"{'single-record PUT p50 / no-op p50':<52} {ms(single, 50) / ms(noop, 50):>14.2f}")
+
+
+if __name__ == "__main__":
+    main()
