@@ -91,7 +91,11 @@ class Validator:
         self._plain = {
             f.api_name: f
             for f in module.fields
-            if self._accepts(f) and f.data_type not in ROW_TYPES and f.data_type not in REFERENCE_TYPES
+            if self._accepts(f)
+            and f.data_type not in ROW_TYPES
+            and f.data_type not in REFERENCE_TYPES
+            and f.api_name not in IGNORED_KEYS
+            and f.api_name not in SYSTEM_FIELDS
         }
 
     # -- values ------------------------------------------------------------------------------------
