@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -288,3 +289,33 @@ def coerce(field: Field, value: object) -> Any:
     """The stored form of a non-null input ``value`` for ``field``; raises ``FieldValueError``."""
     coercer = _COERCERS.get(field.data_type, _json_any)
     return coercer(field, value)
+
+
+def compile_coercer(field: Field) -> Callable[[object], Any]:
+    """A coercer for one field with its limits bound once: the hot path of bulk writes. Same results and errors
+    as ``coerce(field, value)``."""
+    data_type = field.data_type
+    if data_type in ("text", "textarea", "website", "picklist", "mediumtext"):
+        limit = _text_limit(field)
+        numbers_allowed = data_type == "text"
+
+        def text_coercer(value: object) -> Any:
+            if type(value) is str:
+                if limit is not None and len(value) > limit:
+                    raise _length_error(limit)
+                return value
+            if numbers_allowed:
+                return _text(field, value)
+            raise _type_error(field)
+
+        return text_coercer
+    if data_type == "multiselectpicklist":
+
+        def multiselect_coercer(value: object) -> Any:
+            if type(value) is list and all(type(item) is str for item in value):
+                return list(dict.fromkeys(value))
+            raise _type_error(field)
+
+        return multiselect_coercer
+    coercer = _COERCERS.get(data_type, _json_any)
+    return lambda value: coercer(field, value)

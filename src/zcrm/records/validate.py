@@ -20,7 +20,7 @@ from zcrm.errors import (
     MandatoryNotFound,
     ZohoError,
 )
-from zcrm.fields.coerce import FieldValueError, coerce
+from zcrm.fields.coerce import FieldValueError, coerce, compile_coercer
 from zcrm.records.rows import RowError, RowOps, RowPlanner, rows_module
 from zcrm.schema.model import (
     COMPUTED_TYPES,
@@ -89,7 +89,7 @@ class Validator:
         self.operation = operation
         # fields whose values need nothing but coercion: the fast path of ``prepare``
         self._plain = {
-            f.api_name: f
+            f.api_name: (f, compile_coercer(f))
             for f in module.fields
             if self._accepts(f)
             and f.data_type not in ROW_TYPES
@@ -189,13 +189,18 @@ class Validator:
         plain = self._plain
         values = plan.values
         for key, value in item.items():
-            fld = plain.get(key)
-            if fld is not None:  # fast path: a plain field
-                if value is None or value == "" or (value == [] and fld.data_type != "multiselectpicklist"):
+            fast = plain.get(key)
+            if fast is not None:  # fast path: a plain field
+                plain_field, coercer = fast
+                if (
+                    value is None
+                    or value == ""
+                    or (value == [] and plain_field.data_type != "multiselectpicklist")
+                ):
                     values[key] = None
                     continue
                 try:
-                    values[key] = coerce(fld, value)
+                    values[key] = coercer(value)
                 except FieldValueError as exc:
                     plan.error = value_error(exc, key, _path(index, key))
                     return plan
@@ -206,10 +211,11 @@ class Validator:
                 continue
             if key.startswith("$") or key in IGNORED_KEYS or key in SYSTEM_FIELDS:
                 continue
-            fld = module.by_name.get(key)
-            if fld is None:
+            found = module.by_name.get(key)
+            if found is None:
                 plan.error = InvalidData(MSG_INVALID_FIELD, {"api_name": key, "json_path": _path(index, key)})
                 return plan
+            fld = found
             if not self._accepts(fld):
                 continue
             if fld.data_type in ROW_TYPES:
