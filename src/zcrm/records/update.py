@@ -33,7 +33,7 @@ from zcrm.records.present import audit_details
 from zcrm.records.validate import Prepared, Validator
 from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.store import records as store
-from zcrm.store.ids import allocate
+from zcrm.store.ids import IdPool
 from zcrm.store.records import StoredRecord
 
 
@@ -103,7 +103,7 @@ def update_records(
     plans: list[Prepared | None] = []
     for index, (item, record_id) in enumerate(zip(items, ids, strict=True)):
         if isinstance(record_id, str) and record_id in records and isinstance(item, dict):
-            plans.append(validator.prepare(index, item, children[record_id]))
+            plans.append(validator.prepare(index, item, children[record_id], records[record_id].data))
         else:
             plans.append(None)
     found = store.existing(conn, org_id, [ref.record_id for p in plans if p is not None for ref in p.refs])
@@ -121,14 +121,8 @@ def update_records(
         tuple[str, str], str | None
     ] = {}  # (record, field) -> its unique key after this request
     dirty: set[str] = set()  # records changed by an earlier item of this request
-    id_pool = iter(
-        allocate(
-            conn,
-            org_id,
-            schema.org.prefix,
-            len(items) + sum(len(ops.adds) for p in plans if p is not None for ops in p.row_ops),
-        )
-    )
+    expected = len(items) + sum(len(ops.adds) for p in plans if p is not None for ops in p.row_ops)
+    id_pool = IdPool(conn, org_id, schema.org.prefix, expected)
     rows = RowWrites()
     changes: list[dict[str, Any]] = []
     results: list[Result] = []
@@ -159,7 +153,7 @@ def update_records(
             continue
         plan = plans[index]
         if plan is None or record_id in dirty:  # the record changed earlier in this request: validate again
-            plan = validator.prepare(index, item, children[record_id])
+            plan = validator.prepare(index, item, children[record_id], records[record_id].data)
             found.update(store.existing(conn, org_id, [ref.record_id for ref in plan.refs]))
         error = ref_error(plan, schema, found) or plan.error or plan.late_error
         if error is not None:

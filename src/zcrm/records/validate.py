@@ -176,9 +176,14 @@ class Validator:
 
     # -- items -------------------------------------------------------------------------------------
     def prepare(
-        self, index: int, item: Any, children: dict[str, list[StoredRecord]] | None = None
+        self,
+        index: int,
+        item: Any,
+        children: dict[str, list[StoredRecord]] | None = None,
+        existing: dict[str, Any] | None = None,
     ) -> Prepared:
-        """The plan for one item; ``children`` are the record's current rows by rows-module id (update)."""
+        """The plan for one item; on update, ``children`` are the record's current rows by rows-module id and
+        ``existing`` its current values."""
         plan = Prepared(index)
         if not isinstance(item, dict):
             plan.error = InvalidData(
@@ -237,12 +242,12 @@ class Validator:
                 plan.layout_id = stored
             else:
                 plan.values[key] = stored
-        self._module_rules(plan, item)
+        self._module_rules(plan, item, existing or {})
         if plan.late_error is None:
             self._mandatory(plan, item)
         return plan
 
-    def _module_rules(self, plan: Prepared, item: dict[str, Any]) -> None:
+    def _module_rules(self, plan: Prepared, item: dict[str, Any], existing: dict[str, Any]) -> None:
         if plan.late_error is not None:
             return
         participants = item.get("Participants")
@@ -256,9 +261,11 @@ class Validator:
                 {"api_name": "Participants", "json_path": _path(plan.index, "Participants"), "limit": 50},
             )
             return
-        if self.module.api_name == "Calls" and item.get("Call_Type") in ("Inbound", "Outbound"):
-            duration = item.get("Call_Duration")
-            if duration in ("00:00", 0, "0"):
+        if self.module.api_name == "Calls" and ("Call_Type" in item or "Call_Duration" in item):
+            # the record's current values count for the key the item leaves out (update)
+            call_type = item["Call_Type"] if "Call_Type" in item else existing.get("Call_Type")
+            duration = item["Call_Duration"] if "Call_Duration" in item else existing.get("Call_Duration")
+            if call_type in ("Inbound", "Outbound") and duration in ("00:00", 0, "0"):
                 plan.late_error = DependentMismatch(
                     details={
                         "dependee": {"api_name": "Call_Type", "json_path": _path(plan.index, "Call_Type")},
