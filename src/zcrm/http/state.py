@@ -32,9 +32,10 @@ class State:
         """Runs ``work(conn, now)`` in one transaction, synchronously, in a worker thread."""
 
         def run() -> T:
-            now = self.clock.now()
             with self.db.write() if write else self.db.read() as conn:
-                return work(conn, now)
+                # read the clock once the transaction holds its locks, so a write's Modified_Time is never
+                # earlier than the moment it becomes visible
+                return work(conn, self.clock.now())
 
         return await run_in_threadpool(run)
 

@@ -83,12 +83,17 @@ def insert_token(
     parent_hash: str | None = None,
     redirect_uri: str | None = None,
 ) -> None:
+    seq = 1
+    if parent_hash is not None:
+        row = conn.execute(
+            text("SELECT COALESCE(MAX(seq), 0) FROM oauth_tokens WHERE parent_hash = :p"), {"p": parent_hash}
+        ).one()
+        seq = int(row[0]) + 1
     conn.execute(
         text(
             "INSERT INTO oauth_tokens (token_hash, org_id, kind, client_id, user_id, scopes, parent_hash,"
             " redirect_uri, created_time, seq, expires_time, used)"
-            " VALUES (:h, :org, :kind, :cid, :uid, :scopes, :parent, :ru, :now,"
-            " (SELECT COALESCE(MAX(seq), 0) + 1 FROM oauth_tokens WHERE parent_hash = :parent), :exp, :used)"
+            " VALUES (:h, :org, :kind, :cid, :uid, :scopes, :parent, :ru, :now, :seq, :exp, :used)"
         ),
         {
             "h": token_hash,
@@ -100,6 +105,7 @@ def insert_token(
             "parent": parent_hash,
             "ru": redirect_uri,
             "now": now,
+            "seq": seq,
             "exp": expires,
             "used": False,
         },
