@@ -1,13 +1,72 @@
-"""The Timeline API: ``GET /crm/v5/{module}/{id}/__timeline`` (being written)."""
+"""The Timeline API: ``GET /crm/v5/{module}/{id}/__timeline``, a record's change events newest first
+(docs/timeline.md)."""
 
 from __future__ import annotations
 
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zcrm.errors import InvalidUrlPattern
+from zcrm.auth.identity import Identity
+from zcrm.errors import invalid_id
+from zcrm.fields.coerce import parse_id
+from zcrm.fields.render import Renderer
+from zcrm.http.envelope import json_response, no_content
+from zcrm.http.guards import record_module
+from zcrm.http.request import query_params
 from zcrm.http.state import State
+from zcrm.records import timeline
+from zcrm.records.present import display_name
+from zcrm.schema.model import OrgSchema
+from zcrm.store import changes as change_store
+from zcrm.store import records as record_store
+
+
+def _names(conn: Connection, schema: OrgSchema, org_id: str, ids: list[str]) -> dict[str, str]:
+    """Display names of the records ``ids`` point at (records since deleted are left out)."""
+    names: dict[str, str] = {}
+    for record in record_store.fetch(conn, org_id, ids).values():
+        target = schema.by_module_id.get(record.module_id)
+        if target is not None:
+            names[record.id] = display_name(target, record.data, record.id)
+    return names
 
 
 async def get_timeline(request: Request, state: State, module_name: str, record_id: str) -> Response:
-    raise InvalidUrlPattern()
+    params = query_params(request)
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        module = record_module(ident, module_name, "read")
+        parsed = parse_id(record_id)
+        if parsed is None:
+            raise invalid_id({"resource_path_index": 1})
+        p = timeline.parse_params(params, module)
+        record = record_store.fetch(conn, ident.org_id, [parsed], module_id=module.id).get(parsed)
+        if record is None or record.parent_id is not None:
+            return no_content(204)  # as GET of the record: unknown, deleted, another module's or a row
+        at = timeline.position(p, state.page_tokens, ident.user, module, parsed, now)
+        query = change_store.ChangeQuery(
+            record_id=parsed,
+            descending=p.descending,
+            limit=at.per_page + 1,
+            offset=at.offset,
+            after=at.after,
+            where=p.where,
+        )
+        rows = change_store.list_for_record(conn, ident.org_id, query)
+        more = len(rows) > at.per_page
+        rows = rows[: at.per_page]
+        if not rows:
+            return no_content(204)
+        names = _names(conn, ident.schema, ident.org_id, timeline.lookup_ids(module, rows))
+        renderer = timeline.TimelineRenderer(Renderer(ident.schema, ident.user, names), module, p)
+        token = None
+        if more:
+            token = timeline.next_token(p, state.page_tokens, ident.user, module, parsed, at, rows[-1], now)
+        body = {
+            "__timeline": [renderer.entry(row) for row in rows],
+            "info": timeline.info(at, len(rows), more, token, p.page_token),
+        }
+        return json_response(body)
+
+    return await state.authed(request.headers.get("authorization"), work, write=False)

@@ -1,0 +1,170 @@
+"""Drives the official SDK's Timelines API (``TimelinesOperations.get_timelines``) against a running ``zcrm serve``.
+
+    python timeline_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
+
+``ARGS_JSON`` names the record (``module``, ``record_id``) and a well-formed id of no record (``unknown_id``).
+Initialisation, the wire log and value tagging come from ``sdk_driver.py`` (run in a fresh interpreter for the same
+reason: the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK parsed from each
+call (its Python types kept visible: datetimes are tagged, ids are ints) and every HTTP request it sent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from sdk_driver import WIRE, initialize, jsonable, mark, plain
+from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
+from zohocrmsdk.src.com.zoho.crm.api.timelines import (
+    APIException,
+    GetTimelinesParam,
+    ResponseWrapper,
+    TimelinesOperations,
+)
+
+
+def name_id(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {"name": value.get_name(), "id": value.get_id()}
+
+
+def describe_entry(entry: Any) -> dict[str, Any]:
+    record = entry.get_record()
+    history = entry.get_field_history()
+    return {
+        "class": type(entry).__name__,
+        "audited_time": jsonable(entry.get_audited_time()),
+        "action": entry.get_action(),
+        "id": entry.get_id(),
+        "source": entry.get_source(),
+        "type": entry.get_type(),
+        "extension": entry.get_extension(),
+        "done_by": name_id(entry.get_done_by()),
+        "related_record": name_id(entry.get_related_record()),
+        "automation_details": None if entry.get_automation_details() is None else "present",
+        "record": None
+        if record is None
+        else {
+            "name": record.get_name(),
+            "id": record.get_id(),
+            "module": {"api_name": record.get_module().get_api_name(), "id": record.get_module().get_id()},
+        },
+        "field_history": None
+        if history is None
+        else [
+            {
+                "class": type(item).__name__,
+                "api_name": item.get_api_name(),
+                "id": item.get_id(),
+                "field_label": item.get_field_label(),
+                "data_type": item.get_data_type(),
+                "value": {"new": item.get_value().get_new(), "old": item.get_value().get_old()},
+            }
+            for item in history
+        ],
+    }
+
+
+def describe(response: Any) -> dict[str, Any]:
+    if response is None:
+        return {"response": None}
+    out: dict[str, Any] = {"status_code": response.get_status_code()}
+    obj = response.get_object()
+    if obj is None:
+        out["object"] = None
+    elif isinstance(obj, ResponseWrapper):
+        out["object"] = "ResponseWrapper"
+        out["timeline"] = [describe_entry(entry) for entry in obj.get_timeline()]
+        info = obj.get_info()
+        out["info"] = {
+            "class": type(info).__name__,
+            "per_page": info.get_per_page(),
+            "count": info.get_count(),
+            "page": info.get_page(),
+            "more_records": info.get_more_records(),
+            "next_page_token": info.get_next_page_token(),
+            "previous_page_token": info.get_previous_page_token(),
+        }
+    elif isinstance(obj, APIException):
+        out["object"] = "APIException"
+        out["error"] = {
+            "code": plain(obj.get_code()),
+            "status": plain(obj.get_status()),
+            "message": plain(obj.get_message()),
+            "details": jsonable(obj.get_details()),
+        }
+    else:
+        out["object"] = type(obj).__name__
+    return out
+
+
+def params(**values: str) -> ParameterMap:
+    param_map = ParameterMap()
+    for name, value in values.items():
+        param_map.add(getattr(GetTimelinesParam, name), value)
+    return param_map
+
+
+def scenario(result: dict[str, Any]) -> None:
+    args = result["args"]
+    module, record_id = args["module"], args["record_id"]
+    ops = TimelinesOperations()
+
+    mark(result, "plain")
+    result["plain"] = describe(ops.get_timelines(module, record_id))
+
+    mark(result, "detailed")
+    detailed = params(
+        include_inner_details="field_history.field_label,field_history.data_type",
+        sort_by="audited_time",
+        sort_order="desc",
+        per_page="2",
+    )
+    result["detailed"] = describe(ops.get_timelines(module, record_id, detailed))
+
+    mark(result, "next_page")
+    token = (result["detailed"].get("info") or {}).get("next_page_token")
+    result["next_page"] = describe(ops.get_timelines(module, record_id, params(page_token=token)))
+
+    mark(result, "page_two")
+    result["page_two"] = describe(ops.get_timelines(module, record_id, params(page="2", per_page="2")))
+
+    mark(result, "filtered")
+    condition = {"field": {"api_name": "done_by.id"}, "comparator": "equal", "value": args["done_by"]}
+    result["filtered"] = describe(ops.get_timelines(module, record_id, params(filters=json.dumps(condition))))
+
+    mark(result, "unknown")
+    result["unknown"] = describe(ops.get_timelines(module, args["unknown_id"]))
+
+    mark(result, "malformed")
+    result["malformed"] = describe(ops.get_timelines(module, "abc"))
+    mark(result, "end")
+
+
+def main() -> int:
+    creds_path, work_dir, raw_args = sys.argv[1:4]
+    work = Path(work_dir).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    creds = json.loads(Path(creds_path).read_text())
+    result: dict[str, Any] = {"work": str(work), "args": json.loads(raw_args)}
+    try:
+        mark(result, "initialize")
+        initialize(creds, work)
+        scenario(result)
+        result["ok"] = True
+    except Exception:
+        result["ok"] = False
+        result["traceback"] = traceback.format_exc()
+    result["wire"] = WIRE
+    (work / "result.json").write_text(json.dumps(result, indent=1, default=repr))
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+    sys.exit(main())
