@@ -46,13 +46,13 @@ class Target:
 
 
 def _item_id(item: Any, index: int, target: Target) -> str | ZohoError:
-    if target.path_form:
-        parsed = parse_id(target.path_id)
-        return parsed if parsed is not None else invalid_id({"resource_path_index": 1})
-    if not isinstance(item, dict):
+    if not isinstance(item, dict):  # the item's shape is checked before its id (behaviour §3.4)
         return InvalidData(
             details={"expected_data_type": "jsonobject", "api_name": "data", "json_path": f"$.data[{index}]"}
         )
+    if target.path_form:
+        parsed = parse_id(target.path_id)
+        return parsed if parsed is not None else invalid_id({"resource_path_index": 1})
     if "id" not in item:
         return MandatoryNotFound(details={"api_name": "id", "json_path": f"$.data[{index}].id"})
     parsed = parse_id(item["id"])
@@ -68,9 +68,10 @@ def _missing(index: int, target: Target) -> ZohoError:
 
 
 def _already_modified(renderer: Renderer, record: StoredRecord) -> AlreadyModified:
-    details = audit_details(renderer, record)
-    details.pop("$approval_state")
-    return AlreadyModified(details=details)
+    """The record's current audit values, in the order of the behaviour's §3.12 sample."""
+    audit = audit_details(renderer, record)
+    keys = ("Modified_Time", "Created_Time", "id", "Modified_By", "Created_By")
+    return AlreadyModified(details={key: audit[key] for key in keys})
 
 
 def update_records(
@@ -193,9 +194,14 @@ def update_records(
                 held[(field_id, key)] = record_id
             record_keys[(record_id, field_id)] = key
     store.update(conn, org_id, [records[rid] for rid in dirty])
-    store.delete_children(conn, org_id, rows.deletes)
-    store.insert(conn, org_id, rows.inserts)
-    store.update(conn, org_id, rows.updates)
+    # rows added and removed within this request never reach the database; rows added and then changed are
+    # inserted in their final state (the same objects were changed in memory)
+    deleted = set(rows.deletes)
+    inserted = {row.id: row for row in rows.inserts if row.id not in deleted}
+    updated = {row.id: row for row in rows.updates if row.id not in deleted and row.id not in inserted}
+    store.delete_children(conn, org_id, [row_id for row_id in dict.fromkeys(rows.deletes)])
+    store.insert(conn, org_id, list(inserted.values()))
+    store.update(conn, org_id, list(updated.values()))
     store.replace_unique(conn, org_id, [(rid, fid, key) for (rid, fid), key in record_keys.items()])
     store.add_changes(conn, org_id, changes)
     return results

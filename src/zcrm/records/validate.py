@@ -227,7 +227,7 @@ class Validator:
                 if not self._rows(plan, fld, value, children or {}):
                     return plan
                 continue
-            if key == "Owner" and value is None:
+            if key == "Owner" and (value is None or value == "" or value == []):
                 plan.error = MandatoryNotFound(details={"api_name": key, "json_path": _path(index, key)})
                 return plan
             if value is None or value == "" or (value == [] and fld.data_type != "multiselectpicklist"):
