@@ -59,7 +59,8 @@ def raw_sqlite_rate(rows: int) -> float:
             )
             db.executemany("INSERT INTO unique_values VALUES ('o', 'f', ?, ?)",
                            [(f"code-{i}", f"{i:019d}") for i in batch])
-            db.executemany("INSERT INTO changes VALUES ('o', ?, 'm', ?, 'insert', 'u', 1, NULL, ?)",
+            db.executemany("INSERT INTO changes (org_id, id, module_id, record_id, operation, user_id, time, triggers,"
+                           " changed, before, after) VALUES ('o', ?, 'm', ?, 'insert', 'u', 1, '[]', '{}', NULL, ?)",
                            [(f"9{i:018d}", f"{i:019d}", docs[i]) for i in batch])
             db.execute("COMMIT")
         elapsed = time.perf_counter() - start

@@ -223,23 +223,25 @@ def _apply(
     """Applies a validated plan to the in-memory record (written in batch by the caller); returns the result
     and the record's unique keys before the change."""
     user_id = ident.user.id
-    before = dict(record.data)
+    data = record.data  # changed in place; the change row keeps the old values of what changed
     changed: dict[str, Any] = {}
     old_unique = {
-        f.id: unique_key(f, before[f.api_name])
+        f.id: unique_key(f, data[f.api_name])
         for f in module.unique_fields
-        if f.api_name in plan.values and before.get(f.api_name) is not None
+        if f.api_name in plan.values and data.get(f.api_name) is not None
     }
+    append = plan.append
     for name, value in plan.values.items():
-        if name in plan.append and isinstance(value, list):
-            existing = before.get(name) or []
+        old = data.get(name)
+        if append and name in append and isinstance(value, list):
+            existing = old or []
             value = list(existing) + [v for v in value if v not in existing]
-        if before.get(name) != value:
-            changed[name] = [before.get(name), value]
-        record.data[name] = value
-    if plan.layout_id is not None and before.get("Layout") != plan.layout_id:
-        changed["Layout"] = [before.get("Layout"), plan.layout_id]
-        record.data["Layout"] = plan.layout_id
+        if old != value:
+            changed[name] = [old, value]
+            data[name] = value
+    if plan.layout_id is not None and data.get("Layout") != plan.layout_id:
+        changed["Layout"] = [data.get("Layout"), plan.layout_id]
+        data["Layout"] = plan.layout_id
     if plan.owner_id is not None and plan.owner_id != record.owner_id:
         changed["Owner"] = [record.owner_id, plan.owner_id]
         record.owner_id = plan.owner_id
@@ -260,8 +262,8 @@ def _apply(
             now,
             triggers,
             changed,
-            before,
-            dict(record.data),
+            None,  # an update's old values are in ``changed``
+            data,
         )
     )
     result = {
