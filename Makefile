@@ -30,6 +30,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_records.py
+	$(BIN)/python bench/bench_update.py
 
 clean:
 	rm -rf $(VENV) zcrm-data .pytest_cache .mypy_cache .ruff_cache
