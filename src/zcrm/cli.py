@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -79,6 +80,8 @@ def serve(
         f"  try: curl -H 'Authorization: Zoho-oauthtoken {creds.access_token}' "
         f"'{settings.base_url}/crm/v5/Leads?fields=Last_Name,Email'"
     )
+    gc.collect()
+    gc.freeze()  # start-up objects (the org schema, modules, routes) are permanent: keep them out of GC passes
     uvicorn.run(app, host=host, port=port, log_level=log_level, loop="auto", http="auto")
 
 

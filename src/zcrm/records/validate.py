@@ -87,6 +87,7 @@ class Validator:
         self.schema = schema
         self.module = module
         self.operation = operation
+        self._required: dict[str | None, list[Field]] = {}
         # fields whose values need nothing but coercion: the fast path of ``prepare``
         self._plain = {
             f.api_name: (f, compile_coercer(f))
@@ -274,17 +275,27 @@ class Validator:
                     }
                 )
 
+    def _mandatory_fields(self, layout_id: str | None) -> list[Field]:
+        """The fields a record of the layout must have (system mandatory or required by the layout), cached."""
+        cached = self._required.get(layout_id)
+        if cached is None:
+            module = self.module
+            layout = module.layout(layout_id) if layout_id else module.default_layout
+            required = layout.required if layout else frozenset()
+            cached = self._required[layout_id] = [
+                f
+                for f in module.fields
+                if (f.system_mandatory or f.api_name in required)
+                and f.api_name not in SYSTEM_FIELDS
+                and f.api_name not in ("Owner", "Layout")
+                and f.data_type not in COMPUTED_TYPES
+            ]
+        return cached
+
     def _mandatory(self, plan: Prepared, item: dict[str, Any]) -> None:
-        module = self.module
-        layout = module.layout(plan.layout_id) if plan.layout_id else module.default_layout
-        required = layout.required if layout else frozenset()
         row_counts = {ops.field.api_name: len(ops.adds) for ops in plan.row_ops}
-        for fld in module.fields:
-            if not (fld.system_mandatory or fld.api_name in required):
-                continue
+        for fld in self._mandatory_fields(plan.layout_id):
             name = fld.api_name
-            if name in SYSTEM_FIELDS or name in ("Owner", "Layout") or fld.data_type in COMPUTED_TYPES:
-                continue
             if self.operation == "insert":
                 missing = (
                     (row_counts.get(name, 0) == 0)
