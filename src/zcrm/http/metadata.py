@@ -15,12 +15,13 @@ from zcrm.errors import (
     UnableToParseDataType,
     invalid_id,
 )
-from zcrm.fields.coerce import POSITIVE_INT, parse_id
+from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.http.envelope import json_response, no_content
 from zcrm.http.guards import settings_scope
 from zcrm.http.request import http_time, query_params
 from zcrm.http.state import State
+from zcrm.records.reads import positive_param
 from zcrm.schema.model import Module, User
 from zcrm.schema.present import field_json, layout_json, module_json, org_json, user_json
 
@@ -131,15 +132,6 @@ def _user_matches(ident: Identity, user: User, user_type: str) -> bool:
     }[user_type]
 
 
-def _positive(params: dict[str, str], name: str, default: int) -> int:
-    raw = params.get(name)
-    if raw is None:
-        return default
-    if not POSITIVE_INT.match(raw) or int(raw) < 1:
-        raise InvalidData(details={"param_name": name})
-    return int(raw)
-
-
 async def users(request: Request, state: State, user_id: str | None) -> Response:
     params = query_params(request)
     since = request.headers.get("if-modified-since")
@@ -160,8 +152,8 @@ async def users(request: Request, state: State, user_id: str | None) -> Response
         user_type = params.get("type", "AllUsers")
         if user_type not in USER_TYPES:
             raise InvalidData(details={"param_name": "type", "supported_values": list(USER_TYPES)})
-        page = _positive(params, "page", 1)
-        per_page = min(_positive(params, "per_page", 200), 200)
+        page = positive_param(params, "page", 1)
+        per_page = min(positive_param(params, "per_page", 200), 200)
         chosen = [u for u in ident.schema.users if _user_matches(ident, u, user_type)]
         if "ids" in params:
             wanted = [parse_id(p.strip()) for p in params["ids"].split(",")]

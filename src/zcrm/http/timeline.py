@@ -16,20 +16,9 @@ from zcrm.http.guards import record_module
 from zcrm.http.request import query_params
 from zcrm.http.state import State
 from zcrm.records import timeline
-from zcrm.records.present import display_name
-from zcrm.schema.model import OrgSchema
+from zcrm.records.reads import display_names
 from zcrm.store import changes as change_store
 from zcrm.store import records as record_store
-
-
-def _names(conn: Connection, schema: OrgSchema, org_id: str, ids: list[str]) -> dict[str, str]:
-    """Display names of the records ``ids`` point at (records since deleted are left out)."""
-    names: dict[str, str] = {}
-    for record in record_store.fetch(conn, org_id, ids).values():
-        target = schema.by_module_id.get(record.module_id)
-        if target is not None:
-            names[record.id] = display_name(target, record.data, record.id)
-    return names
 
 
 async def get_timeline(request: Request, state: State, module_name: str, record_id: str) -> Response:
@@ -58,7 +47,7 @@ async def get_timeline(request: Request, state: State, module_name: str, record_
         rows = rows[: at.per_page]
         if not rows:
             return no_content(204)
-        names = _names(conn, ident.schema, ident.org_id, timeline.lookup_ids(module, rows))
+        names = display_names(conn, ident.schema, ident.org_id, timeline.lookup_ids(module, rows))
         renderer = timeline.TimelineRenderer(Renderer(ident.schema, ident.user, names), module, p)
         token = None
         if more:

@@ -52,7 +52,7 @@ def _tristate(params: dict[str, str], name: str, default: bool | None) -> bool |
     return None if lowered == "both" else lowered == "true"
 
 
-def _positive(params: dict[str, str], name: str, default: int) -> int:
+def positive_param(params: dict[str, str], name: str, default: int) -> int:
     raw = params.get(name)
     if raw is None:
         return default
@@ -61,7 +61,7 @@ def _positive(params: dict[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
-def _names(conn: Connection, schema: OrgSchema, org_id: str, ids: list[str]) -> dict[str, str]:
+def display_names(conn: Connection, schema: OrgSchema, org_id: str, ids: list[str]) -> dict[str, str]:
     """Display names of the records ``ids`` point at (missing records are left out)."""
     names: dict[str, str] = {}
     for record in store.fetch(conn, org_id, ids).values():
@@ -129,8 +129,8 @@ def parse_list_params(module: Module, params: dict[str, str]) -> ListParams:
     page_token = params.get("page_token")
     if page_token is not None and "page" in params:
         raise AmbiguityDuringProcessing(details={"param_name": "page_token"})
-    page = _positive(params, "page", 1)
-    per_page = min(_positive(params, "per_page", 200), 200)
+    page = positive_param(params, "page", 1)
+    per_page = min(positive_param(params, "per_page", 200), 200)
     if page_token is None and page * per_page > DISCRETE_LIMIT:
         raise DiscretePaginationLimitExceeded(details={"limit": DISCRETE_LIMIT})
     approved = _tristate(params, "approved", True)
@@ -192,7 +192,7 @@ def list_records(
         for name in p.fields
         if name in module.by_name and module.by_name[name].data_type not in ROW_TYPES
     ]
-    names = _names(conn, ident.schema, ident.org_id, _lookup_ids(module, rows, ident.schema))
+    names = display_names(conn, ident.schema, ident.org_id, _lookup_ids(module, rows, ident.schema))
     renderer = Renderer(ident.schema, ident.user, names)
     presenter = Presenter(ident.schema, renderer)
     data = [presenter.list_record(module, row, wanted) for row in rows]
@@ -232,7 +232,7 @@ def get_record(
         return None
     record.children = store.children(conn, ident.org_id, [record.id])
     ids = _lookup_ids(module, [record], ident.schema)
-    names = _names(conn, ident.schema, ident.org_id, ids)
+    names = display_names(conn, ident.schema, ident.org_id, ids)
     names[record.id] = display_name(module, record.data, record.id)
     renderer = Renderer(ident.schema, ident.user, names)
     raw_fields = params.get("fields")

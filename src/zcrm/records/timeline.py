@@ -19,6 +19,7 @@ from zcrm.fields.coerce import POSITIVE_INT, parse_datetime, parse_id
 from zcrm.fields.render import Renderer
 from zcrm.records.paging import PageState, PageTokens, query_digest
 from zcrm.records.present import display_name
+from zcrm.records.reads import positive_param
 from zcrm.schema.model import ROW_TYPES, Field, Module, User
 from zcrm.store.changes import ChangeFilter, Constant, Group, StoredChange, TimeBetween, UserIn
 
@@ -61,15 +62,6 @@ def _list_param(params: dict[str, str], name: str, allowed: tuple[str, ...]) -> 
     return values
 
 
-def _positive(params: dict[str, str], name: str, default: int) -> int:
-    raw = params.get(name)
-    if raw is None:
-        return default
-    if not POSITIVE_INT.match(raw) or int(raw) < 1:
-        raise InvalidData(details={"param_name": name})
-    return int(raw)
-
-
 def parse_params(params: dict[str, str], module: Module) -> TimelineParams:
     sort_by = params.get("sort_by", "audited_time")
     if sort_by != "audited_time":
@@ -81,8 +73,8 @@ def parse_params(params: dict[str, str], module: Module) -> TimelineParams:
     if page_token is not None and ("per_page" in params or "page" in params):
         # the page size is the first page's, carried by the token (Zoho: per_page is for the first page only)
         raise AmbiguityDuringProcessing(details={"param_name": "page_token"})
-    page = _positive(params, "page", 1)
-    per_page = min(_positive(params, "per_page", MAX_PER_PAGE), MAX_PER_PAGE)
+    page = positive_param(params, "page", 1)
+    per_page = min(positive_param(params, "per_page", MAX_PER_PAGE), MAX_PER_PAGE)
     inner = _list_param(params, "include_inner_details", INNER_DETAILS)
     include = _list_param(params, "include", INCLUDES)
     if _list_param(params, "include_timeline_type", TIMELINE_TYPES) and not include:
