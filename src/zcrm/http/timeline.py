@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zcrm.auth.identity import Identity
+from zcrm.auth.sharing import can_see
 from zcrm.errors import invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
@@ -31,7 +32,11 @@ async def get_timeline(request: Request, state: State, module_name: str, record_
             raise invalid_id({"resource_path_index": 1})
         p = timeline.parse_params(params, module)
         record = record_store.fetch(conn, ident.org_id, [parsed], module_id=module.id).get(parsed)
-        if record is None or record.parent_id is not None:
+        if (
+            record is None
+            or record.parent_id is not None
+            or not can_see(ident.schema, ident.user, module, record.owner_id)
+        ):
             return no_content(204)  # as GET of the record: unknown, deleted, another module's or a row
         at = timeline.position(p, state.page_tokens, ident.user, module, parsed, now)
         query = change_store.ChangeQuery(

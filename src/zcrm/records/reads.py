@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from zcrm.auth.identity import Identity
+from zcrm.auth.sharing import can_see, visible_owners
 from zcrm.errors import (
     AmbiguityDuringProcessing,
     DiscretePaginationLimitExceeded,
@@ -181,6 +182,7 @@ def list_records(
         approved=p.approved,
         converted=p.converted,
         modified_since=modified_since,
+        owners=visible_owners(ident.schema, ident.user, module),
     )
     rows = store.list_records(conn, ident.org_id, query)
     more = len(rows) > p.per_page
@@ -230,6 +232,8 @@ def get_record(
     record = store.fetch(conn, ident.org_id, [parsed], module_id=module.id).get(parsed)
     if record is None or record.parent_id is not None:
         return None
+    if not can_see(ident.schema, ident.user, module, record.owner_id):
+        return None  # a record the user cannot see reads like one that does not exist
     record.children = store.children(conn, ident.org_id, [record.id])
     ids = _lookup_ids(module, [record], ident.schema)
     names = display_names(conn, ident.schema, ident.org_id, ids)

@@ -15,7 +15,15 @@ from typing import Any
 from sqlalchemy import Connection
 
 from zcrm.auth.identity import Identity
-from zcrm.errors import AlreadyModified, InvalidData, MandatoryNotFound, ZohoError, invalid_id
+from zcrm.auth.sharing import can_edit
+from zcrm.errors import (
+    AlreadyModified,
+    AuthorizationFailed,
+    InvalidData,
+    MandatoryNotFound,
+    ZohoError,
+    invalid_id,
+)
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.records.common import (
@@ -65,6 +73,13 @@ def _missing(index: int, target: Target) -> ZohoError:
     if target.path_form:
         return invalid_id({"resource_path_index": 1})
     return invalid_id({"api_name": "id", "json_path": f"$.data[{index}].id"})
+
+
+def _unauthorized(index: int, target: Target) -> ZohoError:
+    """The user cannot reach this record through sharing and the role hierarchy (behaviour §3.4 step 3)."""
+    if target.path_form:
+        return AuthorizationFailed(details={"resource_path_index": 1})
+    return AuthorizationFailed(details={"api_name": "id", "json_path": f"$.data[{index}].id"})
 
 
 def _already_modified(renderer: Renderer, record: StoredRecord) -> AlreadyModified:
@@ -145,6 +160,9 @@ def update_records(
                     }
                 )
             )
+            continue
+        if not can_edit(schema, ident.user, module, record.owner_id):
+            results.append(_unauthorized(index, target))
             continue
         error = state_error(record, UPDATE_BLOCKED)
         if error is None and unmodified_since is not None and record.modified_time > unmodified_since:

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from zcrm.auth.identity import Identity
-from zcrm.errors import InvalidData
+from zcrm.auth.sharing import can_edit
+from zcrm.errors import AuthorizationFailed, InvalidData
 from zcrm.fields.render import Renderer
 from zcrm.records.common import (
     DELETE_BLOCKED,
@@ -131,6 +132,9 @@ def insert_records(
     return results
 
 
+DELETE_UNAUTHORIZED = "User does not have sufficient privilege to delete records"
+
+
 def delete_records(
     conn: Connection,
     ident: Identity,
@@ -147,6 +151,9 @@ def delete_records(
         record = found.get(record_id)
         if record is None or record.parent_id is not None or any(r.id == record_id for r in deleted):
             results.append(InvalidData("record not deleted", {"id": record_id}))
+            continue
+        if not can_edit(ident.schema, ident.user, module, record.owner_id):
+            results.append(AuthorizationFailed(DELETE_UNAUTHORIZED, {"id": record_id}))
             continue
         error = state_error(record, DELETE_BLOCKED)
         if error is not None:

@@ -112,6 +112,7 @@ class Module:
     fields: tuple[Field, ...]
     layouts: tuple[Layout, ...]
     parent_module: str | None = None
+    sharing: str = "public_read_write"  # public_read_write | public_read_only | private
     by_name: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     uniques: list[Field] = field(default_factory=list, compare=False, repr=False)

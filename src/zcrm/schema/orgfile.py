@@ -16,6 +16,7 @@ import yaml
 
 FORMAT = "zcrm-org/1"
 MODULE_TYPES = frozenset({"default", "custom", "subform", "linking"})
+SHARING = ("public_read_write", "public_read_only", "private")
 PERMISSIONS = frozenset({"view", "create", "edit", "delete"})
 USER_STATUSES = frozenset({"active", "inactive", "deleted"})
 EDITIONS = frozenset(
@@ -194,6 +195,15 @@ def _normalise_field(raw: Any, where: str) -> dict[str, Any]:
     return field
 
 
+def _sharing(raw: Any, where: str) -> str:
+    """The org-wide default sharing of a module's records (default: public read/write, as in a new Zoho org)."""
+    if raw is None:
+        return SHARING[0]
+    if raw not in SHARING:
+        raise OrgFileError(f"{where}: sharing must be one of {list(SHARING)}")
+    return str(raw)
+
+
 def _display_field(raw: Any, field_names: set[str], where: str) -> list[str]:
     if raw is None:
         return ["Name"] if "Name" in field_names else ["id"]
@@ -261,6 +271,7 @@ def _normalise_module(raw: Any, index: int) -> dict[str, Any]:
         "generated_type": generated_type,
         "api_supported": bool(raw.get("api_supported", True)),
         "scope_name": str(raw.get("scope_name") or default_scope),
+        "sharing": _sharing(raw.get("sharing"), where),
         "display_field": _display_field(raw.get("display_field"), field_names, where),
         "parent_module": raw.get("parent_module"),
         "layouts": layouts,

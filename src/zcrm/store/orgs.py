@@ -212,6 +212,7 @@ def load_schema(conn: Connection, org_id: str) -> OrgSchema:
                 fields=tuple(fields_by_module.get(row.id, [])),
                 layouts=tuple(layouts_by_module.get(row.id, [])),
                 parent_module=d.get("parent_module"),
+                sharing=d.get("sharing", "public_read_write"),
             )
         )
     roles = [

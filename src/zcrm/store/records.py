@@ -198,6 +198,7 @@ class ListQuery:
     approved: bool | None = True  # True: approved only; False: not approved only; None: both
     converted: bool | None = None
     modified_since: int | None = None
+    owners: frozenset[str] | None = None  # only records of these owners (record sharing); None: all
 
 
 def list_records(conn: Connection, org_id: str, query: ListQuery) -> list[StoredRecord]:
@@ -218,6 +219,9 @@ def list_records(conn: Connection, org_id: str, query: ListQuery) -> list[Stored
     if query.modified_since is not None:
         where.append("modified_time > :since")
         params["since"] = query.modified_since
+    if query.owners is not None:
+        where.append("owner_id IN :owners")
+        params["owners"] = sorted(query.owners)
     column = query.sort_column
     direction = "DESC" if query.descending else "ASC"
     if query.after is not None:
@@ -238,6 +242,8 @@ def list_records(conn: Connection, org_id: str, query: ListQuery) -> list[Stored
     stmt = text(sql)
     if expanding:
         stmt = stmt.bindparams(bindparam("ids", expanding=True))
+    if query.owners is not None:
+        stmt = stmt.bindparams(bindparam("owners", expanding=True))
     return [_from_row(row) for row in conn.execute(stmt, params)]
 
 
