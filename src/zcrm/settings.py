@@ -24,6 +24,8 @@ class Settings:
     grant_code_ttl: int = 180  # ZCRM_GRANT_CODE_TTL (seconds)
     max_access_tokens_per_refresh: int = 15  # ZCRM_MAX_ACCESS_TOKENS_PER_REFRESH
     token_rate_limit: int = 10  # ZCRM_TOKEN_RATE_LIMIT: access tokens per refresh token per 10 minutes
+    grant_rate_limit: int = 10  # ZCRM_GRANT_RATE_LIMIT: grant-code exchanges per client per 10 minutes
+    max_refresh_tokens_per_user: int = 20  # ZCRM_MAX_REFRESH_TOKENS_PER_USER: per user and client
     log_level: str = "info"  # ZCRM_LOG_LEVEL
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -59,6 +61,10 @@ class Settings:
                 _env("MAX_ACCESS_TOKENS_PER_REFRESH", str(cls.max_access_tokens_per_refresh))
             ),
             token_rate_limit=int(_env("TOKEN_RATE_LIMIT", str(cls.token_rate_limit))),
+            grant_rate_limit=int(_env("GRANT_RATE_LIMIT", str(cls.grant_rate_limit))),
+            max_refresh_tokens_per_user=int(
+                _env("MAX_REFRESH_TOKENS_PER_USER", str(cls.max_refresh_tokens_per_user))
+            ),
             log_level=_env("LOG_LEVEL", cls.log_level),
         )
 

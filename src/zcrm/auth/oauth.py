@@ -85,6 +85,9 @@ class OAuthServer:
     ) -> str:
         token = new_token()
         store.insert_token(conn, digest(token), org_id, "refresh", client_id, user_id, scopes, now, None)
+        live = store.refresh_tokens(conn, client_id, user_id)
+        for oldest in live[: max(0, len(live) - self.settings.max_refresh_tokens_per_user)]:
+            store.revoke(conn, oldest)  # the 21st refresh token invalidates the oldest (behaviour §7.3)
         return token
 
     def issue_access_token(
@@ -179,6 +182,11 @@ class OAuthServer:
             sent_uri = params.get("redirect_uri")
             if sent_uri is not None and sent_uri != (row.redirect_uri or client.redirect_uri):
                 raise OAuthError("invalid_redirect_uri")
+            if (
+                store.recent_exchanges(conn, client.client_id, now - RATE_WINDOW)
+                >= self.settings.grant_rate_limit
+            ):
+                raise OAuthError("access_denied")
             if not store.mark_used(conn, code_hash):
                 raise OAuthError("invalid_code")
             refresh = self.issue_refresh_token(

@@ -83,10 +83,20 @@ def insert_token(
     parent_hash: str | None = None,
     redirect_uri: str | None = None,
 ) -> None:
+    # issue order: among a refresh token's access tokens, and among a user's refresh tokens for a client
     seq = 1
     if parent_hash is not None:
         row = conn.execute(
             text("SELECT COALESCE(MAX(seq), 0) FROM oauth_tokens WHERE parent_hash = :p"), {"p": parent_hash}
+        ).one()
+        seq = int(row[0]) + 1
+    elif kind == "refresh":
+        row = conn.execute(
+            text(
+                "SELECT COALESCE(MAX(seq), 0) FROM oauth_tokens WHERE kind = 'refresh' AND client_id = :c"
+                " AND user_id = :u"
+            ),
+            {"c": client_id, "u": user_id},
         ).one()
         seq = int(row[0]) + 1
     conn.execute(
@@ -162,3 +172,28 @@ def purge_expired(conn: Connection, now: int) -> None:
         text("DELETE FROM oauth_tokens WHERE expires_time IS NOT NULL AND expires_time < :cutoff"),
         {"cutoff": now - 86400},
     )
+
+
+def refresh_tokens(conn: Connection, client_id: str, user_id: str) -> list[str]:
+    """A user's refresh tokens for a client (hashes), oldest first."""
+    rows = conn.execute(
+        text(
+            "SELECT token_hash FROM oauth_tokens WHERE kind = 'refresh' AND client_id = :c AND user_id = :u"
+            " ORDER BY seq"
+        ),
+        {"c": client_id, "u": user_id},
+    )
+    return [row[0] for row in rows]
+
+
+def recent_exchanges(conn: Connection, client_id: str, since: int) -> int:
+    """Grant codes of a client exchanged among those issued since ``since`` (codes live 3 minutes, so this
+    counts the exchanges of the last window give or take that)."""
+    row = conn.execute(
+        text(
+            "SELECT COUNT(*) FROM oauth_tokens WHERE kind = 'grant' AND client_id = :c AND used = :t"
+            " AND created_time > :since"
+        ),
+        {"c": client_id, "t": True, "since": since},
+    ).one()
+    return int(row[0])
