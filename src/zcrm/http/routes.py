@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zcrm.errors import InvalidRequestMethod, InvalidUrlPattern
-from zcrm.http import control, metadata, oauth, records, timeline
+from zcrm.http import control, metadata, oauth, oauth_web, records, timeline
 from zcrm.http.state import State
 
 Handler = Callable[[Request, State], Awaitable[Response]]
@@ -78,6 +78,8 @@ def resolve(path: str) -> dict[str, Handler] | None:
         return {"POST": oauth.token}
     if path == "/oauth/v2/token/revoke":
         return {"POST": oauth.revoke}
+    if path == "/oauth/v2/auth":
+        return {"GET": oauth_web.authorize_page, "POST": oauth_web.authorize_submit}
     if path.startswith("/__zcrm/"):
         return _control_routes(path[len("/__zcrm/") :].split("/"))
     if path.startswith("/crm/v5/"):
