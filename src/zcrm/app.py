@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from zcrm.auth.admin import ensure_admin_token
 from zcrm.auth.identity import SchemaCache
 from zcrm.auth.oauth import OAuthServer
 from zcrm.bootstrap import Credentials, ensure_credentials, server_secret
@@ -37,6 +38,7 @@ def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Cred
     oauth = OAuthServer(settings)
     with db.write() as conn:
         secret = server_secret(conn)
+        ensure_admin_token(conn, Path(settings.data_dir))
         purge_expired(conn, clock.now())
         creds = ensure_credentials(
             conn,

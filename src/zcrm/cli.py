@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import gc
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from zcrm.cli_admin import COMMANDS, prepared, token_issue
 from zcrm.settings import Settings
+
+if TYPE_CHECKING:
+    from zcrm.http.state import State
 
 
 def _settings(host: str, port: int, data_dir: Path, database_url: str | None, org: Path | None) -> Settings:
@@ -69,6 +73,7 @@ def serve(
     except OrgFileError as exc:
         raise click.ClickException(f"org file: {exc}") from exc
     creds = app.state.credentials
+    admin_token_file = _admin_token(app.state.zcrm)
     click.echo(f"zcrm {settings.base_url}  (database: {settings.effective_database_url})")
     click.echo(f"  credentials file: {(settings.data_dir / 'credentials.json').resolve()}")
     click.echo(f"  org id:           {creds.org_id}")
@@ -76,6 +81,7 @@ def serve(
     click.echo(f"  refresh token:    {creds.refresh_token}")
     click.echo(f"  client id:        {creds.client_id}")
     click.echo(f"  client secret:    {creds.client_secret}")
+    click.echo(f"  admin token file: {admin_token_file}  (for POST /__zcrm/orgs)")
     click.echo(
         f"  try: curl -H 'Authorization: Zoho-oauthtoken {creds.access_token}' "
         f"'{settings.base_url}/crm/v5/Leads?fields=Last_Name,Email'"
@@ -85,9 +91,18 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level=log_level, loop="auto", http="auto")
 
 
+def _admin_token(state: State) -> Path:
+    """Creates (or reuses) the server admin token; returns the file that holds it."""
+    from zcrm.auth.admin import FILE_NAME, ensure_admin_token
+
+    with state.db.write() as conn:
+        ensure_admin_token(conn, state.settings.data_dir)
+    return (state.settings.data_dir / FILE_NAME).resolve()
+
+
 @main.group()
 def token() -> None:
-    """Issue OAuth grant codes and tokens for the default org (self-client flow)."""
+    """Issue OAuth grant codes and tokens (self-client flow)."""
 
 
 @token.command("grant")
@@ -103,16 +118,9 @@ def grant(
 ) -> None:
     """Print a one-use grant code (valid 3 minutes) for the authorization_code grant."""
 
-    from zcrm.app import prepare
     from zcrm.store.orgs import load_schema
 
-    settings = _settings(_defaults.host, _defaults.port, data_dir, database_url, None)
-    previous = data_dir / "credentials.json"
-    if previous.exists():  # keep the address the server was started with
-        base_url = json.loads(previous.read_text("utf-8")).get("base_url")
-        if isinstance(base_url, str) and base_url:
-            settings = settings.with_(public_url=base_url)
-    state, creds = prepare(settings)
+    state, creds = prepared(data_dir, database_url)
     client = client_id or creds.client_id
     with state.db.write() as conn:
         schema = load_schema(conn, creds.org_id)
@@ -121,6 +129,13 @@ def grant(
             match = [u for u in schema.users if u.email.lower() == user_email.lower()]
             if not match:
                 raise click.ClickException(f"no user {user_email}")
+            if match[0].status != "active":
+                raise click.ClickException(f"user {user_email} is {match[0].status}")
             user_id = match[0].id
         code = state.oauth.issue_grant_code(conn, client, user_id, scope, state.clock.now())
     click.echo(code)
+
+
+token.add_command(token_issue)
+for _command in COMMANDS:
+    main.add_command(_command)

@@ -71,3 +71,30 @@ def test_the_11th_grant_exchange_within_10_minutes_is_access_denied(api: Api) ->
         assert "refresh_token" in _exchange(api, fresh)
     finally:
         state.clock.now = real_now
+
+
+def test_grants_for_a_user_who_is_not_active_are_access_denied(api: Api) -> None:
+    state = api.client.app.state.zcrm  # type: ignore[attr-defined]
+    users = api.get("/crm/v5/users", params={"type": "ActiveUsers"}).json()["users"]
+    arjun = next(u["id"] for u in users if u["email"] == "arjun.mehta@zylker.test")
+    with state.db.write() as conn:
+        now = state.clock.now()
+        client = state.oauth.create_client(conn, api.creds.org_id, arjun, now)
+        refresh = state.oauth.issue_refresh_token(
+            conn, client.client_id, api.creds.org_id, arjun, "ZohoCRM.org.READ", now
+        )
+        code = state.oauth.issue_grant_code(conn, client.client_id, arjun, "ZohoCRM.org.READ", now)
+        conn.exec_driver_sql("UPDATE users SET status = 'inactive' WHERE id = ?", (arjun,))
+    base = {"client_id": client.client_id, "client_secret": client.client_secret}
+    forms = [
+        {**base, "grant_type": "refresh_token", "refresh_token": refresh},
+        {**base, "grant_type": "authorization_code", "code": code},
+        {
+            **base,
+            "grant_type": "client_credentials",
+            "scope": "ZohoCRM.org.READ",
+            "soid": f"ZohoCRM.{api.creds.org_id}",
+        },
+    ]
+    for form in forms:
+        assert api.client.post("/oauth/v2/token", data=form).json() == {"error": "access_denied"}

@@ -165,6 +165,8 @@ class OAuthServer:
             row = store.get_token(conn, refresh_hash)
             if row is None or row.kind != "refresh" or row.client_id != client.client_id:
                 raise OAuthError("invalid_code")
+            if not store.user_is_active(conn, row.org_id, row.user_id):
+                raise OAuthError("access_denied")
             recent = [t for _, t in store.children(conn, refresh_hash) if t > now - RATE_WINDOW]
             if len(recent) >= self.settings.token_rate_limit:
                 raise OAuthError("access_denied")
@@ -179,6 +181,8 @@ class OAuthServer:
                 raise OAuthError("invalid_code")
             if row.expires_time is not None and row.expires_time < now:
                 raise OAuthError("invalid_code")
+            if not store.user_is_active(conn, row.org_id, row.user_id):
+                raise OAuthError("access_denied")
             sent_uri = params.get("redirect_uri")
             if sent_uri is not None and sent_uri != (row.redirect_uri or client.redirect_uri):
                 raise OAuthError("invalid_redirect_uri")
@@ -202,6 +206,8 @@ class OAuthServer:
             raise OAuthError("missing_org_info")
         if soid != f"ZohoCRM.{client.org_id}":
             raise OAuthError("invalid_client")
+        if not store.user_is_active(conn, client.org_id, client.user_id):
+            raise OAuthError("access_denied")
         scopes = parse_scopes(params.get("scope", ""))
         if not scopes or not all(is_known_scope(scope) for scope in scopes):
             raise OAuthError("invalid_scope")

@@ -1,25 +1,34 @@
-"""zcrm's own endpoints under ``/__zcrm/`` (documented in docs/control-plane.md).
+"""zcrm's own endpoints under ``/__zcrm/`` (documented in docs/control-plane.md and docs/access.md).
 
-``PUT /__zcrm/records/{module}/{id}/state`` sets a record's approval and lock state, so that tests can reach the
-states that block updates and deletes (behaviour §3.11) before the automation that leads there exists. It takes
-the org's OAuth token of a user whose profile is an administrator's.
+- ``PUT /__zcrm/records/{module}/{id}/state`` sets a record's approval and lock state, so that tests can reach the
+  states that block updates and deletes (behaviour §3.11) before the automation that leads there exists.
+- ``POST /__zcrm/users``, ``PUT /__zcrm/users/{id}``, ``POST /__zcrm/roles``, ``POST /__zcrm/profiles``,
+  ``POST /__zcrm/clients`` and ``POST /__zcrm/tokens`` manage the caller's org.
+
+These take the org's OAuth token of a user whose profile is an administrator's. ``POST /__zcrm/orgs`` creates an
+org and takes the server admin token (``auth/admin.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zcrm.auth.identity import Identity
-from zcrm.errors import InvalidData, NoPermission, invalid_id
+from zcrm.auth import access, provision
+from zcrm.auth.admin import current_hash, is_admin_token, presented_token
+from zcrm.auth.identity import Identity, authenticate, bearer
+from zcrm.auth.tokens import digest
+from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPermission, ZohoError, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.http.envelope import json_response
 from zcrm.http.guards import module_for
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
+from zcrm.store import oauth as oauth_store
 from zcrm.store import records as store
 
 APPROVAL_STATES = ["approved", "approval_process_pending"]
@@ -59,3 +68,100 @@ async def record_state(request: Request, state: State, module_name: str, record_
         )
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
+
+
+# -- the caller's org: users, roles, profiles, clients, tokens ------------------------------------------------
+Work = Callable[[Connection, Identity, dict[str, Any], int], dict[str, Any]]
+
+
+async def _admin_write(request: Request, state: State, work: Work, status: int = 201) -> Response:
+    """Authenticates an org administrator, then runs ``work(conn, identity, body, now)`` in a write unit."""
+    raw = await raw_body(request, state.settings.max_body_bytes)
+    header = request.headers.get("authorization")
+
+    def run(conn: Connection, ident: Identity, now: int) -> Response:
+        _require_admin(ident)
+        return json_response(work(conn, ident, json_object(raw), now), status)
+
+    return await state.authed(header, run, write=True)
+
+
+async def create_user(request: Request, state: State) -> Response:
+    return await _admin_write(
+        request, state, lambda conn, ident, body, now: access.create_user(conn, ident.schema, body, now)
+    )
+
+
+async def update_user(request: Request, state: State, user_id: str) -> Response:
+    def work(conn: Connection, ident: Identity, body: dict[str, Any], now: int) -> dict[str, Any]:
+        parsed = parse_id(user_id)
+        if parsed is None:
+            raise invalid_id({"resource_path_index": 2})
+        return access.update_user(conn, ident.schema, parsed, body, now, path_index=2)
+
+    return await _admin_write(request, state, work, 200)
+
+
+async def create_role(request: Request, state: State) -> Response:
+    return await _admin_write(
+        request, state, lambda conn, ident, body, now: access.create_role(conn, ident.schema, body)
+    )
+
+
+async def create_profile(request: Request, state: State) -> Response:
+    return await _admin_write(
+        request, state, lambda conn, ident, body, now: access.create_profile(conn, ident.schema, body)
+    )
+
+
+async def create_client(request: Request, state: State) -> Response:
+    def work(conn: Connection, ident: Identity, body: dict[str, Any], now: int) -> dict[str, Any]:
+        return provision.create_client(conn, state.oauth, ident.org_id, ident.user.id, body, now)
+
+    return await _admin_write(request, state, work)
+
+
+async def issue_tokens(request: Request, state: State) -> Response:
+    header = request.headers.get("authorization")
+
+    def work(conn: Connection, ident: Identity, body: dict[str, Any], now: int) -> dict[str, Any]:
+        caller = oauth_store.get_token(conn, digest(bearer(header)))
+        default_client = caller.client_id if caller is not None else None
+        return provision.issue_tokens(conn, state.oauth, ident.schema, body, default_client, now)
+
+    return await _admin_write(request, state, work)
+
+
+# -- server level: orgs ---------------------------------------------------------------------------------------
+def _require_server_admin(
+    conn: Connection, state: State, header: str | None, admin: str | None, stored: str, now: int
+) -> None:
+    presented = presented_token(header, admin)
+    if is_admin_token(presented, stored):
+        return
+    if presented is None:
+        raise AuthenticationFailure()
+    if admin is None:
+        try:  # a working org token that is not the server admin token
+            authenticate(conn, state.schemas, header, now)
+        except ZohoError:
+            raise InvalidToken() from None
+        raise NoPermission("Permission denied", {"permissions": ["server_administrator"]})
+    raise InvalidToken()
+
+
+async def create_org(request: Request, state: State) -> Response:
+    raw = await raw_body(request, state.settings.max_body_bytes)
+    header = request.headers.get("authorization")
+    admin = request.headers.get("x-zcrm-admin-token")
+    # made on first use, in its own committed unit (a rejected call must not roll it back)
+    stored = await state.unit(lambda conn, now: current_hash(conn, state.settings.data_dir), write=True)
+
+    def work(conn: Connection, now: int) -> Response:
+        _require_server_admin(conn, state, header, admin, stored, now)
+        body = json_object(raw) if raw is None or raw.strip() else {}
+        definition = provision.org_from_body(body)
+        credentials = provision.create_org(conn, state.oauth, definition, state.settings.base_url, now)
+        return json_response(credentials, 201)
+
+    return await state.unit(work, write=True)

@@ -43,6 +43,19 @@ def _control_routes(segments: list[str]) -> dict[str, Handler] | None:
     if len(segments) == 4 and segments[0] == "records" and segments[3] == "state":
         module, record_id = segments[1], segments[2]
         return {"PUT": lambda r, s: control.record_state(r, s, module, record_id)}
+    if len(segments) == 1:
+        handler = {
+            "users": control.create_user,
+            "roles": control.create_role,
+            "profiles": control.create_profile,
+            "clients": control.create_client,
+            "tokens": control.issue_tokens,
+            "orgs": control.create_org,
+        }.get(segments[0])
+        return {"POST": handler} if handler is not None else None
+    if len(segments) == 2 and segments[0] == "users" and segments[1]:
+        user_id = segments[1]
+        return {"PUT": lambda r, s: control.update_user(r, s, user_id)}
     return None
 
 

@@ -197,3 +197,10 @@ def recent_exchanges(conn: Connection, client_id: str, since: int) -> int:
         {"c": client_id, "t": True, "since": since},
     ).one()
     return int(row[0])
+
+
+def user_is_active(conn: Connection, org_id: str, user_id: str) -> bool:
+    row = conn.execute(
+        text("SELECT status FROM users WHERE org_id = :org AND id = :id"), {"org": org_id, "id": user_id}
+    ).first()
+    return row is not None and row[0] == "active"

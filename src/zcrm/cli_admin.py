@@ -1,0 +1,307 @@
+"""The ``zcrm`` commands that manage access: ``org``, ``user``, ``role``, ``profile``, ``client``, ``token issue``.
+
+They work directly on the database of ``--data-dir`` / ``--database-url`` (after the same start-up steps as
+``zcrm serve``: migrate, create the default org if needed, rewrite credentials.json), on the default org unless
+``--org-id`` is given. Each prints JSON. A Zoho error (bad input) ends the command with its code and details.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+from sqlalchemy import Connection
+
+from zcrm.errors import ZohoError
+from zcrm.settings import Settings
+
+if TYPE_CHECKING:
+    from zcrm.auth.oauth import OAuthServer
+    from zcrm.bootstrap import Credentials
+    from zcrm.http.state import State
+    from zcrm.schema.model import OrgSchema
+
+F = TypeVar("F", bound=Callable[..., Any])
+_defaults = Settings.from_env()
+
+
+@dataclass(frozen=True)
+class Session:
+    """An open data directory: the shared state, the default org's credentials, and the org to work on."""
+
+    conn: Connection
+    now: int
+    org_id: str
+    default_client: str | None
+    base_url: str
+    oauth: OAuthServer
+
+
+def data_options(func: F) -> F:
+    func = click.option("--database-url", default=None, help="SQLAlchemy URL (ZCRM_DATABASE_URL).")(func)
+    func = click.option(
+        "--data-dir",
+        default=str(_defaults.data_dir),
+        show_default=True,
+        type=click.Path(path_type=Path),
+        help="The data directory (ZCRM_DATA_DIR).",
+    )(func)
+    return func
+
+
+def org_option(func: F) -> F:
+    return click.option("--org-id", default=None, help="The org to work on; default: the default org.")(func)
+
+
+def prepared(data_dir: Path, database_url: str | None) -> tuple[State, Credentials]:
+    """``zcrm.app.prepare`` on the data dir, keeping the address the server was started with."""
+    from zcrm.app import prepare
+    from zcrm.auth.admin import ensure_admin_token
+
+    base = Settings.from_env()
+    settings = base.with_(data_dir=data_dir, database_url=database_url or base.database_url)
+    previous = data_dir / "credentials.json"
+    if previous.exists():
+        try:
+            base_url = json.loads(previous.read_text("utf-8")).get("base_url")
+        except ValueError:
+            base_url = None
+        if isinstance(base_url, str) and base_url:
+            settings = settings.with_(public_url=base_url)
+    state, creds = prepare(settings)
+    with state.db.write() as conn:
+        ensure_admin_token(conn, data_dir)
+    return state, creds
+
+
+@contextmanager
+def session(data_dir: Path, database_url: str | None, org_id: str | None) -> Iterator[Session]:
+    """One write transaction on the org; Zoho errors become a failed command."""
+    from zcrm.store.admin import first_client, org_exists
+
+    state, creds = prepared(data_dir, database_url)
+    try:
+        with state.db.write() as conn:
+            target = org_id or creds.org_id
+            if not org_exists(conn, target):
+                raise click.ClickException(f"no org {target}")
+            client = creds.client_id if target == creds.org_id else first_client(conn, target)
+            yield Session(conn, state.clock.now(), target, client, state.settings.base_url, state.oauth)
+    except ZohoError as exc:
+        raise click.ClickException(f"{exc.code}: {exc.message} {json.dumps(exc.details)}") from None
+    finally:
+        state.db.dispose()
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2))
+
+
+def _schema(s: Session) -> OrgSchema:
+    from zcrm.store.orgs import load_schema
+
+    return load_schema(s.conn, s.org_id)
+
+
+# -- org --------------------------------------------------------------------------------------------------------
+@click.group()
+def org() -> None:
+    """Create orgs."""
+
+
+@org.command("create")
+@data_options
+@click.option(
+    "--org",
+    "org_file",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Org definition file (YAML or JSON); default: the standard org.",
+)
+def org_create(data_dir: Path, database_url: str | None, org_file: Path | None) -> None:
+    """Create a new, isolated org and print its administrator's credentials (the keys of credentials.json)."""
+    from zcrm.auth.provision import create_org
+    from zcrm.schema.orgfile import OrgFileError, normalise, read_org_file
+
+    try:
+        raw = read_org_file(org_file)
+        normalise(raw)  # report a bad file as serve does, before opening the database
+    except OrgFileError as exc:
+        raise click.ClickException(f"org file: {exc}") from exc
+    with session(data_dir, database_url, None) as s:
+        echo_json(create_org(s.conn, s.oauth, raw, s.base_url, s.now))
+
+
+# -- user -------------------------------------------------------------------------------------------------------
+@click.group()
+def user() -> None:
+    """Create users and change their status."""
+
+
+@user.command("create")
+@data_options
+@org_option
+@click.option("--email", required=True)
+@click.option("--last-name", required=True)
+@click.option("--first-name", default=None)
+@click.option("--role", default=None, help="Role name or id; default: the first role.")
+@click.option("--profile", default=None, help="Profile name or id; default: the first non-admin profile.")
+@click.option("--time-zone", default=None, help="IANA time zone; default: the org's.")
+@click.option("--status", type=click.Choice(["active", "inactive", "deleted"]), default="active")
+def user_create(data_dir: Path, database_url: str | None, org_id: str | None, **fields: str | None) -> None:
+    """Create a user and print it."""
+    from zcrm.auth.access import create_user
+
+    body = {key: value for key, value in fields.items() if value is not None}
+    with session(data_dir, database_url, org_id) as s:
+        echo_json(create_user(s.conn, _schema(s), body, s.now))
+
+
+@user.command("set-status")
+@data_options
+@org_option
+@click.argument("email")
+@click.argument("status", type=click.Choice(["active", "inactive", "deleted"]))
+def user_set_status(
+    data_dir: Path, database_url: str | None, org_id: str | None, email: str, status: str
+) -> None:
+    """Set a user's status. An inactive or deleted user's tokens stop working (they are revoked)."""
+    from zcrm.auth.access import update_user
+
+    with session(data_dir, database_url, org_id) as s:
+        schema = _schema(s)
+        match = [u for u in schema.users if u.email.lower() == email.lower()]
+        if not match:
+            raise click.ClickException(f"no user {email}")
+        echo_json(update_user(s.conn, schema, match[0].id, {"status": status}, s.now, path_index=0))
+
+
+# -- role, profile ------------------------------------------------------------------------------------------------
+@click.group()
+def role() -> None:
+    """Create roles."""
+
+
+@role.command("create")
+@data_options
+@org_option
+@click.option("--name", required=True)
+@click.option("--reports-to", default=None, help="Name or id of the role above; default: none (top level).")
+def role_create(
+    data_dir: Path, database_url: str | None, org_id: str | None, name: str, reports_to: str | None
+) -> None:
+    """Create a role and print it."""
+    from zcrm.auth.access import create_role
+
+    with session(data_dir, database_url, org_id) as s:
+        echo_json(create_role(s.conn, _schema(s), {"name": name, "reports_to": reports_to}))
+
+
+def _permissions(values: tuple[str, ...]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for value in values:
+        module, sep, granted = value.partition("=")
+        if not sep or not module.strip():
+            raise click.BadParameter(
+                f"{value!r}: expected MODULE=view,create,edit,delete", param_hint="--permission"
+            )
+        out[module.strip()] = [p.strip() for p in granted.split(",") if p.strip()]
+    return out
+
+
+@click.group()
+def profile() -> None:
+    """Create profiles."""
+
+
+@profile.command("create")
+@data_options
+@org_option
+@click.option("--name", required=True)
+@click.option("--admin", is_flag=True, help="An administrator's profile (every permission, every record).")
+@click.option(
+    "--permission",
+    "permissions",
+    multiple=True,
+    help="MODULE=view,create,edit,delete (repeatable; MODULE may be '*', the default for other modules).",
+)
+def profile_create(
+    data_dir: Path,
+    database_url: str | None,
+    org_id: str | None,
+    name: str,
+    admin: bool,
+    permissions: tuple[str, ...],
+) -> None:
+    """Create a profile and print it."""
+    from zcrm.auth.access import create_profile
+
+    body = {"name": name, "admin": admin, "permissions": _permissions(permissions)}
+    with session(data_dir, database_url, org_id) as s:
+        echo_json(create_profile(s.conn, _schema(s), body))
+
+
+# -- client, token issue ---------------------------------------------------------------------------------------
+@click.group()
+def client() -> None:
+    """Create OAuth clients."""
+
+
+@client.command("create")
+@data_options
+@org_option
+@click.option("--name", default=None, help="Default: Self Client.")
+@click.option("--redirect-uri", default=None, help="Required for --type server.")
+@click.option(
+    "--type", "client_type", type=click.Choice(["self", "server"]), default="self", show_default=True
+)
+def client_create(
+    data_dir: Path,
+    database_url: str | None,
+    org_id: str | None,
+    name: str | None,
+    redirect_uri: str | None,
+    client_type: str,
+) -> None:
+    """Create an OAuth client acting for the org administrator; prints client_id and client_secret (shown once)."""
+    from zcrm.auth.provision import create_client
+    from zcrm.bootstrap import admin_user_id
+
+    body = {"name": name, "redirect_uri": redirect_uri, "client_type": client_type}
+    with session(data_dir, database_url, org_id) as s:
+        admin = admin_user_id(s.conn, s.org_id)
+        echo_json(create_client(s.conn, s.oauth, s.org_id, admin, body, s.now))
+
+
+@click.command("issue")
+@data_options
+@org_option
+@click.option("--user", "user_email", required=True, help="The email of an active user of the org.")
+@click.option(
+    "--scope", required=True, help="Comma-separated scopes, e.g. ZohoCRM.modules.ALL,ZohoCRM.users.READ"
+)
+@click.option(
+    "--client-id", default=None, help="Default: the client of credentials.json (or the org's first)."
+)
+def token_issue(
+    data_dir: Path,
+    database_url: str | None,
+    org_id: str | None,
+    user_email: str,
+    scope: str,
+    client_id: str | None,
+) -> None:
+    """Print a refresh token and an access token for a user, with exactly the given scopes."""
+    from zcrm.auth.provision import issue_tokens
+
+    body = {"email": user_email, "scope": scope, "client_id": client_id}
+    with session(data_dir, database_url, org_id) as s:
+        echo_json(issue_tokens(s.conn, s.oauth, _schema(s), body, s.default_client, s.now))
+
+
+COMMANDS = (org, user, role, profile, client)

@@ -1,0 +1,1 @@
+"""Tests of access management: the /__zcrm/ admin endpoints and the CLI."""
