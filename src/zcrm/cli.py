@@ -88,7 +88,8 @@ def serve(
     )
     gc.collect()
     gc.freeze()  # start-up objects (the org schema, modules, routes) are permanent: keep them out of GC passes
-    uvicorn.run(app, host=host, port=port, log_level=log_level, loop="auto", http="auto")
+    # no access log: OAuth endpoints take tokens and codes in query strings, and tokens are never logged
+    uvicorn.run(app, host=host, port=port, log_level=log_level, loop="auto", http="auto", access_log=False)
 
 
 def _admin_token(state: State) -> Path:

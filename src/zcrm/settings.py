@@ -27,6 +27,8 @@ class Settings:
     grant_rate_limit: int = 10  # ZCRM_GRANT_RATE_LIMIT: grant-code exchanges per client per 10 minutes
     max_refresh_tokens_per_user: int = 20  # ZCRM_MAX_REFRESH_TOKENS_PER_USER: per user and client
     log_level: str = "info"  # ZCRM_LOG_LEVEL
+    # ZCRM_ADMIN_TOKEN fixes the server admin token (read by zcrm.auth.admin; default: generated, in
+    # <data-dir>/admin-token)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
