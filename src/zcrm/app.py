@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -23,6 +25,7 @@ from zcrm.records.body import TooManyRecords
 from zcrm.records.paging import PageTokens
 from zcrm.settings import Settings
 from zcrm.store import Database
+from zcrm.store.db import Checkpointer
 from zcrm.store.oauth import purge_expired
 
 log = logging.getLogger("zcrm")
@@ -73,7 +76,17 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             log.exception("unhandled error on %s %s", request.method, request.url.path)
             return error_response(InternalError())
 
-    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=ALL_METHODS)])
+    checkpointer = Checkpointer(state.db)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        checkpointer.start()
+        try:
+            yield
+        finally:
+            checkpointer.stop()
+
+    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=ALL_METHODS)], lifespan=lifespan)
     app.router.redirect_slashes = False
     app.state.zcrm = state
     app.state.credentials = creds

@@ -7,6 +7,9 @@ so that concurrent writers queue on the busy timeout instead of failing on a loc
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -18,6 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
 WRITE = "zcrm_write"
+log = logging.getLogger("zcrm.store")
 
 
 def make_engine(url: str) -> Engine:
@@ -31,6 +35,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # checkpoints run in the background (Checkpointer), not inside a request's commit
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -76,3 +82,39 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class Checkpointer:
+    """Moves SQLite's WAL checkpoints out of request commits: a background thread with its own connection runs a
+    passive checkpoint (which never blocks readers or writers) every ``interval`` seconds. Nothing for PostgreSQL."""
+
+    def __init__(self, db: Database, interval: float = 1.0) -> None:
+        self.path = db.engine.url.database if db.dialect == "sqlite" else None
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.path is None or self.path == ":memory:" or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="zcrm-wal-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self.path is not None
+        conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:  # pragma: no cover - logged, retried on the next tick
+                    log.exception("WAL checkpoint failed")
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join(timeout=10)
+            self._thread = None
