@@ -51,6 +51,18 @@ def executemany(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> 
         cursor.close()
 
 
+def query(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Runs a ``?``-placeholder query straight on the DBAPI cursor of the connection's transaction (hot reads)."""
+    if conn.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _from_row(row: Any) -> StoredRecord:
     return StoredRecord(
         id=row[0],
@@ -131,15 +143,14 @@ def fetch(
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    sql = f"SELECT {_COLUMNS} FROM records WHERE org_id = :org AND id IN :ids"
-    params: dict[str, Any] = {"org": org_id, "ids": ids}
+    sql = f"SELECT {_COLUMNS} FROM records WHERE org_id = ? AND id IN ({', '.join('?' * len(ids))})"
+    params: list[Any] = [org_id, *ids]
     if module_id is not None:
-        sql += " AND module_id = :module"
-        params["module"] = module_id
+        sql += " AND module_id = ?"
+        params.append(module_id)
     if for_update and conn.dialect.name == "postgresql":
         sql += " FOR UPDATE"
-    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
-    return {r.id: r for r in map(_from_row, conn.execute(stmt, params))}
+    return {r.id: r for r in map(_from_row, query(conn, sql, params))}
 
 
 def existing(conn: Connection, org_id: str, ids: Iterable[str]) -> dict[str, str]:
