@@ -19,6 +19,8 @@ from typing import Any
 from zcrm.schema.model import Field
 
 MAX_ID = 9223372036854775807
+MIN_EPOCH = -62135596800 + 14 * 3600  # 0001-01-01T00:00:00Z, with room for the widest offsets
+MAX_EPOCH = 253402300799 - 14 * 3600  # 9999-12-31T23:59:59Z
 _DIGITS = re.compile(r"^[0-9]{1,19}\Z")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})\Z", re.ASCII)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\Z", re.ASCII)
@@ -64,7 +66,10 @@ def parse_datetime(value: str) -> int | None:
         return None
     if parsed.tzinfo is None:
         return None
-    return int(parsed.timestamp())
+    epoch = int(parsed.timestamp())
+    if not MIN_EPOCH <= epoch <= MAX_EPOCH:
+        return None  # an instant that some user's zone could not render (years 1-9999)
+    return epoch
 
 
 def _type_error(field: Field) -> FieldValueError:

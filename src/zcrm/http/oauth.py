@@ -16,10 +16,13 @@ async def _params(request: Request) -> dict[str, str]:
     params = {k: v for k, v in request.query_params.items()}
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        async with request.form() as form:
-            for key, value in form.items():
-                if isinstance(value, str):
-                    params[key] = value
+        try:
+            async with request.form() as form:
+                for key, value in form.items():
+                    if isinstance(value, str):
+                        params[key] = value
+        except Exception:  # a malformed form body: answer from the query string alone (always 200 JSON)
+            return {k: v for k, v in request.query_params.items()}
     return params
 
 

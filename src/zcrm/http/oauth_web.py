@@ -133,7 +133,7 @@ def _verify(key: bytes, nonce: str, token: str, params: dict[str, str], now: int
     issued = int(issued_text)
     if not now - FORM_TTL <= issued <= now + 60:
         return False
-    return hmac.compare_digest(_sign(key, nonce, issued, params), token)
+    return hmac.compare_digest(_sign(key, nonce, issued, params).encode(), token.encode())
 
 
 # -- pages -------------------------------------------------------------------------------------------------

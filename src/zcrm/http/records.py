@@ -101,15 +101,18 @@ def _delete_ids(params: dict[str, str]) -> list[str]:
     return [i for i in ids if i is not None]
 
 
+def _delete_triggers(params: dict[str, str]) -> frozenset[str]:
+    """``wf_trigger`` (default true) decides whether delete-triggered workflows may run (behaviour §5.4)."""
+    return frozenset({"workflow"}) if reads.parse_bool(params, "wf_trigger", True) else frozenset()
+
+
 async def delete_many(request: Request, state: State, module_name: str) -> Response:
     params = query_params(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "delete")
         ids = _delete_ids(params)
-        if "wf_trigger" in params:
-            reads.parse_bool(params, "wf_trigger", True)
-        return write_response(writes.delete_records(conn, ident, module, ids, now))
+        return write_response(writes.delete_records(conn, ident, module, ids, now, _delete_triggers(params)))
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
 
@@ -122,8 +125,7 @@ async def delete_one(request: Request, state: State, module_name: str, record_id
         parsed = parse_id(record_id)
         if parsed is None:
             raise invalid_id({"resource_path_index": 1})
-        if "wf_trigger" in params:
-            reads.parse_bool(params, "wf_trigger", True)
-        return write_response(writes.delete_records(conn, ident, module, [parsed], now))
+        triggers = _delete_triggers(params)
+        return write_response(writes.delete_records(conn, ident, module, [parsed], now, triggers))
 
     return await state.authed(request.headers.get("authorization"), work, write=True)

@@ -21,13 +21,17 @@ def query_params(request: Request) -> dict[str, str]:
     return params
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def parse_json(raw: bytes) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
         pass
     try:  # integers beyond 64 bits, which orjson refuses
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except (ValueError, UnicodeDecodeError):
         raise invalid_body() from None
 

@@ -47,7 +47,7 @@ class PageTokens:
             fields: list[Any] = orjson.loads(payload)
         except (ValueError, orjson.JSONDecodeError):
             raise mismatch from None
-        if not hmac.compare_digest(signature, self._sign(payload)) or len(fields) != 6:
+        if not hmac.compare_digest(signature.encode(), self._sign(payload).encode()) or len(fields) != 6:
             raise mismatch
         state = PageState(*fields)
         if state.user_id != user_id or state.query != query:

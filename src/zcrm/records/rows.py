@@ -113,6 +113,8 @@ class RowPlanner:
                 mentioned.add(row_id)
                 if "_delete" in row:
                     ops.deletes.append(row_id)
+                    if fld.link is not None:  # the target may be linked again by a later row of this item
+                        linked = {target: rid for target, rid in linked.items() if rid != row_id}
                     continue
                 changes = self._row_values(fld, module, row, row_path, new=False)
                 if changes:
@@ -149,7 +151,7 @@ class RowPlanner:
             key = fld.link.connectedlookup_apiname
             key_path = f"{row_path}.{key}"
             connected = row.get(key)
-            if connected is None or (isinstance(connected, dict) and "id" not in connected):
+            if connected in (None, "") or (isinstance(connected, dict) and connected.get("id") in (None, "")):
                 raise RowError(MandatoryNotFound(details={"api_name": key, "json_path": key_path}))
         for key, value in row.items():
             if key.startswith("$") or key in ROW_SKIP or key in SYSTEM_FIELDS:

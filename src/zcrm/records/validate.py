@@ -245,7 +245,7 @@ class Validator:
                 plan.values[key] = stored
         self._module_rules(plan, item, existing or {})
         if plan.late_error is None:
-            self._mandatory(plan, item)
+            self._mandatory(plan, item, (existing or {}).get("Layout"))
         return plan
 
     def _module_rules(self, plan: Prepared, item: dict[str, Any], existing: dict[str, Any]) -> None:
@@ -292,9 +292,10 @@ class Validator:
             ]
         return cached
 
-    def _mandatory(self, plan: Prepared, item: dict[str, Any]) -> None:
+    def _mandatory(self, plan: Prepared, item: dict[str, Any], record_layout: str | None) -> None:
         row_counts = {ops.field.api_name: len(ops.adds) for ops in plan.row_ops}
-        for fld in self._mandatory_fields(plan.layout_id):
+        # the layout the record will have: the item's, else the record's own (update), else the default
+        for fld in self._mandatory_fields(plan.layout_id or record_layout):
             name = fld.api_name
             if self.operation == "insert":
                 missing = (

@@ -158,9 +158,9 @@ def existing(conn: Connection, org_id: str, ids: Iterable[str]) -> dict[str, str
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    stmt = text("SELECT id, module_id FROM records WHERE org_id = :org AND id IN :ids").bindparams(
-        bindparam("ids", expanding=True)
-    )
+    stmt = text(
+        "SELECT id, module_id FROM records WHERE org_id = :org AND id IN :ids AND parent_id IS NULL"
+    ).bindparams(bindparam("ids", expanding=True))
     return {row[0]: row[1] for row in conn.execute(stmt, {"org": org_id, "ids": ids})}
 
 
