@@ -42,6 +42,7 @@ from zcrm.records.validate import Prepared, Validator
 from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.store import records as store
 from zcrm.store.ids import IdPool
+from zcrm.store.orgs import lock as lock_org
 from zcrm.store.records import StoredRecord
 
 
@@ -100,6 +101,7 @@ def update_records(
     unmodified_since: int | None = None,
 ) -> list[Result]:
     schema, org_id = ident.schema, ident.org_id
+    lock_org(conn, org_id)
     ids = [_item_id(item, index, target) for index, item in enumerate(items)]
     wanted = [i for i in ids if isinstance(i, str)]
     records = store.fetch(conn, org_id, wanted, module_id=module.id, for_update=True)

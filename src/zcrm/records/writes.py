@@ -26,6 +26,7 @@ from zcrm.records.validate import Validator
 from zcrm.schema.model import Module
 from zcrm.store import records as store
 from zcrm.store.ids import allocate
+from zcrm.store.orgs import lock as lock_org
 from zcrm.store.records import StoredRecord
 
 
@@ -38,6 +39,7 @@ def insert_records(
     triggers: frozenset[str] = frozenset(),
 ) -> list[Result]:
     schema, org_id, user_id = ident.schema, ident.org_id, ident.user.id
+    lock_org(conn, org_id)
     validator = Validator(schema, module, "insert")
     plans = [validator.prepare(index, item) for index, item in enumerate(items)]
     found = store.existing(conn, org_id, [ref.record_id for plan in plans for ref in plan.refs])
@@ -144,6 +146,7 @@ def delete_records(
     triggers: frozenset[str] = frozenset(),
 ) -> list[Result]:
     org_id, user_id = ident.org_id, ident.user.id
+    lock_org(conn, org_id)
     found = store.fetch(conn, org_id, ids, module_id=module.id)
     results: list[Result] = []
     deleted: list[StoredRecord] = []

@@ -266,3 +266,11 @@ def load_schema(conn: Connection, org_id: str) -> OrgSchema:
         profiles=tuple(profiles),
         roles=tuple(roles),
     )
+
+
+def lock(conn: Connection, org_id: str) -> None:
+    """Serialises an org's record writes for the rest of the transaction, so that checks made before writing
+    (unique values, links, appends) hold when the writes land. SQLite write transactions already hold the database
+    lock (``BEGIN IMMEDIATE``); on PostgreSQL this locks the org's row."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(text("SELECT 1 FROM orgs WHERE id = :org FOR UPDATE"), {"org": org_id})
