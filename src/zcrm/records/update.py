@@ -135,9 +135,9 @@ def update_records(
     owners = store.unique_owners(conn, org_id, candidate_keys)
     candidates = set(candidate_keys)
     held: dict[tuple[str, str], str | None] = {}  # unique keys claimed (record id) or released (None) so far
-    record_keys: dict[
-        tuple[str, str], str | None
-    ] = {}  # (record, field) -> its unique key after this request
+    # (record, field) -> its unique key after this request, and before it (only changed keys are written)
+    record_keys: dict[tuple[str, str], str | None] = {}
+    original_keys: dict[tuple[str, str], str | None] = {}
     dirty: set[str] = set()  # records changed by an earlier item of this request
     expected = len(items) + sum(len(ops.adds) for p in plans if p is not None for ops in p.row_ops)
     id_pool = IdPool(conn, org_id, schema.org.prefix, expected)
@@ -212,6 +212,7 @@ def update_records(
                 held[(field_id, old)] = None
             if key is not None:
                 held[(field_id, key)] = record_id
+            original_keys.setdefault((record_id, field_id), old)
             record_keys[(record_id, field_id)] = key
     store.update(conn, org_id, [records[rid] for rid in dirty])
     # rows added and removed within this request never reach the database; rows added and then changed are
@@ -222,7 +223,11 @@ def update_records(
     store.delete_children(conn, org_id, [row_id for row_id in dict.fromkeys(rows.deletes)])
     store.insert(conn, org_id, list(inserted.values()))
     store.update(conn, org_id, list(updated.values()))
-    store.replace_unique(conn, org_id, [(rid, fid, key) for (rid, fid), key in record_keys.items()])
+    store.replace_unique(
+        conn,
+        org_id,
+        [(rid, fid, key) for (rid, fid), key in record_keys.items() if key != original_keys[(rid, fid)]],
+    )
     store.add_changes(conn, org_id, changes)
     return results
 
