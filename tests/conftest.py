@@ -1,9 +1,17 @@
-"""Shared fixtures: an in-process app per test, an authorised client, and a live ``zcrm serve``."""
+"""Shared fixtures: an in-process app per test, an authorised client, and a live ``zcrm serve``.
+
+The tests run on SQLite (``zcrm.sqlite3`` in each data dir) unless ``ZCRM_TEST_DATABASE_URL`` names a PostgreSQL
+server, e.g. ``postgresql://zcrm@127.0.0.1:5432/postgres`` (its database is only used to create and drop others):
+then every data dir a test uses gets a fresh database of its own, ``zcrm_t_<random hex>`` (``database_url``),
+passed to the apps through ``make_settings``, to ``zcrm serve`` by ``LiveServer`` and to the CLI by ``db_args``;
+every one is dropped when the session ends. ``sql`` reads or edits a test's database on either.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -15,11 +23,108 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from starlette.testclient import TestClient
 
 from zcrm.app import create_app
 from zcrm.bootstrap import Credentials
 from zcrm.settings import Settings
+from zcrm.store import Database
+
+TEST_DATABASE_URL = os.environ.get("ZCRM_TEST_DATABASE_URL", "") or None
+ON_POSTGRESQL = TEST_DATABASE_URL is not None
+_databases: dict[Path, str] = {}  # resolved data dir -> the URL of its PostgreSQL database
+_created: list[str] = []  # the names of the databases this session created, to drop at its end
+_admin: list[Engine] = []
+
+
+def _admin_engine() -> Engine:
+    assert TEST_DATABASE_URL is not None
+    if not _admin:
+        url = TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        _admin.append(create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1))
+    return _admin[0]
+
+
+def database_url(data_dir: Path) -> str | None:
+    """The database URL for a data dir: None on SQLite (the server's default, ``zcrm.sqlite3`` in the data dir),
+    else the URL of the data dir's own PostgreSQL database, created on first use and the same ever after."""
+    if TEST_DATABASE_URL is None:
+        return None
+    key = Path(data_dir).resolve()
+    if key not in _databases:
+        name = f"zcrm_t_{secrets.token_hex(8)}"
+        with _admin_engine().connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        _created.append(name)
+        _databases[key] = make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    return _databases[key]
+
+
+def effective_database_url(data_dir: Path) -> str:
+    """The URL the server on ``data_dir`` uses, on SQLite too."""
+    return Settings(data_dir=data_dir, database_url=database_url(data_dir)).effective_database_url
+
+
+def db_args(data_dir: Path) -> list[str]:
+    """The ``--database-url`` option for a ``zcrm`` command on ``data_dir`` (none on SQLite)."""
+    url = database_url(data_dir)
+    return ["--database-url", url] if url else []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not _admin:
+        return
+    with _admin[0].connect() as conn:
+        for name in _created:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _created.clear()
+    _databases.clear()
+    _admin.pop().dispose()
+
+
+def _database_of(target: Any) -> tuple[Database, bool]:
+    """The Database of an app, a TestClient, an object with a ``client`` (Api) or a ``data_dir`` (LiveServer), a
+    data dir or a Database; and whether it was opened here (and must be disposed)."""
+    if isinstance(target, Database):
+        return target, False
+    if isinstance(target, TestClient):
+        target = target.app
+    elif hasattr(target, "client") and isinstance(target.client, TestClient):
+        target = target.client.app
+    state = getattr(getattr(target, "state", None), "zcrm", None)
+    if state is not None:
+        return state.db, False
+    data_dir = target if isinstance(target, Path) else target.data_dir
+    return Database(effective_database_url(Path(data_dir))), True
+
+
+def sql(target: Any, query: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """Runs one SQL statement (``:name`` parameters) in a write transaction on the target's database (see
+    ``_database_of``); returns its rows, if any, as tuples."""
+    db, opened = _database_of(target)
+    try:
+        with db.write() as conn:
+            result = conn.execute(text(query), params or {})
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        if opened:
+            db.dispose()
+
+
+def dump(target: Any) -> str:
+    """Every row of every table of the target's database as text, one line a row (the role of SQLite's iterdump)."""
+    db, opened = _database_of(target)
+    try:
+        with db.read() as conn:
+            lines = []
+            for table in sorted(inspect(conn).get_table_names()):
+                for row in conn.execute(text(f'SELECT * FROM "{table}"')):
+                    lines.append(f"{table}: {tuple(row)!r}")
+            return "\n".join(lines)
+    finally:
+        if opened:
+            db.dispose()
 
 
 @dataclass
@@ -64,7 +169,10 @@ class Api:
 
 
 def make_settings(data_dir: Path, **changes: Any) -> Settings:
-    return Settings(data_dir=data_dir, port=8000, **changes)
+    """Settings for an app on ``data_dir`` (and, on PostgreSQL, the data dir's own database)."""
+    changes.setdefault("port", 8000)
+    changes.setdefault("database_url", database_url(data_dir))
+    return Settings(data_dir=data_dir, **changes)
 
 
 @pytest.fixture
@@ -115,6 +223,7 @@ class LiveServer:
                 str(self.data_dir),
                 "--log-level",
                 "warning",
+                *db_args(self.data_dir),
                 *self.extra_args,
             ],
             stdout=log,

@@ -13,10 +13,9 @@ import pytest
 from click.testing import CliRunner, Result
 from starlette.testclient import TestClient
 
-from tests.conftest import SPECIMENS, LiveServer
+from tests.conftest import SPECIMENS, LiveServer, db_args, make_settings
 from zcrm.app import create_app
 from zcrm.cli import main
-from zcrm.settings import Settings
 
 CREDENTIAL_KEYS = [
     "base_url",
@@ -35,7 +34,7 @@ class Cli:
         self.data_dir = data_dir
 
     def run(self, *args: str) -> Result:
-        return CliRunner().invoke(main, [*args, "--data-dir", str(self.data_dir)])
+        return CliRunner().invoke(main, [*args, "--data-dir", str(self.data_dir), *db_args(self.data_dir)])
 
     def ok(self, *args: str) -> Any:
         result = self.run(*args)
@@ -62,7 +61,7 @@ def server(cli: Cli) -> Iterator[Callable[[], TestClient]]:
     """An in-process server on the CLI's data dir (start it after the commands under test have run)."""
 
     def start() -> TestClient:
-        app = create_app(Settings(data_dir=cli.data_dir))
+        app = create_app(make_settings(cli.data_dir))
         apps.append(app)
         return TestClient(app, base_url="http://127.0.0.1:8000")
 
@@ -156,7 +155,10 @@ def test_role_and_profile_create(cli: Cli, server: Server) -> None:
         in CliRunner()
         .invoke(
             main,
-            ["profile", "create", "--name", "Bad", "--permission", "Leads", "--data-dir", str(cli.data_dir)],
+            [
+                *("profile", "create", "--name", "Bad", "--permission", "Leads"),
+                *("--data-dir", str(cli.data_dir), *db_args(cli.data_dir)),
+            ],
         )
         .output
     )

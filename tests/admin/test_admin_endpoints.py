@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import stat
 from typing import Any
 
 import pytest
 
-from tests.conftest import Api
+from tests.conftest import Api, dump, sql
 from zcrm.auth.admin import ensure_admin_token
 
 ADMIN_EMAIL = "priya.raman@zylker.test"
@@ -44,22 +43,14 @@ def as_user(token: str) -> dict[str, str]:
 
 def schema_ids(api: Api) -> dict[str, str]:
     """Role and profile ids by name, and user ids by email, from GET /crm/v5/users and the database."""
-    db = sqlite3.connect(api.data_dir / "zcrm.sqlite3")
-    try:
-        rows = db.execute("SELECT id, definition FROM roles UNION ALL SELECT id, definition FROM profiles")
-        ids = {json.loads(d)["name"]: i for i, d in rows}
-        ids.update(dict(db.execute("SELECT email, id FROM users WHERE org_id = ?", (api.creds.org_id,))))
-    finally:
-        db.close()
+    rows = sql(api, "SELECT id, definition FROM roles UNION ALL SELECT id, definition FROM profiles")
+    ids = {json.loads(d)["name"]: i for i, d in rows}
+    ids.update(dict(sql(api, "SELECT email, id FROM users WHERE org_id = :org", {"org": api.creds.org_id})))
     return ids
 
 
 def schema_version(api: Api, org_id: str) -> int:
-    db = sqlite3.connect(api.data_dir / "zcrm.sqlite3")
-    try:
-        return int(db.execute("SELECT schema_version FROM orgs WHERE id = ?", (org_id,)).fetchone()[0])
-    finally:
-        db.close()
+    return int(sql(api, "SELECT schema_version FROM orgs WHERE id = :id", {"id": org_id})[0][0])
 
 
 def create_user(api: Api, **body: Any) -> dict[str, Any]:
@@ -574,9 +565,7 @@ def test_the_admin_token_is_made_on_first_use_and_stored_hashed(api: Api) -> Non
     assert api.client.post("/__zcrm/orgs", json={}).status_code == 401  # made at start or by the first call
     token = path.read_text().strip()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and len(token) == 64
-    db = sqlite3.connect(api.data_dir / "zcrm.sqlite3")
-    stored = db.execute("SELECT value FROM server_meta WHERE key = 'admin_token'").fetchone()[0]
-    db.close()
+    stored = sql(api, "SELECT value FROM server_meta WHERE key = 'admin_token'")[0][0]
     assert stored == hashlib.sha256(token.encode()).hexdigest()
     assert admin_token(api) == token  # reused while its hash matches
     path.write_text("tampered\n")
@@ -672,9 +661,7 @@ def test_create_org_rejects_a_bad_definition(
 
 def test_created_secrets_are_stored_hashed(api: Api) -> None:
     creds = api.client.post("/__zcrm/orgs", json={}, headers={"X-ZCRM-Admin-Token": admin_token(api)}).json()
-    db = sqlite3.connect(api.data_dir / "zcrm.sqlite3")
-    dump = "\n".join(db.iterdump())
-    db.close()
+    everything = dump(api)
     for secret in ("client_secret", "refresh_token", "access_token"):
-        assert creds[secret] not in dump
-    assert admin_token(api) not in dump
+        assert creds[secret] not in everything
+    assert admin_token(api) not in everything

@@ -3,6 +3,8 @@ exchanges per client per 10 minutes."""
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from tests.conftest import Api
 
 
@@ -84,7 +86,7 @@ def test_grants_for_a_user_who_is_not_active_are_access_denied(api: Api) -> None
             conn, client.client_id, api.creds.org_id, arjun, "ZohoCRM.org.READ", now
         )
         code = state.oauth.issue_grant_code(conn, client.client_id, arjun, "ZohoCRM.org.READ", now)
-        conn.exec_driver_sql("UPDATE users SET status = 'inactive' WHERE id = ?", (arjun,))
+        conn.execute(text("UPDATE users SET status = 'inactive' WHERE id = :id"), {"id": arjun})
     base = {"client_id": client.client_id, "client_secret": client.client_secret}
     forms = [
         {**base, "grant_type": "refresh_token", "refresh_token": refresh},

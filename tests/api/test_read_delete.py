@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
 
-from tests.conftest import Api
+from tests.conftest import Api, sql
 
 
 def err(code: str, details: dict[str, Any], message: str) -> dict[str, Any]:
@@ -346,14 +345,8 @@ def test_delete_removes_rows_and_nulls_lookups(api: Api) -> None:
     deal_record = api.get(f"/crm/v5/Deals/{deal}").json()["data"][0]
     assert deal_record["Account_Name"] is None
     assert api.delete(f"/crm/v5/Deals/{deal}").status_code == 200
-    db = sqlite3.connect(api.data_dir / "zcrm.sqlite3")
-    try:
-        left = db.execute("SELECT COUNT(*) FROM records WHERE parent_id = ?", (deal,)).fetchone()[0]
-        changes = db.execute(
-            "SELECT operation FROM changes WHERE record_id = ? ORDER BY id", (deal,)
-        ).fetchall()
-    finally:
-        db.close()
+    left = sql(api, "SELECT COUNT(*) FROM records WHERE parent_id = :id", {"id": deal})[0][0]
+    changes = sql(api, "SELECT operation FROM changes WHERE record_id = :id ORDER BY id", {"id": deal})
     assert left == 0
     assert changes == [("insert",), ("delete",)]
     assert api.get(f"/crm/v5/Listings/{listing_id}").status_code == 200
@@ -361,11 +354,8 @@ def test_delete_removes_rows_and_nulls_lookups(api: Api) -> None:
 
 def test_converted_and_approval_filters(api: Api) -> None:
     ids = leads(api, 2)
-    db = sqlite3.connect(api.data_dir / "zcrm.sqlite3")
-    with db:
-        db.execute("UPDATE records SET converted = 1 WHERE id = ?", (ids[0],))
-        db.execute("UPDATE records SET approval_state = 'approval_process_pending' WHERE id = ?", (ids[1],))
-    db.close()
+    sql(api, "UPDATE records SET converted = :t WHERE id = :id", {"t": True, "id": ids[0]})
+    sql(api, "UPDATE records SET approval_state = 'approval_process_pending' WHERE id = :id", {"id": ids[1]})
     assert listing(api).status_code == 204
     assert [r["id"] for r in listing(api, converted="true").json()["data"]] == [ids[0]]
     assert [r["id"] for r in listing(api, approved="false").json()["data"]] == [ids[1]]

@@ -3,16 +3,16 @@ module permissions (NO_PERMISSION), and users whose tokens stop working."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
+from tests.conftest import make_settings, sql
 from zcrm.app import create_app
 
 SHARING = Path(__file__).parent.parent / "data" / "sharing.yaml"
@@ -49,7 +49,9 @@ def org(tmp_path: Path) -> Iterator[Org]:
     ids: dict[str, str] = {}
     with state.db.write() as conn:
         now = state.clock.now()
-        for row in conn.exec_driver_sql("SELECT id, email FROM users WHERE org_id = ?", (creds.org_id,)):
+        for row in conn.execute(
+            text("SELECT id, email FROM users WHERE org_id = :org"), {"org": creds.org_id}
+        ):
             short = row[1].split("@")[0]
             ids[short] = row[0]
             tokens[short] = state.oauth.issue_access_token(
@@ -172,11 +174,12 @@ def test_profile_without_the_module_permission_is_no_permission(
 @pytest.mark.parametrize("status", ["inactive", "deleted"])
 def test_tokens_of_an_inactive_or_deleted_user_stop_working(org: Org, status: str) -> None:
     assert org.call("ray", "GET", "/crm/v5/Commons", params={"fields": "Name"}).status_code == 204
-    db = sqlite3.connect(org.data_dir / "zcrm.sqlite3")
-    with db:
-        db.execute("UPDATE users SET status = ? WHERE id = ?", (status, org.ids["ray"]))
-        db.execute("UPDATE orgs SET schema_version = schema_version + 1")
-    db.close()
+    sql(
+        org.client,
+        "UPDATE users SET status = :status WHERE id = :id",
+        {"status": status, "id": org.ids["ray"]},
+    )
+    sql(org.client, "UPDATE orgs SET schema_version = schema_version + 1")
     response = org.call("ray", "GET", "/crm/v5/Commons", params={"fields": "Name"})
     assert response.status_code == 401
     assert response.json()["code"] == "INVALID_TOKEN"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import Api, make_settings
+from tests.conftest import Api, make_settings, sql
 from zcrm.app import create_app
 from zcrm.clock import Clock
 from zcrm.settings import Settings
@@ -116,11 +115,7 @@ def token_for(api: Api, email: str, scopes: str = "ZohoCRM.modules.ALL") -> dict
 
 def change_ids(api: Api, record_id: str) -> list[str]:
     """The ids of the record's stored change events, oldest first."""
-    db = sqlite3.connect(api.data_dir / "zcrm.sqlite3")
-    try:
-        rows = db.execute("SELECT id FROM changes WHERE record_id = ? ORDER BY id", (record_id,)).fetchall()
-    finally:
-        db.close()
+    rows = sql(api, "SELECT id FROM changes WHERE record_id = :id ORDER BY id", {"id": record_id})
     return [row[0] for row in rows]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +13,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import Api
+from tests.conftest import Api, sql
 from zcrm.app import create_app
 from zcrm.clock import Clock
 from zcrm.settings import Settings
@@ -109,13 +108,11 @@ def set_state(api: Api, module: str, record_id: str, **body: Any) -> httpx.Respo
 
 def changes(api: Api, record_id: str) -> list[tuple[str, list[str], dict[str, Any]]]:
     """The change events stored for a record: (operation, triggers, changed), oldest first."""
-    db = sqlite3.connect(api.data_dir / "zcrm.sqlite3")
-    try:
-        rows = db.execute(
-            "SELECT operation, triggers, changed FROM changes WHERE record_id = ? ORDER BY id", (record_id,)
-        ).fetchall()
-    finally:
-        db.close()
+    rows = sql(
+        api,
+        "SELECT operation, triggers, changed FROM changes WHERE record_id = :id ORDER BY id",
+        {"id": record_id},
+    )
     return [(op, json.loads(triggers), json.loads(changed)) for op, triggers, changed in rows]
 
 

@@ -4,7 +4,6 @@ module rules of Events and Calls (§3.13)."""
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from typing import Any
 
 import pytest
@@ -22,7 +21,7 @@ from tests.api.test_update import (
     read,
     user_id,
 )
-from tests.conftest import Api
+from tests.conftest import Api, sql
 
 LINKED = "duplicate association"
 CODES = itertools.count()
@@ -692,11 +691,7 @@ def test_call_rule_comes_after_reference_errors(api: Api) -> None:
 
 
 def child_count(api: Api, record: str) -> int:
-    db = sqlite3.connect(api.data_dir / "zcrm.sqlite3")
-    try:
-        return int(db.execute("SELECT COUNT(*) FROM records WHERE parent_id = ?", (record,)).fetchone()[0])
-    finally:
-        db.close()
+    return int(sql(api, "SELECT COUNT(*) FROM records WHERE parent_id = :id", {"id": record})[0][0])
 
 
 def test_rows_added_by_an_earlier_item_can_be_removed_by_a_later_one(specimens: Api) -> None:

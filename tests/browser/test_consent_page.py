@@ -22,9 +22,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer, free_port, make_settings
 from zcrm.app import prepare
-from zcrm.settings import Settings
 
 CHROMIUM = os.environ.get("ZCRM_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("ZCRM_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -145,7 +144,7 @@ def web_app(tmp_path: Path) -> Iterator[WebApp]:
     server = LiveServer(data_dir, port)
     try:
         # register the client on the server's own database before the server starts
-        state, creds = prepare(Settings(data_dir=data_dir, port=port))
+        state, creds = prepare(make_settings(data_dir, port=port))
         with state.db.write() as conn:
             client = state.oauth.create_client(
                 conn,

@@ -10,10 +10,9 @@ import httpx
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from tests.conftest import SPECIMENS, LiveServer, free_port
+from tests.conftest import ON_POSTGRESQL, SPECIMENS, LiveServer, db_args, free_port, make_settings, sql
 from zcrm.app import create_app
 from zcrm.cli import main
-from zcrm.settings import Settings
 
 CREDENTIAL_KEYS = [
     "base_url",
@@ -34,7 +33,9 @@ def test_serve_writes_credentials_that_work(live_server: LiveServer) -> None:
     assert list(creds) == CREDENTIAL_KEYS
     assert creds["base_url"] == live_server.base_url
     assert creds["accounts_url"] == f"{live_server.base_url}/oauth/v2/token"
-    assert (live_server.data_dir / "zcrm.sqlite3").exists()
+    # the server's database is the data dir's SQLite file, or on PostgreSQL the database it was given
+    assert (live_server.data_dir / "zcrm.sqlite3").exists() is not ON_POSTGRESQL
+    assert sql(live_server, "SELECT id FROM orgs WHERE is_default = :t", {"t": True}) == [(creds["org_id"],)]
     headers = {"Authorization": f"Zoho-oauthtoken {creds['access_token']}"}
     org = httpx.get(f"{live_server.base_url}/crm/v5/org", headers=headers).json()["org"][0]
     assert org["id"] == creds["org_id"]
@@ -75,13 +76,16 @@ def test_serve_with_an_org_file(tmp_path: Path) -> None:
 def test_serve_rejects_a_bad_org_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("modules:\n  - api_name: X\n    fields:\n      - {api_name: A, data_type: lookup}\n")
-    result = CliRunner().invoke(main, ["serve", "--data-dir", str(tmp_path / "d"), "--org", str(bad)])
+    data_dir = tmp_path / "d"
+    result = CliRunner().invoke(
+        main, ["serve", "--data-dir", str(data_dir), *db_args(data_dir), "--org", str(bad)]
+    )
     assert result.exit_code != 0
     assert "modules.X.fields[0].A: a lookup needs 'lookup_module'" in result.output
 
 
 def test_restart_reuses_credentials(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "d")
+    settings = make_settings(tmp_path / "d")
     first = create_app(settings).state.credentials
     second = create_app(settings).state.credentials
     assert second == first  # still-valid credentials are reused, not re-issued
@@ -91,12 +95,15 @@ def test_token_grant_prints_a_code_the_token_endpoint_accepts(tmp_path: Path) ->
     data_dir = tmp_path / "d"
     result = CliRunner().invoke(
         main,
-        ["token", "grant", "--data-dir", str(data_dir), "--scope", "ZohoCRM.modules.ALL,ZohoCRM.org.READ"],
+        [
+            *("token", "grant", "--data-dir", str(data_dir), *db_args(data_dir)),
+            *("--scope", "ZohoCRM.modules.ALL,ZohoCRM.org.READ"),
+        ],
     )
     assert result.exit_code == 0, result.output
     code = result.output.strip()
     creds = json.loads((data_dir / "credentials.json").read_text())
-    app = create_app(Settings(data_dir=data_dir))
+    app = create_app(make_settings(data_dir))
     with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         form = {
             "grant_type": "authorization_code",
@@ -119,8 +126,8 @@ def test_token_grant_prints_a_code_the_token_endpoint_accepts(tmp_path: Path) ->
 
 def test_token_grant_keeps_the_served_address(tmp_path: Path) -> None:
     data_dir = tmp_path / "d"
-    create_app(Settings(data_dir=data_dir, port=9123))
-    result = CliRunner().invoke(main, ["token", "grant", "--data-dir", str(data_dir)])
+    create_app(make_settings(data_dir, port=9123))
+    result = CliRunner().invoke(main, ["token", "grant", "--data-dir", str(data_dir), *db_args(data_dir)])
     assert result.exit_code == 0, result.output
     creds = json.loads((data_dir / "credentials.json").read_text())
     assert creds["base_url"] == "http://127.0.0.1:9123"

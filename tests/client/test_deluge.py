@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
+from tests.conftest import make_settings, sql
 from zcrm.app import create_app
 from zcrm.client import Client, Zoho
 from zcrm.settings import Settings
@@ -62,11 +61,11 @@ class Server:
 
     def update_triggers(self, record_id: str) -> list[list[str]]:
         """The stored effective trigger set of each update of the record, oldest first."""
-        with sqlite3.connect(Path(self.settings.data_dir) / "zcrm.sqlite3") as db:
-            rows = db.execute(
-                "SELECT triggers FROM changes WHERE record_id = ? AND operation = 'update' ORDER BY id",
-                (record_id,),
-            ).fetchall()
+        rows = sql(
+            self.app,
+            "SELECT triggers FROM changes WHERE record_id = :id AND operation = 'update' ORDER BY id",
+            {"id": record_id},
+        )
         return [json.loads(row[0]) for row in rows]
 
 

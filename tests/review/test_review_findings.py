@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import Api, make_settings
+from tests.conftest import Api, make_settings, sql
 from zcrm.app import create_app
 
 
@@ -155,10 +154,7 @@ def test_delete_records_the_wf_trigger_in_the_change_event(api: Api) -> None:
     )
     assert api.delete("/crm/v5/Leads", params={"ids": first}).status_code == 200
     assert api.delete(f"/crm/v5/Leads/{second}", params={"wf_trigger": "false"}).status_code == 200
-    with sqlite3.connect(api.data_dir / "zcrm.sqlite3") as db:
-        rows = dict(
-            db.execute("SELECT record_id, triggers FROM changes WHERE operation = 'delete'").fetchall()
-        )
+    rows = dict(sql(api, "SELECT record_id, triggers FROM changes WHERE operation = 'delete'"))
     assert "workflow" in json.loads(rows[first])
     assert "workflow" not in json.loads(rows[second])
 

@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer, db_args, effective_database_url, free_port
 from zcrm.auth.oauth import OAuthServer
 from zcrm.settings import Settings
 from zcrm.store import Database
@@ -116,7 +116,7 @@ def assert_rejected(report: dict[str, Any], name: str, method: str, path: str) -
 def mint(server: LiveServer, scopes: str) -> str:
     """An access token for the admin user with exactly ``scopes``, written straight into the server's database."""
     creds = server.credentials
-    db = Database(f"sqlite:///{server.data_dir}/zcrm.sqlite3")
+    db = Database(effective_database_url(server.data_dir))
     try:
         with db.write() as conn:
             token = OAuthServer(Settings()).issue_access_token(
@@ -222,6 +222,7 @@ def granted(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Gra
             "grant",
             "--data-dir",
             str(server.data_dir),
+            *db_args(server.data_dir),
             "--scope",
             GRANT_SCOPES,
         ],

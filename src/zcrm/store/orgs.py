@@ -22,6 +22,7 @@ from zcrm.schema.model import (
 )
 from zcrm.store.ids import format_id
 
+META_TABLES = ("roles", "profiles", "modules", "fields", "layouts")
 MAX_PREFIX = 9_223_371  # 9223371_999999999999 < 2**63 - 1
 
 
@@ -46,6 +47,14 @@ def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_def
     )
 
     counter = iter(range(1, 10**12))
+    meta: dict[str, list[dict[str, Any]]] = {
+        table: [] for table in META_TABLES
+    }  # inserted per table at the end
+
+    def add(table: str, row_id: str, module_id: str | None, seq: int, definition: Any) -> None:
+        meta[table].append(
+            {"org": org_id, "id": row_id, "module": module_id, "seq": seq, "d": _dumps(definition)}
+        )
 
     def new_id() -> str:  # the org is new and not yet visible: count locally, store the end once
         return format_id(prefix, next(counter))
@@ -53,10 +62,10 @@ def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_def
     role_ids = {role["name"]: new_id() for role in definition["roles"]}
     for seq, role in enumerate(definition["roles"]):
         stored = {"name": role["name"], "reports_to": role_ids.get(role["reports_to"] or "")}
-        _insert_meta(conn, "roles", org_id, role_ids[role["name"]], None, seq, stored)
+        add("roles", role_ids[role["name"]], None, seq, stored)
     profile_ids = {profile["name"]: new_id() for profile in definition["profiles"]}
     for seq, profile in enumerate(definition["profiles"]):
-        _insert_meta(conn, "profiles", org_id, profile_ids[profile["name"]], None, seq, profile)
+        add("profiles", profile_ids[profile["name"]], None, seq, profile)
     for user in definition["users"]:
         stored = dict(user)
         stored["role_id"] = role_ids[user["role"]]
@@ -78,30 +87,27 @@ def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_def
     for seq, module in enumerate(definition["modules"]):
         module_id = new_id()
         stored_module = {k: v for k, v in module.items() if k not in ("fields", "layouts")}
-        _insert_meta(conn, "modules", org_id, module_id, None, seq, stored_module)
+        add("modules", module_id, None, seq, stored_module)
         for field_seq, field in enumerate(module["fields"]):
             stored_field = dict(field)
             stored_field["pick_list_values"] = [
                 {**value, "id": new_id(), "sequence_number": index + 1}
                 for index, value in enumerate(field["pick_list_values"])
             ]
-            _insert_meta(conn, "fields", org_id, new_id(), module_id, field_seq, stored_field)
+            add("fields", new_id(), module_id, field_seq, stored_field)
         for layout_seq, layout in enumerate(module["layouts"]):
-            _insert_meta(conn, "layouts", org_id, new_id(), module_id, layout_seq, layout)
+            add("layouts", new_id(), module_id, layout_seq, layout)
+    for table, rows in meta.items():
+        if rows:
+            conn.execute(
+                text(
+                    f"INSERT INTO {table} (org_id, id, module_id, seq, definition) "
+                    "VALUES (:org, :id, :module, :seq, :d)"
+                ),
+                rows,
+            )
     conn.execute(text("UPDATE orgs SET next_id = :n WHERE id = :org"), {"n": next(counter), "org": org_id})
     return org_id
-
-
-def _insert_meta(
-    conn: Connection, table: str, org_id: str, row_id: str, module_id: str | None, seq: int, definition: Any
-) -> None:
-    conn.execute(
-        text(
-            f"INSERT INTO {table} (org_id, id, module_id, seq, definition) "
-            "VALUES (:org, :id, :module, :seq, :d)"
-        ),
-        {"org": org_id, "id": row_id, "module": module_id, "seq": seq, "d": _dumps(definition)},
-    )
 
 
 def default_org_id(conn: Connection) -> str | None:
