@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck bench clean
+.PHONY: serve test test-postgres lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,15 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The pytest step of `make test` on PostgreSQL instead of SQLite. The caller provides a running server and names it
+# in the environment, e.g.  ZCRM_TEST_DATABASE_URL=postgresql://zcrm@127.0.0.1:5432/postgres make test-postgres,
+# or lets scripts/with-postgres.sh start a private cluster:  scripts/with-postgres.sh make test-postgres
+# The URL's database is only used to create and drop others, so its user needs CREATEDB: every data dir the tests
+# use gets a fresh database zcrm_t_<random hex>, and all of them are dropped when the run ends (tests/conftest.py).
+test-postgres: $(STAMP)
+	@test -n "$$ZCRM_TEST_DATABASE_URL" || { echo "test-postgres: set ZCRM_TEST_DATABASE_URL to a running PostgreSQL server, e.g. postgresql://zcrm@127.0.0.1:5432/postgres" >&2; exit 2; }
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
