@@ -62,8 +62,35 @@ def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Cred
     return state, creds
 
 
+def attach(settings: Settings, clock: Clock | None = None) -> State:
+    """The shared state of one worker process over a database that ``prepare`` already set up (several
+    workers: the parent prepares, every worker attaches)."""
+    db = Database(settings.effective_database_url)
+    with db.write() as conn:
+        secret = server_secret(conn)
+    return State(
+        settings=settings,
+        db=db,
+        clock=clock or Clock(),
+        schemas=SchemaCache(),
+        oauth=OAuthServer(settings),
+        page_tokens=PageTokens(secret),
+    )
+
+
+def worker_app() -> Starlette:
+    """The app of one ``zcrm serve --workers N`` process: settings from the ``ZCRM_*`` environment the parent
+    set, database already prepared by the parent."""
+    return build_app(attach(Settings.from_env()), None)
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     state, creds = prepare(settings, clock)
+    return build_app(state, creds)
+
+
+def build_app(state: State, creds: Credentials | None) -> Starlette:
+    """The ASGI app over a prepared state: one catch-all route, Zoho's error envelopes, the WAL checkpointer."""
 
     async def endpoint(request: Request) -> Response:
         try:

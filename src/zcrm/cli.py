@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,8 +59,21 @@ _defaults = Settings.from_env()
     help="Org definition file (YAML or JSON) for the default org on first start (ZCRM_ORG_FILE).",
 )
 @click.option("--log-level", default=_defaults.log_level, show_default=True)
+@click.option(
+    "--workers",
+    default=_defaults.workers,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the database (ZCRM_WORKERS).",
+)
 def serve(
-    host: str, port: int, data_dir: Path, database_url: str | None, org: Path | None, log_level: str
+    host: str,
+    port: int,
+    data_dir: Path,
+    database_url: str | None,
+    org: Path | None,
+    log_level: str,
+    workers: int,
 ) -> None:
     """Create or migrate the database, then serve the API."""
     import uvicorn
@@ -67,7 +81,7 @@ def serve(
     from zcrm.app import create_app
     from zcrm.schema.orgfile import OrgFileError
 
-    settings = _settings(host, port, data_dir, database_url, org)
+    settings = _settings(host, port, data_dir, database_url, org).with_(log_level=log_level, workers=workers)
     try:
         app = create_app(settings)
     except OrgFileError as exc:
@@ -86,10 +100,17 @@ def serve(
         f"  try: curl -H 'Authorization: Zoho-oauthtoken {creds.access_token}' "
         f"'{settings.base_url}/crm/v5/Leads?fields=Last_Name,Email'"
     )
+    # no access log: OAuth endpoints take tokens and codes in query strings, and tokens are never logged
+    options = {"host": host, "port": port, "log_level": log_level, "access_log": False}
+    if workers > 1:
+        # this process prepared the database; each worker attaches to it (zcrm.app.worker_app)
+        app.state.zcrm.db.dispose()
+        os.environ.update(settings.environment())
+        uvicorn.run("zcrm.app:worker_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+        return
     gc.collect()
     gc.freeze()  # start-up objects (the org schema, modules, routes) are permanent: keep them out of GC passes
-    # no access log: OAuth endpoints take tokens and codes in query strings, and tokens are never logged
-    uvicorn.run(app, host=host, port=port, log_level=log_level, loop="auto", http="auto", access_log=False)
+    uvicorn.run(app, loop="auto", http="auto", **options)  # type: ignore[arg-type]
 
 
 def _admin_token(state: State) -> Path:

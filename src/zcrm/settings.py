@@ -27,6 +27,7 @@ class Settings:
     grant_rate_limit: int = 10  # ZCRM_GRANT_RATE_LIMIT: grant-code exchanges per client per 10 minutes
     max_refresh_tokens_per_user: int = 20  # ZCRM_MAX_REFRESH_TOKENS_PER_USER: per user and client
     log_level: str = "info"  # ZCRM_LOG_LEVEL
+    workers: int = 1  # ZCRM_WORKERS: server processes sharing the database
     # ZCRM_ADMIN_TOKEN fixes the server admin token (read by zcrm.auth.admin; default: generated, in
     # <data-dir>/admin-token)
     extra: dict[str, str] = field(default_factory=dict)
@@ -68,7 +69,31 @@ class Settings:
                 _env("MAX_REFRESH_TOKENS_PER_USER", str(cls.max_refresh_tokens_per_user))
             ),
             log_level=_env("LOG_LEVEL", cls.log_level),
+            workers=int(_env("WORKERS", str(cls.workers))),
         )
+
+    def environment(self) -> dict[str, str]:
+        """These settings as ``ZCRM_*`` variables, so that worker processes rebuild them with ``from_env``."""
+        env = {
+            "ZCRM_HOST": self.host,
+            "ZCRM_PORT": str(self.port),
+            "ZCRM_DATA_DIR": str(self.data_dir),
+            "ZCRM_DATABASE_URL": self.effective_database_url,
+            "ZCRM_MAX_BODY_BYTES": str(self.max_body_bytes),
+            "ZCRM_ACCESS_TOKEN_TTL": str(self.access_token_ttl),
+            "ZCRM_GRANT_CODE_TTL": str(self.grant_code_ttl),
+            "ZCRM_MAX_ACCESS_TOKENS_PER_REFRESH": str(self.max_access_tokens_per_refresh),
+            "ZCRM_TOKEN_RATE_LIMIT": str(self.token_rate_limit),
+            "ZCRM_GRANT_RATE_LIMIT": str(self.grant_rate_limit),
+            "ZCRM_MAX_REFRESH_TOKENS_PER_USER": str(self.max_refresh_tokens_per_user),
+            "ZCRM_LOG_LEVEL": self.log_level,
+            "ZCRM_WORKERS": str(self.workers),
+        }
+        if self.public_url:
+            env["ZCRM_PUBLIC_URL"] = self.public_url
+        if self.org_file:
+            env["ZCRM_ORG_FILE"] = str(self.org_file)
+        return env
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
