@@ -37,20 +37,21 @@ def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Cred
     clock = clock or Clock()
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     db = Database(settings.effective_database_url)
-    db.migrate()
     oauth = OAuthServer(settings)
-    with db.write() as conn:
-        secret = server_secret(conn)
-        ensure_admin_token(conn, Path(settings.data_dir))
-        purge_expired(conn, clock.now())
-        creds = ensure_credentials(
-            conn,
-            oauth,
-            settings.base_url,
-            settings.org_file,
-            Path(settings.data_dir) / "credentials.json",
-            clock.now(),
-        )
+    with db.startup_lock():
+        db.migrate()
+        with db.write() as conn:
+            secret = server_secret(conn)
+            ensure_admin_token(conn, Path(settings.data_dir))
+            purge_expired(conn, clock.now())
+            creds = ensure_credentials(
+                conn,
+                oauth,
+                settings.base_url,
+                settings.org_file,
+                Path(settings.data_dir) / "credentials.json",
+                clock.now(),
+            )
     state = State(
         settings=settings,
         db=db,

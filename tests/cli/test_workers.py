@@ -125,3 +125,36 @@ def test_unique_values_and_appends_hold_across_workers(two_workers: LiveServer) 
         "Foreign_Languages"
     ]
     assert sorted(languages) == sorted(["English", *[f"Lang{i}" for i in range(16)]])
+
+
+def test_simultaneous_first_starts_share_one_database(tmp_path: Path) -> None:
+    """Several hosts starting at once on one empty database: migrations and the default org happen once."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import make_settings, sql
+
+    first = make_settings(tmp_path / "host-a")
+    url = first.effective_database_url
+    script = (
+        "import json, sys; from pathlib import Path; from zcrm.app import prepare; from zcrm.settings import Settings;"
+        "state, creds = prepare(Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2]));"
+        "print(json.dumps(creds.org_id))"
+    )
+    hosts = [tmp_path / f"host-{name}" for name in "abcd"]
+    for host in hosts:
+        host.mkdir(parents=True, exist_ok=True)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(host), url], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for host in hosts
+    ]
+    outputs = [process.communicate(timeout=60) for process in processes]
+    assert [process.returncode for process in processes] == [0] * len(hosts), [
+        err[-500:] for _, err in outputs
+    ]
+    org_ids = {json.loads(out) for out, _ in outputs}
+    assert len(org_ids) == 1
+    assert sql(first, "SELECT COUNT(*) FROM orgs") == [(1,)]

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
 WRITE = "zcrm_write"
+STARTUP_LOCK = 7_204_113_921  # the advisory-lock key of start-up on PostgreSQL
 log = logging.getLogger("zcrm.store")
 
 
@@ -32,9 +33,11 @@ def make_engine(url: str) -> Engine:
         def _connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
             cursor = dbapi_connection.cursor()
+            cursor.execute(
+                "PRAGMA busy_timeout=30000"
+            )  # first: switching to WAL may wait for other connections
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
             # checkpoints run in the background (Checkpointer), not inside a request's commit
             cursor.execute("PRAGMA wal_autocheckpoint=0")
             cursor.close()
@@ -67,6 +70,22 @@ class Database:
             conn = conn.execution_options(**{WRITE: True})
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def startup_lock(self) -> Iterator[None]:
+        """Serialises start-up (migrations, the default org, credentials) between processes and hosts starting at
+        once on one PostgreSQL database; SQLite's write lock already does this for its transactions."""
+        if self.dialect != "postgresql":
+            yield
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({STARTUP_LOCK})")
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({STARTUP_LOCK})")
+                conn.commit()
 
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest Alembic revision."""
