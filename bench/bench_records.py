@@ -29,10 +29,18 @@ def free_port() -> int:
 
 
 def lead(i: int) -> dict[str, object]:
-    return {"Last_Name": f"Bench {i}", "First_Name": "Ann", "Company": f"Company {i % 97}",
-            "Email": f"lead{i}@bench.test", "Phone": "+1 555 0100", "Lead_Source": "Web Download",
-            "Annual_Revenue": 1500.5, "No_of_Employees": i % 5000, "Description": "x" * 200,
-            "Lead_Code": f"code-{i}"}
+    return {
+        "Last_Name": f"Bench {i}",
+        "First_Name": "Ann",
+        "Company": f"Company {i % 97}",
+        "Email": f"lead{i}@bench.test",
+        "Phone": "+1 555 0100",
+        "Lead_Source": "Web Download",
+        "Annual_Revenue": 1500.5,
+        "No_of_Employees": i % 5000,
+        "Description": "x" * 200,
+        "Lead_Code": f"code-{i}",
+    }
 
 
 def raw_sqlite_rate(rows: int) -> float:
@@ -57,11 +65,15 @@ def raw_sqlite_rate(rows: int) -> float:
                 " VALUES ('o', ?, 'm', NULL, ?, 'u', 'u', 'u', 1, 1, 'approved', NULL, 0)",
                 [(f"{i:019d}", docs[i]) for i in batch],
             )
-            db.executemany("INSERT INTO unique_values VALUES ('o', 'f', ?, ?)",
-                           [(f"code-{i}", f"{i:019d}") for i in batch])
-            db.executemany("INSERT INTO changes (org_id, id, module_id, record_id, operation, user_id, time, triggers,"
-                           " changed, before, after) VALUES ('o', ?, 'm', ?, 'insert', 'u', 1, '[]', '{}', NULL, ?)",
-                           [(f"9{i:018d}", f"{i:019d}", docs[i]) for i in batch])
+            db.executemany(
+                "INSERT INTO unique_values VALUES ('o', 'f', ?, ?)",
+                [(f"code-{i}", f"{i:019d}") for i in batch],
+            )
+            db.executemany(
+                "INSERT INTO changes (org_id, id, module_id, record_id, operation, user_id, time, triggers,"
+                " changed, before, after) VALUES ('o', ?, 'm', ?, 'insert', 'u', 1, '[]', '{}', NULL, ?)",
+                [(f"9{i:018d}", f"{i:019d}", docs[i]) for i in batch],
+            )
             db.execute("COMMIT")
         elapsed = time.perf_counter() - start
         db.close()
@@ -74,8 +86,21 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "zcrm", "serve", "--port", str(port), "--data-dir", tmp,
-                                   "--log-level", "warning"], stdout=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "zcrm",
+                "serve",
+                "--port",
+                str(port),
+                "--data-dir",
+                tmp,
+                "--log-level",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(300):
@@ -87,7 +112,10 @@ def main() -> None:
             token = json.loads((Path(tmp) / "credentials.json").read_text())["access_token"]
             headers = {"Authorization": f"Zoho-oauthtoken {token}"}
             with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
-                bodies = [json.dumps({"data": [lead(r * 100 + i) for i in range(100)]}) for r in range(args.requests)]
+                bodies = [
+                    json.dumps({"data": [lead(r * 100 + i) for i in range(100)]})
+                    for r in range(args.requests)
+                ]
                 client.post("/crm/v5/Leads", content=json.dumps({"data": [lead(10**7)]}))  # warm up
                 latencies = []
                 start = time.perf_counter()
@@ -111,7 +139,9 @@ def main() -> None:
 
                 org = timed("/crm/v5/org")
                 single = timed(f"/crm/v5/Leads/{some_id}")
-                listing = timed("/crm/v5/Leads", {"fields": "Last_Name,Email,Owner,Company", "per_page": "200"}, 50)
+                listing = timed(
+                    "/crm/v5/Leads", {"fields": "Last_Name,Email,Owner,Company", "per_page": "200"}, 50
+                )
         finally:
             server.terminate()
             server.wait()

@@ -34,17 +34,36 @@ def free_port() -> int:
 
 
 def prospect(i: int) -> dict[str, Any]:
-    return {"Last_Name": f"P{i}", "First_Name": "Ann", "Company": f"Co {i % 97}", "Email": f"p{i}@bench.test",
-            "Phone": "+1 555 0100", "Lead_Source": "Web", "Annual_Revenue": 10.5, "Employees": i % 500,
-            "Description": "x" * 100, "Code": f"c-{i}", "Languages": ["English"]}
+    return {
+        "Last_Name": f"P{i}",
+        "First_Name": "Ann",
+        "Company": f"Co {i % 97}",
+        "Email": f"p{i}@bench.test",
+        "Phone": "+1 555 0100",
+        "Lead_Source": "Web",
+        "Annual_Revenue": 10.5,
+        "Employees": i % 500,
+        "Description": "x" * 100,
+        "Code": f"c-{i}",
+        "Languages": ["English"],
+    }
 
 
 def change(record_id: str, i: int, round_no: int) -> dict[str, Any]:
-    return {"id": record_id, "Last_Name": f"P{i} r{round_no}", "Company": f"Co {round_no}",
-            "Email": f"p{i}.{round_no}@bench.test", "Phone": f"+1 555 {round_no:04d}", "Lead_Source": "Ads",
-            "Annual_Revenue": 20.25 + round_no, "Employees": round_no, "Description": f"round {round_no}",
-            "Code": f"c-{i}-{round_no}", "Languages": [["French", "German", "Korean"][round_no % 3]],
-            "$append_values": {"Languages": True}}
+    return {
+        "id": record_id,
+        "Last_Name": f"P{i} r{round_no}",
+        "Company": f"Co {round_no}",
+        "Email": f"p{i}.{round_no}@bench.test",
+        "Phone": f"+1 555 {round_no:04d}",
+        "Lead_Source": "Ads",
+        "Annual_Revenue": 20.25 + round_no,
+        "Employees": round_no,
+        "Description": f"round {round_no}",
+        "Code": f"c-{i}-{round_no}",
+        "Languages": [["French", "German", "Korean"][round_no % 3]],
+        "$append_values": {"Languages": True},
+    }
 
 
 def raw_update_rate(db_path: Path, ids: list[str], rounds: int) -> float:
@@ -60,25 +79,67 @@ def raw_update_rate(db_path: Path, ids: list[str], rounds: int) -> float:
         for base in range(0, len(ids), 100):
             batch = ids[base : base + 100]
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("UPDATE records SET data = ?, modified_time = ?, modified_by = modified_by"
-                           " WHERE org_id = ? AND id = ?", [(docs[rid], round_no, org_id, rid) for rid in batch])
+            db.executemany(
+                "UPDATE records SET data = ?, modified_time = ?, modified_by = modified_by"
+                " WHERE org_id = ? AND id = ?",
+                [(docs[rid], round_no, org_id, rid) for rid in batch],
+            )
             db.execute("COMMIT")
     elapsed = time.perf_counter() - start
     db.close()
     return len(ids) * rounds / elapsed
 
 
+def raw_update_rate_postgres(url: str, ids: list[str], rounds: int) -> float:
+    """The same batch-UPDATEs with plain psycopg on the server's PostgreSQL database (after the server stopped)."""
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        org_id = db.execute("SELECT org_id FROM records LIMIT 1").fetchone()[0]  # type: ignore[index]
+        docs = {rid: json.dumps({**prospect(i), "Layout": "1"}) for i, rid in enumerate(ids)}
+        start = time.perf_counter()
+        for round_no in range(rounds):
+            for base in range(0, len(ids), 100):
+                batch = ids[base : base + 100]
+                with db.transaction(), db.cursor() as cursor:
+                    cursor.executemany(
+                        "UPDATE records SET data = %s, modified_time = %s WHERE org_id = %s AND id = %s",
+                        [(docs[rid], round_no, org_id, rid) for rid in batch],
+                    )
+        return len(ids) * rounds / (time.perf_counter() - start)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database-url", default=None, help="a PostgreSQL database to use (default: SQLite)")
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "zcrm", "serve", "--port", str(port), "--data-dir",
-                                   str(data_dir), "--org", str(HERE / "bench-org.yaml"), "--log-level", "warning"],
-                                  stdout=subprocess.DEVNULL)
+        extra = ["--workers", str(args.workers)]
+        if args.database_url:
+            extra += ["--database-url", args.database_url]
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "zcrm",
+                "serve",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+                "--org",
+                str(HERE / "bench-org.yaml"),
+                "--log-level",
+                "warning",
+                *extra,
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(300):
@@ -98,7 +159,8 @@ def main() -> None:
                     ids += [item["details"]["id"] for item in response.json()["data"]]
                 bodies = [
                     json.dumps({"data": [change(ids[i], i, r) for i in range(b, min(len(ids), b + 100))]})
-                    for r in range(args.rounds) for b in range(0, len(ids), 100)
+                    for r in range(args.rounds)
+                    for b in range(0, len(ids), 100)
                 ]
                 bulk_latency = []
                 t0 = time.perf_counter()
@@ -119,18 +181,24 @@ def main() -> None:
                     return out
 
                 noop = timed(lambda k: client.get("/crm/v5/org"))
-                single = timed(lambda k: client.put(
-                    f"/crm/v5/Prospects/{ids[k]}",
-                    content=json.dumps({"data": [{"Company": f"single {k}", "Employees": k}]})))
+                single = timed(
+                    lambda k: client.put(
+                        f"/crm/v5/Prospects/{ids[k]}",
+                        content=json.dumps({"data": [{"Company": f"single {k}", "Employees": k}]}),
+                    )
+                )
             server.terminate()
             server.wait()
-            copy = Path(tmp) / "copy.sqlite3"
-            src = sqlite3.connect(data_dir / "zcrm.sqlite3")
-            dst = sqlite3.connect(copy)
-            src.backup(dst)
-            src.close()
-            dst.close()
-            raw = raw_update_rate(copy, ids, args.rounds)
+            if args.database_url:
+                raw = raw_update_rate_postgres(args.database_url, ids, args.rounds)
+            else:
+                copy = Path(tmp) / "copy.sqlite3"
+                src = sqlite3.connect(data_dir / "zcrm.sqlite3")
+                dst = sqlite3.connect(copy)
+                src.backup(dst)
+                src.close()
+                dst.close()
+                raw = raw_update_rate(copy, ids, args.rounds)
         finally:
             if server.poll() is None:
                 server.terminate()
@@ -139,10 +207,11 @@ def main() -> None:
     def ms(values: list[float], q: int) -> float:
         return statistics.quantiles(values, n=100)[q - 1] * 1000
 
-    print(f"records in module: {args.records}, rounds: {args.rounds}")
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"records in module: {args.records}, rounds: {args.rounds}, {database}, workers: {args.workers}")
     print(f"{'measure':<52} {'value':>14}")
     print(f"{'bulk update via HTTP, records/s (100/request)':<52} {bulk_rate:>14.0f}")
-    print(f"{'raw sqlite3 batch UPDATE of the same rows, rows/s':<52} {raw:>14.0f}")
+    print(f"{'raw batch UPDATE of the same rows, rows/s':<52} {raw:>14.0f}")
     print(f"{'HTTP bulk update / raw':<52} {bulk_rate / raw:>14.1%}")
     print(f"{'100-record PUT p50 / p99, ms':<52} {ms(bulk_latency, 50):>7.2f} / {ms(bulk_latency, 99):.2f}")
     print(f"{'authenticated no-op (GET /org) p50 / p99, ms':<52} {ms(noop, 50):>7.2f} / {ms(noop, 99):.2f}")
