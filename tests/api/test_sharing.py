@@ -26,7 +26,7 @@ class Org:
         self.client, self.tokens, self.ids, self.data_dir = client, tokens, ids, data_dir
 
     def call(self, who: str, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Zoho-oauthtoken {self.tokens[who]}"}
+        headers = {"Authorization": f"Zoho-oauthtoken {self.tokens[who]}", **kwargs.pop("headers", {})}
         return self.client.request(method, path, json=body, headers=headers, **kwargs)
 
     def create(self, who: str, module: str, name: str) -> str:
@@ -183,3 +183,16 @@ def test_tokens_of_an_inactive_or_deleted_user_stop_working(org: Org, status: st
     response = org.call("ray", "GET", "/crm/v5/Commons", params={"fields": "Name"})
     assert response.status_code == 401
     assert response.json()["code"] == "INVALID_TOKEN"
+
+
+def test_if_modified_since_looks_only_at_visible_records(org: Org) -> None:
+    mine = org.create("ria", "Vault", "ria-old")
+    org.create("ray", "Vault", "ray-new")  # changed now, but invisible to Ria
+    sql(org.client, "UPDATE records SET modified_time = 1000000000 WHERE id = :id", {"id": mine})  # in 2001
+    since = {"If-Modified-Since": "2010-01-01T00:00:00+00:00"}
+    response = org.call("ria", "GET", "/crm/v5/Vault", params={"fields": "Name"}, headers=since)
+    assert response.status_code == 304  # nothing Ria can see changed since 2010
+    older = {"If-Modified-Since": "2000-01-01T00:00:00+00:00"}
+    assert (
+        org.call("ria", "GET", "/crm/v5/Vault", params={"fields": "Name"}, headers=older).status_code == 200
+    )

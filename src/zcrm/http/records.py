@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zcrm.auth.identity import Identity
+from zcrm.auth.sharing import visible_owners
 from zcrm.errors import LimitExceeded, RequiredParamMissing, UnableToParseDataType, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.http.envelope import json_response, no_content, write_response
@@ -66,7 +67,10 @@ async def list_records(request: Request, state: State, module_name: str) -> Resp
             since = http_time(since_header, "If-Modified-Since", bad=UnableToParseDataType)
         result = reads.list_records(conn, ident, module, params, state.page_tokens, now, since)
         if result is None:
-            if since is not None and not store.any_modified_since(conn, ident.org_id, module.id, since):
+            owners = visible_owners(ident.schema, ident.user, module)
+            if since is not None and not store.any_modified_since(
+                conn, ident.org_id, module.id, since, owners
+            ):
                 return no_content(304)
             return no_content(204)
         data, info = result

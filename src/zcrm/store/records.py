@@ -258,12 +258,17 @@ def list_records(conn: Connection, org_id: str, query: ListQuery) -> list[Stored
     return [_from_row(row) for row in conn.execute(stmt, params)]
 
 
-def any_modified_since(conn: Connection, org_id: str, module_id: str, since: int) -> bool:
-    row = conn.execute(
-        text("SELECT 1 FROM records WHERE org_id = :org AND module_id = :m AND modified_time > :s LIMIT 1"),
-        {"org": org_id, "m": module_id, "s": since},
-    ).first()
-    return row is not None
+def any_modified_since(
+    conn: Connection, org_id: str, module_id: str, since: int, owners: frozenset[str] | None = None
+) -> bool:
+    """Whether a top-level record of the module (of ``owners`` only, when given) changed after ``since``."""
+    sql = "SELECT 1 FROM records WHERE org_id = :org AND module_id = :m AND parent_id IS NULL AND modified_time > :s"
+    params: dict[str, Any] = {"org": org_id, "m": module_id, "s": since}
+    stmt = text(sql + " LIMIT 1")
+    if owners is not None:
+        stmt = text(sql + " AND owner_id IN :owners LIMIT 1").bindparams(bindparam("owners", expanding=True))
+        params["owners"] = sorted(owners)
+    return conn.execute(stmt, params).first() is not None
 
 
 # -- unique values ---------------------------------------------------------------------------------
