@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from _serve import start_server
 
 
 def lead(i: int) -> dict[str, object]:
@@ -85,31 +77,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50, help="100-record insert requests to send")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "zcrm",
-                "serve",
-                "--port",
-                str(port),
-                "--data-dir",
-                tmp,
-                "--log-level",
-                "warning",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
+        server, base, token = start_server(Path(tmp))
         try:
-            for _ in range(300):
-                try:
-                    httpx.get(base + "/crm/v5/org", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            token = json.loads((Path(tmp) / "credentials.json").read_text())["access_token"]
             headers = {"Authorization": f"Zoho-oauthtoken {token}"}
             with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
                 bodies = [

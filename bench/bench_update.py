@@ -12,25 +12,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+from _serve import start_server
 
 HERE = Path(__file__).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def prospect(i: int) -> dict[str, Any]:
@@ -118,37 +110,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
-        port = free_port()
         extra = ["--workers", str(args.workers)]
         if args.database_url:
             extra += ["--database-url", args.database_url]
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "zcrm",
-                "serve",
-                "--port",
-                str(port),
-                "--data-dir",
-                str(data_dir),
-                "--org",
-                str(HERE / "bench-org.yaml"),
-                "--log-level",
-                "warning",
-                *extra,
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
+        server, base, token = start_server(data_dir, "--org", str(HERE / "bench-org.yaml"), *extra)
         try:
-            for _ in range(300):
-                try:
-                    httpx.get(base + "/crm/v5/org", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            token = json.loads((data_dir / "credentials.json").read_text())["access_token"]
             headers = {"Authorization": f"Zoho-oauthtoken {token}"}
             with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
                 ids: list[str] = []
