@@ -16,6 +16,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,19 +59,49 @@ def change(record_id: str, i: int, round_no: int) -> dict[str, Any]:
     }
 
 
-def raw_update_rate(db_path: Path, ids: list[str], rounds: int) -> float:
+class RawDb:
+    """A plain DBAPI connection, sqlite3 on a database file or psycopg on a URL, with explicit transactions and
+    ``?`` placeholders: the raw measurements run the same statements on either database."""
+
+    def __init__(self, target: str | Path) -> None:
+        if isinstance(target, str) and target.startswith("postgresql"):
+            import psycopg
+
+            self.conn: Any = psycopg.connect(target, autocommit=True)
+            self.mark, self.begin = "%s", "BEGIN"
+        else:
+            self.conn = sqlite3.connect(target, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.mark, self.begin = "?", "BEGIN IMMEDIATE"
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        cursor = self.conn.cursor()
+        cursor.execute(sql.replace("?", self.mark), params)
+        rows = cursor.fetchall() if cursor.description else []
+        cursor.close()
+        return list(rows)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        cursor = self.conn.cursor()
+        cursor.executemany(sql.replace("?", self.mark), rows)
+        cursor.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def raw_update_rate(target: str | Path, ids: list[str], rounds: int) -> float:
     """Rows/s for batch-UPDATEs of the same records' JSON documents by primary key, 100 per transaction, with
-    plain sqlite3 on a copy of the server's database: what the database alone costs."""
-    db = sqlite3.connect(db_path, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    org_id = db.execute("SELECT org_id FROM records LIMIT 1").fetchone()[0]
+    plain sqlite3 (on a copy of the server's database) or psycopg: what the database alone costs."""
+    db = RawDb(target)
+    org_id = db.execute("SELECT org_id FROM records LIMIT 1")[0][0]
     docs = {rid: json.dumps({**prospect(i), "Layout": "1"}) for i, rid in enumerate(ids)}
     start = time.perf_counter()
     for round_no in range(rounds):
         for base in range(0, len(ids), 100):
             batch = ids[base : base + 100]
-            db.execute("BEGIN IMMEDIATE")
+            db.execute(db.begin)
             db.executemany(
                 "UPDATE records SET data = ?, modified_time = ?, modified_by = modified_by"
                 " WHERE org_id = ? AND id = ?",
@@ -82,23 +113,68 @@ def raw_update_rate(db_path: Path, ids: list[str], rounds: int) -> float:
     return len(ids) * rounds / elapsed
 
 
-def raw_update_rate_postgres(url: str, ids: list[str], rounds: int) -> float:
-    """The same batch-UPDATEs with plain psycopg on the server's PostgreSQL database (after the server stopped)."""
-    import psycopg
+def raw_required_rate(target: str | Path, ids: list[str], rounds: int) -> float:
+    """Rows/s for the writes zcrm cannot skip, as plain SQL with no Python logic: per 100-record transaction,
+    read the records and the unique values they will claim, UPDATE the records, replace their unique values, and
+    append one change-log row each (the changed fields' old and new values and the record after). The floor under
+    any implementation of Update Records on this schema."""
+    db = RawDb(target)
+    org_id, module_id = db.execute("SELECT org_id, module_id FROM records LIMIT 1")[0]
+    field_id = db.execute("SELECT field_id FROM unique_values LIMIT 1")[0][0]
+    docs = {rid: json.dumps({**prospect(i), "Layout": "1"}) for i, rid in enumerate(ids)}
+    changed = json.dumps(
+        {k: [None, v] for k, v in change("1", 0, 0).items() if k not in ("id", "$append_values")}
+    )
+    sequence = 10**18
+    start = time.perf_counter()
+    for round_no in range(rounds):
+        for base in range(0, len(ids), 100):
+            batch = ids[base : base + 100]
+            codes = [f"c-{base + k}-{round_no}" for k in range(len(batch))]
+            marks = ", ".join("?" * len(batch))
+            db.execute(db.begin)
+            db.execute(f"SELECT * FROM records WHERE org_id = ? AND id IN ({marks})", [org_id, *batch])
+            db.execute(
+                f"SELECT * FROM unique_values WHERE org_id = ? AND field_id = ? AND value IN ({marks})",
+                [org_id, field_id, *codes],
+            )
+            db.executemany(
+                "UPDATE records SET data = ?, modified_time = ?, modified_by = modified_by"
+                " WHERE org_id = ? AND id = ?",
+                [(docs[rid], round_no, org_id, rid) for rid in batch],
+            )
+            db.executemany(
+                "DELETE FROM unique_values WHERE org_id = ? AND field_id = ? AND record_id = ?",
+                [(org_id, field_id, rid) for rid in batch],
+            )
+            db.executemany(
+                "INSERT INTO unique_values (org_id, field_id, value, record_id) VALUES (?, ?, ?, ?)",
+                [(org_id, field_id, code, rid) for code, rid in zip(codes, batch, strict=True)],
+            )
+            rows = []
+            for rid in batch:
+                sequence += 1
+                rows.append((org_id, str(sequence), module_id, rid, round_no, changed, docs[rid]))
+            db.executemany(
+                "INSERT INTO changes (org_id, id, module_id, record_id, operation, user_id, time, triggers,"
+                " changed, before, after) VALUES (?, ?, ?, ?, 'update', '1', ?, '[]', ?, NULL, ?)",
+                rows,
+            )
+            db.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    db.close()
+    return len(ids) * rounds / elapsed
 
-    with psycopg.connect(url) as db:
-        org_id = db.execute("SELECT org_id FROM records LIMIT 1").fetchone()[0]  # type: ignore[index]
-        docs = {rid: json.dumps({**prospect(i), "Layout": "1"}) for i, rid in enumerate(ids)}
-        start = time.perf_counter()
-        for round_no in range(rounds):
-            for base in range(0, len(ids), 100):
-                batch = ids[base : base + 100]
-                with db.transaction(), db.cursor() as cursor:
-                    cursor.executemany(
-                        "UPDATE records SET data = %s, modified_time = %s WHERE org_id = %s AND id = %s",
-                        [(docs[rid], round_no, org_id, rid) for rid in batch],
-                    )
-        return len(ids) * rounds / (time.perf_counter() - start)
+
+def copy_database(data_dir: Path, tmp: str, name: str) -> Path:
+    """A copy of the server's SQLite database, so that each raw measurement starts from the same state."""
+    copy = Path(tmp) / f"{name}.sqlite3"
+    src = sqlite3.connect(data_dir / "zcrm.sqlite3")
+    dst = sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return copy
 
 
 def main() -> None:
@@ -155,16 +231,12 @@ def main() -> None:
                 )
             server.terminate()
             server.wait()
-            if args.database_url:
-                raw = raw_update_rate_postgres(args.database_url, ids, args.rounds)
-            else:
-                copy = Path(tmp) / "copy.sqlite3"
-                src = sqlite3.connect(data_dir / "zcrm.sqlite3")
-                dst = sqlite3.connect(copy)
-                src.backup(dst)
-                src.close()
-                dst.close()
-                raw = raw_update_rate(copy, ids, args.rounds)
+            if args.database_url:  # the server's own database, now that it stopped
+                raw = raw_update_rate(args.database_url, ids, args.rounds)
+                floor = raw_required_rate(args.database_url, ids, args.rounds)
+            else:  # a copy of the server's database for each, so that both start from the same state
+                raw = raw_update_rate(copy_database(data_dir, tmp, "raw"), ids, args.rounds)
+                floor = raw_required_rate(copy_database(data_dir, tmp, "floor"), ids, args.rounds)
         finally:
             if server.poll() is None:
                 server.terminate()
@@ -179,6 +251,9 @@ def main() -> None:
     print(f"{'bulk update via HTTP, records/s (100/request)':<52} {bulk_rate:>14.0f}")
     print(f"{'raw batch UPDATE of the same rows, rows/s':<52} {raw:>14.0f}")
     print(f"{'HTTP bulk update / raw':<52} {bulk_rate / raw:>14.1%}")
+    print(f"{'required writes alone (plain SQL), rows/s':<52} {floor:>14.0f}")
+    print(f"{'required writes alone / raw':<52} {floor / raw:>14.1%}")
+    print(f"{'HTTP bulk update / required writes alone':<52} {bulk_rate / floor:>14.1%}")
     print(f"{'100-record PUT p50 / p99, ms':<52} {ms(bulk_latency, 50):>7.2f} / {ms(bulk_latency, 99):.2f}")
     print(f"{'authenticated no-op (GET /org) p50 / p99, ms':<52} {ms(noop, 50):>7.2f} / {ms(noop, 99):.2f}")
     print(f"{'single-record PUT p50 / p99, ms':<52} {ms(single, 50):>7.2f} / {ms(single, 99):.2f}")

@@ -135,43 +135,78 @@ def update(conn: Connection, org_id: str, records: Sequence[StoredRecord]) -> No
     )
 
 
+def keyed(
+    conn: Connection,
+    columns: str,
+    table: str,
+    key_columns: Sequence[str],
+    org_id: str,
+    keys: Sequence[Sequence[str]],
+    extra: str = "",
+    extra_params: Sequence[Any] = (),
+    lock: bool = False,
+) -> list[tuple[Any, ...]]:
+    """The rows of ``table`` in ``org_id`` whose ``key_columns`` equal one of ``keys`` (plus the ``extra``
+    condition, ``?`` placeholders), in one query whose plan does not depend on table statistics.
+
+    SQLite answers an ``IN`` list from the best index by itself. PostgreSQL plans from statistics that a table
+    filled a moment ago does not have yet (autovacuum analyses it up to a minute later); without them it may
+    scan every row of the org for a list of ids, which made bulk updates slower the larger the module. There,
+    the keys are unnested and each is looked up by equality in a lateral subquery (kept from being flattened
+    into a join by ``OFFSET 0`` or ``FOR UPDATE``): one index probe per key, whatever the statistics say. With several key columns SQLite may also return rows that match each column
+    but no key as a whole: callers filter. ``lock`` locks the rows found until the transaction ends (PostgreSQL only;
+    SQLite write transactions hold the database lock already)."""
+    keys = list(dict.fromkeys(tuple(k) for k in keys))
+    if not keys:
+        return []
+    if conn.dialect.name != "postgresql":
+        if len(key_columns) == 1:
+            match = f"{key_columns[0]} IN ({', '.join('?' * len(keys))})"
+            params: list[Any] = [org_id, *(k[0] for k in keys)]
+        else:  # one IN list per column (a row-value IN list would not use the primary key); callers filter
+            lists = [list(dict.fromkeys(k[i] for k in keys)) for i in range(len(key_columns))]
+            match = " AND ".join(
+                f"{c} IN ({', '.join('?' * len(v))})" for c, v in zip(key_columns, lists, strict=True)
+            )
+            params = [org_id, *(v for values in lists for v in values)]
+        return query(
+            conn,
+            f"SELECT {columns} FROM {table} WHERE org_id = ? AND {match}{extra}",
+            [*params, *extra_params],
+        )
+    names = [f"k{i}" for i in range(len(key_columns))]
+    match = " AND ".join(f"{c} = k.{n}" for c, n in zip(key_columns, names, strict=True))
+    sql = (
+        f"SELECT r.* FROM unnest({', '.join('?::text[]' for _ in key_columns)}) AS k({', '.join(names)})"
+        f" CROSS JOIN LATERAL (SELECT {columns} FROM {table} WHERE org_id = ? AND {match}{extra}"
+        f"{' FOR UPDATE' if lock else ' OFFSET 0'}) AS r"
+    )
+    arrays = [[k[i] for k in keys] for i in range(len(key_columns))]
+    return query(conn, sql, [*arrays, org_id, *extra_params])
+
+
 def fetch(
     conn: Connection, org_id: str, ids: Iterable[str], module_id: str | None = None, for_update: bool = False
 ) -> dict[str, StoredRecord]:
     """The records among ``ids``; ``for_update`` locks their rows until the transaction ends (PostgreSQL; SQLite
     write transactions hold the database lock already)."""
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        return {}
-    sql = f"SELECT {_COLUMNS} FROM records WHERE org_id = ? AND id IN ({', '.join('?' * len(ids))})"
-    params: list[Any] = [org_id, *ids]
-    if module_id is not None:
-        sql += " AND module_id = ?"
-        params.append(module_id)
-    if for_update and conn.dialect.name == "postgresql":
-        sql += " FOR UPDATE"
-    return {r.id: r for r in map(_from_row, query(conn, sql, params))}
+    keys = [(i,) for i in ids]
+    extra, params = ("", []) if module_id is None else (" AND module_id = ?", [module_id])
+    rows = keyed(conn, _COLUMNS, "records", ("id",), org_id, keys, extra, params, lock=for_update)
+    return {r.id: r for r in map(_from_row, rows)}
 
 
 def existing(conn: Connection, org_id: str, ids: Iterable[str]) -> dict[str, str]:
     """id -> module_id for those of ``ids`` that exist as top-level records."""
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        return {}
-    stmt = text(
-        "SELECT id, module_id FROM records WHERE org_id = :org AND id IN :ids AND parent_id IS NULL"
-    ).bindparams(bindparam("ids", expanding=True))
-    return {row[0]: row[1] for row in conn.execute(stmt, {"org": org_id, "ids": ids})}
+    keys = [(i,) for i in ids]
+    rows = keyed(conn, "id, module_id", "records", ("id",), org_id, keys, " AND parent_id IS NULL")
+    return {row[0]: row[1] for row in rows}
 
 
 def children(conn: Connection, org_id: str, parent_ids: Iterable[str]) -> list[StoredRecord]:
-    parent_ids = list(parent_ids)
-    if not parent_ids:
-        return []
-    stmt = text(
-        f"SELECT {_COLUMNS} FROM records WHERE org_id = :org AND parent_id IN :ids ORDER BY id"
-    ).bindparams(bindparam("ids", expanding=True))
-    return [_from_row(row) for row in conn.execute(stmt, {"org": org_id, "ids": parent_ids})]
+    keys = [(i,) for i in parent_ids]
+    rows = keyed(conn, _COLUMNS, "records", ("parent_id",), org_id, keys)
+    return sorted(map(_from_row, rows), key=lambda r: r.id)
 
 
 def delete(conn: Connection, org_id: str, ids: Sequence[str]) -> None:
@@ -278,20 +313,13 @@ def unique_owners(
     conn: Connection, org_id: str, keys: Sequence[tuple[str, str]]
 ) -> dict[tuple[str, str], str]:
     """(field_id, normalised value) -> the record id holding it, in one query."""
-    if not keys:
-        return {}
-    wanted = set(keys)
-    rows = conn.execute(
-        _UNIQUE_OWNERS,
-        {"org": org_id, "fields": sorted({f for f, _ in keys}), "values": sorted({v for _, v in keys})},
+    wanted = dict.fromkeys(keys)
+    rows = keyed(
+        conn, "field_id, value, record_id", "unique_values", ("field_id", "value"), org_id, list(wanted)
     )
     return {(row[0], row[1]): row[2] for row in rows if (row[0], row[1]) in wanted}
 
 
-_UNIQUE_OWNERS = text(
-    "SELECT field_id, value, record_id FROM unique_values WHERE org_id = :org AND field_id IN :fields"
-    " AND value IN :values"
-).bindparams(bindparam("fields", expanding=True), bindparam("values", expanding=True))
 _INSERT_UNIQUE = "INSERT INTO unique_values (org_id, field_id, value, record_id) VALUES (?, ?, ?, ?)"
 
 
