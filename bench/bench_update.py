@@ -1,11 +1,14 @@
-"""Update benchmark: bulk update through HTTP versus the raw SQLite batch-UPDATE rate for the same rows, and
-single-record update latency versus an authenticated no-op request, in the same run.
+"""Update benchmark: bulk update through HTTP versus the raw database rate for the same rows, and single-record
+update latency versus an authenticated no-op request, in the same run.
 
-Starts a real ``zcrm serve`` (one worker, SQLite) with bench/bench-org.yaml, inserts the records, then sends
-100-record PUTs (10 fields each, including a unique field and a ``$append_values`` multi-select append) over one
-keep-alive connection. Prints a table and exits.
+Starts a real ``zcrm serve`` (SQLite, or PostgreSQL with ``--database-url``; ``--workers`` processes) with
+bench/bench-org.yaml, inserts the records, then sends 100-record PUTs (10 fields each, including a unique field and
+a ``$append_values`` multi-select append) over ``--clients`` keep-alive connections. After the server stops, the
+same rows are written with plain SQL twice: "raw" UPDATEs of the records alone, and "required writes alone",
+everything zcrm must write for such an update (records, unique values, change log) with no Python logic at all.
+Prints a table and exits.
 
-    .venv/bin/python bench/bench_update.py [--records 10000] [--rounds 3]
+    .venv/bin/python bench/bench_update.py [--records 10000] [--rounds 3] [--database-url URL --workers 2 --clients 2]
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +73,7 @@ class RawDb:
 
             self.conn: Any = psycopg.connect(target, autocommit=True)
             self.mark, self.begin = "%s", "BEGIN"
+            self.conn.execute("ANALYZE")  # the best plans for the plain SQL, whatever autovacuum did so far
         else:
             self.conn = sqlite3.connect(target, isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -113,24 +118,35 @@ def raw_update_rate(target: str | Path, ids: list[str], rounds: int) -> float:
     return len(ids) * rounds / elapsed
 
 
-def raw_required_rate(target: str | Path, ids: list[str], rounds: int) -> float:
+def raw_required_rate(
+    target: str | Path, ids: list[str], rounds: int, connections: int = 1, first_change: int = 10**18
+) -> float:
     """Rows/s for the writes zcrm cannot skip, as plain SQL with no Python logic: per 100-record transaction,
     read the records and the unique values they will claim, UPDATE the records, replace their unique values, and
     append one change-log row each (the changed fields' old and new values and the record after). The floor under
-    any implementation of Update Records on this schema."""
+    any implementation of Update Records on this schema. ``connections`` share the records between them and write
+    at the same time; the change-log ids they write start at ``first_change``."""
+    size = -(-len(ids) // connections)
+    parts = [(k * size, ids[k * size : (k + 1) * size]) for k in range(connections)]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(connections) as pool:
+        list(pool.map(lambda part: _required_writes(target, part[0], part[1], rounds, first_change), parts))
+    return len(ids) * rounds / (time.perf_counter() - start)
+
+
+def _required_writes(target: str | Path, offset: int, ids: list[str], rounds: int, first_change: int) -> None:
     db = RawDb(target)
     org_id, module_id = db.execute("SELECT org_id, module_id FROM records LIMIT 1")[0]
     field_id = db.execute("SELECT field_id FROM unique_values LIMIT 1")[0][0]
-    docs = {rid: json.dumps({**prospect(i), "Layout": "1"}) for i, rid in enumerate(ids)}
+    docs = {rid: json.dumps({**prospect(offset + i), "Layout": "1"}) for i, rid in enumerate(ids)}
     changed = json.dumps(
         {k: [None, v] for k, v in change("1", 0, 0).items() if k not in ("id", "$append_values")}
     )
-    sequence = 10**18
-    start = time.perf_counter()
+    sequence = first_change + offset * rounds  # change-log ids of its own, apart from the server's
     for round_no in range(rounds):
         for base in range(0, len(ids), 100):
             batch = ids[base : base + 100]
-            codes = [f"c-{base + k}-{round_no}" for k in range(len(batch))]
+            codes = [f"c-{offset + base + k}-{round_no}" for k in range(len(batch))]
             marks = ", ".join("?" * len(batch))
             db.execute(db.begin)
             db.execute(f"SELECT * FROM records WHERE org_id = ? AND id IN ({marks})", [org_id, *batch])
@@ -161,9 +177,7 @@ def raw_required_rate(target: str | Path, ids: list[str], rounds: int) -> float:
                 rows,
             )
             db.execute("COMMIT")
-    elapsed = time.perf_counter() - start
     db.close()
-    return len(ids) * rounds / elapsed
 
 
 def copy_database(data_dir: Path, tmp: str, name: str) -> Path:
@@ -183,6 +197,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database-url", default=None, help="a PostgreSQL database to use (default: SQLite)")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--clients", type=int, default=1, help="concurrent connections sending the bulk PUTs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
@@ -199,18 +214,29 @@ def main() -> None:
                     response = client.post("/crm/v5/Prospects", content=json.dumps(body))
                     assert response.status_code == 201, response.text[:300]
                     ids += [item["details"]["id"] for item in response.json()["data"]]
-                bodies = [
-                    json.dumps({"data": [change(ids[i], i, r) for i in range(b, min(len(ids), b + 100))]})
-                    for r in range(args.rounds)
-                    for b in range(0, len(ids), 100)
+                batches = range(0, len(ids), 100)
+                # client k owns every k-th batch of records, in every round: clients never touch the same record
+                work = [
+                    [
+                        json.dumps({"data": [change(ids[i], i, r) for i in range(b, min(len(ids), b + 100))]})
+                        for r in range(args.rounds)
+                        for b in batches[k :: args.clients]
+                    ]
+                    for k in range(args.clients)
                 ]
-                bulk_latency = []
+                bulk_latency: list[float] = []
+
+                def send(bodies: list[str]) -> None:
+                    with httpx.Client(base_url=base, headers=headers, timeout=120) as own:
+                        for body in bodies:
+                            t1 = time.perf_counter()
+                            response = own.put("/crm/v5/Prospects", content=body)
+                            bulk_latency.append(time.perf_counter() - t1)
+                            assert response.status_code == 200, response.text[:300]
+
                 t0 = time.perf_counter()
-                for body in bodies:
-                    t1 = time.perf_counter()
-                    response = client.put("/crm/v5/Prospects", content=body)
-                    bulk_latency.append(time.perf_counter() - t1)
-                    assert response.status_code == 200, response.text[:300]
+                with ThreadPoolExecutor(args.clients) as pool:
+                    list(pool.map(send, work))
                 bulk_rate = len(ids) * args.rounds / (time.perf_counter() - t0)
 
                 def timed(send: Any, n: int = 300) -> list[float]:
@@ -234,9 +260,11 @@ def main() -> None:
             if args.database_url:  # the server's own database, now that it stopped
                 raw = raw_update_rate(args.database_url, ids, args.rounds)
                 floor = raw_required_rate(args.database_url, ids, args.rounds)
+                floors = raw_required_rate(args.database_url, ids, args.rounds, 2, 2 * 10**18)
             else:  # a copy of the server's database for each, so that both start from the same state
                 raw = raw_update_rate(copy_database(data_dir, tmp, "raw"), ids, args.rounds)
                 floor = raw_required_rate(copy_database(data_dir, tmp, "floor"), ids, args.rounds)
+                floors = None
         finally:
             if server.poll() is None:
                 server.terminate()
@@ -246,7 +274,10 @@ def main() -> None:
         return statistics.quantiles(values, n=100)[q - 1] * 1000
 
     database = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"records in module: {args.records}, rounds: {args.rounds}, {database}, workers: {args.workers}")
+    print(
+        f"records in module: {args.records}, rounds: {args.rounds}, {database}, workers: {args.workers},"
+        f" clients: {args.clients}"
+    )
     print(f"{'measure':<52} {'value':>14}")
     print(f"{'bulk update via HTTP, records/s (100/request)':<52} {bulk_rate:>14.0f}")
     print(f"{'raw batch UPDATE of the same rows, rows/s':<52} {raw:>14.0f}")
@@ -254,6 +285,8 @@ def main() -> None:
     print(f"{'required writes alone (plain SQL), rows/s':<52} {floor:>14.0f}")
     print(f"{'required writes alone / raw':<52} {floor / raw:>14.1%}")
     print(f"{'HTTP bulk update / required writes alone':<52} {bulk_rate / floor:>14.1%}")
+    if floors is not None:
+        print(f"{'required writes alone, 2 connections at once, rows/s':<52} {floors:>14.0f}")
     print(f"{'100-record PUT p50 / p99, ms':<52} {ms(bulk_latency, 50):>7.2f} / {ms(bulk_latency, 99):.2f}")
     print(f"{'authenticated no-op (GET /org) p50 / p99, ms':<52} {ms(noop, 50):>7.2f} / {ms(noop, 99):.2f}")
     print(f"{'single-record PUT p50 / p99, ms':<52} {ms(single, 50):>7.2f} / {ms(single, 99):.2f}")

@@ -1,0 +1,158 @@
+"""Growth benchmark: does zcrm stay as fast with 1,000,000 records in a module as with 10,000?
+
+Starts a real ``zcrm serve`` with bench/bench-org.yaml and grows the Prospects module through HTTP inserts
+(100 records a request). At each checkpoint (10,000 records, then the full size) it measures, on the same
+server: bulk update throughput (100-record PUTs of records spread over the whole module), list GETs deep into
+the module by ``page_token``, and the server's resident memory (all its processes). Prints a table and exits.
+
+    .venv/bin/python bench/bench_growth.py [--records 1000000] [--database-url postgresql://...] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _serve import start_server
+from bench_update import change, prospect
+
+HERE = Path(__file__).parent
+MODULE = "/crm/v5/Prospects"
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants, in MB (Linux /proc)."""
+    total = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+        todo += [int(c) for c in children]
+    return total / 1024
+
+
+def grow(client: httpx.Client, ids: list[str], target: int) -> float:
+    """Inserts records until the module holds ``target``; returns the insert rate."""
+    start, t0 = len(ids), time.perf_counter()
+    while len(ids) < target:
+        batch = [prospect(i) for i in range(len(ids), min(target, len(ids) + 100))]
+        response = client.post(MODULE, content=json.dumps({"data": batch}))
+        assert response.status_code == 201, response.text[:300]
+        ids += [item["details"]["id"] for item in response.json()["data"]]
+        if len(ids) % 100_000 == 0:
+            print(f"  {len(ids):,} records", flush=True)
+    return (len(ids) - start) / max(time.perf_counter() - t0, 1e-9)
+
+
+def update_rate(
+    client: httpx.Client, ids: list[str], requests: int, round_no: int
+) -> tuple[float, list[float]]:
+    """100-record PUTs of records drawn at random from the whole module; records/s and per-request seconds."""
+    rng = random.Random(round_no)
+    picks = rng.sample(range(len(ids)), requests * 100)
+    bodies = [
+        json.dumps({"data": [change(ids[i], i, round_no) for i in picks[k * 100 : (k + 1) * 100]]})
+        for k in range(requests)
+    ]
+    latency = []
+    t0 = time.perf_counter()
+    for body in bodies:
+        t1 = time.perf_counter()
+        response = client.put(MODULE, content=body)
+        latency.append(time.perf_counter() - t1)
+        assert response.status_code == 200, response.text[:300]
+    return requests * 100 / (time.perf_counter() - t0), latency
+
+
+def page_latency(client: httpx.Client, total: int) -> tuple[float, float, int]:
+    """Walks the whole module with ``page_token`` (200 a page, sorted by id); p50 ms of the first ten pages and
+    of the last ten, and the number of pages."""
+    params: dict[str, Any] = {"fields": "Last_Name,Code", "per_page": 200, "sort_by": "id"}
+    timings = []
+    seen = 0
+    while True:
+        t1 = time.perf_counter()
+        response = client.get(MODULE, params=params)
+        timings.append(time.perf_counter() - t1)
+        assert response.status_code == 200, response.text[:300]
+        body = response.json()
+        seen += len(body["data"])
+        token = body["info"].get("next_page_token")
+        if not body["info"]["more_records"] or token is None:
+            break
+        params = {**params, "page_token": token}
+        params.pop("page", None)
+    assert seen == total, (seen, total)
+    return statistics.median(timings[:10]) * 1000, statistics.median(timings[-10:]) * 1000, len(timings)
+
+
+def measure(client: httpx.Client, ids: list[str], pid: int, requests: int, round_no: int) -> dict[str, float]:
+    rate, latency = update_rate(client, ids, requests, round_no)
+    first, last, pages = page_latency(client, len(ids))
+    return {
+        "records": len(ids),
+        "update": rate,
+        "put_p50": statistics.median(latency) * 1000,
+        "first_pages": first,
+        "last_pages": last,
+        "pages": pages,
+        "rss": rss_mb(pid),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=50, help="100-record PUTs at each checkpoint")
+    parser.add_argument("--database-url", default=None, help="a PostgreSQL database to use (default: SQLite)")
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        extra = ["--workers", str(args.workers)]
+        if args.database_url:
+            extra += ["--database-url", args.database_url]
+        server, base, token = start_server(Path(tmp) / "data", "--org", str(HERE / "bench-org.yaml"), *extra)
+        try:
+            headers = {"Authorization": f"Zoho-oauthtoken {token}"}
+            with httpx.Client(base_url=base, headers=headers, timeout=300) as client:
+                ids: list[str] = []
+                grow(client, ids, args.small)
+                small = measure(client, ids, server.pid, args.requests, 1)
+                insert_rate = grow(client, ids, args.records)
+                large = measure(client, ids, server.pid, args.requests, 2)
+        finally:
+            server.terminate()
+            server.wait()
+
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"{database}, workers: {args.workers}; {args.requests} PUTs of 100 records at each size")
+    print(f"inserts from {args.small:,} to {args.records:,} records: {insert_rate:,.0f} records/s")
+    print(f"{'records in module':<40} {small['records']:>12,.0f} {large['records']:>12,.0f} {'ratio':>8}")
+    rows = [
+        ("bulk update, records/s", "update", "{:>12,.0f}"),
+        ("100-record PUT p50, ms", "put_p50", "{:>12.2f}"),
+        ("list page p50, first 10 pages, ms", "first_pages", "{:>12.2f}"),
+        ("list page p50, last 10 pages, ms", "last_pages", "{:>12.2f}"),
+        ("pages of 200 walked", "pages", "{:>12,.0f}"),
+        ("server resident memory, MB", "rss", "{:>12.0f}"),
+    ]
+    for label, key, fmt in rows:
+        ratio = large[key] / small[key] if small[key] else float("nan")
+        print(f"{label:<40} {fmt.format(small[key])} {fmt.format(large[key])} {ratio:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
