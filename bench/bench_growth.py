@@ -3,7 +3,9 @@
 Starts a real ``zcrm serve`` with bench/bench-org.yaml and grows the Prospects module through HTTP inserts
 (100 records a request). At each checkpoint (10,000 records, then the full size) it measures, on the same
 server: bulk update throughput (100-record PUTs of records spread over the whole module), list GETs deep into
-the module by ``page_token``, and the server's resident memory (all its processes). Prints a table and exits.
+the module by ``page_token``, and the server's resident memory (all its processes). ``page_token`` reaches
+100,000 records at most (Zoho's limit), so the deep walks go that far from each end of the module, sorted by id
+ascending and descending. Prints a table and exits.
 
     .venv/bin/python bench/bench_growth.py [--records 1000000] [--database-url postgresql://...] [--workers N]
 """
@@ -25,6 +27,7 @@ from bench_update import change, prospect
 
 HERE = Path(__file__).parent
 MODULE = "/crm/v5/Prospects"
+PAGE_TOKEN_LIMIT = 100_000  # records reachable with page_token (Zoho's limit)
 
 
 def rss_mb(pid: int) -> float:
@@ -76,37 +79,48 @@ def update_rate(
     return requests * 100 / (time.perf_counter() - t0), latency
 
 
-def page_latency(client: httpx.Client, total: int) -> tuple[float, float, int]:
-    """Walks the whole module with ``page_token`` (200 a page, sorted by id); p50 ms of the first ten pages and
-    of the last ten, and the number of pages."""
-    params: dict[str, Any] = {"fields": "Last_Name,Code", "per_page": 200, "sort_by": "id"}
+def page_latency(client: httpx.Client, total: int, order: str) -> tuple[float, float, int]:
+    """Walks the module with ``page_token`` (200 a page, sorted by id in ``order``) as deep as Zoho allows
+    (100,000 records, then PAGINATION_LIMIT_EXCEEDED); p50 ms of the first ten pages and of the last ten, and the
+    number of pages."""
+    params: dict[str, Any] = {
+        "fields": "Last_Name,Code",
+        "per_page": 200,
+        "sort_by": "id",
+        "sort_order": order,
+    }
     timings = []
     seen = 0
     while True:
         t1 = time.perf_counter()
         response = client.get(MODULE, params=params)
-        timings.append(time.perf_counter() - t1)
+        elapsed = time.perf_counter() - t1
+        if response.status_code == 400 and response.json()["code"] == "PAGINATION_LIMIT_EXCEEDED":
+            assert seen == PAGE_TOKEN_LIMIT < total, (seen, total)
+            break
+        timings.append(elapsed)
         assert response.status_code == 200, response.text[:300]
         body = response.json()
         seen += len(body["data"])
-        token = body["info"].get("next_page_token")
-        if not body["info"]["more_records"] or token is None:
+        if not body["info"]["more_records"]:
+            assert seen == total, (seen, total)
             break
-        params = {**params, "page_token": token}
-        params.pop("page", None)
-    assert seen == total, (seen, total)
+        params = {**params, "page_token": body["info"]["next_page_token"]}
     return statistics.median(timings[:10]) * 1000, statistics.median(timings[-10:]) * 1000, len(timings)
 
 
 def measure(client: httpx.Client, ids: list[str], pid: int, requests: int, round_no: int) -> dict[str, float]:
     rate, latency = update_rate(client, ids, requests, round_no)
-    first, last, pages = page_latency(client, len(ids))
+    first, last, pages = page_latency(client, len(ids), "asc")
+    end_first, end_last, _ = page_latency(client, len(ids), "desc")
     return {
         "records": len(ids),
         "update": rate,
         "put_p50": statistics.median(latency) * 1000,
         "first_pages": first,
         "last_pages": last,
+        "end_first_pages": end_first,
+        "end_last_pages": end_last,
         "pages": pages,
         "rss": rss_mb(pid),
     }
@@ -144,9 +158,11 @@ def main() -> None:
     rows = [
         ("bulk update, records/s", "update", "{:>12,.0f}"),
         ("100-record PUT p50, ms", "put_p50", "{:>12.2f}"),
-        ("list page p50, first 10 pages, ms", "first_pages", "{:>12.2f}"),
-        ("list page p50, last 10 pages, ms", "last_pages", "{:>12.2f}"),
-        ("pages of 200 walked", "pages", "{:>12,.0f}"),
+        ("list by id asc: first 10 pages p50, ms", "first_pages", "{:>12.2f}"),
+        ("list by id asc: last 10 pages p50, ms", "last_pages", "{:>12.2f}"),
+        ("list by id desc: first 10 pages p50, ms", "end_first_pages", "{:>12.2f}"),
+        ("list by id desc: last 10 pages p50, ms", "end_last_pages", "{:>12.2f}"),
+        ("pages of 200 walked each way", "pages", "{:>12,.0f}"),
         ("server resident memory, MB", "rss", "{:>12.0f}"),
     ]
     for label, key, fmt in rows:

@@ -6,7 +6,6 @@ updates slower the larger the module)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, text
@@ -36,20 +35,26 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
         " created_time, modified_time, approval_state, lock_state, converted)"
         " VALUES (:org, :id, :module, :parent, '{}', NULL, 'u', 'u', 1, 1, 'approved', NULL, :converted)"
     )
-    rows = [{"org": ORG, "id": _rid(i), "module": MODULE, "parent": None, "converted": False} for i in range(COUNT)]
+    rows = [
+        {"org": ORG, "id": _rid(i), "module": MODULE, "parent": None, "converted": False}
+        for i in range(COUNT)
+    ]
     # every tenth record has a subform row; the other org holds the same ids
     rows += [
         {"org": ORG, "id": _rid(COUNT + i), "module": SUB, "parent": _rid(i), "converted": False}
         for i in range(0, COUNT, 10)
     ]
-    rows += [{"org": OTHER, "id": _rid(i), "module": MODULE, "parent": None, "converted": False} for i in range(50)]
+    rows += [
+        {"org": OTHER, "id": _rid(i), "module": MODULE, "parent": None, "converted": False} for i in range(50)
+    ]
     values = [{"org": ORG, "f": CODE, "v": f"code-{i}", "r": _rid(i)} for i in range(COUNT)]
     values += [{"org": ORG, "f": EMAIL, "v": f"mail-{i}", "r": _rid(i)} for i in range(COUNT)]
     values += [{"org": OTHER, "f": CODE, "v": "code-7", "r": _rid(8)}]
     with database.write() as conn:
         conn.execute(text(insert), rows)
         conn.execute(
-            text("INSERT INTO unique_values (org_id, field_id, value, record_id) VALUES (:org, :f, :v, :r)"), values
+            text("INSERT INTO unique_values (org_id, field_id, value, record_id) VALUES (:org, :f, :v, :r)"),
+            values,
         )
     yield database
     database.dispose()
@@ -75,7 +80,10 @@ def test_existing_skips_child_rows(db: Database) -> None:
 def test_children_of_several_parents_in_id_order(db: Database) -> None:
     with db.read() as conn:
         rows = store.children(conn, ORG, [_rid(20), _rid(10), _rid(11), _rid(10)])
-        assert [(r.id, r.parent_id) for r in rows] == [(_rid(COUNT + 10), _rid(10)), (_rid(COUNT + 20), _rid(20))]
+        assert [(r.id, r.parent_id) for r in rows] == [
+            (_rid(COUNT + 10), _rid(10)),
+            (_rid(COUNT + 20), _rid(20)),
+        ]
 
 
 def test_unique_owners_match_whole_keys_only(db: Database) -> None:
@@ -95,7 +103,9 @@ def _plan(conn: Connection, sql: str, params: list[object]) -> str:
     return "\n".join(str(row[0]) for row in rows)
 
 
-def test_lookups_probe_an_index_per_key_without_statistics(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lookups_probe_an_index_per_key_without_statistics(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The tables were filled above and never analysed: each lookup must still go straight to its keys."""
     plans: list[str] = []
     real_query = store.query
