@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import secrets
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -44,3 +48,22 @@ def start_server(data_dir: Path, *args: str) -> tuple[subprocess.Popen[bytes], s
             time.sleep(0.1)
     token = json.loads((Path(data_dir) / "credentials.json").read_text())["access_token"]
     return server, base, token
+
+
+@contextmanager
+def fresh_database(server_url: str | None) -> Iterator[str | None]:
+    """A new, empty database on the PostgreSQL server of ``server_url`` (any database of it), dropped at the end;
+    None (SQLite) when no URL is given."""
+    if server_url is None:
+        yield None
+        return
+    import psycopg
+
+    name = f"zcrm_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path="/" + name))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _serve import start_server
+from _serve import fresh_database, start_server
 from bench_update import change, prospect
 
 HERE = Path(__file__).parent
@@ -131,13 +131,18 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=50, help="100-record PUTs at each checkpoint")
-    parser.add_argument("--database-url", default=None, help="a PostgreSQL database to use (default: SQLite)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a PostgreSQL server to use, e.g. postgresql://user@host/postgres: the benchmark creates a fresh"
+        " database on it and drops it at the end (default: SQLite)",
+    )
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with fresh_database(args.database_url) as database_url, tempfile.TemporaryDirectory() as tmp:
         extra = ["--workers", str(args.workers)]
-        if args.database_url:
-            extra += ["--database-url", args.database_url]
+        if database_url:
+            extra += ["--database-url", database_url]
         server, base, token = start_server(Path(tmp) / "data", "--org", str(HERE / "bench-org.yaml"), *extra)
         try:
             headers = {"Authorization": f"Zoho-oauthtoken {token}"}
@@ -151,7 +156,7 @@ def main() -> None:
             server.terminate()
             server.wait()
 
-    database = "PostgreSQL" if args.database_url else "SQLite"
+    database = "PostgreSQL" if database_url else "SQLite"
     print(f"{database}, workers: {args.workers}; {args.requests} PUTs of 100 records at each size")
     print(f"inserts from {args.small:,} to {args.records:,} records: {insert_rate:,.0f} records/s")
     print(f"{'records in module':<40} {small['records']:>12,.0f} {large['records']:>12,.0f} {'ratio':>8}")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _serve import start_server
+from _serve import fresh_database, start_server
 
 HERE = Path(__file__).parent
 
@@ -195,15 +195,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--database-url", default=None, help="a PostgreSQL database to use (default: SQLite)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a PostgreSQL server to use, e.g. postgresql://user@host/postgres: the benchmark creates a fresh"
+        " database on it and drops it at the end (default: SQLite)",
+    )
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--clients", type=int, default=1, help="concurrent connections sending the bulk PUTs")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with fresh_database(args.database_url) as database_url, tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         extra = ["--workers", str(args.workers)]
-        if args.database_url:
-            extra += ["--database-url", args.database_url]
+        if database_url:
+            extra += ["--database-url", database_url]
         server, base, token = start_server(data_dir, "--org", str(HERE / "bench-org.yaml"), *extra)
         try:
             headers = {"Authorization": f"Zoho-oauthtoken {token}"}
@@ -257,10 +262,10 @@ def main() -> None:
                 )
             server.terminate()
             server.wait()
-            if args.database_url:  # the server's own database, now that it stopped
-                raw = raw_update_rate(args.database_url, ids, args.rounds)
-                floor = raw_required_rate(args.database_url, ids, args.rounds)
-                floors = raw_required_rate(args.database_url, ids, args.rounds, 2, 2 * 10**18)
+            if database_url:  # the server's own database, now that it stopped
+                raw = raw_update_rate(database_url, ids, args.rounds)
+                floor = raw_required_rate(database_url, ids, args.rounds)
+                floors = raw_required_rate(database_url, ids, args.rounds, 2, 2 * 10**18)
             else:  # a copy of the server's database for each, so that both start from the same state
                 raw = raw_update_rate(copy_database(data_dir, tmp, "raw"), ids, args.rounds)
                 floor = raw_required_rate(copy_database(data_dir, tmp, "floor"), ids, args.rounds)
@@ -273,7 +278,7 @@ def main() -> None:
     def ms(values: list[float], q: int) -> float:
         return statistics.quantiles(values, n=100)[q - 1] * 1000
 
-    database = "PostgreSQL" if args.database_url else "SQLite"
+    database = "PostgreSQL" if database_url else "SQLite"
     print(
         f"records in module: {args.records}, rounds: {args.rounds}, {database}, workers: {args.workers},"
         f" clients: {args.clients}"
