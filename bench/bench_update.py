@@ -119,22 +119,34 @@ def raw_update_rate(target: str | Path, ids: list[str], rounds: int) -> float:
 
 
 def raw_required_rate(
-    target: str | Path, ids: list[str], rounds: int, connections: int = 1, first_change: int = 10**18
+    target: str | Path,
+    ids: list[str],
+    rounds: int,
+    connections: int = 1,
+    first_change: int = 10**18,
+    tag: str = "",
 ) -> float:
     """Rows/s for the writes zcrm cannot skip, as plain SQL with no Python logic: per 100-record transaction,
     read the records and the unique values they will claim, UPDATE the records, replace their unique values, and
     append one change-log row each (the changed fields' old and new values and the record after). The floor under
     any implementation of Update Records on this schema. ``connections`` share the records between them and write
-    at the same time; the change-log ids they write start at ``first_change``."""
+    at the same time; the change-log ids they write start at ``first_change``, the unique values they claim begin
+    with ``c-{tag}``."""
     size = -(-len(ids) // connections)
     parts = [(k * size, ids[k * size : (k + 1) * size]) for k in range(connections)]
     start = time.perf_counter()
     with ThreadPoolExecutor(connections) as pool:
-        list(pool.map(lambda part: _required_writes(target, part[0], part[1], rounds, first_change), parts))
+        list(
+            pool.map(
+                lambda part: _required_writes(target, part[0], part[1], rounds, first_change, tag), parts
+            )
+        )
     return len(ids) * rounds / (time.perf_counter() - start)
 
 
-def _required_writes(target: str | Path, offset: int, ids: list[str], rounds: int, first_change: int) -> None:
+def _required_writes(
+    target: str | Path, offset: int, ids: list[str], rounds: int, first_change: int, tag: str
+) -> None:
     db = RawDb(target)
     org_id, module_id = db.execute("SELECT org_id, module_id FROM records LIMIT 1")[0]
     field_id = db.execute("SELECT field_id FROM unique_values LIMIT 1")[0][0]
@@ -146,7 +158,7 @@ def _required_writes(target: str | Path, offset: int, ids: list[str], rounds: in
     for round_no in range(rounds):
         for base in range(0, len(ids), 100):
             batch = ids[base : base + 100]
-            codes = [f"c-{offset + base + k}-{round_no}" for k in range(len(batch))]
+            codes = [f"c-{tag}{offset + base + k}-{round_no}" for k in range(len(batch))]
             marks = ", ".join("?" * len(batch))
             db.execute(db.begin)
             db.execute(f"SELECT * FROM records WHERE org_id = ? AND id IN ({marks})", [org_id, *batch])

@@ -43,9 +43,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             # checkpoints run in the background (Checkpointer), not inside a request's commit
             cursor.execute("PRAGMA wal_autocheckpoint=0")
-            cursor.execute(
-                "PRAGMA journal_size_limit=67108864"
-            )  # the WAL file is trimmed to 64 MiB on restart
+            cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
