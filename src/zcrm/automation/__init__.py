@@ -1,0 +1,1 @@
+"""Automation: workflow rules and what runs after a record write."""
