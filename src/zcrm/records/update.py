@@ -39,6 +39,7 @@ from zcrm.records.common import (
 )
 from zcrm.records.present import audit_details
 from zcrm.records.validate import Prepared, Validator
+from zcrm.records.workflow import apply_field_updates, runs_workflows
 from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.store import records as store
 from zcrm.store.ids import IdPool
@@ -291,6 +292,23 @@ def _apply(
             data,
         )
     )
+    if runs_workflows(module, triggers):
+        by_rules = apply_field_updates(module, "update", data, changed)
+        if by_rules:  # the rules' own write: recorded after the user's, triggering nothing further
+            changes.append(
+                change_row(
+                    next(id_pool),
+                    module,
+                    record.id,
+                    "update",
+                    user_id,
+                    now,
+                    frozenset(),
+                    by_rules,
+                    None,
+                    data,
+                )
+            )
     result = {
         "code": "SUCCESS",
         "details": audit_details(renderer, record),

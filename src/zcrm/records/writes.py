@@ -23,6 +23,7 @@ from zcrm.records.common import (
 )
 from zcrm.records.present import audit_details
 from zcrm.records.validate import Validator
+from zcrm.records.workflow import apply_field_updates, runs_workflows
 from zcrm.schema.model import Module
 from zcrm.store import records as store
 from zcrm.store.ids import allocate
@@ -63,8 +64,9 @@ def insert_records(
         ],
     )
     # one id block for the whole request: record id, change id and row ids of every item that may succeed
+    workflows = runs_workflows(module, triggers)
     needed = sum(
-        2 + sum(len(ops.adds) for ops in plan.row_ops)
+        2 + workflows + sum(len(ops.adds) for ops in plan.row_ops)
         for plan, error in zip(plans, errors, strict=True)
         if error is None
     )
@@ -120,6 +122,24 @@ def insert_records(
         changes.append(
             change_row(change_id, module, record_id, "insert", user_id, now, triggers, changed, None, data)
         )
+        if workflows:
+            by_rules = apply_field_updates(module, "insert", data, changed)
+            rules_change = next(ids)
+            if by_rules:  # the rules' own write: recorded after the insert, triggering nothing further
+                changes.append(
+                    change_row(
+                        rules_change,
+                        module,
+                        record_id,
+                        "update",
+                        user_id,
+                        now,
+                        frozenset(),
+                        by_rules,
+                        None,
+                        data,
+                    )
+                )
         results.append(
             {
                 "code": "SUCCESS",

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from zcrm.automation.rules import WorkflowRule
+
 # data types whose values live in rows of another module (subform rows, linking rows, file rows)
 ROW_TYPES = frozenset({"subform", "multiselectlookup", "multiuserlookup", "imageupload", "fileupload"})
 # data types computed by the server; ignored on input
@@ -113,6 +115,7 @@ class Module:
     layouts: tuple[Layout, ...]
     parent_module: str | None = None
     sharing: str = "public_read_write"  # public_read_write | public_read_only | private
+    workflow_rules: tuple[WorkflowRule, ...] = ()
     by_name: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     uniques: list[Field] = field(default_factory=list, compare=False, repr=False)

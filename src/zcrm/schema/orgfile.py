@@ -14,6 +14,10 @@ from typing import Any
 
 import yaml
 
+from zcrm.automation.rules import ACTIONS, OPERATORS, UNARY, WHEN
+from zcrm.fields.coerce import FieldValueError, coerce
+from zcrm.schema.model import Field, PicklistValue
+
 FORMAT = "zcrm-org/1"
 MODULE_TYPES = frozenset({"default", "custom", "subform", "linking"})
 SHARING = ("public_read_write", "public_read_only", "private")
@@ -276,7 +280,128 @@ def _normalise_module(raw: Any, index: int) -> dict[str, Any]:
         "parent_module": raw.get("parent_module"),
         "layouts": layouts,
         "fields": fields,
+        "workflow_rules": _normalise_rules(raw.get("workflow_rules"), fields, where),
     }
+
+
+# the data types a workflow field update may set: values held in the record document, not in rows of their own
+RULE_FIELD_TYPES = frozenset(
+    {
+        "text",
+        "textarea",
+        "email",
+        "phone",
+        "website",
+        "picklist",
+        "multiselectpicklist",
+        "integer",
+        "bigint",
+        "double",
+        "currency",
+        "percent",
+        "decimal",
+        "boolean",
+        "date",
+        "datetime",
+    }
+)
+
+
+def _rule_field(field: dict[str, Any]) -> Field:
+    """The model of a normalised field, enough to coerce a value for it (ids are not assigned yet)."""
+    return Field(
+        id="",
+        api_name=field["api_name"],
+        field_label=field["field_label"],
+        data_type=field["data_type"],
+        length=field.get("length"),
+        decimal_place=field.get("decimal_place"),
+        pick_list_values=tuple(
+            PicklistValue(
+                display_value=v["display_value"], actual_value=v["actual_value"], id="", sequence_number=i
+            )
+            for i, v in enumerate(field.get("pick_list_values") or [], 1)
+        ),
+    )
+
+
+def _normalise_rules(raw: Any, fields: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
+    """A module's workflow rules (see docs/automation.md): checked against its fields, field-update values coerced
+    to their stored form."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise OrgFileError(f"{where}: 'workflow_rules' must be a list")
+    by_name = {f["api_name"]: f for f in fields}
+    rules = []
+    for index, rule in enumerate(raw):
+        at = f"{where}.workflow_rules[{index}]"
+        if not isinstance(rule, dict):
+            raise OrgFileError(f"{at}: a rule must be a mapping")
+        name = str(_req(rule, "name", at))
+        when = rule.get("when")
+        if when not in WHEN:
+            raise OrgFileError(f"{at}: when must be one of {list(WHEN)}")
+        trigger_field = rule.get("field")
+        if when == "field_update" and trigger_field not in by_name:
+            raise OrgFileError(f"{at}: a field_update rule needs 'field', one of the module's fields")
+        match = rule.get("match", "all")
+        if match not in ("all", "any"):
+            raise OrgFileError(f"{at}: match must be 'all' or 'any'")
+        conditions = []
+        for c_index, condition in enumerate(rule.get("conditions") or []):
+            c_at = f"{at}.conditions[{c_index}]"
+            if not isinstance(condition, dict) or condition.get("field") not in by_name:
+                raise OrgFileError(f"{c_at}: a condition needs 'field', one of the module's fields")
+            if condition.get("operator") not in OPERATORS:
+                raise OrgFileError(f"{c_at}: operator must be one of {list(OPERATORS)}")
+            if condition["operator"] not in UNARY and "value" not in condition:
+                raise OrgFileError(f"{c_at}: operator '{condition['operator']}' needs a 'value'")
+            conditions.append(
+                {
+                    "field": condition["field"],
+                    "operator": condition["operator"],
+                    "value": condition.get("value"),
+                }
+            )
+        actions = []
+        for a_index, action in enumerate(_req(rule, "actions", at) or []):
+            a_at = f"{at}.actions[{a_index}]"
+            if not isinstance(action, dict) or action.get("type") not in ACTIONS:
+                raise OrgFileError(f"{a_at}: type must be one of {list(ACTIONS)}")
+            target = by_name.get(str(action.get("field")))
+            if target is None or target["data_type"] not in RULE_FIELD_TYPES or target.get("read_only"):
+                raise OrgFileError(
+                    f"{a_at}: a field update sets one of the module's plain fields ({sorted(RULE_FIELD_TYPES)})"
+                )
+            if target.get("unique"):
+                raise OrgFileError(
+                    f"{a_at}: a field update cannot set the unique field '{target['api_name']}'"
+                )
+            if action.get("value") is None:
+                raise OrgFileError(f"{a_at}: a field update needs a 'value'")
+            try:
+                value = coerce(_rule_field(target), action["value"])
+            except FieldValueError as exc:
+                problem = (
+                    f"expected {exc.expected}" if exc.kind == "type" else f"at most {exc.maximum_length} long"
+                )
+                raise OrgFileError(f"{a_at}: invalid value for '{target['api_name']}' ({problem})") from None
+            actions.append({"type": "field_update", "field": target["api_name"], "value": value})
+        if not actions:
+            raise OrgFileError(f"{at}: a rule needs at least one action")
+        rules.append(
+            {
+                "name": name,
+                "when": when,
+                "field": trigger_field if when == "field_update" else None,
+                "match": match,
+                "conditions": conditions,
+                "actions": actions,
+                "active": bool(rule.get("active", True)),
+            }
+        )
+    return rules
 
 
 def _linking_module(owner: dict[str, Any], field: dict[str, Any]) -> dict[str, Any]:

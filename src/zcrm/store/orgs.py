@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, text
 
+from zcrm.automation.rules import Action, Condition, WorkflowRule
 from zcrm.schema.model import (
     Field,
     Layout,
@@ -87,6 +88,9 @@ def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_def
     for seq, module in enumerate(definition["modules"]):
         module_id = new_id()
         stored_module = {k: v for k, v in module.items() if k not in ("fields", "layouts")}
+        stored_module["workflow_rules"] = [
+            {**rule, "id": new_id()} for rule in module.get("workflow_rules", [])
+        ]
         add("modules", module_id, None, seq, stored_module)
         for field_seq, field in enumerate(module["fields"]):
             stored_field = dict(field)
@@ -163,6 +167,21 @@ def _field(field_id: str, seq: int, d: dict[str, Any]) -> Field:
     )
 
 
+def _workflow_rule(d: dict[str, Any]) -> WorkflowRule:
+    return WorkflowRule(
+        id=d["id"],
+        name=d["name"],
+        when=d["when"],
+        field=d.get("field"),
+        match=d.get("match", "all"),
+        conditions=tuple(
+            Condition(c["field"], c["operator"], c.get("value")) for c in d.get("conditions", [])
+        ),
+        actions=tuple(Action(a["type"], a["field"], a.get("value")) for a in d.get("actions", [])),
+        active=d.get("active", True),
+    )
+
+
 def load_schema(conn: Connection, org_id: str) -> OrgSchema:
     org_row = conn.execute(
         text("SELECT id, prefix, schema_version, info, created_time FROM orgs WHERE id = :org"),
@@ -219,6 +238,7 @@ def load_schema(conn: Connection, org_id: str) -> OrgSchema:
                 layouts=tuple(layouts_by_module.get(row.id, [])),
                 parent_module=d.get("parent_module"),
                 sharing=d.get("sharing", "public_read_write"),
+                workflow_rules=tuple(_workflow_rule(r) for r in d.get("workflow_rules", [])),
             )
         )
     roles = [
