@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.unit.test_orgfile import base_org, error_of, module
-from zcrm.schema.orgfile import normalise
+from zcrm.schema.orgfile import OrgFileError, normalise, read_org_file
 
 
 def with_rule(**rule: Any) -> dict[str, Any]:
@@ -101,3 +102,54 @@ AT = "modules.Things.workflow_rules[0]"
 def test_rule_errors(rule: dict[str, Any], message: str) -> None:
     raw = with_rule(**rule)
     assert error_of(raw).startswith(message)
+
+
+def with_function(source: str, **action: Any) -> dict[str, Any]:
+    raw = with_rule(actions=[{"type": "function", "function": "f", **action}])
+    raw["functions"] = [{"name": "f", "source": source}]
+    return raw
+
+
+def test_a_function_action_carries_its_source() -> None:
+    raw = with_function("def f(record, zoho):\n    return 1\n")
+    [action] = module(normalise(raw), "Things")["workflow_rules"][0]["actions"]
+    assert action == {
+        "type": "function",
+        "function": "f",
+        "source": "def f(record, zoho):\n    return 1\n",
+        "handler": "f",
+    }
+    again = with_rule(actions=[action])  # an action normalised before (source inline) normalises to itself
+    assert module(normalise(again), "Things")["workflow_rules"][0]["actions"] == [action]
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("x = 1\n", "functions[0]: defines no callable 'f'"),
+        ("def f(:\n", "functions[0]: SyntaxError"),
+        ("raise ValueError('no')\n", "functions[0]: ValueError: no"),
+    ],
+)
+def test_function_errors(source: str, message: str) -> None:
+    assert error_of(with_function(source)).startswith(message)
+
+
+def test_an_action_naming_no_function() -> None:
+    raw = with_function("def f(r, z):\n    pass\n", function="g")
+    assert error_of(raw) == f"{AT}.actions[0]: 'function' must name one of the org's functions ['f']"
+
+
+def test_function_files_are_read_beside_the_org_file(tmp_path: Path) -> None:
+    (tmp_path / "org.yaml").write_text(
+        "format: zcrm-org/1\nfunctions:\n  - {name: f, file: code/f.py}\nmodules: []\n"
+    )
+    with pytest.raises(OrgFileError) as info:
+        read_org_file(tmp_path / "org.yaml")
+    assert str(info.value).startswith(f"functions[0]: cannot read {tmp_path / 'code' / 'f.py'}")
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "f.py").write_text("def f(record, zoho):\n    return 2\n")
+    assert (
+        read_org_file(tmp_path / "org.yaml")["functions"][0]["source"]
+        == "def f(record, zoho):\n    return 2\n"
+    )

@@ -2,7 +2,7 @@
 
 A rule belongs to a module and says *when* it runs (on create, on edit, on either, when a given field is updated,
 on delete), *which records* it applies to (criteria over field values, all or any of them), and *what it does*
-(actions in order: field updates now; webhooks and functions with the automation issue's later parts). Nothing here
+(actions in order: field updates, which land with the write, and functions, which run once it has committed). Nothing here
 knows about HTTP or SQL: the record engine hands each write over as an :class:`Event` and applies what
 :func:`field_updates` returns.
 """
@@ -26,7 +26,7 @@ OPERATORS = (
     "changed_to",
 )
 UNARY = frozenset({"is_empty", "is_not_empty"})
-ACTIONS = ("field_update",)
+ACTIONS = ("field_update", "function")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +38,12 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    type: str  # field_update
-    field: str
-    value: Any = None  # already coerced to the field's stored form
+    type: str  # field_update | function
+    field: str = ""  # field_update: the field it sets
+    value: Any = None  # field_update: the value, already coerced to the field's stored form
+    function: str | None = None  # function: its name in the org file
+    source: str | None = None  # function: the Python source that defines it
+    handler: str | None = None  # function: the callable's name in that source
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,3 +165,8 @@ def field_updates(rules: tuple[WorkflowRule, ...], event: Event) -> tuple[dict[s
                 if action.type == "field_update":
                     values[action.field] = action.value
     return values, fired
+
+
+def function_actions(fired: list[WorkflowRule]) -> list[tuple[WorkflowRule, Action]]:
+    """The function actions of the rules that fired, in order."""
+    return [(rule, action) for rule in fired for action in rule.actions if action.type == "function"]

@@ -12,6 +12,7 @@ org and takes the server admin token (``auth/admin.py``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import Connection
@@ -26,8 +27,10 @@ from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPerm
 from zcrm.fields.coerce import parse_id
 from zcrm.http.envelope import json_response
 from zcrm.http.guards import module_for
-from zcrm.http.request import json_object, raw_body
+from zcrm.http.request import json_object, query_params, raw_body
 from zcrm.http.state import State
+from zcrm.records.reads import positive_param
+from zcrm.store import automation as automation_store
 from zcrm.store import oauth as oauth_store
 from zcrm.store import records as store
 
@@ -68,6 +71,29 @@ async def record_state(request: Request, state: State, module_name: str, record_
         )
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
+
+
+LOG_KINDS = ["function"]
+LOG_STATUSES = ["success", "error", "skipped"]
+
+
+async def automation_log(request: Request, state: State) -> Response:
+    """``GET /__zcrm/automation/log[?kind=function][&status=success|error|skipped][&limit=N]``: the newest runs of
+    the functions workflow rules started, first (docs/automation.md)."""
+    params = query_params(request)
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        _require_admin(ident)
+        kind, status = params.get("kind"), params.get("status")
+        if kind is not None and kind not in LOG_KINDS:
+            raise InvalidData(details={"param_name": "kind", "supported_values": LOG_KINDS})
+        if status is not None and status not in LOG_STATUSES:
+            raise InvalidData(details={"param_name": "status", "supported_values": LOG_STATUSES})
+        limit = min(positive_param(params, "limit", 200), 1000)
+        rows = automation_store.entries(conn, ident.org_id, kind, status, limit)
+        return json_response({"log": [asdict(row) for row in rows]})
+
+    return await state.authed(request.headers.get("authorization"), work, write=False)
 
 
 # -- the caller's org: users, roles, profiles, clients, tokens ------------------------------------------------

@@ -1,13 +1,17 @@
-"""Record routes: insert, list, get one, delete (update, upsert and search come with their issues)."""
+"""Record routes: insert, update, list, get one, delete. Inserts and updates run the functions their workflow
+rules started once their transaction has committed, before answering (docs/automation.md)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import visible_owners
+from zcrm.automation.functions import AfterCommit
+from zcrm.automation.runner import FunctionRunner
 from zcrm.errors import LimitExceeded, RequiredParamMissing, UnableToParseDataType, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.http.envelope import json_response, no_content, write_response
@@ -25,20 +29,35 @@ MAX_DELETE = 100
 async def insert(request: Request, state: State, module_name: str) -> Response:
     raw = await raw_body(request, state.settings.max_body_bytes)
 
+    after = AfterCommit()
+    who: list[Identity] = []
+
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "create")
         payload = json_object(raw)
         items = data_items(payload)
         triggers = trigger_set(payload)
         check_features(payload)
-        return write_response(writes.insert_records(conn, ident, module, items, now, triggers), 201)
+        who.append(ident)
+        return write_response(writes.insert_records(conn, ident, module, items, now, triggers, after), 201)
 
-    return await state.authed(request.headers.get("authorization"), work, write=True)
+    response = await state.authed(request.headers.get("authorization"), work, write=True)
+    await run_functions(state, who, after)
+    return response
+
+
+async def run_functions(state: State, who: list[Identity], after: AfterCommit) -> None:
+    """Runs the functions the request's workflow rules started, now that its writes have committed."""
+    if after.calls and who:
+        runner = FunctionRunner(state.db, state.schemas, state.clock)
+        await run_in_threadpool(runner.run, who[0].org_id, who[0].user.id, after.calls)
 
 
 async def update(request: Request, state: State, module_name: str, record_id: str | None = None) -> Response:
     raw = await raw_body(request, state.settings.max_body_bytes)
     unmodified_header = request.headers.get("if-unmodified-since")
+    after = AfterCommit()
+    who: list[Identity] = []
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "update")
@@ -50,10 +69,13 @@ async def update(request: Request, state: State, module_name: str, record_id: st
         triggers = trigger_set(payload)
         check_features(payload)
         target = Target(path_id=record_id, path_form=record_id is not None)
-        results = update_records(conn, ident, module, items, now, triggers, target, since)
+        who.append(ident)
+        results = update_records(conn, ident, module, items, now, triggers, target, since, after)
         return write_response(results)
 
-    return await state.authed(request.headers.get("authorization"), work, write=True)
+    response = await state.authed(request.headers.get("authorization"), work, write=True)
+    await run_functions(state, who, after)
+    return response
 
 
 async def list_records(request: Request, state: State, module_name: str) -> Response:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import can_edit
+from zcrm.automation.functions import AfterCommit
 from zcrm.errors import (
     AlreadyModified,
     AuthorizationFailed,
@@ -39,7 +40,7 @@ from zcrm.records.common import (
 )
 from zcrm.records.present import audit_details
 from zcrm.records.validate import Prepared, Validator
-from zcrm.records.workflow import apply_field_updates, runs_workflows
+from zcrm.records.workflow import apply_rules, runs_workflows
 from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.store import records as store
 from zcrm.store.ids import IdPool
@@ -100,6 +101,7 @@ def update_records(
     triggers: frozenset[str],
     target: Target,
     unmodified_since: int | None = None,
+    after: AfterCommit | None = None,
 ) -> list[Result]:
     schema, org_id = ident.schema, ident.org_id
     lock_org(conn, org_id)
@@ -203,7 +205,18 @@ def update_records(
             results.append(duplicate_error(conn, schema, module, org_id, index, clashes, records))
             continue
         result, old_keys = _apply(
-            ident, module, record, plan, children[record_id], now, triggers, id_pool, rows, changes, renderer
+            ident,
+            module,
+            record,
+            plan,
+            children[record_id],
+            now,
+            triggers,
+            id_pool,
+            rows,
+            changes,
+            renderer,
+            after,
         )
         results.append(result)
         dirty.add(record_id)
@@ -245,6 +258,7 @@ def _apply(
     rows: RowWrites,
     changes: list[dict[str, Any]],
     renderer: Renderer,
+    after: AfterCommit | None,
 ) -> tuple[Result, dict[str, str]]:
     """Applies a validated plan to the in-memory record (written in batch by the caller); returns the result
     and the record's unique keys before the change."""
@@ -293,7 +307,7 @@ def _apply(
         )
     )
     if runs_workflows(module, triggers):
-        by_rules = apply_field_updates(module, "update", data, changed)
+        by_rules = apply_rules(module, "update", record.id, data, changed, after)
         if by_rules:  # the rules' own write: recorded after the user's, triggering nothing further
             changes.append(
                 change_row(

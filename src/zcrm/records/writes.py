@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import can_edit
+from zcrm.automation.functions import AfterCommit
 from zcrm.errors import AuthorizationFailed, InvalidData
 from zcrm.fields.render import Renderer
 from zcrm.records.common import (
@@ -23,7 +24,7 @@ from zcrm.records.common import (
 )
 from zcrm.records.present import audit_details
 from zcrm.records.validate import Validator
-from zcrm.records.workflow import apply_field_updates, runs_workflows
+from zcrm.records.workflow import apply_rules, runs_workflows
 from zcrm.schema.model import Module
 from zcrm.store import records as store
 from zcrm.store.ids import allocate
@@ -38,6 +39,7 @@ def insert_records(
     items: list[Any],
     now: int,
     triggers: frozenset[str] = frozenset(),
+    after: AfterCommit | None = None,
 ) -> list[Result]:
     schema, org_id, user_id = ident.schema, ident.org_id, ident.user.id
     lock_org(conn, org_id)
@@ -123,7 +125,7 @@ def insert_records(
             change_row(change_id, module, record_id, "insert", user_id, now, triggers, changed, None, data)
         )
         if workflows:
-            by_rules = apply_field_updates(module, "insert", data, changed)
+            by_rules = apply_rules(module, "insert", record_id, data, changed, after)
             rules_change = next(ids)
             if by_rules:  # the rules' own write: recorded after the insert, triggering nothing further
                 changes.append(

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from zcrm.automation.functions import FunctionLoadError, load
 from zcrm.automation.rules import ACTIONS, OPERATORS, UNARY, WHEN
 from zcrm.fields.coerce import FieldValueError, coerce
 from zcrm.schema.model import Field, PicklistValue
@@ -104,6 +105,17 @@ def read_org_file(path: Path | None) -> dict[str, Any]:
         ) from exc
     if not isinstance(loaded, dict):
         raise OrgFileError(f"{path}: the top level must be a mapping")
+    functions = loaded.get("functions")
+    if isinstance(functions, list):
+        for index, function in enumerate(functions):
+            if isinstance(function, dict) and "file" in function and "source" not in function:
+                source_path = path.parent / str(function["file"])
+                try:
+                    function["source"] = source_path.read_text("utf-8")
+                except OSError as exc:
+                    raise OrgFileError(
+                        f"functions[{index}]: cannot read {source_path} ({exc.strerror})"
+                    ) from exc
     return loaded
 
 
@@ -218,7 +230,9 @@ def _display_field(raw: Any, field_names: set[str], where: str) -> list[str]:
     return names
 
 
-def _normalise_module(raw: Any, index: int) -> dict[str, Any]:
+def _normalise_module(
+    raw: Any, index: int, functions: dict[str, dict[str, str]] | None = None
+) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise OrgFileError(f"modules[{index}]: a module must be a mapping")
     api_name = str(_req(raw, "api_name", f"modules[{index}]"))
@@ -280,7 +294,7 @@ def _normalise_module(raw: Any, index: int) -> dict[str, Any]:
         "parent_module": raw.get("parent_module"),
         "layouts": layouts,
         "fields": fields,
-        "workflow_rules": _normalise_rules(raw.get("workflow_rules"), fields, where),
+        "workflow_rules": _normalise_rules(raw.get("workflow_rules"), fields, where, functions or {}),
     }
 
 
@@ -325,7 +339,71 @@ def _rule_field(field: dict[str, Any]) -> Field:
     )
 
 
-def _normalise_rules(raw: Any, fields: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
+def _normalise_functions(raw: Any) -> dict[str, dict[str, str]]:
+    """The org's functions by name: ``{name, file | source, handler}``; each source must define its handler."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        raise OrgFileError("functions: must be a list")
+    functions: dict[str, dict[str, str]] = {}
+    for index, function in enumerate(raw):
+        at = f"functions[{index}]"
+        if not isinstance(function, dict):
+            raise OrgFileError(f"{at}: a function must be a mapping")
+        name = str(_req(function, "name", at))
+        if name in functions:
+            raise OrgFileError(f"{at}: duplicate function name '{name}'")
+        source = function.get("source")
+        if not isinstance(source, str):
+            raise OrgFileError(f"{at}: 'file' (a Python file beside the org file) or 'source' is required")
+        handler = str(function.get("handler") or name)
+        try:
+            load(source, handler, name)
+        except FunctionLoadError as exc:
+            raise OrgFileError(f"{at}: {exc}") from None
+        functions[name] = {"source": source, "handler": handler}
+    return functions
+
+
+def _normalise_action(
+    action: Any, at: str, by_name: dict[str, dict[str, Any]], functions: dict[str, dict[str, str]]
+) -> dict[str, Any]:
+    if not isinstance(action, dict) or action.get("type") not in ACTIONS:
+        raise OrgFileError(f"{at}: type must be one of {list(ACTIONS)}")
+    if action["type"] == "function":
+        name = action.get("function")
+        if isinstance(action.get("source"), str) and isinstance(
+            action.get("handler"), str
+        ):  # already normalised
+            return {
+                "type": "function",
+                "function": str(name),
+                "source": action["source"],
+                "handler": action["handler"],
+            }
+        if name not in functions:
+            raise OrgFileError(f"{at}: 'function' must name one of the org's functions {sorted(functions)}")
+        return {"type": "function", "function": name, **functions[name]}
+    target = by_name.get(str(action.get("field")))
+    if target is None or target["data_type"] not in RULE_FIELD_TYPES or target.get("read_only"):
+        raise OrgFileError(
+            f"{at}: a field update sets one of the module's plain fields ({sorted(RULE_FIELD_TYPES)})"
+        )
+    if target.get("unique"):
+        raise OrgFileError(f"{at}: a field update cannot set the unique field '{target['api_name']}'")
+    if action.get("value") is None:
+        raise OrgFileError(f"{at}: a field update needs a 'value'")
+    try:
+        value = coerce(_rule_field(target), action["value"])
+    except FieldValueError as exc:
+        problem = f"expected {exc.expected}" if exc.kind == "type" else f"at most {exc.maximum_length} long"
+        raise OrgFileError(f"{at}: invalid value for '{target['api_name']}' ({problem})") from None
+    return {"type": "field_update", "field": target["api_name"], "value": value}
+
+
+def _normalise_rules(
+    raw: Any, fields: list[dict[str, Any]], where: str, functions: dict[str, dict[str, str]]
+) -> list[dict[str, Any]]:
     """A module's workflow rules (see docs/automation.md): checked against its fields, field-update values coerced
     to their stored form."""
     if raw is None:
@@ -364,30 +442,10 @@ def _normalise_rules(raw: Any, fields: list[dict[str, Any]], where: str) -> list
                     "value": condition.get("value"),
                 }
             )
-        actions = []
-        for a_index, action in enumerate(_req(rule, "actions", at) or []):
-            a_at = f"{at}.actions[{a_index}]"
-            if not isinstance(action, dict) or action.get("type") not in ACTIONS:
-                raise OrgFileError(f"{a_at}: type must be one of {list(ACTIONS)}")
-            target = by_name.get(str(action.get("field")))
-            if target is None or target["data_type"] not in RULE_FIELD_TYPES or target.get("read_only"):
-                raise OrgFileError(
-                    f"{a_at}: a field update sets one of the module's plain fields ({sorted(RULE_FIELD_TYPES)})"
-                )
-            if target.get("unique"):
-                raise OrgFileError(
-                    f"{a_at}: a field update cannot set the unique field '{target['api_name']}'"
-                )
-            if action.get("value") is None:
-                raise OrgFileError(f"{a_at}: a field update needs a 'value'")
-            try:
-                value = coerce(_rule_field(target), action["value"])
-            except FieldValueError as exc:
-                problem = (
-                    f"expected {exc.expected}" if exc.kind == "type" else f"at most {exc.maximum_length} long"
-                )
-                raise OrgFileError(f"{a_at}: invalid value for '{target['api_name']}' ({problem})") from None
-            actions.append({"type": "field_update", "field": target["api_name"], "value": value})
+        actions = [
+            _normalise_action(action, f"{at}.actions[{a_index}]", by_name, functions)
+            for a_index, action in enumerate(rule.get("actions") or [])
+        ]
         if not actions:
             raise OrgFileError(f"{at}: a rule needs at least one action")
         rules.append(
@@ -461,7 +519,8 @@ def normalise(raw: dict[str, Any]) -> dict[str, Any]:
     raw_modules = raw.get("modules")
     if not isinstance(raw_modules, list) or not raw_modules:
         raise OrgFileError("modules: a non-empty list is required")
-    modules = [_normalise_module(m, i) for i, m in enumerate(raw_modules)]
+    functions = _normalise_functions(raw.get("functions"))
+    modules = [_normalise_module(m, i, functions) for i, m in enumerate(raw_modules)]
     names: set[str] = set()
     for module in modules:
         if module["api_name"].lower() in names:

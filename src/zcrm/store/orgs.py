@@ -177,7 +177,17 @@ def _workflow_rule(d: dict[str, Any]) -> WorkflowRule:
         conditions=tuple(
             Condition(c["field"], c["operator"], c.get("value")) for c in d.get("conditions", [])
         ),
-        actions=tuple(Action(a["type"], a["field"], a.get("value")) for a in d.get("actions", [])),
+        actions=tuple(
+            Action(
+                a["type"],
+                a.get("field", ""),
+                a.get("value"),
+                a.get("function"),
+                a.get("source"),
+                a.get("handler"),
+            )
+            for a in d.get("actions", [])
+        ),
         active=d.get("active", True),
     )
 

@@ -1,0 +1,227 @@
+"""Running the functions that workflow rules started, after the write that fired them has committed.
+
+Each function gets the record (as ``GET /crm/v5/{module}/{id}`` shows it) and a ``zoho`` object whose ``zoho.crm``
+tasks behave like Deluge's: same arguments, same return maps, Deluge's default trigger set, acting as the user whose
+write started the function, each in a transaction of its own. The functions that *their* writes start run next,
+one level deeper, up to ``MAX_DEPTH``. Every run is logged (``store/automation.py``, ``GET /__zcrm/automation/log``);
+nothing a function does reaches the request that fired it, which has its answer already.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, text
+
+from zcrm.auth.identity import Identity, SchemaCache
+from zcrm.auth.scopes import parse_scopes
+from zcrm.automation.functions import MAX_DEPTH, AfterCommit, FunctionCall, FunctionLoadError, load
+from zcrm.clock import Clock
+from zcrm.errors import ZohoError
+from zcrm.http.guards import record_module
+from zcrm.records import reads
+from zcrm.records.update import Target, update_records
+from zcrm.records.writes import insert_records
+from zcrm.store import Database
+from zcrm.store import automation as log_store
+
+T = TypeVar("T")
+log = logging.getLogger("zcrm.automation")
+
+DELUGE_TRIGGERS = ("workflow", "approval", "blueprint", "orchestration")
+DEFAULT_TRIGGER = frozenset({"approval", "blueprint", "orchestration"})  # Deluge's: workflow does not run
+ALL_SCOPES = parse_scopes("ZohoCRM.modules.ALL")
+
+
+def _triggers(query_value: Mapping[str, Any] | None) -> frozenset[str] | None:
+    if query_value is None or "trigger" not in query_value:
+        return DEFAULT_TRIGGER
+    value = query_value["trigger"]
+    if not isinstance(value, list | tuple) or not all(v in DELUGE_TRIGGERS for v in value):
+        return None
+    return frozenset(value)
+
+
+def _invalid_trigger() -> dict[str, Any]:
+    return {
+        "code": "INVALID_DATA",
+        "details": {
+            "api_name": "trigger",
+            "json_path": "$.trigger",
+            "supported_values": list(DELUGE_TRIGGERS),
+        },
+        "message": "invalid data",
+        "status": "error",
+    }
+
+
+def _task_result(result: Any) -> dict[str, Any]:
+    """Deluge's return map for one record's result: its ``details`` on success, else the error object."""
+    if isinstance(result, ZohoError):
+        return result.as_dict()
+    details = result.get("details")
+    return dict(details) if isinstance(details, dict) else {}
+
+
+class ServerCrm:
+    """``zoho.crm`` inside a function."""
+
+    def __init__(self, runner: FunctionRunner, org_id: str, user_id: str, call: FunctionCall) -> None:
+        self._runner, self._org_id, self._user_id, self._call = runner, org_id, user_id, call
+
+    def _write(self, work: Callable[[Connection, Identity, int, AfterCommit], Any]) -> dict[str, Any]:
+        after = AfterCommit(depth=self._call.depth + 1)
+
+        def run(conn: Connection, ident: Identity, now: int) -> Any:
+            return work(conn, ident, now, after)
+
+        try:
+            result = self._runner.unit(self._org_id, self._user_id, run)
+        except ZohoError as error:
+            return error.as_dict()
+        self._runner.queue.extend(after.calls)
+        return _task_result(result)
+
+    def getRecordById(  # Deluge's name
+        self,
+        module_name: str,
+        record_id: object,
+        query_value: Mapping[str, Any] | None = None,
+        connection: str | None = None,
+    ) -> dict[str, Any]:
+        """The record as ``GET /crm/v5/{module}/{id}`` shows it; ``{}`` when there is no such record."""
+
+        def work(conn: Connection, ident: Identity, now: int) -> dict[str, Any]:
+            module = record_module(ident, module_name, "read")
+            return reads.get_record(conn, ident, module, str(record_id), {}) or {}
+
+        try:
+            return self._runner.unit(self._org_id, self._user_id, work)
+        except ZohoError as error:
+            return error.as_dict()
+
+    def updateRecord(  # Deluge's name
+        self,
+        module_name: str,
+        record_id: object,
+        record_value: Mapping[str, Any],
+        query_value: Mapping[str, Any] | None = None,
+        connection: str | None = None,
+    ) -> dict[str, Any]:
+        """Deluge's task: the ``details`` map on success, else the error object. An update of the record whose
+        rule started this function never runs workflow rules, whatever ``trigger`` says (the update doc's rule)."""
+        triggers = _triggers(query_value)
+        if triggers is None:
+            return _invalid_trigger()
+        call = self._call
+        if module_name.lower() == call.module.lower() and str(record_id) == call.record_id:
+            triggers = triggers - {"workflow"}
+
+        def work(conn: Connection, ident: Identity, now: int, after: AfterCommit) -> Any:
+            module = record_module(ident, module_name, "update")
+            target = Target(path_id=str(record_id), path_form=True)
+            return update_records(
+                conn, ident, module, [dict(record_value)], now, triggers, target, None, after
+            )[0]
+
+        return self._write(work)
+
+    def createRecord(  # Deluge's name
+        self,
+        module_name: str,
+        record_value: Mapping[str, Any],
+        query_value: Mapping[str, Any] | None = None,
+        connection: str | None = None,
+    ) -> dict[str, Any]:
+        """Deluge's task: the new record's ``details`` map (with its ``id``) on success, else the error object."""
+        triggers = _triggers(query_value)
+        if triggers is None:
+            return _invalid_trigger()
+
+        def work(conn: Connection, ident: Identity, now: int, after: AfterCommit) -> Any:
+            module = record_module(ident, module_name, "create")
+            return insert_records(conn, ident, module, [dict(record_value)], now, triggers, after)[0]
+
+        return self._write(work)
+
+
+class FunctionZoho:
+    """The ``zoho`` object a function gets."""
+
+    def __init__(self, crm: ServerCrm) -> None:
+        self.crm = crm
+
+
+class FunctionRunner:
+    """Runs queued function calls for one org and user until none are left."""
+
+    def __init__(self, db: Database, schemas: SchemaCache, clock: Clock) -> None:
+        self.db, self.schemas, self.clock = db, schemas, clock
+        self.queue: deque[FunctionCall] = deque()
+
+    def unit(self, org_id: str, user_id: str, work: Callable[[Connection, Identity, int], T]) -> T:
+        """``work(conn, identity, now)`` in a write transaction, as the user (who may have gone since)."""
+        with self.db.write() as conn:
+            version = conn.execute(
+                text("SELECT schema_version FROM orgs WHERE id = :org"), {"org": org_id}
+            ).scalar()
+            if version is None:
+                raise LookupError(f"org {org_id} no longer exists")
+            schema = self.schemas.get(conn, org_id, int(version))
+            user = schema.users_by_id.get(user_id)
+            if user is None or user.status != "active":
+                raise LookupError(f"user {user_id} is no longer active")
+            return work(conn, Identity(org_id, user, ALL_SCOPES, schema), self.clock.now())
+
+    def run(self, org_id: str, user_id: str, calls: list[FunctionCall]) -> None:
+        self.queue.extend(calls)
+        while self.queue:
+            call = self.queue.popleft()
+            try:
+                status, detail = self._run_one(org_id, user_id, call)
+            except Exception as exc:  # the org or user went away: nothing to log into
+                log.warning(
+                    "function %s for %s %s not run: %s", call.function, call.module, call.record_id, exc
+                )
+                continue
+            self._log(org_id, call, status, detail)
+
+    def _run_one(self, org_id: str, user_id: str, call: FunctionCall) -> tuple[str, Any]:
+        if call.depth > MAX_DEPTH:
+            return "skipped", {"reason": f"more than {MAX_DEPTH} functions deep"}
+        crm = ServerCrm(self, org_id, user_id, call)
+        record = crm.getRecordById(call.module, call.record_id)
+        if not record or record.get("status") == "error":
+            return "skipped", {"reason": "the record no longer exists"}
+        try:
+            handler = load(call.source, call.handler, call.function)
+            returned = handler(record, FunctionZoho(crm))
+        except FunctionLoadError as exc:
+            return "error", {"error": str(exc)}
+        except Exception as exc:  # the function's own failure: recorded, never raised
+            lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+            return "error", {"error": f"{type(exc).__name__}: {exc}", "traceback": "".join(lines[-3:])}
+        return "success", {"returned": returned}
+
+    def _log(self, org_id: str, call: FunctionCall, status: str, detail: Any) -> None:
+        with self.db.write() as conn:
+            prefix = conn.execute(text("SELECT prefix FROM orgs WHERE id = :org"), {"org": org_id}).scalar()
+            if prefix is None:
+                return
+            log_store.add(
+                conn,
+                org_id,
+                str(prefix),
+                self.clock.now(),
+                "function",
+                call.rule,
+                call.module,
+                call.record_id,
+                call.function,
+                status,
+                detail,
+            )

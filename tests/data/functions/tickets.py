@@ -1,0 +1,35 @@
+"""Functions of tests/data/functions.yaml (run by workflow rules, see tests/api/test_functions.py)."""
+
+
+def escalate(record, zoho):
+    # the record whose rule started this function: workflow rules must not run again, whatever trigger says
+    return zoho.crm.updateRecord(
+        "Tickets", record["id"], {"Note": "escalated by function", "Amount": 99999}, {"trigger": ["workflow"]}
+    )
+
+
+def follow_up(record, zoho):
+    created = zoho.crm.createRecord(
+        "Tasks", {"Subject": "Follow up " + record["Subject"], "Ticket_Ref": record["id"]}
+    )
+    again = zoho.crm.getRecordById("Tasks", created["id"])
+    missing = zoho.crm.getRecordById("Tasks", "1")
+    bad = zoho.crm.updateRecord("Tickets", record["id"], {"Amount": "lots"}, {"trigger": []})
+    return {"created": created["id"], "subject": again["Subject"], "missing": missing, "bad": bad["code"]}
+
+
+def bump_other(record, zoho):
+    # another record: its workflow rules run
+    return zoho.crm.updateRecord(
+        "Tickets", record["Other_Id"], {"Status": "Escalated"}, {"trigger": ["workflow"]}
+    )
+
+
+def broken(record, zoho):
+    raise RuntimeError("boom in " + record["Subject"])
+
+
+def recurse(record, zoho):
+    return zoho.crm.createRecord(
+        "Chains", {"Name": "link after " + record["Name"]}, {"trigger": ["workflow"]}
+    )
