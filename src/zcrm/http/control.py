@@ -4,6 +4,7 @@
   states that block updates and deletes (behaviour §3.11) before the automation that leads there exists.
 - ``POST /__zcrm/users``, ``PUT /__zcrm/users/{id}``, ``POST /__zcrm/roles``, ``POST /__zcrm/profiles``,
   ``POST /__zcrm/clients`` and ``POST /__zcrm/tokens`` manage the caller's org.
+- ``GET /__zcrm/automation/log`` lists the runs of the functions workflow rules started.
 
 These take the org's OAuth token of a user whose profile is an administrator's. ``POST /__zcrm/orgs`` creates an
 org and takes the server admin token (``auth/admin.py``).
