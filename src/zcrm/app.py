@@ -15,6 +15,7 @@ from starlette.routing import Route
 from zcrm.auth.admin import ensure_admin_token
 from zcrm.auth.identity import SchemaCache
 from zcrm.auth.oauth import OAuthServer
+from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.bootstrap import Credentials, ensure_credentials, server_secret
 from zcrm.clock import Clock
 from zcrm.errors import InternalError, ZohoError
@@ -105,13 +106,16 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
             return error_response(InternalError())
 
     checkpointer = Checkpointer(state.db)
+    deliverer = state.deliverer = WebhookDeliverer(state.db, state.settings)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         checkpointer.start()
+        deliverer.start()
         try:
             yield
         finally:
+            deliverer.stop()
             checkpointer.stop()
 
     app = Starlette(routes=[Route("/{path:path}", endpoint, methods=ALL_METHODS)], lifespan=lifespan)

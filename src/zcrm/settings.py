@@ -28,6 +28,9 @@ class Settings:
     max_refresh_tokens_per_user: int = 20  # ZCRM_MAX_REFRESH_TOKENS_PER_USER: per user and client
     log_level: str = "info"  # ZCRM_LOG_LEVEL
     workers: int = 1  # ZCRM_WORKERS: server processes sharing the database
+    webhook_attempts: int = 5  # ZCRM_WEBHOOK_ATTEMPTS: attempts per webhook delivery before it fails
+    webhook_backoff: float = 2.0  # ZCRM_WEBHOOK_BACKOFF: seconds before the first retry, doubling after each
+    webhook_timeout: float = 10.0  # ZCRM_WEBHOOK_TIMEOUT: seconds to wait for a webhook's answer
     # ZCRM_ADMIN_TOKEN fixes the server admin token (read by zcrm.auth.admin; default: generated, in
     # <data-dir>/admin-token)
     extra: dict[str, str] = field(default_factory=dict)
@@ -70,6 +73,9 @@ class Settings:
             ),
             log_level=_env("LOG_LEVEL", cls.log_level),
             workers=int(_env("WORKERS", str(cls.workers))),
+            webhook_attempts=int(_env("WEBHOOK_ATTEMPTS", str(cls.webhook_attempts))),
+            webhook_backoff=float(_env("WEBHOOK_BACKOFF", str(cls.webhook_backoff))),
+            webhook_timeout=float(_env("WEBHOOK_TIMEOUT", str(cls.webhook_timeout))),
         )
 
     def environment(self) -> dict[str, str]:
@@ -88,6 +94,9 @@ class Settings:
             "ZCRM_MAX_REFRESH_TOKENS_PER_USER": str(self.max_refresh_tokens_per_user),
             "ZCRM_LOG_LEVEL": self.log_level,
             "ZCRM_WORKERS": str(self.workers),
+            "ZCRM_WEBHOOK_ATTEMPTS": str(self.webhook_attempts),
+            "ZCRM_WEBHOOK_BACKOFF": str(self.webhook_backoff),
+            "ZCRM_WEBHOOK_TIMEOUT": str(self.webhook_timeout),
         }
         if self.public_url:
             env["ZCRM_PUBLIC_URL"] = self.public_url

@@ -153,3 +153,47 @@ def test_function_files_are_read_beside_the_org_file(tmp_path: Path) -> None:
         read_org_file(tmp_path / "org.yaml")["functions"][0]["source"]
         == "def f(record, zoho):\n    return 2\n"
     )
+
+
+def with_webhook(definition: dict[str, Any], **action: Any) -> dict[str, Any]:
+    raw = with_rule(actions=[{"type": "webhook", "webhook": "w", **action}])
+    raw["webhooks"] = [definition]
+    return raw
+
+
+def test_a_webhook_action_carries_its_target() -> None:
+    raw = with_webhook({"name": "w", "url": "https://hooks.test/x", "secret": "k"})
+    [action] = module(normalise(raw), "Things")["workflow_rules"][0]["actions"]
+    assert action == {
+        "type": "webhook",
+        "webhook": "w",
+        "url": "https://hooks.test/x",
+        "body_type": "json",
+        "secret": "k",
+    }
+    again = with_rule(actions=[action])
+    assert module(normalise(again), "Things")["workflow_rules"][0]["actions"] == [action]
+
+
+@pytest.mark.parametrize(
+    ("webhook", "message"),
+    [
+        (
+            {"name": "w", "url": "ftp://x", "secret": "k"},
+            "webhooks[0]: url must be an http:// or https:// URL",
+        ),
+        (
+            {"name": "w", "url": "http://x", "secret": "k", "body": "xml"},
+            "webhooks[0]: body must be 'json' or 'form'",
+        ),
+        ({"name": "w", "url": "http://x"}, "webhooks[0]: 'secret' is required"),
+        ({"url": "http://x", "secret": "k"}, "webhooks[0]: 'name' is required"),
+    ],
+)
+def test_webhook_errors(webhook: dict[str, Any], message: str) -> None:
+    assert error_of(with_webhook(webhook)) == message
+
+
+def test_an_action_naming_no_webhook() -> None:
+    raw = with_webhook({"name": "w", "url": "http://x", "secret": "k"}, webhook="v")
+    assert error_of(raw) == f"{AT}.actions[0]: 'webhook' must name one of the org's webhooks ['w']"

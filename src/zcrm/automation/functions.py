@@ -33,13 +33,30 @@ class FunctionCall:
     depth: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class WebhookCall:
+    """A webhook a rule fired for a record: its target and the body it sends, as text."""
+
+    rule: str
+    webhook: str
+    url: str
+    body_type: str  # json | form
+    secret: str
+    module: str
+    record_id: str
+    body: str
+
+
 @dataclass
 class AfterCommit:
-    """What a unit of work's writes leave to run after its commit: the function calls their rules started.
-    ``depth`` is the chain depth of the writes (0 for a request's own)."""
+    """What a unit of work's writes leave for later: the webhooks their rules fired (queued in the same
+    transaction) and the function calls (run after its commit). ``depth`` is the chain depth of the writes (0 for a
+    request's own)."""
 
     depth: int = 0
     calls: list[FunctionCall] = field(default_factory=list)
+    webhooks: list[WebhookCall] = field(default_factory=list)
+    queued: int = 0  # webhooks written to the outbox so far
 
 
 class FunctionLoadError(Exception):

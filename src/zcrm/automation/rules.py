@@ -2,7 +2,8 @@
 
 A rule belongs to a module and says *when* it runs (on create, on edit, on either, when a given field is updated,
 on delete), *which records* it applies to (criteria over field values, all or any of them), and *what it does*
-(actions in order: field updates, which land with the write, and functions, which run once it has committed). Nothing here
+(actions in order: field updates, which land with the write; webhooks, queued with the write and delivered in
+the background; functions, which run once it has committed). Nothing here
 knows about HTTP or SQL: the record engine hands each write over as an :class:`Event` and applies what
 :func:`field_updates` returns.
 """
@@ -26,7 +27,7 @@ OPERATORS = (
     "changed_to",
 )
 UNARY = frozenset({"is_empty", "is_not_empty"})
-ACTIONS = ("field_update", "function")
+ACTIONS = ("field_update", "webhook", "function")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +39,16 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    type: str  # field_update | function
+    type: str  # field_update | webhook | function
     field: str = ""  # field_update: the field it sets
     value: Any = None  # field_update: the value, already coerced to the field's stored form
     function: str | None = None  # function: its name in the org file
     source: str | None = None  # function: the Python source that defines it
     handler: str | None = None  # function: the callable's name in that source
+    webhook: str | None = None  # webhook: its name in the org file
+    url: str | None = None  # webhook: where it POSTs
+    body_type: str | None = None  # webhook: json | form
+    secret: str | None = None  # webhook: the HMAC-SHA256 key of its signature header
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,3 +175,8 @@ def field_updates(rules: tuple[WorkflowRule, ...], event: Event) -> tuple[dict[s
 def function_actions(fired: list[WorkflowRule]) -> list[tuple[WorkflowRule, Action]]:
     """The function actions of the rules that fired, in order."""
     return [(rule, action) for rule in fired for action in rule.actions if action.type == "function"]
+
+
+def webhook_actions(fired: list[WorkflowRule]) -> list[tuple[WorkflowRule, Action]]:
+    """The webhook actions of the rules that fired, in order."""
+    return [(rule, action) for rule in fired for action in rule.actions if action.type == "webhook"]

@@ -4,7 +4,8 @@
   states that block updates and deletes (behaviour §3.11) before the automation that leads there exists.
 - ``POST /__zcrm/users``, ``PUT /__zcrm/users/{id}``, ``POST /__zcrm/roles``, ``POST /__zcrm/profiles``,
   ``POST /__zcrm/clients`` and ``POST /__zcrm/tokens`` manage the caller's org.
-- ``GET /__zcrm/automation/log`` lists the runs of the functions workflow rules started.
+- ``GET /__zcrm/automation/log`` lists the runs of the functions workflow rules started;
+  ``GET /__zcrm/webhooks/deliveries`` the webhooks they fired, with every delivery attempt.
 
 These take the org's OAuth token of a user whose profile is an administrator's. ``POST /__zcrm/orgs`` creates an
 org and takes the server admin token (``auth/admin.py``).
@@ -34,6 +35,7 @@ from zcrm.records.reads import positive_param
 from zcrm.store import automation as automation_store
 from zcrm.store import oauth as oauth_store
 from zcrm.store import records as store
+from zcrm.store import webhooks as webhook_store
 
 APPROVAL_STATES = ["approved", "approval_process_pending"]
 LOCK_STATES = [None, "zia_vision_processing", "merge", "record_locking"]
@@ -93,6 +95,27 @@ async def automation_log(request: Request, state: State) -> Response:
         limit = min(positive_param(params, "limit", 200), 1000)
         rows = automation_store.entries(conn, ident.org_id, kind, status, limit)
         return json_response({"log": [asdict(row) for row in rows]})
+
+    return await state.authed(request.headers.get("authorization"), work, write=False)
+
+
+DELIVERY_STATUSES = ["pending", "delivered", "failed"]
+
+
+async def webhook_deliveries(request: Request, state: State) -> Response:
+    """``GET /__zcrm/webhooks/deliveries[?status=pending|delivered|failed][&limit=N]``: the webhooks workflow rules
+    fired, newest first, with every attempt (docs/automation.md). Secrets are not shown."""
+    params = query_params(request)
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        _require_admin(ident)
+        status = params.get("status")
+        if status is not None and status not in DELIVERY_STATUSES:
+            raise InvalidData(details={"param_name": "status", "supported_values": DELIVERY_STATUSES})
+        limit = min(positive_param(params, "limit", 200), 1000)
+        rows = webhook_store.deliveries(conn, ident.org_id, status, limit)
+        shown = [{k: v for k, v in asdict(row).items() if k not in ("secret", "org_id")} for row in rows]
+        return json_response({"deliveries": shown})
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 

@@ -47,7 +47,10 @@ async def insert(request: Request, state: State, module_name: str) -> Response:
 
 
 async def run_functions(state: State, who: list[Identity], after: AfterCommit) -> None:
-    """Runs the functions the request's workflow rules started, now that its writes have committed."""
+    """Runs the functions the request's workflow rules started, now that its writes have committed, and wakes the
+    webhook deliverer when they queued webhooks."""
+    if after.queued and state.deliverer is not None:
+        state.deliverer.wake()
     if after.calls and who:
         runner = FunctionRunner(state.db, state.schemas, state.clock)
         await run_in_threadpool(runner.run, who[0].org_id, who[0].user.id, after.calls)

@@ -55,6 +55,8 @@ def _control_routes(segments: list[str]) -> dict[str, Handler] | None:
         return {"POST": handler} if handler is not None else None
     if segments == ["automation", "log"]:
         return {"GET": control.automation_log}
+    if segments == ["webhooks", "deliveries"]:
+        return {"GET": control.webhook_deliveries}
     if len(segments) == 2 and segments[0] == "users" and segments[1]:
         user_id = segments[1]
         return {"PUT": lambda r, s: control.update_user(r, s, user_id)}

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from zcrm.auth.identity import Identity, SchemaCache, authenticate
 from zcrm.auth.oauth import OAuthServer
+from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.clock import Clock
 from zcrm.records.paging import PageTokens
 from zcrm.settings import Settings
@@ -27,6 +28,7 @@ class State:
     schemas: SchemaCache
     oauth: OAuthServer
     page_tokens: PageTokens
+    deliverer: WebhookDeliverer | None = None  # started by the app's lifespan
 
     async def unit(self, work: Callable[[Connection, int], T], *, write: bool) -> T:
         """Runs ``work(conn, now)`` in one transaction, synchronously, in a worker thread."""

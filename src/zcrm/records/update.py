@@ -43,6 +43,7 @@ from zcrm.records.validate import Prepared, Validator
 from zcrm.records.workflow import apply_rules, runs_workflows
 from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.store import records as store
+from zcrm.store import webhooks as webhook_store
 from zcrm.store.ids import IdPool
 from zcrm.store.orgs import lock as lock_org
 from zcrm.store.records import StoredRecord
@@ -243,6 +244,10 @@ def update_records(
         [(rid, fid, key) for (rid, fid), key in record_keys.items() if key != original_keys[(rid, fid)]],
     )
     store.add_changes(conn, org_id, changes)
+    if after is not None and after.webhooks:  # queued with the writes: delivered only if they commit
+        webhook_store.enqueue(conn, org_id, schema.org.prefix, now, after.webhooks)
+        after.queued += len(after.webhooks)
+        after.webhooks.clear()
     return results
 
 

@@ -27,6 +27,7 @@ from zcrm.records.validate import Validator
 from zcrm.records.workflow import apply_rules, runs_workflows
 from zcrm.schema.model import Module
 from zcrm.store import records as store
+from zcrm.store import webhooks as webhook_store
 from zcrm.store.ids import allocate
 from zcrm.store.orgs import lock as lock_org
 from zcrm.store.records import StoredRecord
@@ -153,6 +154,10 @@ def insert_records(
     store.insert(conn, org_id, records + rows.inserts)
     store.insert_unique(conn, org_id, [(field_id, key, rid) for (field_id, key), rid in claimed.items()])
     store.add_changes(conn, org_id, changes)
+    if after is not None and after.webhooks:  # queued with the writes: delivered only if they commit
+        webhook_store.enqueue(conn, org_id, schema.org.prefix, now, after.webhooks)
+        after.queued += len(after.webhooks)
+        after.webhooks.clear()
     return results
 
 

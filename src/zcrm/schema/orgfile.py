@@ -231,7 +231,10 @@ def _display_field(raw: Any, field_names: set[str], where: str) -> list[str]:
 
 
 def _normalise_module(
-    raw: Any, index: int, functions: dict[str, dict[str, str]] | None = None
+    raw: Any,
+    index: int,
+    functions: dict[str, dict[str, str]] | None = None,
+    webhooks: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise OrgFileError(f"modules[{index}]: a module must be a mapping")
@@ -294,7 +297,9 @@ def _normalise_module(
         "parent_module": raw.get("parent_module"),
         "layouts": layouts,
         "fields": fields,
-        "workflow_rules": _normalise_rules(raw.get("workflow_rules"), fields, where, functions or {}),
+        "workflow_rules": _normalise_rules(
+            raw.get("workflow_rules"), fields, where, functions or {}, webhooks or {}
+        ),
     }
 
 
@@ -365,11 +370,49 @@ def _normalise_functions(raw: Any) -> dict[str, dict[str, str]]:
     return functions
 
 
+def _normalise_webhooks(raw: Any) -> dict[str, dict[str, str]]:
+    """The org's webhooks by name: ``{name, url, body: json | form, secret}``."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        raise OrgFileError("webhooks: must be a list")
+    webhooks: dict[str, dict[str, str]] = {}
+    for index, webhook in enumerate(raw):
+        at = f"webhooks[{index}]"
+        if not isinstance(webhook, dict):
+            raise OrgFileError(f"{at}: a webhook must be a mapping")
+        name = str(_req(webhook, "name", at))
+        if name in webhooks:
+            raise OrgFileError(f"{at}: duplicate webhook name '{name}'")
+        url = str(_req(webhook, "url", at))
+        if not url.startswith(("http://", "https://")):
+            raise OrgFileError(f"{at}: url must be an http:// or https:// URL")
+        body = webhook.get("body", "json")
+        if body not in ("json", "form"):
+            raise OrgFileError(f"{at}: body must be 'json' or 'form'")
+        secret = _req(webhook, "secret", at)
+        webhooks[name] = {"webhook": name, "url": url, "body_type": body, "secret": str(secret)}
+    return webhooks
+
+
 def _normalise_action(
-    action: Any, at: str, by_name: dict[str, dict[str, Any]], functions: dict[str, dict[str, str]]
+    action: Any,
+    at: str,
+    by_name: dict[str, dict[str, Any]],
+    functions: dict[str, dict[str, str]],
+    webhooks: dict[str, dict[str, str]],
 ) -> dict[str, Any]:
     if not isinstance(action, dict) or action.get("type") not in ACTIONS:
         raise OrgFileError(f"{at}: type must be one of {list(ACTIONS)}")
+    if action["type"] == "webhook":
+        if all(isinstance(action.get(k), str) for k in ("webhook", "url", "body_type", "secret")):
+            return {
+                k: action[k] for k in ("type", "webhook", "url", "body_type", "secret")
+            }  # already normalised
+        name = action.get("webhook")
+        if name not in webhooks:
+            raise OrgFileError(f"{at}: 'webhook' must name one of the org's webhooks {sorted(webhooks)}")
+        return {"type": "webhook", **webhooks[name]}
     if action["type"] == "function":
         name = action.get("function")
         if isinstance(action.get("source"), str) and isinstance(
@@ -402,7 +445,11 @@ def _normalise_action(
 
 
 def _normalise_rules(
-    raw: Any, fields: list[dict[str, Any]], where: str, functions: dict[str, dict[str, str]]
+    raw: Any,
+    fields: list[dict[str, Any]],
+    where: str,
+    functions: dict[str, dict[str, str]],
+    webhooks: dict[str, dict[str, str]],
 ) -> list[dict[str, Any]]:
     """A module's workflow rules (see docs/automation.md): checked against its fields, field-update values coerced
     to their stored form."""
@@ -443,7 +490,7 @@ def _normalise_rules(
                 }
             )
         actions = [
-            _normalise_action(action, f"{at}.actions[{a_index}]", by_name, functions)
+            _normalise_action(action, f"{at}.actions[{a_index}]", by_name, functions, webhooks)
             for a_index, action in enumerate(rule.get("actions") or [])
         ]
         if not actions:
@@ -520,7 +567,8 @@ def normalise(raw: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(raw_modules, list) or not raw_modules:
         raise OrgFileError("modules: a non-empty list is required")
     functions = _normalise_functions(raw.get("functions"))
-    modules = [_normalise_module(m, i, functions) for i, m in enumerate(raw_modules)]
+    webhooks = _normalise_webhooks(raw.get("webhooks"))
+    modules = [_normalise_module(m, i, functions, webhooks) for i, m in enumerate(raw_modules)]
     names: set[str] = set()
     for module in modules:
         if module["api_name"].lower() in names:

@@ -185,6 +185,10 @@ def _workflow_rule(d: dict[str, Any]) -> WorkflowRule:
                 a.get("function"),
                 a.get("source"),
                 a.get("handler"),
+                a.get("webhook"),
+                a.get("url"),
+                a.get("body_type"),
+                a.get("secret"),
             )
             for a in d.get("actions", [])
         ),
