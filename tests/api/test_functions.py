@@ -150,3 +150,12 @@ def test_the_log_filters_and_needs_an_admin(org: Org) -> None:
         "status": "error",
     }
     assert org.log(kind="function") == []
+
+
+def test_delete_rules_call_functions_with_the_record_as_it_was(org: Org) -> None:
+    rid = org.create("Tickets", {"Subject": "Old printer"})
+    assert org.call("DELETE", f"/crm/v5/Tickets/{rid}").status_code == 200
+    [entry] = org.log()
+    assert (entry["rule"], entry["target"], entry["status"]) == ("Remember", "remember", "success")
+    task = org.get("Tasks", entry["detail"]["returned"]["id"], "Subject,Ticket_Ref")
+    assert (task["Subject"], task["Ticket_Ref"]) == ("Deleted Old printer", rid)

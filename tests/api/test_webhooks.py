@@ -175,3 +175,16 @@ def test_deliveries_need_a_known_status(org: Org) -> None:
         "param_name": "status",
         "supported_values": ["pending", "delivered", "failed"],
     }
+
+
+def test_delete_rules_send_the_record_as_it_was_unless_wf_trigger_is_false(org: Org) -> None:
+    first = org.create({"Name": "gone soon", "Amount": 5})
+    second = org.create({"Name": "gone quietly"})
+    assert org.call("DELETE", f"/crm/v5/Orders/{first}").status_code == 200
+    assert (
+        org.call("DELETE", "/crm/v5/Orders", params={"ids": second, "wf_trigger": "false"}).status_code == 200
+    )
+    [delivery] = org.settled(1)
+    body = json.loads(delivery["body"])
+    assert (body["event"], body["rule"], body["ids"]) == ("delete", "Gone", [first])
+    assert (body["record"]["Name"], body["record"]["Amount"]) == ("gone soon", 5)

@@ -31,6 +31,7 @@ class FunctionCall:
     module: str  # the module's API name
     record_id: str
     depth: int = 0
+    snapshot: dict[str, Any] | None = None  # a deleted record's values, as they were: what the function gets
 
 
 @dataclass(frozen=True, slots=True)

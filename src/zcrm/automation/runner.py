@@ -194,7 +194,9 @@ class FunctionRunner:
         if call.depth > MAX_DEPTH:
             return "skipped", {"reason": f"more than {MAX_DEPTH} functions deep"}
         crm = ServerCrm(self, org_id, user_id, call)
-        record = crm.getRecordById(call.module, call.record_id)
+        record = (
+            call.snapshot if call.snapshot is not None else crm.getRecordById(call.module, call.record_id)
+        )
         if not record or record.get("status") == "error":
             return "skipped", {"reason": "the record no longer exists"}
         try:

@@ -138,16 +138,26 @@ def _delete_triggers(params: dict[str, str]) -> frozenset[str]:
 async def delete_many(request: Request, state: State, module_name: str) -> Response:
     params = query_params(request)
 
+    after = AfterCommit()
+    who: list[Identity] = []
+
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "delete")
         ids = _delete_ids(params)
-        return write_response(writes.delete_records(conn, ident, module, ids, now, _delete_triggers(params)))
+        who.append(ident)
+        triggers = _delete_triggers(params)
+        return write_response(writes.delete_records(conn, ident, module, ids, now, triggers, after))
 
-    return await state.authed(request.headers.get("authorization"), work, write=True)
+    response = await state.authed(request.headers.get("authorization"), work, write=True)
+    await run_functions(state, who, after)
+    return response
 
 
 async def delete_one(request: Request, state: State, module_name: str, record_id: str) -> Response:
     params = query_params(request)
+
+    after = AfterCommit()
+    who: list[Identity] = []
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "delete")
@@ -155,6 +165,9 @@ async def delete_one(request: Request, state: State, module_name: str, record_id
         if parsed is None:
             raise invalid_id({"resource_path_index": 1})
         triggers = _delete_triggers(params)
-        return write_response(writes.delete_records(conn, ident, module, [parsed], now, triggers))
+        who.append(ident)
+        return write_response(writes.delete_records(conn, ident, module, [parsed], now, triggers, after))
 
-    return await state.authed(request.headers.get("authorization"), work, write=True)
+    response = await state.authed(request.headers.get("authorization"), work, write=True)
+    await run_functions(state, who, after)
+    return response

@@ -41,6 +41,7 @@ def apply_rules(
                     module=module.api_name,
                     record_id=record_id,
                     depth=after.depth,
+                    snapshot={"id": record_id, **data} if operation == "delete" else None,
                 )
             )
     applied: dict[str, list[Any]] = {}

@@ -171,6 +171,7 @@ def delete_records(
     ids: list[str],
     now: int,
     triggers: frozenset[str] = frozenset(),
+    after: AfterCommit | None = None,
 ) -> list[Result]:
     org_id, user_id = ident.org_id, ident.user.id
     lock_org(conn, org_id)
@@ -208,4 +209,11 @@ def delete_records(
             for cid, r in zip(change_ids, deleted, strict=True)
         ],
     )
+    if runs_workflows(module, triggers):  # delete rules: webhooks and functions, with the record as it was
+        for record in deleted:
+            apply_rules(module, "delete", record.id, dict(record.data), {}, after)
+    if after is not None and after.webhooks:
+        webhook_store.enqueue(conn, org_id, ident.schema.org.prefix, now, after.webhooks)
+        after.queued += len(after.webhooks)
+        after.webhooks.clear()
     return results
