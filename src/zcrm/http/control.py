@@ -4,7 +4,8 @@
   states that block updates and deletes (behaviour §3.11) before the automation that leads there exists.
 - ``POST /__zcrm/users``, ``PUT /__zcrm/users/{id}``, ``POST /__zcrm/roles``, ``POST /__zcrm/profiles``,
   ``POST /__zcrm/clients`` and ``POST /__zcrm/tokens`` manage the caller's org.
-- ``GET /__zcrm/automation/log`` lists the runs of the functions workflow rules started;
+- ``GET`` and ``PUT /__zcrm/modules/{module}/workflow_rules`` read and replace a module's workflow rules;
+  ``GET /__zcrm/automation/log`` lists the runs of the functions workflow rules started;
   ``GET /__zcrm/webhooks/deliveries`` the webhooks they fired, with every delivery attempt.
 
 These take the org's OAuth token of a user whose profile is an administrator's. ``POST /__zcrm/orgs`` creates an
@@ -25,6 +26,7 @@ from zcrm.auth import access, provision
 from zcrm.auth.admin import current_hash, is_admin_token, presented_token
 from zcrm.auth.identity import Identity, authenticate, bearer
 from zcrm.auth.tokens import digest
+from zcrm.automation import config
 from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPermission, ZohoError, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.http.envelope import json_response
@@ -97,6 +99,24 @@ async def automation_log(request: Request, state: State) -> Response:
         return json_response({"log": [asdict(row) for row in rows]})
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
+
+
+async def workflow_rules(request: Request, state: State, module_name: str) -> Response:
+    """``GET`` / ``PUT /__zcrm/modules/{module}/workflow_rules``: the module's workflow rules, or all of them
+    replaced (docs/automation.md)."""
+    write = request.method == "PUT"
+    raw = await raw_body(request, state.settings.max_body_bytes) if write else b""
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        _require_admin(ident)
+        module = module_for(ident, module_name, {"resource_path_index": 2})
+        if write:
+            return json_response(
+                {"workflow_rules": config.replace_rules(conn, ident.org_id, module, json_object(raw))}
+            )
+        return json_response({"workflow_rules": config.rules_of(conn, ident.org_id, module)})
+
+    return await state.authed(request.headers.get("authorization"), work, write=write)
 
 
 DELIVERY_STATUSES = ["pending", "delivered", "failed"]

@@ -57,6 +57,12 @@ def _control_routes(segments: list[str]) -> dict[str, Handler] | None:
         return {"GET": control.automation_log}
     if segments == ["webhooks", "deliveries"]:
         return {"GET": control.webhook_deliveries}
+    if len(segments) == 3 and segments[0] == "modules" and segments[2] == "workflow_rules":
+        module = segments[1]
+        return {
+            "GET": lambda r, s: control.workflow_rules(r, s, module),
+            "PUT": lambda r, s: control.workflow_rules(r, s, module),
+        }
     if len(segments) == 2 and segments[0] == "users" and segments[1]:
         user_id = segments[1]
         return {"PUT": lambda r, s: control.update_user(r, s, user_id)}

@@ -344,6 +344,18 @@ def _rule_field(field: dict[str, Any]) -> Field:
     )
 
 
+def normalise_module_rules(raw: Any, fields: list[dict[str, Any]], module: str) -> list[dict[str, Any]]:
+    """One module's ``workflow_rules`` given through the control plane, with the ``functions`` (inline ``source``)
+    and ``webhooks`` they name, checked like those of an org file."""
+    if not isinstance(raw, dict):
+        raise OrgFileError("the body must be an object")
+    functions = _normalise_functions(raw.get("functions"))
+    webhooks = _normalise_webhooks(raw.get("webhooks"))
+    if "workflow_rules" not in raw:
+        raise OrgFileError("'workflow_rules' is required")
+    return _normalise_rules(raw["workflow_rules"], fields, f"modules.{module}", functions, webhooks)
+
+
 def _normalise_functions(raw: Any) -> dict[str, dict[str, str]]:
     """The org's functions by name: ``{name, file | source, handler}``; each source must define its handler."""
     if raw is None:

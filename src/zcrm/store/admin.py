@@ -107,3 +107,28 @@ def first_client(conn: Connection, org_id: str) -> str | None:
         {"org": org_id},
     ).first()
     return None if row is None else str(row[0])
+
+
+def module_definitions(
+    conn: Connection, org_id: str, module_id: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A module's stored definition and its fields' (in order), as the org file's normaliser left them."""
+    module = conn.execute(
+        text("SELECT definition FROM modules WHERE org_id = :org AND id = :id"),
+        {"org": org_id, "id": module_id},
+    ).one()
+    fields = conn.execute(
+        text("SELECT definition FROM fields WHERE org_id = :org AND module_id = :id ORDER BY seq"),
+        {"org": org_id, "id": module_id},
+    )
+    return orjson.loads(module[0]), [orjson.loads(row[0]) for row in fields]
+
+
+def update_module_definition(
+    conn: Connection, org_id: str, module_id: str, definition: dict[str, Any]
+) -> None:
+    conn.execute(
+        text("UPDATE modules SET definition = :d WHERE org_id = :org AND id = :id"),
+        {"d": _dumps(definition), "org": org_id, "id": module_id},
+    )
+    bump_schema_version(conn, org_id)
