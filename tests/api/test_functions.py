@@ -159,3 +159,15 @@ def test_delete_rules_call_functions_with_the_record_as_it_was(org: Org) -> None
     assert (entry["rule"], entry["target"], entry["status"]) == ("Remember", "remember", "success")
     task = org.get("Tasks", entry["detail"]["returned"]["id"], "Subject,Ticket_Ref")
     assert (task["Subject"], task["Ticket_Ref"]) == ("Deleted Old printer", rid)
+
+
+def test_search_records_inside_a_function(org: Org) -> None:
+    for subject, amount in (("Printer A", 5), ("printer B", 50), ("Printer C", 500), ("Scanner", 5000)):
+        org.create("Tickets", {"Subject": subject, "Amount": amount}, trigger=[])
+    org.create("Tickets", {"Subject": "find them"})
+    [entry] = org.log()
+    returned = entry["detail"]["returned"]
+    assert returned["found"] == ["Printer C", "printer B"]
+    assert returned["page2"] == ["printer B"]  # by id, one a page
+    assert returned["bad"]["code"] == "INVALID_QUERY"
+    assert returned["bad"]["details"] == {"api_name": "criteria", "reason": "expected '(' at 0"}

@@ -90,7 +90,7 @@ def _comparable(value: Any) -> Any:
     return value
 
 
-def _number(value: Any) -> Decimal | None:
+def as_number(value: Any) -> Decimal | None:
     if isinstance(value, bool) or value is None:
         return None
     try:
@@ -99,12 +99,12 @@ def _number(value: Any) -> Decimal | None:
         return None
 
 
-def _equals(actual: Any, expected: Any) -> bool:
+def same_value(actual: Any, expected: Any) -> bool:
     if isinstance(actual, list):  # multi-select: the same set of values
         wanted = expected if isinstance(expected, list) else [expected]
         return sorted(map(str, map(_comparable, actual))) == sorted(map(str, map(_comparable, wanted)))
     if isinstance(actual, int | float | Decimal) and not isinstance(actual, bool):
-        number = _number(expected)  # "12" equals 12
+        number = as_number(expected)  # "12" equals 12
         return number is not None and Decimal(str(actual)) == number
     return bool(_comparable(actual) == _comparable(expected))
 
@@ -117,19 +117,19 @@ def condition_holds(condition: Condition, event: Event) -> bool:
     if op == "is_not_empty":
         return not _empty(actual)
     if op == "equals":
-        return _equals(actual, expected)
+        return same_value(actual, expected)
     if op == "not_equals":
-        return not _equals(actual, expected)
+        return not same_value(actual, expected)
     if op == "changed_to":
-        return condition.field in event.changed and _equals(actual, expected)
+        return condition.field in event.changed and same_value(actual, expected)
     if op in ("contains", "starts_with"):
         if isinstance(actual, list):  # multi-select: one of its values
-            return op == "contains" and any(_equals(v, expected) for v in actual)
+            return op == "contains" and any(same_value(v, expected) for v in actual)
         if not isinstance(actual, str) or not isinstance(expected, str):
             return False
         text, part = actual.casefold(), expected.casefold()
         return part in text if op == "contains" else text.startswith(part)
-    left, right = _number(actual), _number(expected)
+    left, right = as_number(actual), as_number(expected)
     if left is None or right is None:  # dates and datetimes compare as their ISO text
         if isinstance(actual, str) and isinstance(expected, str):
             return actual > expected if op == "greater_than" else actual < expected

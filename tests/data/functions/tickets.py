@@ -40,3 +40,14 @@ def remember(record, zoho):
     return zoho.crm.createRecord(
         "Tasks", {"Subject": "Deleted " + record["Subject"], "Ticket_Ref": record["id"]}
     )
+
+
+def finder(record, zoho):
+    found = zoho.crm.searchRecords("Tickets", "((Subject:starts_with:printer)and(Amount:greater_than:10))")
+    second_page = zoho.crm.searchRecords("Tickets", "(Subject:starts_with:printer)", 2, 1)
+    bad = zoho.crm.searchRecords("Tickets", "Subject:equals:x")
+    return {
+        "found": sorted(r["Subject"] for r in found),
+        "page2": [r["Subject"] for r in second_page],
+        "bad": bad,
+    }
