@@ -40,10 +40,9 @@ from zcrm.records.common import (
 )
 from zcrm.records.present import audit_details
 from zcrm.records.validate import Prepared, Validator
-from zcrm.records.workflow import apply_rules, runs_workflows
+from zcrm.records.workflow import apply_rules, queue_webhooks, rules_change, runs_workflows
 from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.store import records as store
-from zcrm.store import webhooks as webhook_store
 from zcrm.store.ids import IdPool
 from zcrm.store.orgs import lock as lock_org
 from zcrm.store.records import StoredRecord
@@ -244,10 +243,7 @@ def update_records(
         [(rid, fid, key) for (rid, fid), key in record_keys.items() if key != original_keys[(rid, fid)]],
     )
     store.add_changes(conn, org_id, changes)
-    if after is not None and after.webhooks:  # queued with the writes: delivered only if they commit
-        webhook_store.enqueue(conn, org_id, schema.org.prefix, now, after.webhooks)
-        after.queued += len(after.webhooks)
-        after.webhooks.clear()
+    queue_webhooks(conn, org_id, schema.org.prefix, now, after)
     return results
 
 
@@ -314,20 +310,7 @@ def _apply(
     if runs_workflows(module, triggers):
         by_rules = apply_rules(module, "update", record.id, data, changed, after)
         if by_rules:  # the rules' own write: recorded after the user's, triggering nothing further
-            changes.append(
-                change_row(
-                    next(id_pool),
-                    module,
-                    record.id,
-                    "update",
-                    user_id,
-                    now,
-                    frozenset(),
-                    by_rules,
-                    None,
-                    data,
-                )
-            )
+            changes.append(rules_change(next(id_pool), module, record.id, user_id, now, by_rules, data))
     result = {
         "code": "SUCCESS",
         "details": audit_details(renderer, record),

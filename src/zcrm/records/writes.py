@@ -24,10 +24,9 @@ from zcrm.records.common import (
 )
 from zcrm.records.present import audit_details
 from zcrm.records.validate import Validator
-from zcrm.records.workflow import apply_rules, runs_workflows
+from zcrm.records.workflow import apply_rules, queue_webhooks, rules_change, runs_workflows
 from zcrm.schema.model import Module
 from zcrm.store import records as store
-from zcrm.store import webhooks as webhook_store
 from zcrm.store.ids import allocate
 from zcrm.store.orgs import lock as lock_org
 from zcrm.store.records import StoredRecord
@@ -127,22 +126,9 @@ def insert_records(
         )
         if workflows:
             by_rules = apply_rules(module, "insert", record_id, data, changed, after)
-            rules_change = next(ids)
+            rules_change_id = next(ids)
             if by_rules:  # the rules' own write: recorded after the insert, triggering nothing further
-                changes.append(
-                    change_row(
-                        rules_change,
-                        module,
-                        record_id,
-                        "update",
-                        user_id,
-                        now,
-                        frozenset(),
-                        by_rules,
-                        None,
-                        data,
-                    )
-                )
+                changes.append(rules_change(rules_change_id, module, record_id, user_id, now, by_rules, data))
         results.append(
             {
                 "code": "SUCCESS",
@@ -154,10 +140,7 @@ def insert_records(
     store.insert(conn, org_id, records + rows.inserts)
     store.insert_unique(conn, org_id, [(field_id, key, rid) for (field_id, key), rid in claimed.items()])
     store.add_changes(conn, org_id, changes)
-    if after is not None and after.webhooks:  # queued with the writes: delivered only if they commit
-        webhook_store.enqueue(conn, org_id, schema.org.prefix, now, after.webhooks)
-        after.queued += len(after.webhooks)
-        after.webhooks.clear()
+    queue_webhooks(conn, org_id, schema.org.prefix, now, after)
     return results
 
 
@@ -212,8 +195,5 @@ def delete_records(
     if runs_workflows(module, triggers):  # delete rules: webhooks and functions, with the record as it was
         for record in deleted:
             apply_rules(module, "delete", record.id, dict(record.data), {}, after)
-    if after is not None and after.webhooks:
-        webhook_store.enqueue(conn, org_id, ident.schema.org.prefix, now, after.webhooks)
-        after.queued += len(after.webhooks)
-        after.webhooks.clear()
+    queue_webhooks(conn, org_id, ident.schema.org.prefix, now, after)
     return results
