@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from tests.conftest import make_settings, sql
 from zcrm.app import create_app
+from zcrm.client import Zoho
 
 WORKFLOW = Path(__file__).parent.parent / "data" / "workflow.yaml"
 FIELDS = "Subject,Priority,Status,Amount,Tags_Text,Escalated,Note"
@@ -136,3 +137,38 @@ def test_bulk_update_runs_rules_per_record_and_failed_records_run_none(org: Org)
     assert org.get(ok)["Priority"] == "High"
     assert org.get(taken)["Priority"] is None
     assert [c[0] for c in org.changes(taken)] == ["insert"]
+
+
+ALL_TRIGGERS = ("workflow", "approval", "blueprint", "pathfinder", "orchestration")
+
+
+@pytest.mark.parametrize(
+    "trigger",
+    [[t for i, t in enumerate(ALL_TRIGGERS) if mask >> i & 1] for mask in range(2 ** len(ALL_TRIGGERS))],
+    ids=lambda trigger: "+".join(trigger) or "none",
+)
+def test_every_trigger_combination(org: Org, trigger: list[str]) -> None:
+    """Rules run on create and on update exactly when the request's trigger list holds ``workflow``."""
+    rid = org.create({"Subject": "Printer", "Amount": 5000}, trigger=trigger)
+    runs = "workflow" in trigger
+    assert org.get(rid)["Status"] == ("Open" if runs else None)
+    assert (
+        org.update(rid, {"Subject": "urgent printer", "Priority": "Low"}, trigger=trigger).status_code == 200
+    )
+    assert org.get(rid)["Priority"] == ("High" if runs else "Low")
+    kinds = [c[0] for c in org.changes(rid)]
+    assert kinds == (["insert", "update", "update", "update"] if runs else ["insert", "update"])
+    if runs:  # the rules' own changes trigger nothing further
+        assert [c[1] for c in org.changes(rid)[1::2]] == ["[]", "[]"]
+
+
+def test_the_deluge_client_runs_workflow_only_when_asked(org: Org) -> None:
+    rid = org.create({"Subject": "Plain", "Priority": "Low"}, trigger=[])
+    zoho = Zoho("http://127.0.0.1:8000", org.token, http=org.client)
+    details = zoho.crm.updateRecord("Tickets", rid, {"Subject": "urgent: deluge default"})
+    assert details["id"] == rid
+    assert (
+        org.get(rid)["Priority"] == "Low"
+    )  # Deluge's default: approval, blueprint, orchestration; no workflow
+    zoho.crm.updateRecord("Tickets", rid, {"Subject": "urgent: asked"}, {"trigger": ["workflow"]})
+    assert org.get(rid)["Priority"] == "High"
