@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import secrets
 import socket
@@ -67,3 +68,20 @@ def fresh_database(server_url: str | None) -> Iterator[str | None]:
     finally:
         with psycopg.connect(server_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    """``--database-url`` and ``--workers``, shared by the benchmarks."""
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a PostgreSQL server to use, e.g. postgresql://user@host/postgres: the benchmark creates a fresh"
+        " database on it and drops it at the end (default: SQLite)",
+    )
+    parser.add_argument("--workers", type=int, default=1)
+
+
+def server_args(database_url: str | None, workers: int) -> list[str]:
+    """The ``zcrm serve`` options for a database (None: SQLite in the data dir) and a number of workers."""
+    args = ["--workers", str(workers)]
+    return [*args, "--database-url", database_url] if database_url else args

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _serve import fresh_database, start_server
+from _serve import add_server_options, fresh_database, server_args, start_server
 
 HERE = Path(__file__).parent
 
@@ -207,20 +207,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="a PostgreSQL server to use, e.g. postgresql://user@host/postgres: the benchmark creates a fresh"
-        " database on it and drops it at the end (default: SQLite)",
-    )
-    parser.add_argument("--workers", type=int, default=1)
+    add_server_options(parser)
     parser.add_argument("--clients", type=int, default=1, help="concurrent connections sending the bulk PUTs")
     args = parser.parse_args()
     with fresh_database(args.database_url) as database_url, tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
-        extra = ["--workers", str(args.workers)]
-        if database_url:
-            extra += ["--database-url", database_url]
+        extra = server_args(database_url, args.workers)
         server, base, token = start_server(data_dir, "--org", str(HERE / "bench-org.yaml"), *extra)
         try:
             headers = {"Authorization": f"Zoho-oauthtoken {token}"}

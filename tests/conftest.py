@@ -33,6 +33,17 @@ from zcrm.store import Database
 
 TEST_DATABASE_URL = os.environ.get("ZCRM_TEST_DATABASE_URL", "") or None
 ON_POSTGRESQL = TEST_DATABASE_URL is not None
+# the keys of credentials.json, in order (zcrm.bootstrap writes them)
+CREDENTIAL_KEYS = [
+    "base_url",
+    "accounts_url",
+    "client_id",
+    "client_secret",
+    "refresh_token",
+    "access_token",
+    "org_id",
+    "user_id",
+]
 _databases: dict[Path, str] = {}  # resolved data dir -> the URL of its PostgreSQL database
 _created: list[str] = []  # the names of the databases this session created, to drop at its end
 _admin: list[Engine] = []

@@ -13,20 +13,9 @@ import pytest
 from click.testing import CliRunner, Result
 from starlette.testclient import TestClient
 
-from tests.conftest import SPECIMENS, LiveServer, db_args, make_settings
+from tests.conftest import CREDENTIAL_KEYS, SPECIMENS, LiveServer, db_args, make_settings
 from zcrm.app import create_app
 from zcrm.cli import main
-
-CREDENTIAL_KEYS = [
-    "base_url",
-    "accounts_url",
-    "client_id",
-    "client_secret",
-    "refresh_token",
-    "access_token",
-    "org_id",
-    "user_id",
-]
 
 
 class Cli:

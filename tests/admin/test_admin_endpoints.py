@@ -10,20 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api, dump, sql
+from tests.conftest import CREDENTIAL_KEYS, Api, dump, sql
 from zcrm.auth.admin import ensure_admin_token
 
 ADMIN_EMAIL = "priya.raman@zylker.test"
-CREDENTIAL_KEYS = [
-    "base_url",
-    "accounts_url",
-    "client_id",
-    "client_secret",
-    "refresh_token",
-    "access_token",
-    "org_id",
-    "user_id",
-]
 SCOPE_MISMATCH = {
     "code": "OAUTH_SCOPE_MISMATCH",
     "details": {},

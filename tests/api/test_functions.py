@@ -8,25 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
-from zcrm.app import create_app
+from tests.api.org_app import OrgClient, serve
 from zcrm.automation.functions import MAX_DEPTH
 
 FUNCTIONS = Path(__file__).parent.parent / "data" / "functions.yaml"
 
 
-class Org:
-    def __init__(self, client: TestClient, token: str) -> None:
-        self.client, self.token = client, token
-
-    def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Zoho-oauthtoken {self.token}"}
-        return self.client.request(method, path, json=body, headers=headers, **kwargs)
-
+class Org(OrgClient):
     def create(self, module: str, record: dict[str, Any], **body: Any) -> str:
         response = self.call("POST", f"/crm/v5/{module}", {"data": [record], **body})
         assert response.status_code == 201, response.text
@@ -45,11 +35,8 @@ class Org:
 
 @pytest.fixture
 def org(tmp_path: Path) -> Iterator[Org]:
-    settings = make_settings(tmp_path / "functions", org_file=FUNCTIONS)
-    app = create_app(settings)
-    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
-        yield Org(client, app.state.credentials.access_token)
-    app.state.zcrm.db.dispose()
+    with serve(Org, tmp_path / "functions", FUNCTIONS) as org:
+        yield org
 
 
 TICKET = "Subject,Status,Priority,Amount,Big,Note,Other_Id"

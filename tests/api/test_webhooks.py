@@ -15,12 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-import httpx
 import pytest
-from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
-from zcrm.app import create_app
+from tests.api.org_app import OrgClient, serve
 
 ORG = Path(__file__).parent.parent / "data" / "webhooks.yaml"
 
@@ -60,13 +57,8 @@ class Receiver:
         return [r for r in self.requests if r["path"] == path]
 
 
-class Org:
-    def __init__(self, client: TestClient, token: str, receiver: Receiver) -> None:
-        self.client, self.token, self.receiver = client, token, receiver
-
-    def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Zoho-oauthtoken {self.token}"}
-        return self.client.request(method, path, json=body, headers=headers, **kwargs)
+class Org(OrgClient):
+    receiver: Receiver
 
     def create(self, record: dict[str, Any], **body: Any) -> str:
         response = self.call("POST", "/crm/v5/Orders", {"data": [record], **body})
@@ -93,11 +85,9 @@ def org(tmp_path: Path) -> Iterator[Org]:
     receiver = Receiver()
     org_file = tmp_path / "webhooks.yaml"
     org_file.write_text(ORG.read_text().replace("{port}", str(receiver.port)))
-    settings = make_settings(tmp_path / "hooks", org_file=org_file, webhook_backoff=0.05, webhook_attempts=4)
-    app = create_app(settings)
-    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
-        yield Org(client, app.state.credentials.access_token, receiver)
-    app.state.zcrm.db.dispose()
+    with serve(Org, tmp_path / "hooks", org_file, webhook_backoff=0.05, webhook_attempts=4) as org:
+        org.receiver = receiver
+        yield org
     receiver.server.shutdown()
 
 

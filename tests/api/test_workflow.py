@@ -10,24 +10,16 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.testclient import TestClient
 
-from tests.conftest import make_settings, sql
-from zcrm.app import create_app
+from tests.api.org_app import OrgClient, serve
+from tests.conftest import sql
 from zcrm.client import Zoho
 
 WORKFLOW = Path(__file__).parent.parent / "data" / "workflow.yaml"
 FIELDS = "Subject,Priority,Status,Amount,Tags_Text,Escalated,Note"
 
 
-class Org:
-    def __init__(self, client: TestClient, token: str, data_dir: Path) -> None:
-        self.client, self.token, self.data_dir = client, token, data_dir
-
-    def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Zoho-oauthtoken {self.token}"}
-        return self.client.request(method, path, json=body, headers=headers, **kwargs)
-
+class Org(OrgClient):
     def create(self, record: dict[str, Any], **body: Any) -> str:
         response = self.call("POST", "/crm/v5/Tickets", {"data": [record], **body})
         assert response.status_code == 201, response.text
@@ -53,11 +45,8 @@ class Org:
 
 @pytest.fixture
 def org(tmp_path: Path) -> Iterator[Org]:
-    settings = make_settings(tmp_path / "workflow", org_file=WORKFLOW)
-    app = create_app(settings)
-    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
-        yield Org(client, app.state.credentials.access_token, settings.data_dir)
-    app.state.zcrm.db.dispose()
+    with serve(Org, tmp_path / "workflow", WORKFLOW) as org:
+        yield org
 
 
 def test_create_rules_run_when_the_trigger_set_holds_workflow(org: Org) -> None:

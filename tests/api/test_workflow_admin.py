@@ -7,24 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
-from zcrm.app import create_app
+from tests.api.org_app import OrgClient, serve
 
 WORKFLOW = Path(__file__).parent.parent / "data" / "workflow.yaml"
 
 
-class Org:
-    def __init__(self, client: TestClient, token: str) -> None:
-        self.client, self.token = client, token
-
-    def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Zoho-oauthtoken {self.token}"}
-        return self.client.request(method, path, json=body, headers=headers, **kwargs)
-
+class Org(OrgClient):
     def rules(self) -> list[dict[str, Any]]:
         response = self.call("GET", "/__zcrm/modules/Tickets/workflow_rules")
         assert response.status_code == 200, response.text
@@ -40,11 +30,8 @@ class Org:
 
 @pytest.fixture
 def org(tmp_path: Path) -> Iterator[Org]:
-    settings = make_settings(tmp_path / "rules", org_file=WORKFLOW)
-    app = create_app(settings)
-    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
-        yield Org(client, app.state.credentials.access_token)
-    app.state.zcrm.db.dispose()
+    with serve(Org, tmp_path / "rules", WORKFLOW) as org:
+        yield org
 
 
 NEW_RULES = {

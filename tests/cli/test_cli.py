@@ -10,20 +10,18 @@ import httpx
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from tests.conftest import ON_POSTGRESQL, SPECIMENS, LiveServer, db_args, free_port, make_settings, sql
+from tests.conftest import (
+    CREDENTIAL_KEYS,
+    ON_POSTGRESQL,
+    SPECIMENS,
+    LiveServer,
+    db_args,
+    free_port,
+    make_settings,
+    sql,
+)
 from zcrm.app import create_app
 from zcrm.cli import main
-
-CREDENTIAL_KEYS = [
-    "base_url",
-    "accounts_url",
-    "client_id",
-    "client_secret",
-    "refresh_token",
-    "access_token",
-    "org_id",
-    "user_id",
-]
 
 
 def test_serve_writes_credentials_that_work(live_server: LiveServer) -> None:

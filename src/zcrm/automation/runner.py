@@ -23,6 +23,7 @@ from zcrm.auth.sharing import visible_owners
 from zcrm.automation.functions import MAX_DEPTH, AfterCommit, FunctionCall, FunctionLoadError, load
 from zcrm.automation.search import CriteriaError, matches
 from zcrm.automation.search import parse as parse_criteria
+from zcrm.client.deluge import invalid_trigger, query_trigger
 from zcrm.clock import Clock
 from zcrm.errors import ZohoError
 from zcrm.http.guards import record_module
@@ -37,31 +38,12 @@ from zcrm.store.records import ListQuery
 T = TypeVar("T")
 log = logging.getLogger("zcrm.automation")
 
-DELUGE_TRIGGERS = ("workflow", "approval", "blueprint", "orchestration")
-DEFAULT_TRIGGER = frozenset({"approval", "blueprint", "orchestration"})  # Deluge's: workflow does not run
 ALL_SCOPES = parse_scopes("ZohoCRM.modules.ALL")
 
 
 def _triggers(query_value: Mapping[str, Any] | None) -> frozenset[str] | None:
-    if query_value is None or "trigger" not in query_value:
-        return DEFAULT_TRIGGER
-    value = query_value["trigger"]
-    if not isinstance(value, list | tuple) or not all(v in DELUGE_TRIGGERS for v in value):
-        return None
-    return frozenset(value)
-
-
-def _invalid_trigger() -> dict[str, Any]:
-    return {
-        "code": "INVALID_DATA",
-        "details": {
-            "api_name": "trigger",
-            "json_path": "$.trigger",
-            "supported_values": list(DELUGE_TRIGGERS),
-        },
-        "message": "invalid data",
-        "status": "error",
-    }
+    trigger = query_trigger(query_value)  # the same rules and defaults as the Deluge client's
+    return None if trigger is None else frozenset(trigger)
 
 
 def _task_result(result: Any) -> dict[str, Any]:
@@ -121,7 +103,7 @@ class ServerCrm:
         rule started this function never runs workflow rules, whatever ``trigger`` says (the update doc's rule)."""
         triggers = _triggers(query_value)
         if triggers is None:
-            return _invalid_trigger()
+            return invalid_trigger()
         call = self._call
         if module_name.lower() == call.module.lower() and str(record_id) == call.record_id:
             triggers = triggers - {"workflow"}
@@ -145,7 +127,7 @@ class ServerCrm:
         """Deluge's task: the new record's ``details`` map (with its ``id``) on success, else the error object."""
         triggers = _triggers(query_value)
         if triggers is None:
-            return _invalid_trigger()
+            return invalid_trigger()
 
         def work(conn: Connection, ident: Identity, now: int, after: AfterCommit) -> Any:
             module = record_module(ident, module_name, "create")

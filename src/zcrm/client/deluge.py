@@ -48,8 +48,9 @@ def invalid_record_id() -> dict[str, Any]:
     return _error("INVALID_DATA", {"resource_path_index": 1}, "the id given seems to be invalid")
 
 
-def _trigger(query_value: Mapping[str, Any] | None) -> list[str] | None:
-    """The trigger list to send, or None when ``query_value["trigger"]`` is not acceptable."""
+def query_trigger(query_value: Mapping[str, Any] | None) -> list[str] | None:
+    """The trigger list of a task's ``query_value`` (Deluge's default when it has none), or None when
+    ``query_value["trigger"]`` is not acceptable. Shared with the tasks of server-side functions."""
     if query_value is None or "trigger" not in query_value:
         return list(DEFAULT_TRIGGER)
     value = query_value["trigger"]
@@ -114,7 +115,7 @@ class Crm:
         Other ``query_value`` keys are ignored.
         """
         del connection  # accepted for Deluge compatibility; zcrm has no connections
-        trigger = _trigger(query_value)
+        trigger = query_trigger(query_value)
         if trigger is None:
             return invalid_trigger()
         if not _routable(record_id):

@@ -1,7 +1,9 @@
-"""Record routes: insert, update, list, get one, delete. Inserts and updates run the functions their workflow
-rules started once their transaction has committed, before answering (docs/automation.md)."""
+"""Record routes: insert, update, list, get one, delete. Writes run the functions their workflow rules started once
+their transaction has committed, before answering (docs/automation.md)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
@@ -29,40 +31,44 @@ MAX_DELETE = 100
 async def insert(request: Request, state: State, module_name: str) -> Response:
     raw = await raw_body(request, state.settings.max_body_bytes)
 
-    after = AfterCommit()
-    who: list[Identity] = []
-
-    def work(conn: Connection, ident: Identity, now: int) -> Response:
+    def work(conn: Connection, ident: Identity, now: int, after: AfterCommit) -> Response:
         module = record_module(ident, module_name, "create")
         payload = json_object(raw)
         items = data_items(payload)
         triggers = trigger_set(payload)
         check_features(payload)
-        who.append(ident)
         return write_response(writes.insert_records(conn, ident, module, items, now, triggers, after), 201)
 
-    response = await state.authed(request.headers.get("authorization"), work, write=True)
-    await run_functions(state, who, after)
-    return response
+    return await _automated_write(request, state, work)
 
 
-async def run_functions(state: State, who: list[Identity], after: AfterCommit) -> None:
-    """Runs the functions the request's workflow rules started, now that its writes have committed, and wakes the
-    webhook deliverer when they queued webhooks."""
+AutomatedWork = Callable[[Connection, Identity, int, AfterCommit], Response]
+
+
+async def _automated_write(request: Request, state: State, work: AutomatedWork) -> Response:
+    """Runs ``work(conn, identity, now, after)`` in a write unit; once it has committed, runs the functions its
+    workflow rules started and wakes the webhook deliverer when they queued webhooks."""
+    after = AfterCommit()
+    who: list[Identity] = []
+
+    def run(conn: Connection, ident: Identity, now: int) -> Response:
+        who.append(ident)
+        return work(conn, ident, now, after)
+
+    response = await state.authed(request.headers.get("authorization"), run, write=True)
     if after.queued and state.deliverer is not None:
         state.deliverer.wake()
-    if after.calls and who:
+    if after.calls:
         runner = FunctionRunner(state.db, state.schemas, state.clock)
         await run_in_threadpool(runner.run, who[0].org_id, who[0].user.id, after.calls)
+    return response
 
 
 async def update(request: Request, state: State, module_name: str, record_id: str | None = None) -> Response:
     raw = await raw_body(request, state.settings.max_body_bytes)
     unmodified_header = request.headers.get("if-unmodified-since")
-    after = AfterCommit()
-    who: list[Identity] = []
 
-    def work(conn: Connection, ident: Identity, now: int) -> Response:
+    def work(conn: Connection, ident: Identity, now: int, after: AfterCommit) -> Response:
         module = record_module(ident, module_name, "update")
         since = None
         if unmodified_header is not None:
@@ -72,13 +78,10 @@ async def update(request: Request, state: State, module_name: str, record_id: st
         triggers = trigger_set(payload)
         check_features(payload)
         target = Target(path_id=record_id, path_form=record_id is not None)
-        who.append(ident)
         results = update_records(conn, ident, module, items, now, triggers, target, since, after)
         return write_response(results)
 
-    response = await state.authed(request.headers.get("authorization"), work, write=True)
-    await run_functions(state, who, after)
-    return response
+    return await _automated_write(request, state, work)
 
 
 async def list_records(request: Request, state: State, module_name: str) -> Response:
@@ -138,36 +141,24 @@ def _delete_triggers(params: dict[str, str]) -> frozenset[str]:
 async def delete_many(request: Request, state: State, module_name: str) -> Response:
     params = query_params(request)
 
-    after = AfterCommit()
-    who: list[Identity] = []
-
-    def work(conn: Connection, ident: Identity, now: int) -> Response:
+    def work(conn: Connection, ident: Identity, now: int, after: AfterCommit) -> Response:
         module = record_module(ident, module_name, "delete")
         ids = _delete_ids(params)
-        who.append(ident)
         triggers = _delete_triggers(params)
         return write_response(writes.delete_records(conn, ident, module, ids, now, triggers, after))
 
-    response = await state.authed(request.headers.get("authorization"), work, write=True)
-    await run_functions(state, who, after)
-    return response
+    return await _automated_write(request, state, work)
 
 
 async def delete_one(request: Request, state: State, module_name: str, record_id: str) -> Response:
     params = query_params(request)
 
-    after = AfterCommit()
-    who: list[Identity] = []
-
-    def work(conn: Connection, ident: Identity, now: int) -> Response:
+    def work(conn: Connection, ident: Identity, now: int, after: AfterCommit) -> Response:
         module = record_module(ident, module_name, "delete")
         parsed = parse_id(record_id)
         if parsed is None:
             raise invalid_id({"resource_path_index": 1})
         triggers = _delete_triggers(params)
-        who.append(ident)
         return write_response(writes.delete_records(conn, ident, module, [parsed], now, triggers, after))
 
-    response = await state.authed(request.headers.get("authorization"), work, write=True)
-    await run_functions(state, who, after)
-    return response
+    return await _automated_write(request, state, work)

@@ -356,20 +356,29 @@ def normalise_module_rules(raw: Any, fields: list[dict[str, Any]], module: str) 
     return _normalise_rules(raw["workflow_rules"], fields, f"modules.{module}", functions, webhooks)
 
 
+def _named_entries(raw: Any, key: str, kind: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(where, name, entry) for each entry of a top-level list of named mappings (``functions``, ``webhooks``);
+    names must be unique."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise OrgFileError(f"{key}: must be a list")
+    entries: list[tuple[str, str, dict[str, Any]]] = []
+    for index, entry in enumerate(raw):
+        at = f"{key}[{index}]"
+        if not isinstance(entry, dict):
+            raise OrgFileError(f"{at}: a {kind} must be a mapping")
+        name = str(_req(entry, "name", at))
+        if any(name == seen for _, seen, _ in entries):
+            raise OrgFileError(f"{at}: duplicate {kind} name '{name}'")
+        entries.append((at, name, entry))
+    return entries
+
+
 def _normalise_functions(raw: Any) -> dict[str, dict[str, str]]:
     """The org's functions by name: ``{name, file | source, handler}``; each source must define its handler."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, list):
-        raise OrgFileError("functions: must be a list")
     functions: dict[str, dict[str, str]] = {}
-    for index, function in enumerate(raw):
-        at = f"functions[{index}]"
-        if not isinstance(function, dict):
-            raise OrgFileError(f"{at}: a function must be a mapping")
-        name = str(_req(function, "name", at))
-        if name in functions:
-            raise OrgFileError(f"{at}: duplicate function name '{name}'")
+    for at, name, function in _named_entries(raw, "functions", "function"):
         source = function.get("source")
         if not isinstance(source, str):
             raise OrgFileError(f"{at}: 'file' (a Python file beside the org file) or 'source' is required")
@@ -384,18 +393,8 @@ def _normalise_functions(raw: Any) -> dict[str, dict[str, str]]:
 
 def _normalise_webhooks(raw: Any) -> dict[str, dict[str, str]]:
     """The org's webhooks by name: ``{name, url, body: json | form, secret}``."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, list):
-        raise OrgFileError("webhooks: must be a list")
     webhooks: dict[str, dict[str, str]] = {}
-    for index, webhook in enumerate(raw):
-        at = f"webhooks[{index}]"
-        if not isinstance(webhook, dict):
-            raise OrgFileError(f"{at}: a webhook must be a mapping")
-        name = str(_req(webhook, "name", at))
-        if name in webhooks:
-            raise OrgFileError(f"{at}: duplicate webhook name '{name}'")
+    for at, name, webhook in _named_entries(raw, "webhooks", "webhook"):
         url = str(_req(webhook, "url", at))
         if not url.startswith(("http://", "https://")):
             raise OrgFileError(f"{at}: url must be an http:// or https:// URL")
