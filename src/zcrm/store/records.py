@@ -172,9 +172,11 @@ def keyed(
     filled a moment ago does not have yet (autovacuum analyses it up to a minute later); without them it may
     scan every row of the org for a list of ids, which made bulk updates slower the larger the module. There,
     the keys are unnested and each is looked up by equality in a lateral subquery (kept from being flattened
-    into a join by ``OFFSET 0`` or ``FOR UPDATE``): one index probe per key, whatever the statistics say. With several key columns SQLite may also return rows that match each column
-    but no key as a whole: callers filter. ``lock`` locks the rows found until the transaction ends (PostgreSQL only;
-    SQLite write transactions hold the database lock already)."""
+    into a join by ``OFFSET 0`` or ``FOR UPDATE``): one index probe per key, whatever the statistics say.
+
+    With several key columns SQLite may also return rows that match each column but no key as a whole: callers
+    filter. ``lock`` locks the rows found until the transaction ends (PostgreSQL only; SQLite write transactions
+    hold the database lock already)."""
     keys = list(dict.fromkeys(tuple(k) for k in keys))
     if not keys:
         return []
