@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 WHEN = ("create", "edit", "create_or_edit", "field_update", "delete")
 OPERATORS = (
@@ -137,7 +137,22 @@ def condition_holds(condition: Condition, event: Event) -> bool:
     return left > right if op == "greater_than" else left < right
 
 
-def fires(rule: WorkflowRule, event: Event) -> bool:
+class Triggered(Protocol):
+    """What :func:`fires` needs of a rule: workflow rules and approval processes both have it."""
+
+    @property
+    def when(self) -> str: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def conditions(self) -> tuple[Condition, ...]: ...
+    @property
+    def match(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+
+
+def fires(rule: Triggered, event: Event) -> bool:
     """Whether ``rule`` runs for ``event``: its moment matches and its criteria hold."""
     if not rule.active:
         return False

@@ -27,6 +27,7 @@ from zcrm.errors import (
 )
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
+from zcrm.records import notify
 from zcrm.records.common import (
     UPDATE_BLOCKED,
     Result,
@@ -146,6 +147,7 @@ def update_records(
     id_pool = IdPool(conn, org_id, schema.org.prefix, expected)
     rows = RowWrites()
     changes: list[dict[str, Any]] = []
+    written: list[notify.Written] = []
     results: list[Result] = []
     for index, (item, record_id) in enumerate(zip(items, ids, strict=True)):
         if isinstance(record_id, ZohoError):
@@ -217,6 +219,7 @@ def update_records(
             changes,
             renderer,
             after,
+            written,
         )
         results.append(result)
         dirty.add(record_id)
@@ -244,6 +247,7 @@ def update_records(
     )
     store.add_changes(conn, org_id, changes)
     queue_webhooks(conn, org_id, schema.org.prefix, now, after)
+    notify.queue(conn, org_id, schema.org.prefix, module, "update", written, now, after)
     return results
 
 
@@ -260,6 +264,7 @@ def _apply(
     changes: list[dict[str, Any]],
     renderer: Renderer,
     after: AfterCommit | None,
+    written: list[notify.Written],
 ) -> tuple[Result, dict[str, str]]:
     """Applies a validated plan to the in-memory record (written in batch by the caller); returns the result
     and the record's unique keys before the change."""
@@ -311,6 +316,8 @@ def _apply(
         by_rules = apply_rules(module, "update", record.id, data, changed, after)
         if by_rules:  # the rules' own write: recorded after the user's, triggering nothing further
             changes.append(rules_change(next(id_pool), module, record.id, user_id, now, by_rules, data))
+            changed = {**changed, **by_rules}
+    written.append((record.id, changed, data))
     result = {
         "code": "SUCCESS",
         "details": audit_details(renderer, record),

@@ -11,6 +11,7 @@ from zcrm.auth.sharing import can_edit
 from zcrm.automation.functions import AfterCommit
 from zcrm.errors import AuthorizationFailed, InvalidData
 from zcrm.fields.render import Renderer
+from zcrm.records import notify
 from zcrm.records.common import (
     DELETE_BLOCKED,
     Result,
@@ -79,6 +80,7 @@ def insert_records(
     records: list[StoredRecord] = []
     rows = RowWrites()
     changes: list[dict[str, Any]] = []
+    written: list[notify.Written] = []
     default_layout = module.default_layout
     has_owner, has_layout = "Owner" in module.by_name, "Layout" in module.by_name
     for plan, error, unique in zip(plans, errors, uniques, strict=True):
@@ -129,6 +131,8 @@ def insert_records(
             rules_change_id = next(ids)
             if by_rules:  # the rules' own write: recorded after the insert, triggering nothing further
                 changes.append(rules_change(rules_change_id, module, record_id, user_id, now, by_rules, data))
+                changed = {**changed, **by_rules}
+        written.append((record_id, changed, data))
         results.append(
             {
                 "code": "SUCCESS",
@@ -141,6 +145,7 @@ def insert_records(
     store.insert_unique(conn, org_id, [(field_id, key, rid) for (field_id, key), rid in claimed.items()])
     store.add_changes(conn, org_id, changes)
     queue_webhooks(conn, org_id, schema.org.prefix, now, after)
+    notify.queue(conn, org_id, schema.org.prefix, module, "insert", written, now, after)
     return results
 
 
@@ -196,4 +201,6 @@ def delete_records(
         for record in deleted:
             apply_rules(module, "delete", record.id, dict(record.data), {}, after)
     queue_webhooks(conn, org_id, ident.schema.org.prefix, now, after)
+    written: list[notify.Written] = [(record.id, {}, None) for record in deleted]
+    notify.queue(conn, org_id, ident.schema.org.prefix, module, "delete", written, now, after)
     return results

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from zcrm.automation.approvals import ApprovalProcess
 from zcrm.automation.rules import WorkflowRule
 
 # data types whose values live in rows of another module (subform rows, linking rows, file rows)
@@ -116,6 +117,7 @@ class Module:
     parent_module: str | None = None
     sharing: str = "public_read_write"  # public_read_write | public_read_only | private
     workflow_rules: tuple[WorkflowRule, ...] = ()
+    approval_processes: tuple[ApprovalProcess, ...] = ()
     by_name: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     uniques: list[Field] = field(default_factory=list, compare=False, repr=False)

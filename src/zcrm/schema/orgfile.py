@@ -15,9 +15,13 @@ from typing import Any
 import yaml
 
 from zcrm.automation.functions import FunctionLoadError, load
-from zcrm.automation.rules import ACTIONS, OPERATORS, UNARY, WHEN
+from zcrm.automation.rules import ACTIONS, WHEN
 from zcrm.fields.coerce import FieldValueError, coerce
+from zcrm.schema import processes
 from zcrm.schema.model import Field, PicklistValue
+from zcrm.schema.orgfile_checks import OrgFileError as OrgFileError
+from zcrm.schema.orgfile_checks import criteria
+from zcrm.schema.orgfile_checks import req as _req
 
 FORMAT = "zcrm-org/1"
 MODULE_TYPES = frozenset({"default", "custom", "subform", "linking"})
@@ -84,10 +88,6 @@ _UPLOAD_ROW_FIELDS: tuple[dict[str, Any], ...] = (
 )
 
 
-class OrgFileError(ValueError):
-    """The org file is malformed; the message says where and why."""
-
-
 def read_org_file(path: Path | None) -> dict[str, Any]:
     """The raw definition in ``path``, or the built-in standard org when ``path`` is None."""
     if path is None:
@@ -117,12 +117,6 @@ def read_org_file(path: Path | None) -> dict[str, Any]:
                         f"functions[{index}]: cannot read {source_path} ({exc.strerror})"
                     ) from exc
     return loaded
-
-
-def _req(obj: dict[str, Any], key: str, where: str) -> Any:
-    if key not in obj or obj[key] in (None, ""):
-        raise OrgFileError(f"{where}: '{key}' is required")
-    return obj[key]
 
 
 def _label(api_name: str) -> str:
@@ -300,6 +294,7 @@ def _normalise_module(
         "workflow_rules": _normalise_rules(
             raw.get("workflow_rules"), fields, where, functions or {}, webhooks or {}
         ),
+        "approval_processes": processes.approval_processes(raw.get("approval_processes"), fields, where),
     }
 
 
@@ -481,25 +476,7 @@ def _normalise_rules(
         trigger_field = rule.get("field")
         if when == "field_update" and trigger_field not in by_name:
             raise OrgFileError(f"{at}: a field_update rule needs 'field', one of the module's fields")
-        match = rule.get("match", "all")
-        if match not in ("all", "any"):
-            raise OrgFileError(f"{at}: match must be 'all' or 'any'")
-        conditions = []
-        for c_index, condition in enumerate(rule.get("conditions") or []):
-            c_at = f"{at}.conditions[{c_index}]"
-            if not isinstance(condition, dict) or condition.get("field") not in by_name:
-                raise OrgFileError(f"{c_at}: a condition needs 'field', one of the module's fields")
-            if condition.get("operator") not in OPERATORS:
-                raise OrgFileError(f"{c_at}: operator must be one of {list(OPERATORS)}")
-            if condition["operator"] not in UNARY and "value" not in condition:
-                raise OrgFileError(f"{c_at}: operator '{condition['operator']}' needs a 'value'")
-            conditions.append(
-                {
-                    "field": condition["field"],
-                    "operator": condition["operator"],
-                    "value": condition.get("value"),
-                }
-            )
+        checked = criteria(rule, at, by_name)
         actions = [
             _normalise_action(action, f"{at}.actions[{a_index}]", by_name, functions, webhooks)
             for a_index, action in enumerate(rule.get("actions") or [])
@@ -511,8 +488,7 @@ def _normalise_rules(
                 "name": name,
                 "when": when,
                 "field": trigger_field if when == "field_update" else None,
-                "match": match,
-                "conditions": conditions,
+                **checked,
                 "actions": actions,
                 "active": bool(rule.get("active", True)),
             }
@@ -619,6 +595,7 @@ def normalise(raw: dict[str, Any]) -> dict[str, Any]:
     roles = _normalise_roles(raw.get("roles"))
     profiles = _normalise_profiles(raw.get("profiles"), set(by_name))
     users = _normalise_users(raw.get("users"), [r["name"] for r in roles], {p["name"]: p for p in profiles})
+    processes.check_users(modules, users)
     return {"org": org_info, "modules": modules, "roles": roles, "profiles": profiles, "users": users}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, text
 
+from zcrm.automation.approvals import ApprovalProcess
 from zcrm.automation.rules import Action, Condition, WorkflowRule
 from zcrm.schema.model import (
     Field,
@@ -67,6 +68,7 @@ def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_def
     profile_ids = {profile["name"]: new_id() for profile in definition["profiles"]}
     for seq, profile in enumerate(definition["profiles"]):
         add("profiles", profile_ids[profile["name"]], None, seq, profile)
+    user_ids: dict[str, str] = {}
     for user in definition["users"]:
         stored = dict(user)
         stored["role_id"] = role_ids[user["role"]]
@@ -78,7 +80,7 @@ def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_def
             ),
             {
                 "org": org_id,
-                "id": new_id(),
+                "id": user_ids.setdefault(user["email"].lower(), new_id()),
                 "email": user["email"].lower(),
                 "status": user["status"],
                 "d": _dumps(stored),
@@ -90,6 +92,10 @@ def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_def
         stored_module = {k: v for k, v in module.items() if k not in ("fields", "layouts")}
         stored_module["workflow_rules"] = [
             {**rule, "id": new_id()} for rule in module.get("workflow_rules", [])
+        ]
+        stored_module["approval_processes"] = [
+            {**process, "id": new_id(), "approvers": [user_ids[email] for email in process["approvers"]]}
+            for process in module.get("approval_processes", [])
         ]
         add("modules", module_id, None, seq, stored_module)
         for field_seq, field in enumerate(module["fields"]):
@@ -196,6 +202,21 @@ def _workflow_rule(d: dict[str, Any]) -> WorkflowRule:
     )
 
 
+def _approval_process(d: dict[str, Any]) -> ApprovalProcess:
+    return ApprovalProcess(
+        id=d["id"],
+        name=d["name"],
+        when=d["when"],
+        approvers=tuple(d["approvers"]),
+        conditions=tuple(
+            Condition(c["field"], c["operator"], c.get("value")) for c in d.get("conditions", [])
+        ),
+        match=d.get("match", "all"),
+        approve=d.get("approve", "any"),
+        active=d.get("active", True),
+    )
+
+
 def load_schema(conn: Connection, org_id: str) -> OrgSchema:
     org_row = conn.execute(
         text("SELECT id, prefix, schema_version, info, created_time FROM orgs WHERE id = :org"),
@@ -253,6 +274,7 @@ def load_schema(conn: Connection, org_id: str) -> OrgSchema:
                 parent_module=d.get("parent_module"),
                 sharing=d.get("sharing", "public_read_write"),
                 workflow_rules=tuple(_workflow_rule(r) for r in d.get("workflow_rules", [])),
+                approval_processes=tuple(_approval_process(p) for p in d.get("approval_processes", [])),
             )
         )
     roles = [

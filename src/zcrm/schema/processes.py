@@ -1,0 +1,60 @@
+"""The org file's record processes of a module: ``approval_processes`` (see automation/approvals.py),
+``review_process`` and ``zia_image_validation`` (see docs/automation.md), checked against the module's fields
+and the org's users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zcrm.automation.approvals import APPROVAL_WHEN, APPROVE_MODES
+from zcrm.schema.orgfile_checks import OrgFileError, criteria, req
+
+
+def _users(raw: Any, key: str, at: str) -> list[str]:
+    if not isinstance(raw, list) or not raw or not all(isinstance(u, str) and u for u in raw):
+        raise OrgFileError(f"{at}: '{key}' must be a non-empty list of user emails")
+    return [u.lower() for u in raw]
+
+
+def approval_processes(raw: Any, fields: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
+    """A module's approval processes, in the order they are tried."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise OrgFileError(f"{where}: 'approval_processes' must be a list")
+    by_name = {f["api_name"]: f for f in fields}
+    processes = []
+    for index, process in enumerate(raw):
+        at = f"{where}.approval_processes[{index}]"
+        if not isinstance(process, dict):
+            raise OrgFileError(f"{at}: a process must be a mapping")
+        when = process.get("when", "create_or_edit")
+        if when not in APPROVAL_WHEN:
+            raise OrgFileError(f"{at}: when must be one of {list(APPROVAL_WHEN)}")
+        approve = process.get("approve", "any")
+        if approve not in APPROVE_MODES:
+            raise OrgFileError(f"{at}: approve must be one of {list(APPROVE_MODES)}")
+        processes.append(
+            {
+                "name": str(req(process, "name", at)),
+                "when": when,
+                **criteria(process, at, by_name),
+                "approvers": _users(process.get("approvers"), "approvers", at),
+                "approve": approve,
+                "active": bool(process.get("active", True)),
+            }
+        )
+    return processes
+
+
+def check_users(modules: list[dict[str, Any]], users: list[dict[str, Any]]) -> None:
+    """Every approver and reviewer is one of the org's users."""
+    emails = {u["email"].lower() for u in users}
+    for module in modules:
+        where = f"modules.{module['api_name']}"
+        for index, process in enumerate(module.get("approval_processes") or []):
+            for email in process["approvers"]:
+                if email not in emails:
+                    raise OrgFileError(
+                        f"{where}.approval_processes[{index}]: approver '{email}' is not one of the org's users"
+                    )
