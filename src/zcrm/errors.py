@@ -185,6 +185,12 @@ class RecordLocked(ZohoError):
     default_message = "Cannot update record that is not approved yet"
 
 
+class NotReviewed(ZohoError):
+    code = "NOT_REVIEWED"
+    status = 400
+    default_message = "record in review"
+
+
 class AlreadyModified(ZohoError):
     code = "ALREADY_MODIFIED"
     status = 412
@@ -203,3 +209,15 @@ def invalid_id(details: dict[str, Any]) -> InvalidData:
 
 def invalid_body() -> InvalidData:
     return InvalidData("body", {})
+
+
+class NotSubscribed(ZohoError):
+    code = "NOT_SUBSCRIBED"
+    status = 400
+    default_message = "the channel is not subscribed for actions-watch"
+
+
+class AlreadyUsed(ZohoError):
+    code = "ALREADY_USED"
+    status = 400
+    default_message = "the channel_id is already subscribed for actions-watch"

@@ -1,4 +1,5 @@
-"""Approval processes as data, and the state machine of one record's approval.
+"""Approval processes as data, and the state machine of one record's approval (a module's review process is
+the same machine: one process whose reviewers approve or reject, without delegation).
 
 A process belongs to a module and says *when* a record enters it (on create, on edit, or either), *which
 records* (criteria over field values, as workflow rules have them) and *who approves* (users, in order): with
@@ -174,8 +175,10 @@ def act(
     return approval
 
 
-def record_state(approval: Approval | None) -> str:
-    """The record's ``approval_state`` column for an approval in this state."""
+def record_state(approval: Approval | None, kind: str = "approval") -> str:
+    """The record's ``approval_state`` column for an approval (or, ``kind`` "review", a review) in this state:
+    ``approved``, ``approval_process_pending``, ``approval_process_rejected``, ``review_process_pending`` or
+    ``review_process_rejected``."""
     if approval is None or approval.status == APPROVED:
         return "approved"
-    return "approval_process_pending" if approval.status == PENDING else "approval_process_rejected"
+    return f"{kind}_process_{approval.status}"

@@ -84,7 +84,7 @@ class ServerCrm:
 
         def work(conn: Connection, ident: Identity, now: int) -> dict[str, Any]:
             module = record_module(ident, module_name, "read")
-            return reads.get_record(conn, ident, module, str(record_id), {}) or {}
+            return reads.get_record(conn, ident, module, str(record_id), {}, now) or {}
 
         try:
             return self._runner.unit(self._org_id, self._user_id, work)
@@ -166,7 +166,7 @@ class ServerCrm:
             )
             hits = [r for r in every if matches(tree, {**r.data, "id": r.id})]
             chosen = hits[(page - 1) * per_page : page * per_page]
-            shown = (reads.get_record(conn, ident, module, r.id, {}) for r in chosen)
+            shown = (reads.get_record(conn, ident, module, r.id, {}, now) for r in chosen)
             return [record for record in shown if record]
 
         try:

@@ -112,7 +112,7 @@ async def get_one(request: Request, state: State, module_name: str, record_id: s
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "read")
-        record = reads.get_record(conn, ident, module, record_id, params)
+        record = reads.get_record(conn, ident, module, record_id, params, now)
         if record is None:
             return no_content(204)
         return json_response({"data": [record]})

@@ -10,7 +10,14 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
-from zcrm.errors import DuplicateData, MultipleOrMultiErrors, NotApproved, RecordLocked, ZohoError
+from zcrm.errors import (
+    DuplicateData,
+    MultipleOrMultiErrors,
+    NotApproved,
+    NotReviewed,
+    RecordLocked,
+    ZohoError,
+)
 from zcrm.records.rows import ORDER_KEY, RowOps
 from zcrm.records.validate import Prepared
 from zcrm.schema.model import Field, Module, OrgSchema
@@ -79,14 +86,19 @@ def duplicate_error(
     return MultipleOrMultiErrors(details={"errors": [e.as_dict() for e in errors]})
 
 
-def state_error(record: StoredRecord, message: str) -> ZohoError | None:
-    """The error a record's state gives (behaviour §3.11), checked in the documented order."""
+def state_error(record: StoredRecord, message: str, new_image: bool = False) -> ZohoError | None:
+    """The error a record's state gives (behaviour §3.11), checked in the documented order; a rejected Zia
+    validation blocks every write but one that brings a new image or deletes the failed one (``new_image``)."""
     if record.lock_state == "zia_vision_processing":
         return RecordLocked(message, {"id": record.id, "action": "zia_vision_processing"})
     if record.lock_state == "merge":
         return RecordLocked(message, {"id": record.id, "action": "merge"})
     if record.approval_state == "approval_process_pending":
         return NotApproved(message, {"id": record.id})
+    if record.lock_state == "zia_vision_rejected" and not new_image:
+        return NotApproved(message, {"id": record.id})
+    if record.approval_state == "review_process_pending":
+        return NotReviewed()
     if record.lock_state == "record_locking":
         return RecordLocked(LOCKED, {"id": record.id, "action": "record_locking"})
     return None

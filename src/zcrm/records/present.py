@@ -9,13 +9,12 @@ from zcrm.records.rows import ORDER_KEY
 from zcrm.schema.model import ROW_TYPES, Field, Module, OrgSchema
 from zcrm.store.records import StoredRecord
 
-APPROVAL_STATES = {"approved", "approval_process_pending", "zia_vision_processing", "merge_in_progress"}
-
 
 def approval_label(record: StoredRecord) -> str:
-    """``$approval_state`` (behaviour §5.3): pending approval, Zia validation and merges show through."""
-    if record.lock_state == "zia_vision_processing":
-        return "zia_vision_processing"
+    """``$approval_state`` (behaviour §5.3): Zia validation and merges show through the approval or review
+    state."""
+    if record.lock_state in ("zia_vision_processing", "zia_vision_rejected"):
+        return record.lock_state
     if record.lock_state == "merge":
         return "merge_in_progress"
     return record.approval_state

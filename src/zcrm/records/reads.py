@@ -20,9 +20,11 @@ from zcrm.errors import (
 )
 from zcrm.fields.coerce import POSITIVE_INT, parse_id
 from zcrm.fields.render import Renderer
+from zcrm.records import processes
 from zcrm.records.paging import PageState, PageTokens, query_digest
 from zcrm.records.present import Presenter, display_name
 from zcrm.schema.model import ROW_TYPES, Module, OrgSchema
+from zcrm.store import processes as process_store
 from zcrm.store import records as store
 from zcrm.store.records import ListQuery, StoredRecord
 
@@ -224,7 +226,7 @@ def list_records(
 
 
 def get_record(
-    conn: Connection, ident: Identity, module: Module, record_id: str, params: dict[str, str]
+    conn: Connection, ident: Identity, module: Module, record_id: str, params: dict[str, str], now: int
 ) -> dict[str, Any] | None:
     parsed = parse_id(record_id)
     if parsed is None:
@@ -235,10 +237,14 @@ def get_record(
     if not can_see(ident.schema, ident.user, module, record.owner_id):
         return None  # a record the user cannot see reads like one that does not exist
     record.children = store.children(conn, ident.org_id, [record.id])
+    processes.settle(conn, ident.org_id, [record], now, persist=False)
     ids = _lookup_ids(module, [record], ident.schema)
     names = display_names(conn, ident.schema, ident.org_id, ids)
     names[record.id] = display_name(module, record.data, record.id)
     renderer = Renderer(ident.schema, ident.user, names)
     raw_fields = params.get("fields")
     wanted = [f.strip() for f in raw_fields.split(",") if f.strip()] if raw_fields else None
-    return Presenter(ident.schema, renderer).full_record(module, record, wanted)
+    out = Presenter(ident.schema, renderer).full_record(module, record, wanted)
+    rows = process_store.of_record(conn, ident.org_id, record.id)
+    out.update(processes.process_keys(ident.schema, ident.user, module, record, rows))
+    return out

@@ -27,7 +27,7 @@ from zcrm.errors import (
 )
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
-from zcrm.records import notify
+from zcrm.records import notify, processes
 from zcrm.records.common import (
     UPDATE_BLOCKED,
     Result,
@@ -46,6 +46,7 @@ from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.store import records as store
 from zcrm.store.ids import IdPool
 from zcrm.store.orgs import lock as lock_org
+from zcrm.store.processes import ProcessRow
 from zcrm.store.records import StoredRecord
 
 
@@ -110,6 +111,7 @@ def update_records(
     wanted = [i for i in ids if isinstance(i, str)]
     records = store.fetch(conn, org_id, wanted, module_id=module.id, for_update=True)
     records = {rid: r for rid, r in records.items() if r.parent_id is None}
+    processes.settle(conn, org_id, records.values(), now, persist=True)
     row_fields = {f.api_name for f in module.fields if f.data_type in ROW_TYPES}
     touches_rows = bool(row_fields) and any(
         isinstance(item, dict) and not row_fields.isdisjoint(item) for item in items
@@ -148,6 +150,7 @@ def update_records(
     rows = RowWrites()
     changes: list[dict[str, Any]] = []
     written: list[notify.Written] = []
+    entered: list[ProcessRow] = []
     results: list[Result] = []
     for index, (item, record_id) in enumerate(zip(items, ids, strict=True)):
         if isinstance(record_id, ZohoError):
@@ -171,7 +174,7 @@ def update_records(
         if not can_edit(schema, ident.user, module, record.owner_id):
             results.append(_unauthorized(index, target))
             continue
-        error = state_error(record, UPDATE_BLOCKED)
+        error = state_error(record, UPDATE_BLOCKED, processes.touches_images(module, item))
         if error is None and unmodified_since is not None and record.modified_time > unmodified_since:
             error = _already_modified(renderer, record)
         if error is not None:
@@ -220,6 +223,7 @@ def update_records(
             renderer,
             after,
             written,
+            entered,
         )
         results.append(result)
         dirty.add(record_id)
@@ -246,6 +250,7 @@ def update_records(
         [(rid, fid, key) for (rid, fid), key in record_keys.items() if key != original_keys[(rid, fid)]],
     )
     store.add_changes(conn, org_id, changes)
+    processes.save(conn, org_id, entered)
     queue_webhooks(conn, org_id, schema.org.prefix, now, after)
     notify.queue(conn, org_id, schema.org.prefix, module, "update", written, now, after)
     return results
@@ -265,6 +270,7 @@ def _apply(
     renderer: Renderer,
     after: AfterCommit | None,
     written: list[notify.Written],
+    entered: list[ProcessRow],
 ) -> tuple[Result, dict[str, str]]:
     """Applies a validated plan to the in-memory record (written in batch by the caller); returns the result
     and the record's unique keys before the change."""
@@ -318,6 +324,7 @@ def _apply(
             changes.append(rules_change(next(id_pool), module, record.id, user_id, now, by_rules, data))
             changed = {**changed, **by_rules}
     written.append((record.id, changed, data))
+    processes.enter(module, "update", record, changed, triggers, user_id, now, entered)
     result = {
         "code": "SUCCESS",
         "details": audit_details(renderer, record),

@@ -11,7 +11,7 @@ from zcrm.auth.sharing import can_edit
 from zcrm.automation.functions import AfterCommit
 from zcrm.errors import AuthorizationFailed, InvalidData
 from zcrm.fields.render import Renderer
-from zcrm.records import notify
+from zcrm.records import notify, processes
 from zcrm.records.common import (
     DELETE_BLOCKED,
     Result,
@@ -27,9 +27,11 @@ from zcrm.records.present import audit_details
 from zcrm.records.validate import Validator
 from zcrm.records.workflow import apply_rules, queue_webhooks, rules_change, runs_workflows
 from zcrm.schema.model import Module
+from zcrm.store import processes as process_store
 from zcrm.store import records as store
 from zcrm.store.ids import allocate
 from zcrm.store.orgs import lock as lock_org
+from zcrm.store.processes import ProcessRow
 from zcrm.store.records import StoredRecord
 
 
@@ -81,6 +83,7 @@ def insert_records(
     rows = RowWrites()
     changes: list[dict[str, Any]] = []
     written: list[notify.Written] = []
+    entered: list[ProcessRow] = []
     default_layout = module.default_layout
     has_owner, has_layout = "Owner" in module.by_name, "Layout" in module.by_name
     for plan, error, unique in zip(plans, errors, uniques, strict=True):
@@ -133,6 +136,7 @@ def insert_records(
                 changes.append(rules_change(rules_change_id, module, record_id, user_id, now, by_rules, data))
                 changed = {**changed, **by_rules}
         written.append((record_id, changed, data))
+        processes.enter(module, "insert", record, changed, triggers, user_id, now, entered)
         results.append(
             {
                 "code": "SUCCESS",
@@ -144,6 +148,7 @@ def insert_records(
     store.insert(conn, org_id, records + rows.inserts)
     store.insert_unique(conn, org_id, [(field_id, key, rid) for (field_id, key), rid in claimed.items()])
     store.add_changes(conn, org_id, changes)
+    processes.save(conn, org_id, entered)
     queue_webhooks(conn, org_id, schema.org.prefix, now, after)
     notify.queue(conn, org_id, schema.org.prefix, module, "insert", written, now, after)
     return results
@@ -164,6 +169,7 @@ def delete_records(
     org_id, user_id = ident.org_id, ident.user.id
     lock_org(conn, org_id)
     found = store.fetch(conn, org_id, ids, module_id=module.id)
+    processes.settle(conn, org_id, found.values(), now, persist=True)
     results: list[Result] = []
     deleted: list[StoredRecord] = []
     for record_id in ids:
@@ -188,6 +194,7 @@ def delete_records(
             }
         )
     store.delete(conn, org_id, [r.id for r in deleted])
+    process_store.drop(conn, org_id, [r.id for r in deleted])
     change_ids = allocate(conn, org_id, ident.schema.org.prefix, len(deleted))
     store.add_changes(
         conn,

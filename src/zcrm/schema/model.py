@@ -12,6 +12,7 @@ from typing import Any
 
 from zcrm.automation.approvals import ApprovalProcess
 from zcrm.automation.rules import WorkflowRule
+from zcrm.automation.zia import ZiaValidation
 
 # data types whose values live in rows of another module (subform rows, linking rows, file rows)
 ROW_TYPES = frozenset({"subform", "multiselectlookup", "multiuserlookup", "imageupload", "fileupload"})
@@ -118,6 +119,8 @@ class Module:
     sharing: str = "public_read_write"  # public_read_write | public_read_only | private
     workflow_rules: tuple[WorkflowRule, ...] = ()
     approval_processes: tuple[ApprovalProcess, ...] = ()
+    review_process: ApprovalProcess | None = None
+    zia_validation: ZiaValidation | None = None
     by_name: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     uniques: list[Field] = field(default_factory=list, compare=False, repr=False)

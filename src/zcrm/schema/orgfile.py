@@ -295,6 +295,10 @@ def _normalise_module(
             raw.get("workflow_rules"), fields, where, functions or {}, webhooks or {}
         ),
         "approval_processes": processes.approval_processes(raw.get("approval_processes"), fields, where),
+        "review_process": processes.review_process(raw.get("review_process"), fields, where),
+        "zia_image_validation": processes.zia_image_validation(
+            raw.get("zia_image_validation"), fields, where
+        ),
     }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from zcrm.automation.approvals import APPROVAL_WHEN, APPROVE_MODES
+from zcrm.automation.zia import OUTCOMES
 from zcrm.schema.orgfile_checks import OrgFileError, criteria, req
 
 
@@ -47,6 +48,51 @@ def approval_processes(raw: Any, fields: list[dict[str, Any]], where: str) -> li
     return processes
 
 
+def review_process(raw: Any, fields: list[dict[str, Any]], where: str) -> dict[str, Any] | None:
+    """A module's review process: records written while it applies wait for one of its reviewers."""
+    if raw is None:
+        return None
+    at = f"{where}.review_process"
+    if not isinstance(raw, dict):
+        raise OrgFileError(f"{at}: must be a mapping")
+    when = raw.get("when", "create_or_edit")
+    if when not in APPROVAL_WHEN:
+        raise OrgFileError(f"{at}: when must be one of {list(APPROVAL_WHEN)}")
+    return {
+        "name": str(raw.get("name") or "Review"),
+        "when": when,
+        **criteria(raw, at, {f["api_name"] for f in fields}),
+        "approvers": _users(raw.get("reviewers"), "reviewers", at),
+        "approve": "any",
+        "active": bool(raw.get("active", True)),
+    }
+
+
+def zia_image_validation(raw: Any, fields: list[dict[str, Any]], where: str) -> dict[str, Any] | None:
+    """A module's Zia image validation: which image fields, how long it takes (seconds; none: until ended
+    through the control plane) and how it ends by itself."""
+    if raw is None:
+        return None
+    at = f"{where}.zia_image_validation"
+    if not isinstance(raw, dict):
+        raise OrgFileError(f"{at}: must be a mapping")
+    images = [f["api_name"] for f in fields if f["data_type"] == "imageupload"]
+    chosen = raw.get("fields", images)
+    if not isinstance(chosen, list) or not chosen or not set(chosen) <= set(images):
+        raise OrgFileError(f"{at}: 'fields' must list image upload fields of the module {images}")
+    delay = raw.get("delay")
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0):
+        raise OrgFileError(f"{at}: 'delay' must be a number of seconds (0 or more)")
+    outcome = raw.get("outcome", "approved")
+    if outcome not in OUTCOMES:
+        raise OrgFileError(f"{at}: outcome must be one of {list(OUTCOMES)}")
+    return {
+        "fields": list(chosen),
+        "delay_ms": None if delay is None else round(delay * 1000),
+        "outcome": outcome,
+    }
+
+
 def check_users(modules: list[dict[str, Any]], users: list[dict[str, Any]]) -> None:
     """Every approver and reviewer is one of the org's users."""
     emails = {u["email"].lower() for u in users}
@@ -58,3 +104,8 @@ def check_users(modules: list[dict[str, Any]], users: list[dict[str, Any]]) -> N
                     raise OrgFileError(
                         f"{where}.approval_processes[{index}]: approver '{email}' is not one of the org's users"
                     )
+        for email in (module.get("review_process") or {}).get("approvers", []):
+            if email not in emails:
+                raise OrgFileError(
+                    f"{where}.review_process: reviewer '{email}' is not one of the org's users"
+                )

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, text
 
 from zcrm.automation.approvals import ApprovalProcess
 from zcrm.automation.rules import Action, Condition, WorkflowRule
+from zcrm.automation.zia import ZiaValidation
 from zcrm.schema.model import (
     Field,
     Layout,
@@ -97,6 +98,13 @@ def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_def
             {**process, "id": new_id(), "approvers": [user_ids[email] for email in process["approvers"]]}
             for process in module.get("approval_processes", [])
         ]
+        if module.get("review_process"):
+            review = module["review_process"]
+            stored_module["review_process"] = {
+                **review,
+                "id": new_id(),
+                "approvers": [user_ids[email] for email in review["approvers"]],
+            }
         add("modules", module_id, None, seq, stored_module)
         for field_seq, field in enumerate(module["fields"]):
             stored_field = dict(field)
@@ -217,6 +225,12 @@ def _approval_process(d: dict[str, Any]) -> ApprovalProcess:
     )
 
 
+def _zia(d: dict[str, Any]) -> ZiaValidation:
+    return ZiaValidation(
+        fields=tuple(d["fields"]), delay_ms=d.get("delay_ms"), outcome=d.get("outcome", "approved")
+    )
+
+
 def load_schema(conn: Connection, org_id: str) -> OrgSchema:
     org_row = conn.execute(
         text("SELECT id, prefix, schema_version, info, created_time FROM orgs WHERE id = :org"),
@@ -275,6 +289,8 @@ def load_schema(conn: Connection, org_id: str) -> OrgSchema:
                 sharing=d.get("sharing", "public_read_write"),
                 workflow_rules=tuple(_workflow_rule(r) for r in d.get("workflow_rules", [])),
                 approval_processes=tuple(_approval_process(p) for p in d.get("approval_processes", [])),
+                review_process=_approval_process(d["review_process"]) if d.get("review_process") else None,
+                zia_validation=_zia(d["zia_image_validation"]) if d.get("zia_image_validation") else None,
             )
         )
     roles = [

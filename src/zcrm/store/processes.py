@@ -84,3 +84,9 @@ def with_status(
         sql += " AND module_id = :module"
         params["module"] = module_id
     return [_row(r) for r in conn.execute(text(sql + " ORDER BY updated_time, record_id"), params)]
+
+
+def of_record(conn: Connection, org_id: str, record_id: str) -> dict[str, ProcessRow]:
+    """Every process row of one record, by kind."""
+    rows = keyed(conn, _COLUMNS, "record_processes", ("record_id",), org_id, [(record_id,)])
+    return {row.kind: row for row in map(_row, rows)}
