@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from tests.conftest import make_settings
 from zcrm.app import create_app
+from zcrm.clock import Clock
 
 
 class OrgClient:
@@ -28,10 +29,13 @@ C = TypeVar("C", bound=OrgClient)
 
 
 @contextmanager
-def serve(kind: type[C], data_dir: Path, org_file: Path, **settings: Any) -> Iterator[C]:
-    """An app on ``data_dir`` created from ``org_file`` (with its lifespan running), and a ``kind`` client for it."""
+def serve(
+    kind: type[C], data_dir: Path, org_file: Path, clock: Clock | None = None, **settings: Any
+) -> Iterator[C]:
+    """An app on ``data_dir`` created from ``org_file`` (with its lifespan running), and a ``kind`` client for it;
+    ``clock`` is the server's clock (the wall clock by default)."""
     config = make_settings(data_dir, org_file=org_file, **settings)
-    app = create_app(config)
+    app = create_app(config, clock)
     with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         yield kind(client, app.state.credentials.access_token, config.data_dir)
     app.state.zcrm.db.dispose()

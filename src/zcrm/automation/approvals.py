@@ -58,6 +58,7 @@ class Approval:
     submitted_by: str = ""
     submitted_time: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
+    id: str = ""  # the approval's own id (given when it is stored)
 
     def waiting_on(self) -> list[str]:
         """The users who may act now: every approver (``any``) or the one whose turn it is (``all``)."""
@@ -80,6 +81,7 @@ class Approval:
             "submitted_by": self.submitted_by,
             "submitted_time": self.submitted_time,
             "history": self.history,
+            "id": self.id,
         }
 
     @classmethod
@@ -96,6 +98,7 @@ class Approval:
             submitted_by=d["submitted_by"],
             submitted_time=int(d["submitted_time"]),
             history=list(d["history"]),
+            id=d.get("id", ""),
         )
 
 

@@ -16,13 +16,13 @@ OUTCOMES = ("approved", "rejected")
 @dataclass(frozen=True, slots=True)
 class ZiaValidation:
     fields: tuple[str, ...]  # the module's image upload fields it validates
-    delay_ms: int | None = None  # None: until the control plane ends it
+    delay: int | None = None  # seconds; None: until the control plane ends it
     outcome: str = "approved"  # how a validation ends when its delay runs out
 
 
 def start(validation: ZiaValidation, fields: list[str], user_id: str, now: int) -> dict[str, Any]:
     """The process detail of a validation of the new images in ``fields``, started ``now``."""
-    until = None if validation.delay_ms is None else now + validation.delay_ms
+    until = None if validation.delay is None else now + validation.delay
     return {
         "fields": fields,
         "until": until,

@@ -39,11 +39,17 @@ from zcrm.store import oauth as oauth_store
 from zcrm.store import records as store
 from zcrm.store import webhooks as webhook_store
 
-APPROVAL_STATES = ["approved", "approval_process_pending"]
-LOCK_STATES = [None, "zia_vision_processing", "merge", "record_locking"]
+APPROVAL_STATES = [
+    "approved",
+    "approval_process_pending",
+    "approval_process_rejected",
+    "review_process_pending",
+    "review_process_rejected",
+]
+LOCK_STATES = [None, "zia_vision_processing", "zia_vision_rejected", "merge", "record_locking"]
 
 
-def _require_admin(ident: Identity) -> None:
+def require_admin(ident: Identity) -> None:
     profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
     if profile is None or not profile.admin:
         raise NoPermission("Permission denied", {"permissions": ["administrator"]})
@@ -53,7 +59,7 @@ async def record_state(request: Request, state: State, module_name: str, record_
     raw = await raw_body(request, state.settings.max_body_bytes)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        _require_admin(ident)
+        require_admin(ident)
         module = module_for(ident, module_name, {"resource_path_index": 2})
         parsed = parse_id(record_id)
         record = (
@@ -88,7 +94,7 @@ async def automation_log(request: Request, state: State) -> Response:
     params = query_params(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        _require_admin(ident)
+        require_admin(ident)
         kind, status = params.get("kind"), params.get("status")
         if kind is not None and kind not in LOG_KINDS:
             raise InvalidData(details={"param_name": "kind", "supported_values": LOG_KINDS})
@@ -108,7 +114,7 @@ async def workflow_rules(request: Request, state: State, module_name: str) -> Re
     raw = await raw_body(request, state.settings.max_body_bytes) if write else b""
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        _require_admin(ident)
+        require_admin(ident)
         module = module_for(ident, module_name, {"resource_path_index": 2})
         if write:
             return json_response(
@@ -128,7 +134,7 @@ async def webhook_deliveries(request: Request, state: State) -> Response:
     params = query_params(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        _require_admin(ident)
+        require_admin(ident)
         status = params.get("status")
         if status is not None and status not in DELIVERY_STATUSES:
             raise InvalidData(details={"param_name": "status", "supported_values": DELIVERY_STATUSES})
@@ -150,7 +156,7 @@ async def _admin_write(request: Request, state: State, work: Work, status: int =
     header = request.headers.get("authorization")
 
     def run(conn: Connection, ident: Identity, now: int) -> Response:
-        _require_admin(ident)
+        require_admin(ident)
         return json_response(work(conn, ident, json_object(raw), now), status)
 
     return await state.authed(header, run, write=True)

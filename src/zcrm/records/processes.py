@@ -13,9 +13,11 @@ from zcrm.auth.sharing import can_edit
 from zcrm.automation import zia
 from zcrm.automation.approvals import PENDING, REJECTED, Approval, entering, record_state, submit
 from zcrm.automation.rules import Event, fires
+from zcrm.errors import InvalidData
 from zcrm.schema.model import Module, OrgSchema, User
 from zcrm.store import processes as process_store
 from zcrm.store import records as store
+from zcrm.store.ids import allocate
 from zcrm.store.processes import ProcessRow
 from zcrm.store.records import StoredRecord
 
@@ -72,11 +74,15 @@ def enter(
         rows.append(ProcessRow(record.id, "review", module.id, PENDING, approval.as_dict(), now))
 
 
-def save(conn: Connection, org_id: str, rows: Sequence[ProcessRow]) -> None:
+def save(conn: Connection, org_id: str, prefix: str, rows: Sequence[ProcessRow]) -> None:
     """Writes the process rows of a write request: a record's earlier row of the same kind is replaced, its
-    history kept in front of the new one's (also when one request enters a record twice)."""
+    history kept in front of the new one's (also when one request enters a record twice); new approvals and
+    reviews get their ids."""
     if not rows:
         return
+    new = [r for r in rows if r.kind in ("approval", "review") and not r.detail.get("id")]
+    for row, approval_id in zip(new, allocate(conn, org_id, prefix, len(new)), strict=True):
+        row.detail["id"] = approval_id
     merged: dict[tuple[str, str], ProcessRow] = {}
     for kind in dict.fromkeys(r.kind for r in rows):
         ids = [r.record_id for r in rows if r.kind == kind]
@@ -149,3 +155,19 @@ def process_keys(
         },
         "$review": None if review is None else REVIEW_LABELS[review.status],
     }
+
+
+def end_validation(
+    conn: Connection, org_id: str, record: StoredRecord, outcome: str, now: int, user_id: str | None
+) -> dict[str, Any]:
+    """Ends the record's running Zia validation with ``outcome`` now (the control plane's call); returns the
+    validation's detail. A record not in validation gives INVALID_DATA."""
+    settle(conn, org_id, [record], now, persist=True)
+    row = process_store.of_records(conn, org_id, "zia", [record.id]).get(record.id)
+    if record.lock_state != zia.PROCESSING or row is None:
+        raise InvalidData("the record is not in Zia image validation", {"id": record.id})
+    record.lock_state = zia.lock_after(outcome)
+    store.set_state(conn, org_id, record.id, record.approval_state, record.lock_state)
+    detail = zia.end(row.detail, outcome, now, user_id)
+    process_store.put(conn, org_id, [ProcessRow(record.id, "zia", row.module_id, outcome, detail, now)])
+    return detail

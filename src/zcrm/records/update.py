@@ -250,7 +250,7 @@ def update_records(
         [(rid, fid, key) for (rid, fid), key in record_keys.items() if key != original_keys[(rid, fid)]],
     )
     store.add_changes(conn, org_id, changes)
-    processes.save(conn, org_id, entered)
+    processes.save(conn, org_id, schema.org.prefix, entered)
     queue_webhooks(conn, org_id, schema.org.prefix, now, after)
     notify.queue(conn, org_id, schema.org.prefix, module, "update", written, now, after)
     return results

@@ -148,7 +148,7 @@ def insert_records(
     store.insert(conn, org_id, records + rows.inserts)
     store.insert_unique(conn, org_id, [(field_id, key, rid) for (field_id, key), rid in claimed.items()])
     store.add_changes(conn, org_id, changes)
-    processes.save(conn, org_id, entered)
+    processes.save(conn, org_id, schema.org.prefix, entered)
     queue_webhooks(conn, org_id, schema.org.prefix, now, after)
     notify.queue(conn, org_id, schema.org.prefix, module, "insert", written, now, after)
     return results

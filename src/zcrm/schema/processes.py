@@ -81,14 +81,14 @@ def zia_image_validation(raw: Any, fields: list[dict[str, Any]], where: str) -> 
     if not isinstance(chosen, list) or not chosen or not set(chosen) <= set(images):
         raise OrgFileError(f"{at}: 'fields' must list image upload fields of the module {images}")
     delay = raw.get("delay")
-    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0):
-        raise OrgFileError(f"{at}: 'delay' must be a number of seconds (0 or more)")
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int) or delay < 0):
+        raise OrgFileError(f"{at}: 'delay' must be a whole number of seconds (0 or more)")
     outcome = raw.get("outcome", "approved")
     if outcome not in OUTCOMES:
         raise OrgFileError(f"{at}: outcome must be one of {list(OUTCOMES)}")
     return {
         "fields": list(chosen),
-        "delay_ms": None if delay is None else round(delay * 1000),
+        "delay": delay,
         "outcome": outcome,
     }
 

@@ -227,7 +227,7 @@ def _approval_process(d: dict[str, Any]) -> ApprovalProcess:
 
 def _zia(d: dict[str, Any]) -> ZiaValidation:
     return ZiaValidation(
-        fields=tuple(d["fields"]), delay_ms=d.get("delay_ms"), outcome=d.get("outcome", "approved")
+        fields=tuple(d["fields"]), delay=d.get("delay"), outcome=d.get("outcome", "approved")
     )
 
 
