@@ -120,9 +120,9 @@ def test_only_matching_writes_with_approval_in_the_trigger_set_enter(org: Org) -
     small, entry = org.create({"Subject": "Pens", "Amount": 10})
     assert entry["details"]["$approval_state"] == "approved"
     for trigger in ([], ["workflow"], ["workflow", "blueprint"]):
-        rid, entry = org.create({"Subject": "Desks", "Amount": 5000}, trigger=trigger)
+        _, entry = org.create({"Subject": "Desks", "Amount": 5000}, trigger=trigger)
         assert entry["details"]["$approval_state"] == "approved", trigger
-    rid, entry = org.create({"Subject": "Desks", "Amount": 5000}, trigger=["approval"])
+    _, entry = org.create({"Subject": "Desks", "Amount": 5000}, trigger=["approval"])
     assert entry["details"]["$approval_state"] == "approval_process_pending"
     # an edit that makes a record match enters it; the inactive process never applies
     response = org.update(small, {"Amount": 2000}, trigger=["approval"])
