@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from zcrm.cli_admin import COMMANDS, prepared, token_issue
+from zcrm.cli_processes import COMMANDS as PROCESS_COMMANDS
 from zcrm.settings import Settings
 
 if TYPE_CHECKING:
@@ -159,5 +160,5 @@ def grant(
 
 
 token.add_command(token_issue)
-for _command in COMMANDS:
+for _command in (*COMMANDS, *PROCESS_COMMANDS):
     main.add_command(_command)
