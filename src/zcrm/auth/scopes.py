@@ -12,6 +12,7 @@ ALL_SCOPES = (
     "ZohoCRM.org.ALL",
     "ZohoCRM.coql.READ",
     "ZohoSearch.securesearch.ALL",
+    "ZohoCRM.notifications.ALL",
 )
 
 # operation -> module-scope suffixes that allow it
@@ -30,6 +31,11 @@ SETTINGS_SCOPES: dict[str, tuple[str, ...]] = {
     "org": ("ZohoCRM.org.ALL", "ZohoCRM.org.READ"),
 }
 
+# Notifications API operation -> scopes that allow it (docs/notifications.md)
+NOTIFICATION_SCOPES: dict[str, tuple[str, ...]] = {
+    operation: tuple(f"ZohoCRM.notifications.{suffix}" for suffix in suffixes)
+    for operation, suffixes in MODULE_OPERATIONS.items()
+}
 
 _SCOPE = re.compile(
     r"^(ZohoCRM|ZohoSearch|ZohoFiles|ZohoCRMSearch|Aaaserver)(\.[A-Za-z0-9_]+)+\.(ALL|READ|CREATE|WRITE|UPDATE|DELETE)\Z",

@@ -2,7 +2,8 @@
 (``store/webhooks.py``), never on a request's path.
 
 Each delivery is a POST of its body (JSON, or a form) with ``X-Zcrm-Signature: sha256=<hex>``, the HMAC-SHA256 of
-the body under the webhook's secret, ``X-Zcrm-Delivery`` (its id) and ``X-Zcrm-Webhook`` (its name). A 2xx answer
+the body under the webhook's secret (left out when the secret is empty, as for Notifications API callbacks),
+``X-Zcrm-Delivery`` (its id) and ``X-Zcrm-Webhook`` (its name). A 2xx answer
 delivers it; anything else (another status, a timeout, a refused connection) is retried after ``backoff``,
 ``2 x backoff``, ``4 x backoff``… seconds until ``attempts`` attempts were made, then it is failed. Every attempt is
 kept with the delivery and readable at ``GET /__zcrm/webhooks/deliveries``.
@@ -99,10 +100,11 @@ class WebhookDeliverer:
         headers = {
             "Content-Type": CONTENT_TYPES.get(delivery.body_type, "application/json"),
             "User-Agent": "zcrm-webhooks",
-            "X-Zcrm-Signature": signature(delivery.secret, body),
             "X-Zcrm-Delivery": delivery.id,
             "X-Zcrm-Webhook": delivery.webhook,
         }
+        if delivery.secret:  # notification callbacks have none: they carry the channel's token instead
+            headers["X-Zcrm-Signature"] = signature(delivery.secret, body)
         started = time.time()
         attempt: dict[str, Any] = {"attempt": delivery.attempts + 1, "time": int(started)}
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zcrm.auth.identity import Identity
-from zcrm.auth.scopes import SETTINGS_SCOPES, any_scope, module_scope_allows
+from zcrm.auth.scopes import NOTIFICATION_SCOPES, SETTINGS_SCOPES, any_scope, module_scope_allows
 from zcrm.errors import InvalidModule, NoPermission, OAuthScopeMismatch
 from zcrm.schema.model import Module
 
@@ -43,4 +43,10 @@ def record_module(ident: Identity, name: str, operation: str) -> Module:
 
 def settings_scope(ident: Identity, area: str) -> None:
     if not any_scope(ident.scopes, SETTINGS_SCOPES[area]):
+        raise OAuthScopeMismatch()
+
+
+def notifications_scope(ident: Identity, operation: str) -> None:
+    """The Notifications API: ``ZohoCRM.notifications.{ALL|WRITE|CREATE|UPDATE|DELETE|READ}`` by operation."""
+    if not any_scope(ident.scopes, NOTIFICATION_SCOPES[operation]):
         raise OAuthScopeMismatch()

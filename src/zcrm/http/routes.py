@@ -10,11 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zcrm.errors import InvalidRequestMethod, InvalidUrlPattern
-from zcrm.http import control, metadata, oauth, oauth_web, records, timeline
+from zcrm.http import control, metadata, notifications, oauth, oauth_web, records, timeline
 from zcrm.http.state import State
 
 Handler = Callable[[Request, State], Awaitable[Response]]
-RESERVED = frozenset({"settings", "users", "org", "coql"})
+RESERVED = frozenset({"settings", "users", "org", "coql", "actions"})
 
 
 def _record_routes(segments: list[str]) -> dict[str, Handler] | None:
@@ -90,6 +90,8 @@ def _crm_routes(segments: list[str]) -> dict[str, Handler] | None:
         return {"GET": lambda r, s: metadata.users(r, s, user_id)}
     if head == "org" and len(segments) == 1:
         return {"GET": metadata.org}
+    if segments == ["actions", "watch"]:
+        return notifications.routes()
     return None
 
 
