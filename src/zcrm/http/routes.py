@@ -10,7 +10,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zcrm.errors import InvalidRequestMethod, InvalidUrlPattern
-from zcrm.http import control, metadata, notifications, oauth, oauth_web, records, timeline
+from zcrm.http import (
+    approvals,
+    control,
+    control_processes,
+    metadata,
+    notifications,
+    oauth,
+    oauth_web,
+    records,
+    timeline,
+)
 from zcrm.http.state import State
 
 Handler = Callable[[Request, State], Awaitable[Response]]
@@ -29,6 +39,9 @@ def _record_routes(segments: list[str]) -> dict[str, Handler] | None:
     if len(segments) == 3 and segments[2] == "__timeline":
         record_id = segments[1]
         return {"GET": lambda r, s: timeline.get_timeline(r, s, module, record_id)}
+    if len(segments) == 4 and segments[2:] == ["actions", "approvals"]:
+        record_id = segments[1]
+        return {"POST": lambda r, s: approvals.record_action(r, s, module, record_id)}
     if len(segments) == 2 and segments[1] not in ("upsert", "search"):
         record_id = segments[1]
         return {
@@ -40,9 +53,17 @@ def _record_routes(segments: list[str]) -> dict[str, Handler] | None:
 
 
 def _control_routes(segments: list[str]) -> dict[str, Handler] | None:
-    if len(segments) == 4 and segments[0] == "records" and segments[3] == "state":
+    if len(segments) == 4 and segments[0] == "records":
         module, record_id = segments[1], segments[2]
-        return {"PUT": lambda r, s: control.record_state(r, s, module, record_id)}
+        by_action: dict[str, dict[str, Handler]] = {
+            "state": {"PUT": lambda r, s: control.record_state(r, s, module, record_id)},
+            "review": {"POST": lambda r, s: control_processes.review(r, s, module, record_id)},
+            "zia_validation": {
+                "POST": lambda r, s: control_processes.zia_validation(r, s, module, record_id)
+            },
+            "processes": {"GET": lambda r, s: control_processes.record_processes(r, s, module, record_id)},
+        }
+        return by_action.get(segments[3])
     if len(segments) == 1:
         handler = {
             "users": control.create_user,
@@ -73,6 +94,8 @@ def _crm_routes(segments: list[str]) -> dict[str, Handler] | None:
     if not segments or not segments[0]:
         return None
     head = segments[0]
+    if segments == ["Approvals"]:
+        return {"GET": approvals.list_approvals}
     if head not in RESERVED:
         return _record_routes(segments)
     if head == "settings" and len(segments) in (2, 3):
