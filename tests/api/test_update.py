@@ -1056,7 +1056,21 @@ STATES = [
     ({"lock_state": "zia_vision_processing"}, "RECORD_LOCKED", NOT_APPROVED, "zia_vision_processing"),
     ({"lock_state": "merge"}, "RECORD_LOCKED", NOT_APPROVED, "merge"),
     ({"lock_state": "record_locking"}, "RECORD_LOCKED", LOCKED, "record_locking"),
+    ({"lock_state": "zia_vision_rejected"}, "NOT_APPROVED", NOT_APPROVED, None),
 ]
+
+
+def test_review_state_blocks_with_not_reviewed(api: Api) -> None:
+    record = lead(api, "Orig")
+    assert set_state(api, "Leads", record, approval_state="review_process_pending").status_code == 200
+    expected = {"code": "NOT_REVIEWED", "details": {}, "message": "record in review", "status": "error"}
+    assert one(api, "Leads", {"id": record, "Last_Name": "x"}) == (400, expected)
+    # checked after the Zia and merge locks and pending approval, before record locking
+    assert set_state(api, "Leads", record, lock_state="record_locking").status_code == 200
+    assert one(api, "Leads", {"id": record, "Last_Name": "x"}) == (400, expected)
+    assert set_state(api, "Leads", record, lock_state="merge").status_code == 200
+    assert one(api, "Leads", {"id": record, "Last_Name": "x"})[1]["code"] == "RECORD_LOCKED"
+    assert read(api, "Leads", record)["Last_Name"] == "Orig"
 
 
 @pytest.mark.parametrize(("state", "code", "message", "action"), STATES)
@@ -1205,10 +1219,22 @@ def test_state_endpoint_errors(api: Api) -> None:
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "INVALID_DATA"
-    assert body["details"]["supported_values"] == [None, "zia_vision_processing", "merge", "record_locking"]
+    assert body["details"]["supported_values"] == [
+        None,
+        "zia_vision_processing",
+        "zia_vision_rejected",
+        "merge",
+        "record_locking",
+    ]
     response = set_state(api, "Leads", record, approval_state="rejected")
     assert response.status_code == 400
-    assert response.json()["details"]["supported_values"] == ["approved", "approval_process_pending"]
+    assert response.json()["details"]["supported_values"] == [
+        "approved",
+        "approval_process_pending",
+        "approval_process_rejected",
+        "review_process_pending",
+        "review_process_rejected",
+    ]
     assert read(api, "Leads", record)["$approval_state"] == "approved"
 
 
