@@ -63,6 +63,19 @@ async def list_approvals(request: Request, state: State) -> Response:
     return await state.authed(request.headers.get("authorization"), work, write=False)
 
 
+def action_and_comments(given: dict[str, Any], supported: list[str]) -> tuple[str, str | None]:
+    """The ``action`` (one of ``supported``) and optional ``comments`` of an approval or review action."""
+    action = given.get("action")
+    if action is None or action == "":
+        raise RequiredParamMissing(details={"param_name": "action"})
+    if action not in supported:
+        raise InvalidData(details={"param_name": "action", "supported_values": supported})
+    comments = given.get("comments")
+    if comments is not None and not isinstance(comments, str):
+        raise InvalidData(details={"param_name": "comments"})
+    return str(action), comments
+
+
 def action_request(params: dict[str, str], raw: bytes | None) -> ActionRequest:
     """The action, comments and delegate from the query (``?action=approve&comments=…&user=…``) or from a
     JSON body ``{"data":[{"action": …, "comments": …, "user": {"id": …}}]}``."""
@@ -73,14 +86,7 @@ def action_request(params: dict[str, str], raw: bytes | None) -> ActionRequest:
         if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], dict):
             raise InvalidData(details={"api_name": "data", "json_path": "$.data"})
         given.update(items[0])
-    action = given.get("action")
-    if action is None or action == "":
-        raise RequiredParamMissing(details={"param_name": "action"})
-    if action not in APPROVAL_ACTIONS:
-        raise InvalidData(details={"param_name": "action", "supported_values": APPROVAL_ACTIONS})
-    comments = given.get("comments")
-    if comments is not None and not isinstance(comments, str):
-        raise InvalidData(details={"param_name": "comments"})
+    action, comments = action_and_comments(given, APPROVAL_ACTIONS)
     user = given.get("user")
     if isinstance(user, dict):
         user = user.get("id")

@@ -18,8 +18,9 @@ from starlette.responses import Response
 
 from zcrm.auth.identity import Identity
 from zcrm.automation.zia import OUTCOMES
-from zcrm.errors import InvalidData, RequiredParamMissing, invalid_id
+from zcrm.errors import InvalidData, invalid_id
 from zcrm.fields.coerce import parse_id
+from zcrm.http.approvals import action_and_comments
 from zcrm.http.control import require_admin
 from zcrm.http.envelope import json_response
 from zcrm.http.guards import module_for, record_module
@@ -47,16 +48,7 @@ async def review(request: Request, state: State, module_name: str, record_id: st
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "update")
-        body = json_object(raw)
-        action = body.get("action")
-        if action is None:
-            raise RequiredParamMissing(details={"param_name": "action"})
-        if action not in REVIEW_ACTIONS:
-            raise InvalidData(details={"param_name": "action", "supported_values": REVIEW_ACTIONS})
-        comments = body.get("comments")
-        if comments is not None and not isinstance(comments, str):
-            raise InvalidData(details={"param_name": "comments"})
-        wanted = ActionRequest(action, comments)
+        wanted = ActionRequest(*action_and_comments(json_object(raw), REVIEW_ACTIONS))
         result = approval_actions.act_on_record(conn, ident, module, record_id, "review", wanted, now)
         return json_response(result)
 
