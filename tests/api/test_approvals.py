@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.api.org_app import OrgClient, serve
+from zcrm.client import Zoho
 
 ORG = Path(__file__).parent.parent / "data" / "approvals.yaml"
 
@@ -373,3 +374,20 @@ def test_bulk_update_enters_each_matching_record(org: Org) -> None:
     assert states == ["approval_process_pending", "approved", "NOT_APPROVED"]
     assert response.status_code == 207
     assert org.get(a)["Amount"] == 2000
+
+
+def test_the_deluge_client_sends_records_for_approval_by_default(org: Org) -> None:
+    rid, _ = org.create({"Subject": "Paper", "Amount": 10})
+    zoho = Zoho("http://127.0.0.1:8000", org.token, http=org.client)
+    details = zoho.crm.updateRecord("Orders", rid, {"Amount": 5000})  # Deluge's default holds approval
+    assert details["$approval_state"] == "approval_process_pending"
+    other, _ = org.create({"Subject": "Card", "Amount": 10})
+    details = zoho.crm.updateRecord("Orders", other, {"Amount": 5000}, {"trigger": ["workflow"]})
+    assert details["$approval_state"] == "approved"
+    blocked = zoho.crm.updateRecord("Orders", rid, {"Amount": 6000})
+    assert blocked == {
+        "code": "NOT_APPROVED",
+        "details": {"id": rid},
+        "message": "Cannot update record that is not approved yet",
+        "status": "error",
+    }
