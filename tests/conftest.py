@@ -28,6 +28,7 @@ from starlette.testclient import TestClient
 
 from zcrm.app import create_app
 from zcrm.bootstrap import Credentials
+from zcrm.clock import Clock
 from zcrm.settings import Settings
 from zcrm.store import Database
 
@@ -177,6 +178,16 @@ class Api:
         response = self.post(f"/crm/v5/{module}", {"data": list(records)})
         assert response.status_code == 201, response.text
         return [item["details"]["id"] for item in response.json()["data"]]
+
+
+class FakeClock(Clock):
+    """A clock the test moves by hand: ``now()`` is ``current``."""
+
+    def __init__(self, now: int) -> None:
+        self.current = now
+
+    def now(self) -> int:
+        return self.current
 
 
 def make_settings(data_dir: Path, **changes: Any) -> Settings:

@@ -5,10 +5,8 @@ record writes and delivered by the webhook outbox to a receiver the test starts 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +15,10 @@ import pytest
 from sqlalchemy import event
 from starlette.testclient import TestClient
 
+from tests.api.receiver import Receiver
 from tests.api.test_request_errors import token_with
-from tests.conftest import Api, make_settings, sql
+from tests.conftest import Api, FakeClock, make_settings, sql
 from zcrm.app import create_app
-from zcrm.clock import Clock
 
 WATCH = "/crm/v5/actions/watch"
 NOW = 1_760_000_000  # 2025-10-09T14:23:20+05:30 (the standard org's zone is Asia/Kolkata)
@@ -31,45 +29,6 @@ REMOVED = "Successfully removed the subscribe details"
 UNSUBSCRIBED = "Successfully un-subscribed from actions-watch"
 URI = "https://www.zohoapis.com/crm/v2/"
 JSON = "application/json;charset=UTF-8"
-
-
-class FakeClock(Clock):
-    def __init__(self, now: int) -> None:
-        self.current = now
-
-    def now(self) -> int:
-        return self.current
-
-
-class Receiver:
-    """A local HTTP server recording every POST (answering 200)."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def bodies(self, count: int, timeout: float = 10) -> list[dict[str, Any]]:
-        """The JSON bodies received, once there are ``count`` of them (or the timeout passed)."""
-        deadline = time.monotonic() + timeout
-        while len(self.requests) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return [json.loads(r["body"]) for r in self.requests]
 
 
 class Org(Api):
@@ -117,7 +76,7 @@ def org(tmp_path: Path) -> Iterator[Org]:
         org.clock, org.receiver = clock, receiver
         yield org
     app.state.zcrm.db.dispose()
-    receiver.server.shutdown()
+    receiver.shutdown()
 
 
 def channel(

@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
-from tests.conftest import Api, make_settings
+from tests.conftest import Api, FakeClock, make_settings
 from zcrm.app import create_app
-from zcrm.clock import Clock
 from zcrm.settings import Settings
 
 JSON = "application/json;charset=UTF-8"
@@ -27,16 +26,6 @@ SCOPE_MISMATCH = {
     "status": "error",
 }
 ALL_SCOPES = "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.ALL,ZohoCRM.org.ALL"
-
-
-class FakeClock(Clock):
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: int) -> None:
-        self.current = now
-
-    def now(self) -> int:
-        return self.current
 
 
 def token_call(client: TestClient, **params: str) -> Any:

@@ -7,10 +7,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -18,43 +16,11 @@ from urllib.parse import parse_qs
 import pytest
 
 from tests.api.org_app import OrgClient, serve
+from tests.api.receiver import Receiver
 
 ORG = Path(__file__).parent.parent / "data" / "webhooks.yaml"
-
-
-class Receiver:
-    """A local HTTP server: records every POST; /flaky fails twice with 503 before answering 200, /down always
-    answers 500."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.flaky_failures = 2
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                status = 200
-                if self.path == "/down":
-                    status = 500
-                elif self.path == "/flaky" and receiver.flaky_failures > 0:
-                    receiver.flaky_failures -= 1
-                    status = 503
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def at(self, path: str) -> list[dict[str, Any]]:
-        return [r for r in self.requests if r["path"] == path]
+# the receiver's special paths: /flaky fails twice with 503 before answering 200, /down always answers 500
+ANSWERS = {"/flaky": [503, 503, 200], "/down": [500]}
 
 
 class Org(OrgClient):
@@ -82,13 +48,13 @@ class Org(OrgClient):
 
 @pytest.fixture
 def org(tmp_path: Path) -> Iterator[Org]:
-    receiver = Receiver()
+    receiver = Receiver(ANSWERS)
     org_file = tmp_path / "webhooks.yaml"
     org_file.write_text(ORG.read_text().replace("{port}", str(receiver.port)))
     with serve(Org, tmp_path / "hooks", org_file, webhook_backoff=0.05, webhook_attempts=4) as org:
         org.receiver = receiver
         yield org
-    receiver.server.shutdown()
+    receiver.shutdown()
 
 
 def test_json_and_form_webhooks_are_signed_and_carry_the_record(org: Org) -> None:

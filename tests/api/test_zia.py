@@ -15,8 +15,7 @@ import pytest
 
 from tests.api.org_app import OrgClient, serve
 from tests.api.test_approvals import ORG
-from tests.api.test_oauth import FakeClock
-from tests.conftest import sql
+from tests.conftest import FakeClock, sql
 
 LOCKED = "Cannot update record that is not approved yet"
 

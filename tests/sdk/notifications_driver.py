@@ -2,22 +2,19 @@
 
     python notifications_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
 
-``ARGS_JSON`` gives ``notify_url``. Initialisation, the wire log and value tagging come from ``sdk_driver.py`` (a
-fresh interpreter: the SDK keeps process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK
+``ARGS_JSON`` gives ``notify_url``. Initialisation, the wire log and ``main`` come from ``driver_base.py``, value
+tagging from ``sdk_driver.py`` (a fresh interpreter: the SDK keeps process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK
 parsed from each call (datetimes tagged, ids as the SDK's types) and every HTTP request it sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import sys
-import traceback
-from pathlib import Path
 from typing import Any
 
-from sdk_driver import WIRE, initialize, jsonable, mark, plain
+from driver_base import main, mark
+from sdk_driver import answer, jsonable
 from zohocrmsdk.src.com.zoho.crm.api.notifications import (
     ActionWrapper,
     APIException,
@@ -52,21 +49,9 @@ def describe_item(item: Any) -> dict[str, Any]:
         details = dict(item.get_details())
         if "events" in details:
             details["events"] = [describe_event(e) for e in details["events"]]
-        return {
-            "kind": "SuccessResponse",
-            "code": plain(item.get_code()),
-            "status": plain(item.get_status()),
-            "message": plain(item.get_message()),
-            "details": jsonable(details),
-        }
+        return {"kind": "SuccessResponse", **answer(item, details)}
     if isinstance(item, APIException):
-        return {
-            "kind": "APIException",
-            "code": plain(item.get_code()),
-            "status": plain(item.get_status()),
-            "message": plain(item.get_message()),
-            "details": jsonable(item.get_details()),
-        }
+        return {"kind": "APIException", **answer(item)}
     return {"kind": type(item).__name__}
 
 
@@ -131,7 +116,7 @@ def body(*items: Notification) -> BodyWrapper:
     return wrapper
 
 
-def scenario(result: dict[str, Any]) -> None:
+def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
     url = result["args"]["notify_url"]
     ops = NotificationsOperations()
     expiry = (dt.datetime.now().astimezone() + dt.timedelta(days=1)).replace(microsecond=0)
@@ -187,25 +172,5 @@ def scenario(result: dict[str, Any]) -> None:
     mark(result, "end")
 
 
-def main() -> int:
-    creds_path, work_dir, raw_args = sys.argv[1:4]
-    work = Path(work_dir).resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    creds = json.loads(Path(creds_path).read_text())
-    result: dict[str, Any] = {"work": str(work), "args": json.loads(raw_args)}
-    try:
-        mark(result, "initialize")
-        initialize(creds, work)
-        scenario(result)
-        result["ok"] = True
-    except Exception:
-        result["ok"] = False
-        result["traceback"] = traceback.format_exc()
-    result["wire"] = WIRE
-    (work / "result.json").write_text(json.dumps(result, indent=1, default=repr))
-    return 0
-
-
 if __name__ == "__main__":
-    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
-    sys.exit(main())
+    sys.exit(main(scenario))

@@ -9,7 +9,7 @@ scenario runs in a fresh interpreter:
 (``resources/``) and its log (``sdk.log``) go to ``WORK_DIR``: a new directory gives a client that has never run, and
 reusing one gives a client that comes back with its stored token and cache. The driver writes
 what it observed to ``WORK_DIR/result.json``: the values the SDK parsed, plus every HTTP request the SDK sent
-(``requests.Session.send`` is wrapped, so the log is what went on the wire, in order).
+(``driver_base.py`` wraps ``requests.Session.send``, so the log is what went on the wire, in order).
 
 Scenarios:
 - ``crud``: create Listings, Leads and Deals records, read them back (list and single), delete them (bulk and single)
@@ -24,55 +24,14 @@ An optional fifth argument is a JSON object of scenario arguments.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import sys
-import traceback
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-import requests
-
-WIRE: list[dict[str, Any]] = []
-_send = requests.Session.send
-
-
-def _logged_send(self: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> Any:
-    parts = urlsplit(request.url or "")
-    entry: dict[str, Any] = {
-        "method": request.method,
-        "path": parts.path,
-        "query": {k: v[0] if len(v) == 1 else v for k, v in parse_qs(parts.query).items()},
-    }
-    body = request.body
-    if isinstance(body, bytes):
-        body = body.decode("utf-8")
-    if body and parts.path.startswith("/oauth/"):
-        entry["form"] = {k: v[0] for k, v in parse_qs(body).items()}
-    elif body:
-        entry["json"] = json.loads(body)
-    entry["content_type"] = request.headers.get("Content-Type")
-    entry["authorization"] = request.headers.get("Authorization")
-    WIRE.append(entry)
-    response = _send(self, request, **kwargs)
-    entry["status"] = response.status_code
-    entry["response_type"] = response.headers.get("Content-Type")
-    if response.content and "json" in (entry["response_type"] or ""):
-        entry["response"] = json.loads(response.content)  # exact integers: Python's json keeps them
-    return response
-
-
-requests.Session.send = _logged_send  # type: ignore[method-assign]
-
-from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken  # noqa: E402
-from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore  # noqa: E402
-from zohocrmsdk.src.com.zoho.api.logger import Logger  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.record import (  # noqa: E402
+from driver_base import cache_modules, main, mark  # before the SDK: importing it installs the wire log
+from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
+from zohocrmsdk.src.com.zoho.crm.api.record import (
     ActionWrapper,
     APIException,
     BodyWrapper,
@@ -84,9 +43,8 @@ from zohocrmsdk.src.com.zoho.crm.api.record import (  # noqa: E402
     ResponseWrapper,
     SuccessResponse,
 )
-from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.users import MinifiedUser  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.util import Choice  # noqa: E402
+from zohocrmsdk.src.com.zoho.crm.api.users import MinifiedUser
+from zohocrmsdk.src.com.zoho.crm.api.util import Choice
 
 # The date and datetime written to the lead (the test spells out the same values).
 LEAD_DATE = dt.date(2024, 6, 15)
@@ -131,25 +89,24 @@ def plain(value: Any) -> Any:
     return value.get_value() if isinstance(value, Choice) else value
 
 
-def describe_exception(exc: APIException) -> dict[str, Any]:
+def answer(item: Any, details: Any = None) -> dict[str, Any]:
+    """An SDK success or error entry (``SuccessResponse``, ``APIException``): code, status, message and details
+    (``details`` in place of the entry's own)."""
     return {
-        "kind": "APIException",
-        "code": plain(exc.get_code()),
-        "status": plain(exc.get_status()),
-        "message": plain(exc.get_message()),
-        "details": jsonable(exc.get_details()),
+        "code": plain(item.get_code()),
+        "status": plain(item.get_status()),
+        "message": plain(item.get_message()),
+        "details": jsonable(item.get_details() if details is None else details),
     }
+
+
+def describe_exception(exc: APIException) -> dict[str, Any]:
+    return {"kind": "APIException", **answer(exc)}
 
 
 def describe_action(item: Any) -> dict[str, Any]:
     if isinstance(item, SuccessResponse):
-        return {
-            "kind": "SuccessResponse",
-            "code": plain(item.get_code()),
-            "status": plain(item.get_status()),
-            "message": plain(item.get_message()),
-            "details": jsonable(item.get_details()),
-        }
+        return {"kind": "SuccessResponse", **answer(item)}
     if isinstance(item, APIException):
         return describe_exception(item)
     return {"kind": type(item).__name__, "repr": repr(item)}
@@ -186,29 +143,6 @@ def describe(response: Any) -> dict[str, Any]:
     else:
         out["object"] = type(obj).__name__
     return out
-
-
-def initialize(creds: dict[str, str], work: Path) -> None:
-    base = creds["base_url"]
-    environment = DataCenter.Environment(base, creds["accounts_url"], base, "zcrm")
-    token = OAuthToken(
-        client_id=creds["client_id"],
-        client_secret=creds["client_secret"],
-        refresh_token=creds["refresh_token"],
-    )
-    Initializer.initialize(
-        environment=environment,
-        token=token,
-        store=FileStore(str(work / "tokens.csv")),
-        sdk_config=SDKConfig(auto_refresh_fields=False, pick_list_validation=True),
-        resource_path=str(work),
-        logger=Logger.get_instance(Logger.Levels.INFO, str(work / "sdk.log")),
-    )
-
-
-def mark(result: dict[str, Any], step: str) -> None:
-    """Records where the next step's requests start in the wire log."""
-    result.setdefault("marks", {})[step] = len(WIRE)
 
 
 def created_id(response: dict[str, Any]) -> int:
@@ -351,42 +285,8 @@ def scenario_mandatory(creds: dict[str, str], result: dict[str, Any]) -> None:
     result["create"] = describe(RecordOperations().create_records("Leads", body_of(lead)))
 
 
-def cache_modules(work: Path) -> dict[str, Any]:
-    """The SDK's on-disk metadata cache: file names and, per file, the cached module keys."""
-    resources = work / "resources"
-    files = sorted(p.name for p in resources.glob("*.json")) if resources.exists() else []
-    modules = {}
-    for name in files:
-        content = json.loads((resources / name).read_text())
-        modules[name] = sorted(content)
-    return {"files": files, "modules": modules}
-
-
 SCENARIOS = {"crud": scenario_crud, "mandatory": scenario_mandatory, "get_record": scenario_get_record}
 
 
-def main() -> int:
-    scenario, creds_path, work_dir = sys.argv[1:4]
-    args = json.loads(sys.argv[4]) if len(sys.argv) > 4 else {}
-    work = Path(work_dir).resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    creds = json.loads(Path(creds_path).read_text())
-    result: dict[str, Any] = {"scenario": scenario, "work": str(work), "args": args}
-    try:
-        mark(result, "initialize")
-        initialize(creds, work)
-        result["tokens_csv"] = (work / "tokens.csv").read_text() if (work / "tokens.csv").exists() else None
-        SCENARIOS[scenario](creds, result)
-        result["ok"] = True
-    except Exception:
-        result["ok"] = False
-        result["traceback"] = traceback.format_exc()
-    result["cache"] = cache_modules(work)
-    result["wire"] = WIRE
-    (work / "result.json").write_text(json.dumps(result, indent=1, default=repr))
-    return 0
-
-
 if __name__ == "__main__":
-    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
-    sys.exit(main())
+    sys.exit(main(SCENARIOS))

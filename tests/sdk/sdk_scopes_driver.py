@@ -2,8 +2,9 @@
 
     python sdk_scopes_driver.py SCENARIO CREDENTIALS_JSON WORK_DIR ARGS_JSON
 
-Like ``sdk_driver.py`` (whose wire log and result helpers it reuses), each run is a fresh interpreter and writes
-``WORK_DIR/result.json``: what the SDK parsed or raised, plus every HTTP request it sent.
+Like ``sdk_driver.py`` (whose result helpers it reuses, with ``driver_base.py``'s wire log, initialisation and
+``main``), each run is a fresh interpreter and writes ``WORK_DIR/result.json``: what the SDK parsed or raised, plus
+every HTTP request it sent.
 
 Scenarios:
 - ``grant``: initialise with ``OAuthToken(client_id, client_secret, grant_token=args["code"])``, then run
@@ -20,21 +21,14 @@ of an op is ``describe(response)``, or ``{"raised": …}`` when the SDK raised.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
-import sdk_driver  # noqa: F401 - wraps requests.Session.send before the SDK is imported
-from sdk_driver import WIRE, body_of, cache_modules, describe, mark
+from driver_base import initialize, main, mark, stored_tokens  # before the SDK: it installs the wire log
+from sdk_driver import body_of, describe
 from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
-from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
-from zohocrmsdk.src.com.zoho.api.logger import Logger
-from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
 from zohocrmsdk.src.com.zoho.crm.api.exception import SDKException
-from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import (
     DeleteRecordsParam,
@@ -42,7 +36,6 @@ from zohocrmsdk.src.com.zoho.crm.api.record import (
     Record,
     RecordOperations,
 )
-from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
 from zohocrmsdk.src.com.zoho.crm.api.util import Choice
 
 
@@ -98,59 +91,38 @@ def run_op(op: dict[str, Any]) -> Any:
     raise ValueError(f"unknown op {op['op']}")
 
 
-def initialize(creds: dict[str, str], work: Path, token: OAuthToken) -> None:
-    base = creds["base_url"]
-    Initializer.initialize(
-        environment=DataCenter.Environment(base, creds["accounts_url"], base, "zcrm"),
-        token=token,
-        store=FileStore(str(work / "tokens.csv")),
-        sdk_config=SDKConfig(auto_refresh_fields=False, pick_list_validation=True),
-        resource_path=str(work),
-        logger=Logger.get_instance(Logger.Levels.INFO, str(work / "sdk.log")),
-    )
-
-
-def main() -> int:
-    scenario, creds_path, work_dir, args_json = sys.argv[1:5]
-    args = json.loads(args_json)
-    work = Path(work_dir).resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    creds = json.loads(Path(creds_path).read_text())
-    result: dict[str, Any] = {"scenario": scenario, "work": str(work), "args": args, "ops": {}}
+def run_ops(creds: dict[str, str], result: dict[str, Any], token: OAuthToken) -> None:
+    """Initialises the SDK with ``token`` (an exception it raises is ``init_error``), then runs ``args["ops"]``."""
+    result["ops"] = {}
+    work = Path(result["work"])
+    mark(result, "initialize")
     try:
-        if scenario == "grant":
-            token = OAuthToken(
-                client_id=creds["client_id"], client_secret=creds["client_secret"], grant_token=args["code"]
-            )
-        elif scenario == "access":
-            token = OAuthToken(access_token=args["access_token"])
-        else:
-            raise ValueError(f"unknown scenario {scenario}")
-        mark(result, "initialize")
-        try:
-            initialize(creds, work, token)
-        except SDKException as exc:
-            result["init_error"] = raised(exc)
-        tokens = work / "tokens.csv"
-        result["tokens_csv"] = tokens.read_text() if tokens.exists() else None
-        if "init_error" not in result:
-            for op in args.get("ops", []):
-                mark(result, op["name"])
-                try:
-                    result["ops"][op["name"]] = describe(run_op(op))
-                except Exception as exc:  # the SDK raises SDKException (and, through bugs, others)
-                    result["ops"][op["name"]] = {"raised": raised(exc)}
-        mark(result, "end")
-        result["ok"] = True
-    except Exception:
-        result["ok"] = False
-        result["traceback"] = traceback.format_exc()
-    result["cache"] = cache_modules(work)
-    result["wire"] = WIRE
-    (work / "result.json").write_text(json.dumps(result, indent=1, default=repr))
-    return 0
+        initialize(creds, work, token)
+    except SDKException as exc:
+        result["init_error"] = raised(exc)
+    result["tokens_csv"] = stored_tokens(work)
+    if "init_error" not in result:
+        for op in result["args"].get("ops", []):
+            mark(result, op["name"])
+            try:
+                result["ops"][op["name"]] = describe(run_op(op))
+            except Exception as exc:  # the SDK raises SDKException (and, through bugs, others)
+                result["ops"][op["name"]] = {"raised": raised(exc)}
+    mark(result, "end")
+
+
+def scenario_grant(creds: dict[str, str], result: dict[str, Any]) -> None:
+    code = result["args"]["code"]
+    token = OAuthToken(client_id=creds["client_id"], client_secret=creds["client_secret"], grant_token=code)
+    run_ops(creds, result, token)
+
+
+def scenario_access(creds: dict[str, str], result: dict[str, Any]) -> None:
+    run_ops(creds, result, OAuthToken(access_token=result["args"]["access_token"]))
+
+
+SCENARIOS = {"grant": scenario_grant, "access": scenario_access}
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
-    sys.exit(main())
+    sys.exit(main(SCENARIOS, initialized=False))

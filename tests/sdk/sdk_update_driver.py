@@ -4,9 +4,9 @@ Run as ``sdk_driver.py`` is (one scenario per fresh interpreter, same arguments,
 
     python sdk_update_driver.py SCENARIO CREDENTIALS_JSON WORK_DIR [ARGS_JSON]
 
-It reuses ``sdk_driver.py``'s wire log (``requests.Session.send`` wrapped), SDK initialisation and the helpers that
-turn SDK objects into JSON; importing it installs the wire log before the SDK is imported. Each wire entry here also
-records the request's ``If-Unmodified-Since`` header.
+It reuses ``driver_base.py``'s wire log (``requests.Session.send`` wrapped), SDK initialisation and ``main``, and
+``sdk_driver.py``'s helpers that turn SDK objects into JSON; importing ``driver_base`` installs the wire log before
+the SDK is imported. Each wire entry here also records the request's ``If-Unmodified-Since`` header.
 
 Scenarios:
 - ``update``: bulk ``update_records`` on three Deals (``$append_values`` on the multi-select picklist, subform rows,
@@ -18,23 +18,12 @@ Scenarios:
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-import traceback
-from pathlib import Path
 from typing import Any
 
 import requests
-from sdk_driver import (  # importing it installs its wire log before the SDK is imported
-    WIRE,
-    body_of,
-    describe,
-    describe_exception,
-    initialize,
-    jsonable,
-    mark,
-)
+from driver_base import WIRE, main, mark  # before the SDK: importing it installs the wire log
+from sdk_driver import body_of, describe, describe_exception, jsonable
 from zohocrmsdk.src.com.zoho.crm.api import Header, HeaderMap
 from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule
 from zohocrmsdk.src.com.zoho.crm.api.record import (
@@ -53,7 +42,7 @@ _logged_send = requests.Session.send
 
 
 def _send_with_headers(self: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> Any:
-    """``sdk_driver``'s wire log, plus the conditional header of each request."""
+    """``driver_base``'s wire log, plus the conditional header of each request."""
     response = _logged_send(self, request, **kwargs)
     WIRE[-1]["if_unmodified_since"] = request.headers.get("If-Unmodified-Since")
     return response
@@ -234,26 +223,5 @@ def scenario_update(creds: dict[str, str], result: dict[str, Any]) -> None:
 SCENARIOS = {"update": scenario_update}
 
 
-def main() -> int:
-    scenario, creds_path, work_dir = sys.argv[1:4]
-    args = json.loads(sys.argv[4]) if len(sys.argv) > 4 else {}
-    work = Path(work_dir).resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    creds = json.loads(Path(creds_path).read_text())
-    result: dict[str, Any] = {"scenario": scenario, "work": str(work), "args": args}
-    try:
-        mark(result, "initialize")
-        initialize(creds, work)
-        SCENARIOS[scenario](creds, result)
-        result["ok"] = True
-    except Exception:
-        result["ok"] = False
-        result["traceback"] = traceback.format_exc()
-    result["wire"] = WIRE
-    (work / "result.json").write_text(json.dumps(result, indent=1, default=repr))
-    return 0
-
-
 if __name__ == "__main__":
-    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
-    sys.exit(main())
+    sys.exit(main(SCENARIOS))

@@ -3,21 +3,19 @@
     python timeline_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
 
 ``ARGS_JSON`` names the record (``module``, ``record_id``) and a well-formed id of no record (``unknown_id``).
-Initialisation, the wire log and value tagging come from ``sdk_driver.py`` (run in a fresh interpreter for the same
-reason: the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK parsed from each
+Initialisation, the wire log and ``main`` come from ``driver_base.py``, value tagging from ``sdk_driver.py`` (run
+in a fresh interpreter for the same reason: the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK parsed from each
 call (its Python types kept visible: datetimes are tagged, ids are ints) and every HTTP request it sent.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import traceback
-from pathlib import Path
 from typing import Any
 
-from sdk_driver import WIRE, initialize, jsonable, mark, plain
+from driver_base import main, mark
+from sdk_driver import answer, jsonable
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.timelines import (
     APIException,
@@ -92,12 +90,7 @@ def describe(response: Any) -> dict[str, Any]:
         }
     elif isinstance(obj, APIException):
         out["object"] = "APIException"
-        out["error"] = {
-            "code": plain(obj.get_code()),
-            "status": plain(obj.get_status()),
-            "message": plain(obj.get_message()),
-            "details": jsonable(obj.get_details()),
-        }
+        out["error"] = answer(obj)
     else:
         out["object"] = type(obj).__name__
     return out
@@ -110,7 +103,7 @@ def params(**values: str) -> ParameterMap:
     return param_map
 
 
-def scenario(result: dict[str, Any]) -> None:
+def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
     args = result["args"]
     module, record_id = args["module"], args["record_id"]
     ops = TimelinesOperations()
@@ -146,25 +139,5 @@ def scenario(result: dict[str, Any]) -> None:
     mark(result, "end")
 
 
-def main() -> int:
-    creds_path, work_dir, raw_args = sys.argv[1:4]
-    work = Path(work_dir).resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    creds = json.loads(Path(creds_path).read_text())
-    result: dict[str, Any] = {"work": str(work), "args": json.loads(raw_args)}
-    try:
-        mark(result, "initialize")
-        initialize(creds, work)
-        scenario(result)
-        result["ok"] = True
-    except Exception:
-        result["ok"] = False
-        result["traceback"] = traceback.format_exc()
-    result["wire"] = WIRE
-    (work / "result.json").write_text(json.dumps(result, indent=1, default=repr))
-    return 0
-
-
 if __name__ == "__main__":
-    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
-    sys.exit(main())
+    sys.exit(main(scenario))
