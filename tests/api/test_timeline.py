@@ -13,9 +13,8 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import Api, make_settings, sql
+from tests.conftest import Api, FakeClock, make_settings, sql
 from zcrm.app import create_app
-from zcrm.clock import Clock
 from zcrm.settings import Settings
 
 BASE = "http://127.0.0.1:8000"
@@ -24,14 +23,6 @@ T0 = 1_717_700_000  # 2024-06-06T18:53:20Z
 PRIYA = "priya.raman@zylker.test"
 ARJUN = "arjun.mehta@zylker.test"
 ID = re.compile(r"^[0-9]{19}$")
-
-
-class FakeClock(Clock):
-    def __init__(self, now: int) -> None:
-        self.current = now
-
-    def now(self) -> int:
-        return self.current
 
 
 @pytest.fixture

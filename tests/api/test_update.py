@@ -13,9 +13,8 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import Api, sql
+from tests.conftest import Api, FakeClock, sql
 from zcrm.app import create_app
-from zcrm.clock import Clock
 from zcrm.settings import Settings
 
 INVALID = "invalid data"
@@ -125,14 +124,6 @@ def ist(epoch: int) -> str:
     """An instant as rendered for the admin (Asia/Kolkata)."""
     zone = dt.timezone(dt.timedelta(hours=5, minutes=30))
     return dt.datetime.fromtimestamp(epoch, zone).isoformat()
-
-
-class FakeClock(Clock):
-    def __init__(self, now: int) -> None:
-        self.current = now
-
-    def now(self) -> int:
-        return self.current
 
 
 @pytest.fixture
