@@ -5,7 +5,7 @@ Revises: 0006
 """
 
 import sqlalchemy as sa
-from alembic import op  # noqa: F401
+from alembic import op
 
 revision = "0007"
 down_revision = "0006"
@@ -13,11 +13,45 @@ branch_labels = None
 depends_on = None
 
 ID = sa.String(19)
+SERIAL = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite: a rowid alias
 
 
 def upgrade() -> None:
-    pass  # filled in by the change that needs it
+    op.create_table(
+        "request_log",
+        sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
+        sa.Column("org_id", ID, nullable=False),
+        sa.Column("time", sa.BigInteger, nullable=False),
+        sa.Column("method", sa.String(16), nullable=False),
+        sa.Column("path", sa.Text, nullable=False),
+        sa.Column("query", sa.Text, nullable=False),
+        sa.Column("module", sa.String(100)),
+        sa.Column("operation", sa.String(16)),
+        sa.Column("user_id", ID),
+        sa.Column("status", sa.Integer),  # null: the connection was dropped
+        sa.Column("duration_ms", sa.Float, nullable=False),
+        sa.Column("request_body", sa.Text),
+        sa.Column("response_body", sa.Text),
+        sa.Column("fault", sa.Text),  # JSON: the fault that fired, if any
+    )
+    op.create_index("request_log_org", "request_log", ["org_id", "id"])
+    op.create_table(
+        "fault_rules",
+        sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
+        sa.Column("org_id", ID, nullable=False),
+        sa.Column("created_time", sa.BigInteger, nullable=False),
+        sa.Column("definition", sa.Text, nullable=False),  # JSON: match, effect, probability, seed, count
+        sa.Column("remaining", sa.Integer),  # what is left of count (null: no count)
+    )
+    op.create_index("fault_rules_org", "fault_rules", ["org_id", "id"])
+    # raised by every change to the org's rules; read with the token, so an org without rules costs nothing
+    op.add_column("orgs", sa.Column("faults_version", sa.Integer, nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("orgs") as batch:
+        batch.drop_column("faults_version")
+    op.drop_index("fault_rules_org", "fault_rules")
+    op.drop_table("fault_rules")
+    op.drop_index("request_log_org", "request_log")
+    op.drop_table("request_log")

@@ -1,0 +1,96 @@
+"""``/__zcrm/requests`` (the request log) and ``/__zcrm/faults`` (fault rules), for the caller's org; they take an
+org administrator's token (docs/control-plane.md, "Request log" and "Fault rules")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from zcrm.auth.identity import Identity
+from zcrm.errors import InvalidData, invalid_id
+from zcrm.faults import METHODS, OPERATIONS, parse_rule
+from zcrm.http.control import require_admin
+from zcrm.http.envelope import json_response
+from zcrm.http.request import json_object, query_params, raw_body
+from zcrm.http.state import State
+from zcrm.records.reads import positive_param
+from zcrm.store import faults as fault_store
+from zcrm.store import request_log as log_store
+
+MAX_LIMIT = 10_000
+
+
+def log_filters(params: dict[str, str]) -> dict[str, Any]:
+    """The filters of ``GET /__zcrm/requests`` (and ``zcrm requests list``), checked."""
+    method = params.get("method")
+    if method is not None and method.upper() not in METHODS:
+        raise InvalidData(details={"param_name": "method", "supported_values": METHODS})
+    operation = params.get("operation")
+    if operation is not None and operation not in OPERATIONS:
+        raise InvalidData(details={"param_name": "operation", "supported_values": OPERATIONS})
+    status = params.get("status")
+    if status is not None and not (status.isdigit() and (status == "0" or 100 <= int(status) <= 599)):
+        raise InvalidData(details={"param_name": "status"})
+    return {
+        "module": params.get("module") or None,
+        "method": method.upper() if method else None,
+        "status": int(status) if status is not None else None,
+        "operation": operation,
+        "limit": min(positive_param(params, "limit", 200), MAX_LIMIT),
+    }
+
+
+async def _flushed(state: State) -> None:
+    """This process's buffered entries, written before the log is read or cleared."""
+    if state.request_log is not None:
+        await run_in_threadpool(state.request_log.flush)
+
+
+async def requests(request: Request, state: State) -> Response:
+    """``GET /__zcrm/requests[?module=&method=&status=&operation=&limit=]``, newest first;
+    ``DELETE /__zcrm/requests`` empties the org's log."""
+    params = query_params(request)
+    clear = request.method == "DELETE"
+    await _flushed(state)
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        require_admin(ident)
+        if clear:
+            return json_response({"deleted": log_store.clear(conn, ident.org_id)})
+        filters = log_filters(params)
+        return json_response({"requests": log_store.entries(conn, ident.org_id, **filters)})
+
+    return await state.authed(request.headers.get("authorization"), work, write=clear)
+
+
+async def faults(request: Request, state: State) -> Response:
+    """``GET /__zcrm/faults`` lists the org's rules; ``POST`` adds one (201 with its id); ``DELETE`` removes all."""
+    method = request.method
+    raw = await raw_body(request, state.settings.max_body_bytes) if method == "POST" else b""
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        require_admin(ident)
+        if method == "POST":
+            definition = parse_rule(json_object(raw))
+            return json_response(fault_store.add(conn, ident.org_id, definition, now).as_dict(), 201)
+        if method == "DELETE":
+            return json_response({"deleted": fault_store.clear(conn, ident.org_id)})
+        return json_response({"faults": [r.as_dict() for r in fault_store.rules(conn, ident.org_id)]})
+
+    return await state.authed(request.headers.get("authorization"), work, write=method != "GET")
+
+
+async def remove_fault(request: Request, state: State, rule_id: str) -> Response:
+    """``DELETE /__zcrm/faults/{id}``."""
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        require_admin(ident)
+        if not fault_store.remove(conn, ident.org_id, rule_id):
+            raise invalid_id({"resource_path_index": 2})
+        return json_response({"id": rule_id})
+
+    return await state.authed(request.headers.get("authorization"), work, write=True)
