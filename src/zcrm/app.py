@@ -42,7 +42,7 @@ def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Cred
     with db.startup_lock():
         db.migrate()
         with db.write() as conn:
-            secret = server_secret(conn)
+            secret = server_secret(conn, settings.seed)
             ensure_admin_token(conn, Path(settings.data_dir))
             purge_expired(conn, clock.now())
             creds = ensure_credentials(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -15,6 +16,7 @@ from zcrm.auth.scopes import ALL_SCOPES
 from zcrm.auth.tokens import digest
 from zcrm.schema.orgfile import normalise, read_org_file
 from zcrm.store import oauth as oauth_store
+from zcrm.store.clocks import org_now
 from zcrm.store.orgs import create_org as store_create_org
 from zcrm.store.orgs import default_org_id, load_schema
 
@@ -33,8 +35,10 @@ class Credentials:
     user_id: str
 
 
-def create_org(conn: Connection, org_file: Path | None, now: int, *, is_default: bool = False) -> str:
-    return store_create_org(conn, normalise(read_org_file(org_file)), now, is_default=is_default)
+def create_org(
+    conn: Connection, org_file: Path | None, now: int, *, is_default: bool = False, seed: int | None = None
+) -> str:
+    return store_create_org(conn, normalise(read_org_file(org_file)), now, is_default=is_default, seed=seed)
 
 
 def admin_user_id(conn: Connection, org_id: str) -> str:
@@ -53,12 +57,16 @@ def _read_previous(path: Path) -> dict[str, str]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def server_secret(conn: Connection) -> bytes:
-    """The server's secret for signing page tokens: made once, shared by every worker."""
+def server_secret(conn: Connection, seed: int | None = None) -> bytes:
+    """The server's secret for signing page tokens: made once (from ZCRM_SEED when set, so that page tokens
+    repeat too), shared by every worker."""
     row = conn.execute(text("SELECT value FROM server_meta WHERE key = :k"), {"k": SERVER_SECRET}).first()
     if row is not None:
         return bytes.fromhex(row[0])
-    secret = secrets.token_bytes(32)
+    if seed is None:
+        secret = secrets.token_bytes(32)
+    else:
+        secret = hashlib.sha256(f"zcrm-page-token-secret:{seed}".encode()).digest()
     conn.execute(
         text("INSERT INTO server_meta (key, value) VALUES (:k, :v)"), {"k": SERVER_SECRET, "v": secret.hex()}
     )
@@ -71,7 +79,8 @@ def ensure_credentials(
     """Creates the default org on first start; reuses still-valid credentials from ``path`` on restarts."""
     org_id = default_org_id(conn)
     if org_id is None:
-        org_id = create_org(conn, org_file, now, is_default=True)
+        org_id = create_org(conn, org_file, now, is_default=True, seed=oauth.settings.seed)
+    now = org_now(conn, org_id, now)  # the default org's clock (set, advanced or frozen before a restart)
     user_id = admin_user_id(conn, org_id)
     previous = _read_previous(path) if path is not None else {}
     client_id = previous.get("client_id", "")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from zcrm.cli_admin import COMMANDS, prepared, token_issue
+from zcrm.cli_clock import COMMANDS as CLOCK_COMMANDS
 from zcrm.cli_processes import COMMANDS as PROCESS_COMMANDS
 from zcrm.settings import Settings
 
@@ -67,6 +68,12 @@ _defaults = Settings.from_env()
     type=click.IntRange(1, 64),
     help="Server processes sharing the database (ZCRM_WORKERS).",
 )
+@click.option(
+    "--seed",
+    default=_defaults.seed,
+    type=int,
+    help="Deterministic ids: org id prefixes (and page tokens) follow this seed (ZCRM_SEED).",
+)
 def serve(
     host: str,
     port: int,
@@ -75,6 +82,7 @@ def serve(
     org: Path | None,
     log_level: str,
     workers: int,
+    seed: int | None,
 ) -> None:
     """Create or migrate the database, then serve the API."""
     import uvicorn
@@ -82,7 +90,9 @@ def serve(
     from zcrm.app import create_app
     from zcrm.schema.orgfile import OrgFileError
 
-    settings = _settings(host, port, data_dir, database_url, org).with_(log_level=log_level, workers=workers)
+    settings = _settings(host, port, data_dir, database_url, org).with_(
+        log_level=log_level, workers=workers, seed=seed
+    )
     try:
         app = create_app(settings)
     except OrgFileError as exc:
@@ -141,6 +151,7 @@ def grant(
 ) -> None:
     """Print a one-use grant code (valid 3 minutes) for the authorization_code grant."""
 
+    from zcrm.store.clocks import org_now
     from zcrm.store.orgs import load_schema
 
     state, creds = prepared(data_dir, database_url)
@@ -155,10 +166,11 @@ def grant(
             if match[0].status != "active":
                 raise click.ClickException(f"user {user_email} is {match[0].status}")
             user_id = match[0].id
-        code = state.oauth.issue_grant_code(conn, client, user_id, scope, state.clock.now())
+        now = org_now(conn, creds.org_id, state.clock.now())  # the code expires on the org's clock
+        code = state.oauth.issue_grant_code(conn, client, user_id, scope, now)
     click.echo(code)
 
 
 token.add_command(token_issue)
-for _command in (*COMMANDS, *PROCESS_COMMANDS):
+for _command in (*COMMANDS, *PROCESS_COMMANDS, *CLOCK_COMMANDS):
     main.add_command(_command)

@@ -35,11 +35,12 @@ class Session:
     """An open data directory: the shared state, the default org's credentials, and the org to work on."""
 
     conn: Connection
-    now: int
+    now: int  # the org's clock
     org_id: str
     default_client: str | None
     base_url: str
     oauth: OAuthServer
+    server_now: int = 0  # the server's clock (a new org's)
 
 
 def data_options(func: F) -> F:
@@ -83,6 +84,7 @@ def prepared(data_dir: Path, database_url: str | None) -> tuple[State, Credentia
 def session(data_dir: Path, database_url: str | None, org_id: str | None) -> Iterator[Session]:
     """One write transaction on the org; Zoho errors become a failed command."""
     from zcrm.store.admin import first_client, org_exists
+    from zcrm.store.clocks import org_now
 
     state, creds = prepared(data_dir, database_url)
     try:
@@ -91,7 +93,9 @@ def session(data_dir: Path, database_url: str | None, org_id: str | None) -> Ite
             if not org_exists(conn, target):
                 raise click.ClickException(f"no org {target}")
             client = creds.client_id if target == creds.org_id else first_client(conn, target)
-            yield Session(conn, state.clock.now(), target, client, state.settings.base_url, state.oauth)
+            server_now = state.clock.now()
+            now = org_now(conn, target, server_now)
+            yield Session(conn, now, target, client, state.settings.base_url, state.oauth, server_now)
     except ZohoError as exc:
         raise click.ClickException(f"{exc.code}: {exc.message} {json.dumps(exc.details)}") from None
     finally:
@@ -134,7 +138,7 @@ def org_create(data_dir: Path, database_url: str | None, org_file: Path | None) 
     except OrgFileError as exc:
         raise click.ClickException(f"org file: {exc}") from exc
     with session(data_dir, database_url, None) as s:
-        echo_json(create_org(s.conn, s.oauth, raw, s.base_url, s.now))
+        echo_json(create_org(s.conn, s.oauth, raw, s.base_url, s.server_now))
 
 
 # -- user -------------------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ class Settings:
     webhook_attempts: int = 5  # ZCRM_WEBHOOK_ATTEMPTS: attempts per webhook delivery before it fails
     webhook_backoff: float = 2.0  # ZCRM_WEBHOOK_BACKOFF: seconds before the first retry, doubling after each
     webhook_timeout: float = 10.0  # ZCRM_WEBHOOK_TIMEOUT: seconds to wait for a webhook's answer
+    seed: int | None = None  # ZCRM_SEED: org id prefixes and page tokens follow it (deterministic ids)
     # ZCRM_ADMIN_TOKEN fixes the server admin token (read by zcrm.auth.admin; default: generated, in
     # <data-dir>/admin-token)
     extra: dict[str, str] = field(default_factory=dict)
@@ -76,6 +77,7 @@ class Settings:
             webhook_attempts=int(_env("WEBHOOK_ATTEMPTS", str(cls.webhook_attempts))),
             webhook_backoff=float(_env("WEBHOOK_BACKOFF", str(cls.webhook_backoff))),
             webhook_timeout=float(_env("WEBHOOK_TIMEOUT", str(cls.webhook_timeout))),
+            seed=int(_env("SEED", "")) if _env("SEED", "") else None,
         )
 
     def environment(self) -> dict[str, str]:
@@ -102,6 +104,8 @@ class Settings:
             env["ZCRM_PUBLIC_URL"] = self.public_url
         if self.org_file:
             env["ZCRM_ORG_FILE"] = str(self.org_file)
+        if self.seed is not None:
+            env["ZCRM_SEED"] = str(self.seed)
         return env
 
     def with_(self, **changes: object) -> Settings:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, text
 from zcrm.auth.scopes import parse_scopes
 from zcrm.auth.tokens import digest
 from zcrm.errors import AuthenticationFailure, InvalidToken
+from zcrm.org_clock import now_of
 from zcrm.schema.model import OrgSchema, User
 from zcrm.store.orgs import load_schema
 
@@ -56,18 +57,26 @@ def bearer(header: str | None) -> str:
 
 
 _LOOKUP = text(
-    "SELECT t.org_id, t.user_id, t.scopes, t.expires_time, o.schema_version FROM oauth_tokens t"
-    " JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = :h AND t.kind = 'access'"
+    "SELECT t.org_id, t.user_id, t.scopes, t.expires_time, o.schema_version, o.clock_offset, o.clock_frozen"
+    " FROM oauth_tokens t JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = :h AND t.kind = 'access'"
 )
 
 
 def authenticate(conn: Connection, cache: SchemaCache, header: str | None, now: int) -> Identity:
+    return authenticate_at(conn, cache, header, now)[0]
+
+
+def authenticate_at(
+    conn: Connection, cache: SchemaCache, header: str | None, server_now: int
+) -> tuple[Identity, int]:
+    """The caller's identity and the org's now (its clock, read with the token: org_clock.py)."""
     token = bearer(header)
     row = conn.execute(_LOOKUP, {"h": digest(token)}).first()
+    now = server_now if row is None else now_of(row.clock_offset, row.clock_frozen, server_now)
     if row is None or (row.expires_time is not None and row.expires_time < now):
         raise InvalidToken()
     schema = cache.get(conn, row.org_id, int(row.schema_version))
     user = schema.users_by_id.get(row.user_id)
     if user is None or user.status != "active":
         raise InvalidToken()
-    return Identity(org_id=row.org_id, user=user, scopes=parse_scopes(row.scopes), schema=schema)
+    return Identity(org_id=row.org_id, user=user, scopes=parse_scopes(row.scopes), schema=schema), now

@@ -14,6 +14,7 @@ from zcrm.auth.scopes import is_known_scope, parse_scopes
 from zcrm.auth.tokens import digest, matches, new_client_id, new_client_secret, new_token
 from zcrm.settings import Settings
 from zcrm.store import oauth as store
+from zcrm.store.clocks import org_now
 
 GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
 RATE_WINDOW = 600
@@ -130,6 +131,7 @@ class OAuthServer:
 
     # -- the token endpoint --------------------------------------------------------------------------
     def token(self, conn: Connection, params: dict[str, str], now: int) -> dict[str, Any]:
+        """The token endpoint at the server's ``now`` (each grant then runs on its org's clock)."""
         try:
             return self._token(conn, params, now)
         except OAuthError as exc:
@@ -160,6 +162,7 @@ class OAuthServer:
         if grant_type not in GRANT_TYPES:
             raise OAuthError("unsupported_grant_type")
         client = self._client(conn, params)
+        now = org_now(conn, client.org_id, now)  # the org's clock (the client's org is the tokens' org)
         if grant_type == "refresh_token":
             refresh_hash = digest(params.get("refresh_token", ""))
             row = store.get_token(conn, refresh_hash)

@@ -35,7 +35,8 @@ def create_org(
         definition = normalise(raw)
     except OrgFileError as exc:
         raise InvalidData(str(exc), {"api_name": "org_file"}) from None
-    org_id = store_create_org(conn, definition, now)
+    # ``now`` is the server's: a new org's clock is the server's
+    org_id = store_create_org(conn, definition, now, seed=oauth.settings.seed)
     user_id = admin_user_id(conn, org_id)
     client = oauth.create_client(conn, org_id, user_id, now)
     scopes = ",".join(ALL_SCOPES)

@@ -33,6 +33,7 @@ from zcrm.records.writes import insert_records
 from zcrm.store import Database
 from zcrm.store import automation as log_store
 from zcrm.store import records as record_store
+from zcrm.store.clocks import org_now
 from zcrm.store.records import ListQuery
 
 T = TypeVar("T")
@@ -201,7 +202,8 @@ class FunctionRunner:
             user = schema.users_by_id.get(user_id)
             if user is None or user.status != "active":
                 raise LookupError(f"user {user_id} is no longer active")
-            return work(conn, Identity(org_id, user, ALL_SCOPES, schema), self.clock.now())
+            now = org_now(conn, org_id, self.clock.now())
+            return work(conn, Identity(org_id, user, ALL_SCOPES, schema), now)
 
     def run(self, org_id: str, user_id: str, calls: list[FunctionCall]) -> None:
         self.queue.extend(calls)
@@ -244,7 +246,7 @@ class FunctionRunner:
                 conn,
                 org_id,
                 str(prefix),
-                self.clock.now(),
+                org_now(conn, org_id, self.clock.now()),
                 "function",
                 call.rule,
                 call.module,

@@ -28,6 +28,7 @@ from zcrm.auth.scopes import is_known_scope
 from zcrm.http.request import raw_body
 from zcrm.http.state import State
 from zcrm.store import web as store
+from zcrm.store.clocks import org_now
 
 PARAMS = ("client_id", "response_type", "scope", "redirect_uri", "state", "access_type", "prompt")
 FORM_FIELDS = (*PARAMS, "csrf_token", "email", "action")
@@ -302,8 +303,9 @@ async def authorize_submit(request: Request, state: State) -> Response:
                 problem = f"{email} is not an active user of this org." if email else "Enter your email."
                 token = _sign(key, nonce, now, params)
                 return _form(request, auth, token, nonce, email=email, problem=problem, status=400)
+            org_time = org_now(conn, auth.client.org_id, now)  # the code expires on the org's clock
             code = state.oauth.issue_grant_code(
-                conn, auth.client.client_id, user.id, ",".join(auth.scopes), now, auth.redirect_uri
+                conn, auth.client.client_id, user.id, ",".join(auth.scopes), org_time, auth.redirect_uri
             )
         except PageError as exc:
             return _error(exc)

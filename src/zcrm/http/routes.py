@@ -13,6 +13,7 @@ from zcrm.errors import InvalidRequestMethod, InvalidUrlPattern
 from zcrm.http import (
     approvals,
     control,
+    control_clock,
     control_processes,
     metadata,
     notifications,
@@ -64,6 +65,8 @@ def _control_routes(segments: list[str]) -> dict[str, Handler] | None:
             "processes": {"GET": lambda r, s: control_processes.record_processes(r, s, module, record_id)},
         }
         return by_action.get(segments[3])
+    if segments[0] == "clock":
+        return control_clock.routes(segments[1:])
     if len(segments) == 1:
         handler = {
             "users": control.create_user,

@@ -9,7 +9,7 @@ from typing import TypeVar
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
-from zcrm.auth.identity import Identity, SchemaCache, authenticate
+from zcrm.auth.identity import Identity, SchemaCache, authenticate_at
 from zcrm.auth.oauth import OAuthServer
 from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.clock import Clock
@@ -44,10 +44,10 @@ class State:
     async def authed(
         self, header: str | None, work: Callable[[Connection, Identity, int], T], *, write: bool
     ) -> T:
-        """Authenticates inside the unit of work, then runs ``work(conn, identity, now)``."""
+        """Authenticates inside the unit of work, then runs ``work(conn, identity, now)`` with the org's now."""
 
-        def run(conn: Connection, now: int) -> T:
-            ident = authenticate(conn, self.schemas, header, now)
+        def run(conn: Connection, server_now: int) -> T:
+            ident, now = authenticate_at(conn, self.schemas, header, server_now)  # now: the org's clock
             return work(conn, ident, now)
 
         return await self.unit(run, write=write)

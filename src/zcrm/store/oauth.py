@@ -168,9 +168,14 @@ def revoke(conn: Connection, token_hash: str) -> None:
 
 
 def purge_expired(conn: Connection, now: int) -> None:
+    """Deletes tokens expired for a day on their org's clock (``now`` is the server's)."""
     conn.execute(
-        text("DELETE FROM oauth_tokens WHERE expires_time IS NOT NULL AND expires_time < :cutoff"),
-        {"cutoff": now - 86400},
+        text(
+            "DELETE FROM oauth_tokens WHERE expires_time IS NOT NULL AND expires_time < (SELECT"
+            " COALESCE(o.clock_frozen, :now + o.clock_offset) FROM orgs o WHERE o.id = oauth_tokens.org_id)"
+            " - 86400"
+        ),
+        {"now": now},
     )
 
 

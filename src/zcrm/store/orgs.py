@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 import orjson
@@ -24,22 +23,27 @@ from zcrm.schema.model import (
     User,
 )
 from zcrm.store.ids import format_id
+from zcrm.store.prefixes import MAX_PREFIX as MAX_PREFIX  # where the tests read it
+from zcrm.store.prefixes import new_prefix
 
 META_TABLES = ("roles", "profiles", "modules", "fields", "layouts")
-MAX_PREFIX = 9_223_371  # 9223371_999999999999 < 2**63 - 1
 
 
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def create_org(conn: Connection, definition: dict[str, Any], now: int, *, is_default: bool = False) -> str:
-    """Persist a normalised org definition (``schema.orgfile.normalise``); returns the new org id."""
-    while True:
-        # 7 digits, and small enough that prefix + 12-digit counter stays a positive int64 (behaviour §1.4)
-        prefix = str(secrets.randbelow(MAX_PREFIX - 1_000_000 + 1) + 1_000_000)
-        if conn.execute(text("SELECT 1 FROM orgs WHERE prefix = :p"), {"p": prefix}).first() is None:
-            break
+def create_org(
+    conn: Connection,
+    definition: dict[str, Any],
+    now: int,
+    *,
+    is_default: bool = False,
+    seed: int | None = None,
+) -> str:
+    """Persist a normalised org definition (``schema.orgfile.normalise``); returns the new org id. With a
+    ``seed`` (ZCRM_SEED) the org's id prefix is derived from it (``store/prefixes.py``), else random."""
+    prefix = new_prefix(conn, seed)
     org_id = format_id(prefix, 0)
     conn.execute(
         text(
