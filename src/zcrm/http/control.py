@@ -29,6 +29,7 @@ from zcrm.auth.tokens import digest
 from zcrm.automation import config
 from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPermission, ZohoError, invalid_id
 from zcrm.fields.coerce import parse_id
+from zcrm.http import control_orgs
 from zcrm.http.envelope import json_response
 from zcrm.http.guards import module_for
 from zcrm.http.request import json_object, query_params, raw_body
@@ -236,6 +237,8 @@ async def create_org(request: Request, state: State) -> Response:
     def work(conn: Connection, now: int) -> Response:
         _require_server_admin(conn, state, header, admin, stored, now)
         body = json_object(raw) if raw is None or raw.strip() else {}
+        if "snapshot" in body:  # a new org from a snapshot (control_orgs.py)
+            return json_response(control_orgs.create_from_snapshot(conn, state, body, now), 201)
         definition = provision.org_from_body(body)
         credentials = provision.create_org(conn, state.oauth, definition, state.settings.base_url, now)
         return json_response(credentials, 201)

@@ -1,11 +1,12 @@
-"""What an org is reset to (its seed snapshot).
+"""What an org is reset to (its seed snapshot): one ``zcrm-snapshot/1`` document per org, stored when the org is
+created and replaced by ``PUT /__zcrm/orgs/{id}/seed``.
 
 Revision ID: 0006
 Revises: 0005
 """
 
 import sqlalchemy as sa
-from alembic import op  # noqa: F401
+from alembic import op
 
 revision = "0006"
 down_revision = "0005"
@@ -16,8 +17,13 @@ ID = sa.String(19)
 
 
 def upgrade() -> None:
-    pass  # filled in by the change that needs it
+    op.create_table(
+        "org_seeds",
+        sa.Column("org_id", ID, primary_key=True),
+        sa.Column("snapshot", sa.Text, nullable=False),  # the seed, a zcrm-snapshot/1 JSON document
+        sa.Column("created_time", sa.BigInteger, nullable=False),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("org_seeds")

@@ -1,0 +1,261 @@
+"""The ``zcrm`` commands of the org lifecycle: ``snapshot save|load``, ``org delete|reset|set-seed`` and ``seed``.
+
+Like the access commands (cli_admin.py) they work directly on the database of ``--data-dir`` / ``--database-url``,
+on the default org unless ``--org-id`` is given, and print JSON (docs/snapshots.md).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+import orjson
+
+from zcrm.cli_admin import data_options, echo_json, org_option, prepared, session
+from zcrm.errors import ZohoError
+
+if TYPE_CHECKING:
+    from zcrm.auth.identity import Identity
+    from zcrm.http.state import State
+
+
+def _fail(exc: ZohoError) -> click.ClickException:
+    return click.ClickException(f"{exc.code}: {exc.message} {orjson.dumps(exc.details).decode()}")
+
+
+# -- snapshot ---------------------------------------------------------------------------------------------------
+@click.group()
+def snapshot() -> None:
+    """Save an org to a snapshot file, or load one into a new or an existing org."""
+
+
+@snapshot.command("save")
+@data_options
+@org_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def snapshot_save(data_dir: Path, database_url: str | None, org_id: str | None, file: Path) -> None:
+    """Write the org (the default org unless --org-id) to FILE as a zcrm-snapshot/1 JSON document ('-': stdout)."""
+    from zcrm.store.admin import org_exists
+    from zcrm.store.snapshots import consistent_read, export
+
+    state, creds = prepared(data_dir, database_url)
+    try:
+        with consistent_read(state.db) as conn:
+            target = org_id or creds.org_id
+            if not org_exists(conn, target):
+                raise click.ClickException(f"no org {target}")
+            document = export(conn, target, state.clock.now())
+    finally:
+        state.db.dispose()
+    content = orjson.dumps(document) + b"\n"
+    if str(file) == "-":
+        click.echo(content.decode(), nl=False)
+        return
+    file.write_bytes(content)
+    counts = {key: len(value) for key, value in document.items() if isinstance(value, list)}
+    echo_json({"org_id": target, "file": str(file), "saved": counts})
+
+
+def _read_snapshot(file: Path) -> Any:
+    try:
+        return orjson.loads(sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+
+
+@snapshot.command("load")
+@data_options
+@org_option
+@click.option("--new", "new", is_flag=True, help="Load into a new org and print its credentials.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def snapshot_load(
+    data_dir: Path, database_url: str | None, org_id: str | None, new: bool, file: Path
+) -> None:
+    """Load FILE (a zcrm-snapshot/1 document; '-': stdin) into the org (the default org unless --org-id), replacing
+    all its content in one transaction, or into a new org (--new)."""
+    from zcrm.auth.provision import admin_credentials
+    from zcrm.schema.snapshot import parse
+    from zcrm.store import snapshots
+
+    if new and org_id:
+        raise click.UsageError("--new and --org-id exclude each other")
+    document = _read_snapshot(file)
+    try:
+        checked = parse(document)
+    except ZohoError as exc:
+        raise _fail(exc) from None
+    with session(data_dir, database_url, org_id) as s:
+        if new:
+            created = snapshots.create_org(s.conn, checked, s.now, document, s.oauth.settings.seed)
+            echo_json(admin_credentials(s.conn, s.oauth, created, s.base_url, s.now))
+        else:
+            snapshots.replace_content(s.conn, s.org_id, checked)
+            echo_json({"org_id": s.org_id, "imported": checked.counts()})
+
+
+# -- org delete, reset, set-seed ---------------------------------------------------------------------------------
+@click.command("delete")
+@data_options
+@click.option("--org-id", required=True, help="The org to delete (not the default org).")
+def org_delete(data_dir: Path, database_url: str | None, org_id: str) -> None:
+    """Delete an org and every row it owns (records, metadata, users, OAuth clients and tokens, logs, seed)."""
+    from zcrm.store import snapshots
+
+    with session(data_dir, database_url, org_id) as s:
+        if snapshots.org_row(s.conn, s.org_id).is_default:
+            raise click.ClickException("the default org cannot be deleted")
+        echo_json({"org_id": s.org_id, "deleted": snapshots.delete_org(s.conn, s.org_id)})
+
+
+@click.command("reset")
+@data_options
+@org_option
+def org_reset(data_dir: Path, database_url: str | None, org_id: str | None) -> None:
+    """Put the org back to its seed (the org as created, or as `zcrm org set-seed` left it), in one transaction."""
+    from zcrm.store import snapshots
+
+    with session(data_dir, database_url, org_id) as s:
+        echo_json({"org_id": s.org_id, "reset": snapshots.reset(s.conn, s.org_id).counts()})
+
+
+@click.command("set-seed")
+@data_options
+@org_option
+def org_set_seed(data_dir: Path, database_url: str | None, org_id: str | None) -> None:
+    """Make the org's current state its seed (what `zcrm org reset` goes back to)."""
+    from zcrm.store import snapshots
+
+    with session(data_dir, database_url, org_id) as s:
+        snapshots.seed_current(s.conn, s.org_id, s.now)
+        echo_json({"org_id": s.org_id, "seed_time": s.now})
+
+
+# -- seed --------------------------------------------------------------------------------------------------------
+@contextmanager
+def _progress(total: int, label: str, shown: bool | None) -> Iterator[Any]:
+    """A progress bar on stderr (when it is a terminal, or ``--progress``), else nothing."""
+    if shown is None:
+        shown = sys.stderr.isatty()
+    if not shown:
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar
+
+
+def _seed_identity(state: State, org_id: str, email: str | None) -> Identity:
+    from zcrm.auth.identity import Identity
+    from zcrm.auth.scopes import parse_scopes
+    from zcrm.bootstrap import admin_user_id
+    from zcrm.store.orgs import load_schema
+
+    with state.db.read() as conn:
+        schema = load_schema(conn, org_id)
+        user_id = admin_user_id(conn, org_id) if email is None else None
+    user = next(
+        (u for u in schema.users if (u.id == user_id if email is None else u.email.lower() == email.lower())),
+        None,
+    )
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    if user.status != "active":
+        raise click.ClickException(f"user {email} is {user.status}")
+    return Identity(org_id, user, parse_scopes("ZohoCRM.modules.ALL"), schema)
+
+
+@click.command("seed")
+@data_options
+@org_option
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--module", "module_name", required=True, help="The module the records go to (API name).")
+@click.option("--as", "as_email", default=None, help="The email of the user who inserts; default: the admin.")
+@click.option(
+    "--trigger",
+    "triggers",
+    multiple=True,
+    type=click.Choice(["workflow", "approval", "blueprint", "pathfinder", "orchestration"]),
+    help="Automation the inserts trigger, as the API's `trigger` (repeatable); default: none.",
+)
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar; default: on a terminal.")
+def seed(
+    data_dir: Path,
+    database_url: str | None,
+    org_id: str | None,
+    files: tuple[Path, ...],
+    module_name: str,
+    as_email: str | None,
+    triggers: tuple[str, ...],
+    progress: bool | None,
+) -> None:
+    """Insert the records of FILES (JSON, YAML: a list or {"data": [...]}; CSV: a header row of field API names)
+    into --module, through the Insert Records API's checks, 100 per transaction. Prints what was inserted and
+    every failed record with its file and row (1-based); exits 1 when any record failed."""
+    from zcrm.automation.functions import AfterCommit
+    from zcrm.automation.runner import FunctionRunner
+    from zcrm.http.guards import record_module
+    from zcrm.records.seedfile import SeedFileError, batches, read_records
+    from zcrm.records.writes import insert_records
+
+    state, creds = prepared(data_dir, database_url)
+    target = org_id or creds.org_id
+    try:
+        from zcrm.store.admin import org_exists
+
+        with state.db.read() as conn:
+            if not org_exists(conn, target):
+                raise click.ClickException(f"no org {target}")
+        ident = _seed_identity(state, target, as_email)
+        try:
+            module = record_module(ident, module_name, "create")
+        except ZohoError as exc:
+            raise _fail(exc) from None
+        loaded: list[tuple[Path, list[Any]]] = []
+        for file in files:
+            try:
+                loaded.append((file, read_records(file.name, file.read_text("utf-8-sig"), module)))
+            except (SeedFileError, UnicodeDecodeError) as exc:
+                raise click.ClickException(f"{file}: {exc}") from None
+        total = sum(len(records) for _, records in loaded)
+        inserted, errors = 0, []
+        with _progress(total, f"seeding {module.api_name}", progress) as bar:
+            for file, records in loaded:
+                for offset, batch in batches(records):
+                    after = AfterCommit()
+                    with state.db.write() as conn:
+                        results = insert_records(
+                            conn, ident, module, batch, state.clock.now(), frozenset(triggers), after
+                        )
+                    if after.calls:
+                        FunctionRunner(state.db, state.schemas, state.clock).run(
+                            target, ident.user.id, after.calls
+                        )
+                    for index, result in enumerate(results):
+                        if isinstance(result, ZohoError):
+                            errors.append({"file": str(file), "row": offset + index + 1, **result.as_dict()})
+                        else:
+                            inserted += 1
+                    if bar is not None:
+                        bar.update(len(batch))
+    finally:
+        state.db.dispose()
+    echo_json(
+        {
+            "org_id": target,
+            "module": module.api_name,
+            "inserted": inserted,
+            "failed": len(errors),
+            "errors": errors,
+        }
+    )
+    if errors:
+        sys.exit(1)
+
+
+COMMANDS = (snapshot, seed)
+ORG_COMMANDS = (org_delete, org_reset, org_set_seed)

@@ -1,0 +1,193 @@
+"""The org lifecycle under ``/__zcrm/orgs/{org_id}`` (docs/snapshots.md): snapshots (export and import), reset to
+the seed, the seed itself, and deleting an org. ``POST /__zcrm/orgs`` with ``{"snapshot": …}`` (a new org from a
+snapshot) is ``create_from_snapshot``, called by ``control.create_org``.
+
+The server admin token may do everything. An administrator's own org token may export, import, reset and re-seed
+its own org (so that a test can isolate itself without the server's token); deleting an org takes the server admin
+token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from zcrm.auth import body as b
+from zcrm.auth import provision
+from zcrm.auth.admin import current_hash, is_admin_token, presented_token
+from zcrm.auth.identity import authenticate
+from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPermission, ZohoError, invalid_id
+from zcrm.fields.coerce import parse_id
+from zcrm.http.envelope import JSON_TYPE, json_response
+from zcrm.http.request import json_object, raw_body
+from zcrm.http.state import State
+from zcrm.schema.snapshot import parse
+from zcrm.store import snapshots
+from zcrm.store.admin import org_exists
+
+DEFAULT_ORG = "the default org cannot be deleted"
+ORG_PATH_INDEX = 2  # /__zcrm/orgs/{org_id}/…
+Handler = Callable[[Request, State], Any]
+
+
+def _authorise(
+    conn: Connection,
+    state: State,
+    request: Request,
+    stored: str,
+    org_id: str,
+    now: int,
+    *,
+    org_admin: bool,
+) -> None:
+    """The server admin token, or (``org_admin``) an administrator's token of the org itself."""
+    header = request.headers.get("authorization")
+    admin = request.headers.get("x-zcrm-admin-token")
+    presented = presented_token(header, admin)
+    if is_admin_token(presented, stored):
+        parsed = parse_id(org_id)
+        if parsed is None or parsed != org_id or not org_exists(conn, parsed):
+            raise invalid_id({"resource_path_index": ORG_PATH_INDEX})
+        return
+    if presented is None:
+        raise AuthenticationFailure()
+    if admin is not None:
+        raise InvalidToken()
+    try:
+        ident = authenticate(conn, state.schemas, header, now)
+    except ZohoError:
+        raise InvalidToken() from None
+    if org_admin and ident.org_id == org_id:
+        profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
+        if profile is not None and profile.admin:
+            return
+        raise NoPermission("Permission denied", {"permissions": ["administrator"]})
+    raise NoPermission("Permission denied", {"permissions": ["server_administrator"]})
+
+
+async def _stored_hash(state: State) -> str:
+    # made on first use, in its own committed unit (a rejected call must not roll it back)
+    return await state.unit(lambda conn, now: current_hash(conn, state.settings.data_dir), write=True)
+
+
+async def export(request: Request, state: State, org_id: str) -> Response:
+    """``GET /__zcrm/orgs/{org_id}/snapshot``: the org as a ``zcrm-snapshot/1`` document, read in one state."""
+    stored = await _stored_hash(state)
+
+    def run() -> dict[str, Any]:
+        with snapshots.consistent_read(state.db) as conn:
+            now = state.clock.now()
+            _authorise(conn, state, request, stored, org_id, now, org_admin=True)
+            return snapshots.export(conn, org_id, now)
+
+    return json_response(await run_in_threadpool(run))
+
+
+async def _write(
+    request: Request,
+    state: State,
+    org_id: str,
+    work: Callable[[Connection, int], dict[str, Any]],
+    *,
+    org_admin: bool = True,
+) -> Response:
+    stored = await _stored_hash(state)
+
+    def run(conn: Connection, now: int) -> dict[str, Any]:
+        _authorise(conn, state, request, stored, org_id, now, org_admin=org_admin)
+        return work(conn, now)
+
+    answer = await state.unit(run, write=True)
+    state.schemas.clear()  # this process forgets the old metadata now; other workers see the new schema_version
+    return json_response(answer)
+
+
+async def import_into(request: Request, state: State, org_id: str) -> Response:
+    """``POST /__zcrm/orgs/{org_id}/snapshot``: replaces the org's content with the snapshot in the body."""
+    raw = await raw_body(request, state.settings.max_body_bytes)
+
+    def work(conn: Connection, now: int) -> dict[str, Any]:
+        snapshot = parse(json_object(raw))
+        snapshots.replace_content(conn, org_id, snapshot)
+        return {"org_id": org_id, "imported": snapshot.counts()}
+
+    return await _write(request, state, org_id, work)
+
+
+async def reset(request: Request, state: State, org_id: str) -> Response:
+    """``POST /__zcrm/orgs/{org_id}/reset``: the org back to its seed, in one transaction."""
+
+    def work(conn: Connection, now: int) -> dict[str, Any]:
+        return {"org_id": org_id, "reset": snapshots.reset(conn, org_id).counts()}
+
+    return await _write(request, state, org_id, work)
+
+
+async def put_seed(request: Request, state: State, org_id: str) -> Response:
+    """``PUT /__zcrm/orgs/{org_id}/seed``: the org's current state becomes its seed. The body is ignored."""
+
+    def work(conn: Connection, now: int) -> dict[str, Any]:
+        snapshots.seed_current(conn, org_id, now)
+        return {"org_id": org_id, "seed_time": now}
+
+    return await _write(request, state, org_id, work)
+
+
+async def get_seed(request: Request, state: State, org_id: str) -> Response:
+    """``GET /__zcrm/orgs/{org_id}/seed``: the snapshot the org is reset to."""
+    stored = await _stored_hash(state)
+
+    def run(conn: Connection, now: int) -> bytes:
+        _authorise(conn, state, request, stored, org_id, now, org_admin=True)
+        found = snapshots.seed_text(conn, org_id)
+        if found is None:
+            snapshots.seed_current(conn, org_id, now)
+            found = snapshots.seed_text(conn, org_id)
+        assert found is not None
+        return found.encode()
+
+    # a write unit: an org made before seeds were kept gets its current state as its seed on first use
+    return Response(await state.unit(run, write=True), media_type=JSON_TYPE)
+
+
+async def delete(request: Request, state: State, org_id: str) -> Response:
+    """``DELETE /__zcrm/orgs/{org_id}``: the org and all its rows, in every table (server admin token only)."""
+
+    def work(conn: Connection, now: int) -> dict[str, Any]:
+        row = snapshots.org_row(conn, org_id)
+        if row.is_default:
+            raise InvalidData(DEFAULT_ORG, {"resource_path_index": ORG_PATH_INDEX})
+        return {"org_id": org_id, "deleted": snapshots.delete_org(conn, org_id)}
+
+    return await _write(request, state, org_id, work, org_admin=False)
+
+
+def create_from_snapshot(conn: Connection, state: State, body: dict[str, Any], now: int) -> dict[str, str]:
+    """``POST /__zcrm/orgs`` with ``{"snapshot": {…}}``: a new org holding the snapshot; credentials for its first
+    active administrator (a new self client, refresh and access tokens with every scope)."""
+    b.only_keys(body, ("snapshot",))
+    snapshot = parse(body["snapshot"], "$.snapshot")
+    org_id = snapshots.create_org(conn, snapshot, now, body["snapshot"], state.settings.seed)
+    state.schemas.clear()
+    return provision.admin_credentials(conn, state.oauth, org_id, state.settings.base_url, now)
+
+
+def routes(segments: list[str]) -> dict[str, Handler] | None:
+    """The handlers of ``/__zcrm/orgs/{org_id}[/…]`` by method (``segments`` start at the org id)."""
+    org_id = segments[0]
+    if len(segments) == 1:
+        return {"DELETE": lambda r, s: delete(r, s, org_id)}
+    if len(segments) != 2:
+        return None
+    if segments[1] == "snapshot":
+        return {"GET": lambda r, s: export(r, s, org_id), "POST": lambda r, s: import_into(r, s, org_id)}
+    if segments[1] == "reset":
+        return {"POST": lambda r, s: reset(r, s, org_id)}
+    if segments[1] == "seed":
+        return {"GET": lambda r, s: get_seed(r, s, org_id), "PUT": lambda r, s: put_seed(r, s, org_id)}
+    return None

@@ -1,0 +1,276 @@
+"""Snapshots in SQL: exporting an org's rows, importing them into a new org or over an existing one, deleting an
+org, and the seed an org is reset to (table ``org_seeds``). The document's shape is ``schema/snapshot.py``.
+
+Every function runs in the caller's transaction; an import is all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from zcrm.errors import InvalidData
+from zcrm.schema.snapshot import JSON_KINDS, TABLES, Snapshot, id_floor, parse
+from zcrm.store.db import Database
+from zcrm.store.ids import format_id
+from zcrm.store.orgs import load_schema, lock
+from zcrm.store.prefixes import new_prefix
+from zcrm.store.records import insert_rows, query
+
+# the order each table is exported in (its key), so that two exports of one state are equal
+_ORDER = {
+    "roles": "seq, id",
+    "profiles": "seq, id",
+    "modules": "seq, id",
+    "fields": "module_id, seq, id",
+    "layouts": "module_id, seq, id",
+    "users": "id",
+    "records": "id",
+    "unique_values": "field_id, value",
+    "sequences": "field_id",
+    "changes": "id",
+    "record_processes": "record_id, kind",
+    "notification_channels": "channel_id",
+}
+BAD_METADATA = "the snapshot's metadata does not load"
+NO_ADMIN = "the snapshot has no active user with an administrator profile"
+NOT_STORED = "the snapshot could not be stored"
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+@contextmanager
+def consistent_read(db: Database) -> Iterator[Connection]:
+    """A read transaction that sees one state of the database throughout: SQLite's read transactions do; on
+    PostgreSQL, ``REPEATABLE READ``."""
+    if db.dialect != "postgresql":
+        with db.read() as conn:
+            yield conn
+        return
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
+
+
+def org_row(conn: Connection, org_id: str) -> Any:
+    return conn.execute(
+        text(
+            "SELECT id, prefix, next_id, schema_version, is_default, info, created_time FROM orgs WHERE id = :org"
+        ),
+        {"org": org_id},
+    ).first()
+
+
+# -- export ----------------------------------------------------------------------------------------------------
+def export(conn: Connection, org_id: str, now: int) -> dict[str, Any]:
+    """The org's content as a ``zcrm-snapshot/1`` document."""
+    row = org_row(conn, org_id)
+    org = {
+        "id": row.id,
+        "prefix": row.prefix,
+        "next_id": int(row.next_id),
+        "schema_version": int(row.schema_version),
+        "info": orjson.loads(row.info),
+        "created_time": int(row.created_time),
+    }
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table, columns in TABLES.items():
+        names = ", ".join(c.name for c in columns)
+        rows = query(conn, f"SELECT {names} FROM {table} WHERE org_id = ? ORDER BY {_ORDER[table]}", [org_id])
+        out = []
+        for values in rows:
+            item: dict[str, Any] = {}
+            for column, value in zip(columns, values, strict=True):
+                if value is not None:
+                    if column.kind in JSON_KINDS:
+                        value = orjson.loads(value)
+                    elif column.kind == "int":
+                        value = int(value)
+                    elif column.kind == "bool":
+                        value = bool(value)
+                item[column.name] = value
+            out.append(item)
+        tables[table] = out
+    return Snapshot(org, tables).as_document(now)
+
+
+# -- import ----------------------------------------------------------------------------------------------------
+def _write_tables(conn: Connection, org_id: str, snapshot: Snapshot) -> None:
+    for table, columns in TABLES.items():
+        rows = [
+            (
+                org_id,
+                *(
+                    _dumps(row[c.name]) if c.kind in JSON_KINDS and row[c.name] is not None else row[c.name]
+                    for c in columns
+                ),
+            )
+            for row in snapshot.tables[table]
+        ]
+        insert_rows(conn, table, "org_id, " + ", ".join(c.name for c in columns), rows)
+
+
+def _delete_content(conn: Connection, org_id: str) -> None:
+    for table in TABLES:
+        conn.execute(text(f"DELETE FROM {table} WHERE org_id = :org"), {"org": org_id})
+
+
+def _check_loads(conn: Connection, org_id: str) -> None:
+    """The imported metadata must load as an org schema with an active administrator."""
+    try:
+        schema = load_schema(conn, org_id)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InvalidData(f"{BAD_METADATA}: {exc!r}", {"api_name": "snapshot"}) from None
+    if not any(u.status == "active" and schema.profiles_by_id[u.profile_id].admin for u in schema.users):
+        raise InvalidData(NO_ADMIN, {"api_name": "snapshot", "json_path": "$.users"})
+
+
+@contextmanager
+def _storing(conn: Connection) -> Iterator[None]:
+    """A row the database refuses (a value too large for its column, …) rejects the snapshot, not the server."""
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except (DBAPIError, dbapi_error) as exc:
+        raise InvalidData(NOT_STORED, {"api_name": "snapshot", "reason": type(exc).__name__}) from None
+
+
+def _prefix_for(conn: Connection, wanted: str, seed: int | None) -> str:
+    """``wanted`` when no org has it (nor its org id), else a new prefix (``store/prefixes.py``)."""
+    found = conn.execute(
+        text("SELECT 1 FROM orgs WHERE prefix = :p OR id = :id"), {"p": wanted, "id": format_id(wanted, 0)}
+    ).first()
+    return wanted if found is None else new_prefix(conn, seed)
+
+
+def create_org(
+    conn: Connection, snapshot: Snapshot, now: int, document: dict[str, Any], seed: int | None = None
+) -> str:
+    """A new org holding the snapshot, with its org id and prefix when no org of the database has them, else a
+    new pair (the imported ids stay as they are; new ids come from the new prefix). Its seed is the snapshot."""
+    source = snapshot.org
+    prefix = _prefix_for(conn, source["prefix"], seed)
+    org_id = format_id(prefix, 0)
+    next_id = max(source["next_id"] if prefix == source["prefix"] else 1, id_floor(snapshot, prefix))
+    with _storing(conn):
+        conn.execute(
+            text(
+                "INSERT INTO orgs (id, prefix, next_id, schema_version, is_default, info, created_time) "
+                "VALUES (:id, :prefix, :next, :version, :d, :info, :created)"
+            ),
+            {
+                "id": org_id,
+                "prefix": prefix,
+                "next": next_id,
+                "version": source["schema_version"] + 1,
+                "d": False,
+                "info": _dumps(source["info"]),
+                "created": source["created_time"],
+            },
+        )
+        _write_tables(conn, org_id, snapshot)
+    _check_loads(conn, org_id)
+    save_seed(conn, org_id, document, now)
+    return org_id
+
+
+def replace_content(conn: Connection, org_id: str, snapshot: Snapshot) -> None:
+    """Replaces the org's content with the snapshot's, keeping its org id, prefix, default flag, OAuth clients and
+    tokens, logs and seed. Its id counter never goes back, and skips every imported id with its prefix."""
+    lock(conn, org_id)  # record writes of the org in flight finish first (PostgreSQL; SQLite's write lock)
+    current = org_row(conn, org_id)
+    prefix = str(current.prefix)
+    source = snapshot.org
+    next_id = max(int(current.next_id), id_floor(snapshot, prefix))
+    if source["prefix"] == prefix:
+        next_id = max(next_id, source["next_id"])
+    version = max(int(current.schema_version), source["schema_version"]) + 1
+    with _storing(conn):
+        _delete_content(conn, org_id)
+        _write_tables(conn, org_id, snapshot)
+        conn.execute(
+            text(
+                "UPDATE orgs SET next_id = :next, schema_version = :version, info = :info, created_time = :created "
+                "WHERE id = :org"
+            ),
+            {
+                "next": next_id,
+                "version": version,
+                "info": _dumps(source["info"]),
+                "created": source["created_time"],
+                "org": org_id,
+            },
+        )
+    _check_loads(conn, org_id)
+
+
+# -- seeds -----------------------------------------------------------------------------------------------------
+def save_seed(conn: Connection, org_id: str, document: dict[str, Any], now: int) -> None:
+    conn.execute(text("DELETE FROM org_seeds WHERE org_id = :org"), {"org": org_id})
+    conn.execute(
+        text("INSERT INTO org_seeds (org_id, snapshot, created_time) VALUES (:org, :s, :now)"),
+        {"org": org_id, "s": _dumps(document), "now": now},
+    )
+
+
+def seed_current(conn: Connection, org_id: str, now: int) -> None:
+    """Makes the org's current state its seed."""
+    save_seed(conn, org_id, export(conn, org_id, now), now)
+
+
+def seed_of(conn: Connection, org_id: str) -> tuple[dict[str, Any], int] | None:
+    """The org's seed document and when it was stored."""
+    row = conn.execute(
+        text("SELECT snapshot, created_time FROM org_seeds WHERE org_id = :org"), {"org": org_id}
+    ).first()
+    return None if row is None else (orjson.loads(row[0]), int(row[1]))
+
+
+def seed_text(conn: Connection, org_id: str) -> str | None:
+    """The org's seed as stored (JSON text)."""
+    row = conn.execute(text("SELECT snapshot FROM org_seeds WHERE org_id = :org"), {"org": org_id}).first()
+    return None if row is None else str(row[0])
+
+
+def reset(conn: Connection, org_id: str) -> Snapshot:
+    """Puts the org back to its seed; returns the seed."""
+    found = seed_of(conn, org_id)
+    if found is None:  # an org made before seeds were kept: its seed is what it holds now
+        seed_current(conn, org_id, int(org_row(conn, org_id).created_time))
+        found = seed_of(conn, org_id)
+        assert found is not None
+    snapshot = parse(found[0])
+    replace_content(conn, org_id, snapshot)
+    return snapshot
+
+
+# -- delete ----------------------------------------------------------------------------------------------------
+def org_tables(conn: Connection) -> list[str]:
+    """Every table with an ``org_id`` column (those of later migrations too)."""
+    inspector = inspect(conn)
+    return sorted(
+        table
+        for table in inspector.get_table_names()
+        if any(column["name"] == "org_id" for column in inspector.get_columns(table))
+    )
+
+
+def delete_org(conn: Connection, org_id: str) -> dict[str, int]:
+    """Deletes the org and every row it owns in every table (OAuth clients and tokens, logs, its seed); returns the
+    number of rows deleted per table."""
+    lock(conn, org_id)
+    deleted: dict[str, int] = {}
+    for table in org_tables(conn):
+        result = conn.execute(text(f"DELETE FROM {table} WHERE org_id = :org"), {"org": org_id})
+        if result.rowcount:
+            deleted[table] = int(result.rowcount)
+    conn.execute(text("DELETE FROM orgs WHERE id = :org"), {"org": org_id})
+    return deleted
