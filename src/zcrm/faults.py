@@ -181,7 +181,7 @@ class Draws:
 
 
 def _plain(value: float) -> float | int:
-    return int(value) if value.is_integer() else value
+    return int(value) if float(value).is_integer() else value
 
 
 def _number(value: Any, key: str) -> float:
@@ -301,7 +301,8 @@ def rule_from(rule_id: str, definition: dict[str, Any], remaining: int | None, c
     m = definition.get("match", {})
     e = definition["effect"]
     latency = e.get("latency_ms")
-    span = None if latency is None else (tuple(latency) if isinstance(latency, list) else (latency, latency))
+    low, high = (latency if isinstance(latency, list) else [latency, latency]) if latency is not None else [0, 0]
+    span = None if latency is None else (float(low), float(high))
     effect = Effect(
         error=e.get("error"),
         message=e.get("message"),

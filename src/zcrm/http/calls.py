@@ -58,6 +58,7 @@ class Call:
     user_id: str | None = None
     fault: dict[str, Any] | None = None  # the fault that fired, for the log
     delay: float = 0.0
+    passed: set[str] = field(default_factory=set)  # rules whose last application another request took
 
     def body_ids(self) -> tuple[str, ...]:
         """The ``id`` of each ``data[]`` item of a JSON body (bulk writes), for rules matching a record id."""
@@ -79,9 +80,10 @@ CURRENT: ContextVar[Call | None] = ContextVar("zcrm_call", default=None)
 class FaultFired(Exception):
     """An error or a dropped connection chosen for the current request: raised before its handler runs."""
 
-    def __init__(self, effect: Effect) -> None:
+    def __init__(self, effect: Effect, claim: tuple[str, str] | None = None) -> None:
         super().__init__("fault")
         self.effect = effect
+        self.claim = claim  # (org id, rule id) of a counted rule: claimed once the unit has rolled back
 
     def response(self) -> Response:
         if self.effect.drop:
@@ -184,26 +186,50 @@ def _choose(conn: Connection, state: State, call: Call, org_id: str, version: in
     for rule in state.faults.get(conn, org_id, version):
         if rule.match.record_id is not None and body_ids is None:
             body_ids = call.body_ids() if call.target.operation in ("insert", "update") else ()
-        if not rule.matches(call.target, body_ids or ()) or not draws.fires(rule):
+        if rule.id in call.passed or not rule.matches(call.target, body_ids or ()) or not draws.fires(rule):
             continue
-        if rule.count is not None and not _claim(conn, state, org_id, rule.id, write):
+        ends = rule.effect.error is not None or rule.effect.drop
+        claim = (org_id, rule.id) if rule.count is not None and ends else None
+        if rule.count is not None and not ends and not _claim(conn, state, org_id, rule.id, write):
             continue  # another request took its last application
-        _apply(call, rule.effect, rule.id, rule.effect.latency(draws.rng(rule)))
+        _apply(call, rule.effect, rule.id, rule.effect.latency(draws.rng(rule)), claim)
         return
 
 
 def _claim(conn: Connection, state: State, org_id: str, rule_id: str, write: bool) -> bool:
+    """A counted latency: claimed in the request's own transaction when it writes (it commits with it)."""
     if write:
         return fault_store.claim(conn, org_id, rule_id)
     with state.db.write() as own:  # a read unit: claim in a short write transaction of its own
         return fault_store.claim(own, org_id, rule_id)
 
 
-def _apply(call: Call, effect: Effect, rule_id: str | None, delay: float) -> None:
+def _apply(
+    call: Call, effect: Effect, rule_id: str | None, delay: float, claim: tuple[str, str] | None = None
+) -> None:
     call.fault = {"rule": rule_id, "effect": effect.as_dict()}
     call.delay = delay
     if effect.error is not None or effect.drop:
-        raise FaultFired(effect)
+        raise FaultFired(effect, claim)
+
+
+async def _claimed(state: State, claim: tuple[str, str]) -> bool:
+    """A counted error or drop: its request's unit rolled back, so the claim is a write of its own."""
+    return await state.unit(lambda conn, now: fault_store.claim(conn, *claim), write=True)
+
+
+def _replay(chunks: list[bytes], inner: Receive) -> Receive:
+    """The request body again, for a request run a second time (its rule's last application was taken)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        return await inner()
+
+    return receive
 
 
 async def _oauth_faults(request: Request, state: State, call: Call) -> None:
@@ -245,7 +271,28 @@ def _text(data: bytes, cap: int) -> str | None:
 
 def _redacted(query: str) -> str:
     pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
-    return urllib.parse.urlencode([(k, "***" if k in SECRET_PARAMS else v) for k, v in pairs])
+    return urllib.parse.urlencode([(k, "***" if k in SECRET_PARAMS else v) for k, v in pairs], safe="*")
+
+
+async def _answered(request: Request, state: State, call: Call, answer: Answer, receive: Receive) -> Response:
+    """The handler's answer, or the fault's. When a counted rule's last application was taken by another request
+    meanwhile, the request runs again (its body replayed) with that rule passed over."""
+    first = True
+    while True:
+        try:
+            if call.target.operation == "oauth":  # its body is read here: the handler reads the cached copy
+                await _oauth_faults(request, state, call)
+                return await answer(request)
+            if first:
+                return await answer(Request(request.scope, receive))
+            return await answer(Request(request.scope, _replay(call.chunks, request.receive)))
+        except FaultFired as fired:
+            if fired.claim is None or await _claimed(state, fired.claim):
+                return fired.response()
+            call.passed.add(fired.claim[1])
+            call.fault, call.delay, first = None, 0.0, False
+        except ZohoError as exc:  # a bad X-Zcrm-Fault header on an OAuth call
+            return error_response(exc)
 
 
 def observed(state: State, answer: Answer) -> Answer:
@@ -275,15 +322,7 @@ def observed(state: State, answer: Answer) -> Answer:
 
         token = CURRENT.set(call)
         try:
-            if call.target.operation == "oauth":  # its body is read here: the handler reads the cached copy
-                await _oauth_faults(request, state, call)
-                response = await answer(request)
-            else:
-                response = await answer(Request(scope, receive))
-        except FaultFired as fired:
-            response = fired.response()
-        except ZohoError as exc:  # a bad X-Zcrm-Fault header on an OAuth call
-            response = error_response(exc)
+            response = await _answered(request, state, call, answer, receive)
         finally:
             CURRENT.reset(token)
         if call.delay:
