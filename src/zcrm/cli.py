@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from zcrm.cli_admin import COMMANDS, prepared, token_issue
+from zcrm.cli_admin import COMMANDS, org, prepared, token_issue
 from zcrm.cli_clock import COMMANDS as CLOCK_COMMANDS
 from zcrm.cli_processes import COMMANDS as PROCESS_COMMANDS
+from zcrm.cli_snapshots import COMMANDS as SNAPSHOT_COMMANDS
+from zcrm.cli_snapshots import ORG_COMMANDS
 from zcrm.settings import Settings
 
 if TYPE_CHECKING:
@@ -174,3 +176,7 @@ def grant(
 token.add_command(token_issue)
 for _command in (*COMMANDS, *PROCESS_COMMANDS, *CLOCK_COMMANDS):
     main.add_command(_command)
+for _snapshot_command in SNAPSHOT_COMMANDS:
+    main.add_command(_snapshot_command)
+for _org_command in ORG_COMMANDS:
+    org.add_command(_org_command)

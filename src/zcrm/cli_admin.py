@@ -115,7 +115,7 @@ def _schema(s: Session) -> OrgSchema:
 # -- org --------------------------------------------------------------------------------------------------------
 @click.group()
 def org() -> None:
-    """Create orgs."""
+    """Create, delete and reset orgs."""
 
 
 @org.command("create")

@@ -37,6 +37,14 @@ def create_org(
         raise InvalidData(str(exc), {"api_name": "org_file"}) from None
     # ``now`` is the server's: a new org's clock is the server's
     org_id = store_create_org(conn, definition, now, seed=oauth.settings.seed)
+    return admin_credentials(conn, oauth, org_id, base_url, now)
+
+
+def admin_credentials(
+    conn: Connection, oauth: OAuthServer, org_id: str, base_url: str, now: int
+) -> dict[str, str]:
+    """Credentials for the org's first active administrator: a new self client, refresh and access tokens with
+    every scope (the keys of credentials.json)."""
     user_id = admin_user_id(conn, org_id)
     client = oauth.create_client(conn, org_id, user_id, now)
     scopes = ",".join(ALL_SCOPES)

@@ -14,6 +14,7 @@ from zcrm.http import (
     approvals,
     control,
     control_clock,
+    control_orgs,
     control_processes,
     metadata,
     notifications,
@@ -65,6 +66,8 @@ def _control_routes(segments: list[str]) -> dict[str, Handler] | None:
             "processes": {"GET": lambda r, s: control_processes.record_processes(r, s, module, record_id)},
         }
         return by_action.get(segments[3])
+    if len(segments) >= 2 and segments[0] == "orgs" and segments[1]:
+        return control_orgs.routes(segments[1:])
     if segments[0] == "clock":
         return control_clock.routes(segments[1:])
     if len(segments) == 1:

@@ -129,6 +129,9 @@ def create_org(
                 rows,
             )
     conn.execute(text("UPDATE orgs SET next_id = :n WHERE id = :org"), {"n": next(counter), "org": org_id})
+    from zcrm.store.snapshots import seed_current  # here: store.snapshots imports this module
+
+    seed_current(conn, org_id, now)  # what POST /__zcrm/orgs/{id}/reset goes back to
     return org_id
 
 
