@@ -19,7 +19,9 @@ from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.bootstrap import Credentials, ensure_credentials, server_secret
 from zcrm.clock import Clock
 from zcrm.errors import InternalError, ZohoError
+from zcrm.http.calls import FaultFired, observed
 from zcrm.http.envelope import error_response, json_response
+from zcrm.http.request_log import RequestLog
 from zcrm.http.routes import dispatch
 from zcrm.http.state import State
 from zcrm.records.body import TooManyRecords
@@ -101,24 +103,34 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
             return json_response({"data": [exc.as_dict()]}, 400)
         except ZohoError as exc:
             return error_response(exc)
+        except FaultFired:
+            raise  # answered by calls.observed
         except Exception:
             log.exception("unhandled error on %s %s", request.method, request.url.path)
             return error_response(InternalError())
 
     checkpointer = Checkpointer(state.db)
     deliverer = state.deliverer = WebhookDeliverer(state.db, state.settings)
+    if state.settings.request_log_size > 0 and state.request_log is None:
+        state.request_log = RequestLog(state.db, state.settings.request_log_size)
+    request_log = state.request_log
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         checkpointer.start()
         deliverer.start()
+        if request_log is not None:
+            request_log.start()
         try:
             yield
         finally:
+            if request_log is not None:
+                request_log.stop()
             deliverer.stop()
             checkpointer.stop()
 
-    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=ALL_METHODS)], lifespan=lifespan)
+    routes = [Route("/{path:path}", observed(state, endpoint), methods=ALL_METHODS)]
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.router.redirect_slashes = False
     app.state.zcrm = state
     app.state.credentials = creds

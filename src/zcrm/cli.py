@@ -11,6 +11,7 @@ import click
 
 from zcrm.cli_admin import COMMANDS, org, prepared, token_issue
 from zcrm.cli_clock import COMMANDS as CLOCK_COMMANDS
+from zcrm.cli_faults import COMMANDS as FAULT_COMMANDS
 from zcrm.cli_processes import COMMANDS as PROCESS_COMMANDS
 from zcrm.cli_snapshots import COMMANDS as SNAPSHOT_COMMANDS
 from zcrm.cli_snapshots import ORG_COMMANDS
@@ -119,11 +120,14 @@ def serve(
         # this process prepared the database; each worker attaches to it (zcrm.app.worker_app)
         app.state.zcrm.db.dispose()
         os.environ.update(settings.environment())
+        options["http"] = "zcrm.http.drop:Protocol"  # fault rules can drop connections (http/drop.py)
         uvicorn.run("zcrm.app:worker_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
         return
     gc.collect()
     gc.freeze()  # start-up objects (the org schema, modules, routes) are permanent: keep them out of GC passes
-    uvicorn.run(app, loop="auto", http="auto", **options)  # type: ignore[arg-type]
+    from zcrm.http.drop import Protocol
+
+    uvicorn.run(app, loop="auto", http=Protocol, **options)  # type: ignore[arg-type]
 
 
 def _admin_token(state: State) -> Path:
@@ -174,7 +178,7 @@ def grant(
 
 
 token.add_command(token_issue)
-for _command in (*COMMANDS, *PROCESS_COMMANDS, *CLOCK_COMMANDS):
+for _command in (*COMMANDS, *PROCESS_COMMANDS, *CLOCK_COMMANDS, *FAULT_COMMANDS):
     main.add_command(_command)
 for _snapshot_command in SNAPSHOT_COMMANDS:
     main.add_command(_snapshot_command)

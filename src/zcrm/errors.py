@@ -221,3 +221,11 @@ class AlreadyUsed(ZohoError):
     code = "ALREADY_USED"
     status = 400
     default_message = "the channel_id is already subscribed for actions-watch"
+
+
+class ServiceUnavailable(ZohoError):
+    """Answered only by fault rules (docs/control-plane.md): zcrm's envelope for a 503."""
+
+    code = "SERVICE_UNAVAILABLE"
+    status = 503
+    default_message = "The service is temporarily unavailable"

@@ -31,6 +31,9 @@ class Settings:
     webhook_attempts: int = 5  # ZCRM_WEBHOOK_ATTEMPTS: attempts per webhook delivery before it fails
     webhook_backoff: float = 2.0  # ZCRM_WEBHOOK_BACKOFF: seconds before the first retry, doubling after each
     webhook_timeout: float = 10.0  # ZCRM_WEBHOOK_TIMEOUT: seconds to wait for a webhook's answer
+    request_log_size: int = 1000  # ZCRM_REQUEST_LOG_SIZE: requests kept per org in the request log (0: off)
+    request_log_body_bytes: int = 64 * 1024  # ZCRM_REQUEST_LOG_BODY_BYTES: bytes kept of each logged body
+    fault_header: bool = True  # ZCRM_FAULT_HEADER: 0 ignores X-Zcrm-Fault (fault rules still apply)
     seed: int | None = None  # ZCRM_SEED: org id prefixes and page tokens follow it (deterministic ids)
     # ZCRM_ADMIN_TOKEN fixes the server admin token (read by zcrm.auth.admin; default: generated, in
     # <data-dir>/admin-token)
@@ -77,6 +80,9 @@ class Settings:
             webhook_attempts=int(_env("WEBHOOK_ATTEMPTS", str(cls.webhook_attempts))),
             webhook_backoff=float(_env("WEBHOOK_BACKOFF", str(cls.webhook_backoff))),
             webhook_timeout=float(_env("WEBHOOK_TIMEOUT", str(cls.webhook_timeout))),
+            request_log_size=int(_env("REQUEST_LOG_SIZE", str(cls.request_log_size))),
+            request_log_body_bytes=int(_env("REQUEST_LOG_BODY_BYTES", str(cls.request_log_body_bytes))),
+            fault_header=_env("FAULT_HEADER", "1").strip().lower() not in ("0", "false", "no", "off"),
             seed=int(_env("SEED", "")) if _env("SEED", "") else None,
         )
 
@@ -99,6 +105,9 @@ class Settings:
             "ZCRM_WEBHOOK_ATTEMPTS": str(self.webhook_attempts),
             "ZCRM_WEBHOOK_BACKOFF": str(self.webhook_backoff),
             "ZCRM_WEBHOOK_TIMEOUT": str(self.webhook_timeout),
+            "ZCRM_REQUEST_LOG_SIZE": str(self.request_log_size),
+            "ZCRM_REQUEST_LOG_BODY_BYTES": str(self.request_log_body_bytes),
+            "ZCRM_FAULT_HEADER": "1" if self.fault_header else "0",
         }
         if self.public_url:
             env["ZCRM_PUBLIC_URL"] = self.public_url

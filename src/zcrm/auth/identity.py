@@ -23,6 +23,7 @@ class Identity:
     user: User
     scopes: frozenset[str]
     schema: OrgSchema
+    faults_version: int = 0  # the org's fault rules' version (0: it never had one; http/calls.py)
 
 
 class SchemaCache:
@@ -58,6 +59,7 @@ def bearer(header: str | None) -> str:
 
 _LOOKUP = text(
     "SELECT t.org_id, t.user_id, t.scopes, t.expires_time, o.schema_version, o.clock_offset, o.clock_frozen"
+    ", o.faults_version"
     " FROM oauth_tokens t JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = :h AND t.kind = 'access'"
 )
 
@@ -79,4 +81,5 @@ def authenticate_at(
     user = schema.users_by_id.get(row.user_id)
     if user is None or user.status != "active":
         raise InvalidToken()
-    return Identity(org_id=row.org_id, user=user, scopes=parse_scopes(row.scopes), schema=schema), now
+    ident = Identity(row.org_id, user, parse_scopes(row.scopes), schema, int(row.faults_version))
+    return ident, now

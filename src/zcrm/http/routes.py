@@ -14,6 +14,7 @@ from zcrm.http import (
     approvals,
     control,
     control_clock,
+    control_faults,
     control_orgs,
     control_processes,
     metadata,
@@ -70,6 +71,13 @@ def _control_routes(segments: list[str]) -> dict[str, Handler] | None:
         return control_orgs.routes(segments[1:])
     if segments[0] == "clock":
         return control_clock.routes(segments[1:])
+    if segments == ["requests"]:
+        return {"GET": control_faults.requests, "DELETE": control_faults.requests}
+    if segments == ["faults"]:
+        return {"GET": control_faults.faults, "POST": control_faults.faults, "DELETE": control_faults.faults}
+    if len(segments) == 2 and segments[0] == "faults" and segments[1]:
+        rule_id = segments[1]
+        return {"DELETE": lambda r, s: control_faults.remove_fault(r, s, rule_id)}
     if len(segments) == 1:
         handler = {
             "users": control.create_user,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlalchemy import Connection
@@ -13,6 +13,8 @@ from zcrm.auth.identity import Identity, SchemaCache, authenticate_at
 from zcrm.auth.oauth import OAuthServer
 from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.clock import Clock
+from zcrm.http import calls
+from zcrm.http.request_log import RequestLog
 from zcrm.records.paging import PageTokens
 from zcrm.settings import Settings
 from zcrm.store import Database
@@ -29,6 +31,8 @@ class State:
     oauth: OAuthServer
     page_tokens: PageTokens
     deliverer: WebhookDeliverer | None = None  # started by the app's lifespan
+    request_log: RequestLog | None = None  # None when ZCRM_REQUEST_LOG_SIZE is 0
+    faults: calls.FaultCache = field(default_factory=calls.FaultCache)
 
     async def unit(self, work: Callable[[Connection, int], T], *, write: bool) -> T:
         """Runs ``work(conn, now)`` in one transaction, synchronously, in a worker thread."""
@@ -48,6 +52,7 @@ class State:
 
         def run(conn: Connection, server_now: int) -> T:
             ident, now = authenticate_at(conn, self.schemas, header, server_now)  # now: the org's clock
+            calls.authenticated(conn, self, ident, write)  # the request log's org; fault rules
             return work(conn, ident, now)
 
         return await self.unit(run, write=write)
