@@ -1,7 +1,7 @@
 """``zcrm requests list|clear`` (the request log) and ``zcrm faults list|add|remove|clear`` (fault rules), on the
 database of ``--data-dir`` / ``--database-url``, for the default org unless ``--org-id`` is given. They print JSON,
 as ``GET /__zcrm/requests`` and ``/__zcrm/faults`` answer (docs/control-plane.md). A running server writes its
-request log every half second: a request it answered a moment ago may not be listed yet."""
+request log every second: a request it answered a moment ago may not be listed yet."""
 
 from __future__ import annotations
 

@@ -265,8 +265,8 @@ async def _org_of_token(state: State, call: Call, header: str) -> None:
     await state.unit(work, write=False)
 
 
-def _text(data: bytes, cap: int) -> str | None:
-    return data[:cap].decode("utf-8", "replace") if data else None
+def _cut(data: bytes, cap: int) -> bytes | None:
+    return (data if len(data) <= cap else data[:cap]) if data else None
 
 
 def _redacted(query: str) -> str:
@@ -347,8 +347,8 @@ def observed(state: State, answer: Answer) -> Answer:
                         user_id=call.user_id,
                         status=None if isinstance(response, Dropped) else response.status_code,
                         duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                        request_body=None if oauth else _text(b"".join(chunks), cap),
-                        response_body=None if oauth else _text(bytes(body), cap),
+                        request_body=None if oauth else _cut(b"".join(chunks), cap),
+                        response_body=None if oauth else _cut(bytes(body), cap),
                         fault=call.fault,
                     )
                 )

@@ -3,7 +3,7 @@ thread writes them in batches, in one transaction per batch, keeping the last ``
 
 A read of the log (``GET /__zcrm/requests``) first writes the reading process's own buffer, so a single-process
 server shows every request answered before the read. With several workers, another worker's entries reach the
-database within ``interval`` seconds (or sooner, once ``batch`` entries are waiting).
+database within ``interval`` seconds (1) (or sooner, once ``batch`` entries are waiting).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ log = logging.getLogger("zcrm.request_log")
 
 
 class RequestLog:
-    def __init__(self, db: Database, size: int, interval: float = 0.5, batch: int = 200) -> None:
+    def __init__(self, db: Database, size: int, interval: float = 1.0, batch: int = 500) -> None:
         self.db = db
         self.size = size
         self.interval = interval

@@ -27,9 +27,13 @@ class Entry:
     user_id: str | None
     status: int | None
     duration_ms: float
-    request_body: str | None
-    response_body: str | None
+    request_body: bytes | None  # already cut to size; decoded when written, off the request's path
+    response_body: bytes | None
     fault: dict[str, Any] | None
+
+
+def _text(body: bytes | None) -> str | None:
+    return body.decode("utf-8", "replace") if body else None
 
 
 def insert(conn: Connection, entries: Sequence[Entry]) -> None:
@@ -50,8 +54,8 @@ def insert(conn: Connection, entries: Sequence[Entry]) -> None:
                 "user_id": e.user_id,
                 "status": e.status,
                 "duration_ms": e.duration_ms,
-                "request_body": e.request_body,
-                "response_body": e.response_body,
+                "request_body": _text(e.request_body),
+                "response_body": _text(e.response_body),
                 "fault": None if e.fault is None else orjson.dumps(e.fault).decode(),
             }
             for e in entries
