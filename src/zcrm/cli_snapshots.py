@@ -90,8 +90,8 @@ def snapshot_load(
         raise _fail(exc) from None
     with session(data_dir, database_url, org_id) as s:
         if new:
-            created = snapshots.create_org(s.conn, checked, s.now, document, s.oauth.settings.seed)
-            echo_json(admin_credentials(s.conn, s.oauth, created, s.base_url, s.now))
+            created = snapshots.create_org(s.conn, checked, s.server_now, document, s.oauth.settings.seed)
+            echo_json(admin_credentials(s.conn, s.oauth, created, s.base_url, s.server_now))
         else:
             snapshots.replace_content(s.conn, s.org_id, checked)
             echo_json({"org_id": s.org_id, "imported": checked.counts()})
@@ -201,6 +201,7 @@ def seed(
     from zcrm.http.guards import record_module
     from zcrm.records.seedfile import SeedFileError, batches, read_records
     from zcrm.records.writes import insert_records
+    from zcrm.store.clocks import org_now
 
     state, creds = prepared(data_dir, database_url)
     target = org_id or creds.org_id
@@ -228,9 +229,8 @@ def seed(
                 for offset, batch in batches(records):
                     after = AfterCommit()
                     with state.db.write() as conn:
-                        results = insert_records(
-                            conn, ident, module, batch, state.clock.now(), frozenset(triggers), after
-                        )
+                        now = org_now(conn, target, state.clock.now())  # the org's clock
+                        results = insert_records(conn, ident, module, batch, now, frozenset(triggers), after)
                     if after.calls:
                         FunctionRunner(state.db, state.schemas, state.clock).run(
                             target, ident.user.id, after.calls
