@@ -8,18 +8,22 @@
 See docs/client.md.
 """
 
-from zcrm.client._base import Credentials, ParamValue, RecordId, Response
+from zcrm.client._base import Credentials, ParamValue, RecordId, Response, ResponseError
 from zcrm.client.async_client import AsyncClient
+from zcrm.client.control import AsyncServerAdmin, ServerAdmin
 from zcrm.client.deluge import Crm, Zoho
 from zcrm.client.sync import Client
 
 __all__ = [
     "AsyncClient",
+    "AsyncServerAdmin",
     "Client",
     "Credentials",
     "Crm",
     "ParamValue",
     "RecordId",
     "Response",
+    "ResponseError",
+    "ServerAdmin",
     "Zoho",
 ]

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import httpx
 
 API_PREFIX = "/crm/v5"
+CONTROL_PREFIX = "/__zcrm"
 DEFAULT_TIMEOUT = 30.0
 
 RecordId = int | str
@@ -42,20 +43,25 @@ class Credentials:
     @classmethod
     def load(cls, path: str | Path) -> Credentials:
         """Reads a credentials file. ``base_url`` and ``access_token`` are required; other keys may be missing."""
-        loaded = json.loads(Path(path).read_text("utf-8"))
+        return cls.from_dict(json.loads(Path(path).read_text("utf-8")), source=str(path))
+
+    @classmethod
+    def from_dict(cls, loaded: Any, *, source: str = "credentials") -> Credentials:
+        """Credentials from a parsed ``credentials.json`` or the answer of ``POST /__zcrm/orgs`` (other keys are
+        ignored)."""
         if not isinstance(loaded, dict):
-            raise ValueError(f"{path}: expected a JSON object")
+            raise ValueError(f"{source}: expected a JSON object")
         values: dict[str, str] = {}
         for name in cls.__dataclass_fields__:
             value = loaded.get(name)
             if value is None:
                 continue
             if not isinstance(value, str):
-                raise ValueError(f"{path}: {name} must be a string")
+                raise ValueError(f"{source}: {name} must be a string")
             values[name] = value
         for required in ("base_url", "access_token"):
             if not values.get(required):
-                raise ValueError(f"{path}: {required} is missing")
+                raise ValueError(f"{source}: {required} is missing")
         return cls(**values)
 
 
@@ -75,6 +81,44 @@ class Response:
     def ok(self) -> bool:
         """True for 2xx and 304."""
         return 200 <= self.status_code < 300 or self.status_code == 304
+
+
+class ResponseError(Exception):
+    """Raised by the few calls that cannot return a ``Response`` (``iter_records``) when the server answers an
+    error; ``response`` is that answer."""
+
+    def __init__(self, response: Response) -> None:
+        code = response.body.get("code") if isinstance(response.body, dict) else None
+        super().__init__(f"HTTP {response.status_code}" + (f" {code}" if code else ""))
+        self.response = response
+
+
+def next_page(response: Response, params: Mapping[str, ParamValue]) -> dict[str, ParamValue] | None:
+    """The query parameters of the page after ``response`` (an answer of ``get_records`` with ``params``), or
+    None when it was the last page. Follows ``next_page_token`` when the server gives one, else ``page``.
+    A 204 is an empty last page; any other answer but 200 raises ``ResponseError``."""
+    if response.status_code == 204:
+        return None
+    if response.status_code != 200 or not isinstance(response.body, dict):
+        raise ResponseError(response)
+    info = response.body.get("info")
+    if not isinstance(info, dict) or not info.get("more_records"):
+        return None
+    following = {name: value for name, value in params.items() if name not in ("page", "page_token")}
+    token = info.get("next_page_token")
+    if isinstance(token, str) and token:
+        following["page_token"] = token
+    else:
+        page = info.get("page", params.get("page", 1))
+        following["page"] = int(page) + 1 if isinstance(page, int | str) else 2
+    return following
+
+
+def page_records(response: Response) -> list[dict[str, Any]]:
+    """The records of one page (none for a 204)."""
+    if response.status_code == 204 or not isinstance(response.body, dict):
+        return []
+    return list(response.body.get("data") or [])
 
 
 @dataclass(frozen=True)
@@ -218,14 +262,56 @@ class Requests:
         params: dict[str, ParamValue] = {"ids": [str(i) for i in ids], "wf_trigger": wf_trigger}
         return self.call("DELETE", f"{API_PREFIX}/{segment(module)}", params=params)
 
-    def fields(self, module: str, params: Mapping[str, ParamValue]) -> Call:
-        return self.call("GET", f"{API_PREFIX}/settings/fields", params={"module": module, **params})
+    def delete_record(self, module: str, record_id: RecordId, wf_trigger: bool | None) -> Call:
+        return self.call(
+            "DELETE",
+            f"{API_PREFIX}/{segment(module)}/{segment(record_id)}",
+            params={"wf_trigger": wf_trigger},
+        )
 
-    def modules(self) -> Call:
-        return self.call("GET", f"{API_PREFIX}/settings/modules")
+    def fields(self, module: str, field_id: RecordId | None, params: Mapping[str, ParamValue]) -> Call:
+        return self.call(
+            "GET", f"{API_PREFIX}/settings/fields{_item(field_id)}", params={"module": module, **params}
+        )
 
-    def users(self, type: str | None) -> Call:
-        return self.call("GET", f"{API_PREFIX}/users", params={"type": type})
+    def layouts(self, module: str, layout_id: RecordId | None) -> Call:
+        return self.call("GET", f"{API_PREFIX}/settings/layouts{_item(layout_id)}", params={"module": module})
+
+    def modules(self, api_name: str | None) -> Call:
+        return self.call("GET", f"{API_PREFIX}/settings/modules{_item(api_name)}")
+
+    def users(self, type: str | None, params: Mapping[str, ParamValue]) -> Call:
+        return self.call("GET", f"{API_PREFIX}/users", params={"type": type, **params})
+
+    def user(self, user_id: RecordId) -> Call:
+        return self.call("GET", f"{API_PREFIX}/users/{segment(user_id)}")
 
     def org(self) -> Call:
         return self.call("GET", f"{API_PREFIX}/org")
+
+    # -- the control plane (/__zcrm/), with an org administrator's token -----------------------------------
+
+    def create_user(self, values: Mapping[str, Any]) -> Call:
+        return self.call("POST", f"{CONTROL_PREFIX}/users", json_body=dict(values))
+
+    def issue_tokens(
+        self, scope: str | Iterable[str], user_id: RecordId | None, email: str | None, client_id: str | None
+    ) -> Call:
+        body: dict[str, Any] = {"scope": scope if isinstance(scope, str) else list(scope)}
+        for name, value in (("user_id", user_id), ("email", email), ("client_id", client_id)):
+            if value is not None:
+                body[name] = str(value)
+        return self.call("POST", f"{CONTROL_PREFIX}/tokens", json_body=body)
+
+    # -- the control plane, with the server admin token -----------------------------------------------------
+
+    def create_org(self, org_file: Mapping[str, Any] | None) -> Call:
+        body = {} if org_file is None else {"org_file": dict(org_file)}
+        return self.call("POST", f"{CONTROL_PREFIX}/orgs", json_body=body)
+
+    def delete_org(self, org_id: RecordId) -> Call:
+        return self.call("DELETE", f"{CONTROL_PREFIX}/orgs/{segment(org_id)}")
+
+
+def _item(item_id: RecordId | None) -> str:
+    return "" if item_id is None else f"/{segment(item_id)}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -18,6 +18,8 @@ from zcrm.client._base import (
     RecordId,
     Requests,
     Response,
+    next_page,
+    page_records,
     to_response,
 )
 
@@ -164,20 +166,75 @@ class AsyncClient:
         """``DELETE /crm/v5/{module}?ids=…``."""
         return await self._send(self._requests.delete_records(module, ids, wf_trigger))
 
+    async def delete_record(
+        self, module: str, record_id: RecordId, *, wf_trigger: bool | None = None
+    ) -> Response:
+        """``DELETE /crm/v5/{module}/{record_id}``."""
+        return await self._send(self._requests.delete_record(module, record_id, wf_trigger))
+
+    async def iter_records(
+        self,
+        module: str,
+        fields: str | Iterable[str],
+        *,
+        per_page: int = 200,
+        if_modified_since: datetime | str | None = None,
+        **params: ParamValue,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every record of ``get_records(module, fields, per_page=…, **params)``, page after page (following
+        ``next_page_token``). An error answer raises ``ResponseError``; a 204 or 304 ends the records."""
+        query: dict[str, ParamValue] | None = {"per_page": per_page, **params}
+        while query is not None:
+            response = await self._send(self._requests.get_records(module, fields, if_modified_since, query))
+            if response.status_code == 304:
+                return
+            for record in page_records(response):
+                yield record
+            query = next_page(response, query)
+
     # -- metadata -----------------------------------------------------------------------------------
 
-    async def fields(self, module: str, **params: ParamValue) -> Response:
-        """``GET /crm/v5/settings/fields?module=…`` (``type="all"`` and the like as keywords)."""
-        return await self._send(self._requests.fields(module, params))
+    async def fields(self, module: str, field_id: RecordId | None = None, **params: ParamValue) -> Response:
+        """``GET /crm/v5/settings/fields[/{field_id}]?module=…`` (``type="all"`` and the like as keywords)."""
+        return await self._send(self._requests.fields(module, field_id, params))
 
-    async def modules(self) -> Response:
-        """``GET /crm/v5/settings/modules``."""
-        return await self._send(self._requests.modules())
+    async def layouts(self, module: str, layout_id: RecordId | None = None) -> Response:
+        """``GET /crm/v5/settings/layouts[/{layout_id}]?module=…``."""
+        return await self._send(self._requests.layouts(module, layout_id))
 
-    async def users(self, type: str | None = None) -> Response:
-        """``GET /crm/v5/users[?type=…]``."""
-        return await self._send(self._requests.users(type))
+    async def modules(self, api_name: str | None = None) -> Response:
+        """``GET /crm/v5/settings/modules[/{api_name}]``."""
+        return await self._send(self._requests.modules(api_name))
+
+    async def users(self, type: str | None = None, **params: ParamValue) -> Response:
+        """``GET /crm/v5/users[?type=…]`` (``page``, ``per_page`` as keywords)."""
+        return await self._send(self._requests.users(type, params))
+
+    async def user(self, user_id: RecordId) -> Response:
+        """``GET /crm/v5/users/{user_id}``."""
+        return await self._send(self._requests.user(user_id))
 
     async def org(self) -> Response:
         """``GET /crm/v5/org``."""
         return await self._send(self._requests.org())
+
+    # -- the control plane (/__zcrm/), as an org administrator ------------------------------------------
+
+    async def create_user(self, last_name: str, email: str, **values: Any) -> Response:
+        """``POST /__zcrm/users``: a new user of the token's org (``first_name``, ``role``, ``profile``,
+        ``time_zone``, ``status``, ``locale`` as keywords); 201 with the user."""
+        return await self._send(
+            self._requests.create_user({"last_name": last_name, "email": email, **values})
+        )
+
+    async def issue_tokens(
+        self,
+        scope: str | Iterable[str],
+        *,
+        user_id: RecordId | None = None,
+        email: str | None = None,
+        client_id: str | None = None,
+    ) -> Response:
+        """``POST /__zcrm/tokens``: a refresh and an access token with exactly ``scope`` for an active user of
+        the token's org (by ``user_id`` or ``email``); 201 with ``access_token``, ``refresh_token``…"""
+        return await self._send(self._requests.issue_tokens(scope, user_id, email, client_id))
