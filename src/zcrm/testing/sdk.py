@@ -74,6 +74,9 @@ def configure_sdk(
     else:
         sdk_log = logger.Logger.get_instance(logger.Logger.Levels.NOTSET, None)
     close_sdk_log()
+    # Initializer.initialize obtains the token while this thread still holds the previous configuration (a
+    # thread-local that wins over the new one), so the token would go to the previous token store: drop it first.
+    initializer.Initializer.LOCAL.init = None
     before = set(logging.getLogger(SDK_LOGGER).handlers)
     try:
         initializer.Initializer.initialize(
