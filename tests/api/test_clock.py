@@ -23,6 +23,7 @@ from zcrm.auth.admin import ensure_admin_token
 from zcrm.auth.tokens import digest
 
 T0 = 1_893_553_445  # 2030-01-02T03:04:05+00:00
+YEARS = 100 * 365 * 86400
 ISO_T0 = "2030-01-02T03:04:05+00:00"
 
 
@@ -77,7 +78,7 @@ def new_org(api: Api) -> dict[str, str]:
 def admin(tmp_path: Path) -> Iterator[Api]:
     """An Api whose access tokens last 100 years, so that jumping the clock does not expire them (the tests of
     token expiry use ``api``)."""
-    settings = make_settings(tmp_path / "admin", access_token_ttl=100 * 365 * 86400)
+    settings = make_settings(tmp_path / "admin", access_token_ttl=YEARS)
     app = create_app(settings)
     with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
         yield Api(client, app.state.credentials, settings.data_dir)
@@ -437,3 +438,24 @@ def test_zia_validation_delays_follow_the_org_clock(org: Org) -> None:
     history = org.call("GET", f"/__zcrm/records/Shots/{rid}/processes").json()["processes"]["zia"]["history"]
     assert [entry["action"] for entry in history] == ["submitted", "rejected"]
     assert history[1]["time"] - history[0]["time"] == 30
+
+
+FUNCTIONS = Path(__file__).parent.parent / "data" / "functions.yaml"
+
+
+def test_workflow_functions_run_on_the_org_clock(tmp_path: Path) -> None:
+    with serve(Org, tmp_path / "functions", FUNCTIONS, access_token_ttl=YEARS) as org:
+        org.clock("PUT", "", {"time": T0, "frozen": True})
+        created = org.call("POST", "/crm/v5/Tickets", {"data": [{"Subject": "Printer", "Amount": 10}]})
+        rid = created.json()["data"][0]["details"]["id"]
+        org.clock("POST", "/advance", {"seconds": 60})
+        # the Escalation rule's function updates the record after the commit, in units of its own
+        assert (
+            org.call("PUT", f"/crm/v5/Tickets/{rid}", {"data": [{"Status": "Escalated"}]}).status_code == 200
+        )
+        [entry] = org.call("GET", "/__zcrm/automation/log").json()["log"]
+        assert (entry["status"], entry["time"]) == ("success", T0 + 60)
+        got = org.call("GET", f"/crm/v5/Tickets/{rid}", params={"fields": "Note"}).json()["data"][0]
+        assert got["Note"] == "escalated by function"
+        stored = sql(org.data_dir, "SELECT modified_time FROM records WHERE id = :id", {"id": rid})
+        assert stored == [(T0 + 60,)]
