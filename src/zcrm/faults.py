@@ -140,6 +140,10 @@ class Rule:
             return False
         return m.record_id is None or m.record_id in target.record_ids or m.record_id in body_ids
 
+    def key(self) -> tuple[str, int, int]:
+        """Tells a rule from a later one that reuses its id (ids restart at 1 once an org has none)."""
+        return (self.id, self.created_time, self.seed or 0)
+
     def definition(self) -> dict[str, Any]:
         """The stored form (and the body that recreates the rule)."""
         out: dict[str, Any] = {"match": self.match.as_dict(), "effect": self.effect.as_dict()}
@@ -166,14 +170,15 @@ class Draws:
     one. ``decide`` is thread-safe enough for a test double: each call draws one number."""
 
     shared: random.Random = field(default_factory=random.Random)
-    by_rule: dict[str, random.Random] = field(default_factory=dict)
+    by_rule: dict[tuple[str, int, int], random.Random] = field(default_factory=dict)
 
     def rng(self, rule: Rule) -> random.Random:
         if rule.seed is None:
             return self.shared
-        rng = self.by_rule.get(rule.id)
+        key = rule.key()
+        rng = self.by_rule.get(key)
         if rng is None:
-            rng = self.by_rule[rule.id] = random.Random(rule.seed)
+            rng = self.by_rule[key] = random.Random(rule.seed)
         return rng
 
     def fires(self, rule: Rule) -> bool:
@@ -301,7 +306,9 @@ def rule_from(rule_id: str, definition: dict[str, Any], remaining: int | None, c
     m = definition.get("match", {})
     e = definition["effect"]
     latency = e.get("latency_ms")
-    low, high = (latency if isinstance(latency, list) else [latency, latency]) if latency is not None else [0, 0]
+    low, high = (
+        (latency if isinstance(latency, list) else [latency, latency]) if latency is not None else [0, 0]
+    )
     span = None if latency is None else (float(low), float(high))
     effect = Effect(
         error=e.get("error"),

@@ -132,7 +132,7 @@ class FaultCache:
         rules = fault_store.rules(conn, org_id)
         with self._lock:
             self._rules[org_id] = (version, rules)
-            live = {r.id for _, rs in self._rules.values() for r in rs}
+            live = {r.key() for _, rs in self._rules.values() for r in rs}
             for gone in [k for k in self.draws.by_rule if k not in live]:
                 del self.draws.by_rule[gone]
         return rules

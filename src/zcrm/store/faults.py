@@ -9,6 +9,7 @@ import orjson
 from sqlalchemy import Connection, text
 
 from zcrm.faults import Rule, rule_from
+from zcrm.store.orgs import lock
 
 _BUMP = text("UPDATE orgs SET faults_version = faults_version + 1 WHERE id = :org")
 
@@ -25,20 +26,30 @@ def rules(conn: Connection, org_id: str) -> list[Rule]:
 
 
 def add(conn: Connection, org_id: str, definition: dict[str, Any], now: int) -> Rule:
-    row = conn.execute(
+    rule_id = next_id(conn, "fault_rules", org_id)
+    conn.execute(
         text(
-            "INSERT INTO fault_rules (org_id, created_time, definition, remaining)"
-            " VALUES (:org, :now, :definition, :remaining) RETURNING id"
+            "INSERT INTO fault_rules (org_id, id, created_time, definition, remaining)"
+            " VALUES (:org, :id, :now, :definition, :remaining)"
         ),
         {
             "org": org_id,
+            "id": rule_id,
             "now": now,
             "definition": orjson.dumps(definition).decode(),
             "remaining": definition.get("count"),
         },
-    ).one()
+    )
     conn.execute(_BUMP, {"org": org_id})
-    return rule_from(str(row[0]), definition, definition.get("count"), now)
+    return rule_from(str(rule_id), definition, definition.get("count"), now)
+
+
+def next_id(conn: Connection, table: str, org_id: str) -> int:
+    """The org's next id in ``table`` (1, 2, …), not drawn from the org's id counter, so that neither rules nor
+    the request log (written in the background) change the ids records get. Holds the org's lock."""
+    lock(conn, org_id)
+    row = conn.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table} WHERE org_id = :org"), {"org": org_id})
+    return int(row.scalar_one()) + 1
 
 
 def remove(conn: Connection, org_id: str, rule_id: str) -> bool:

@@ -9,6 +9,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, text
 
+from zcrm.store.faults import next_id
+
 COLUMNS = (
     "org_id, time, method, path, query, module, operation, user_id, status, duration_ms, request_body,"
     " response_body, fault"
@@ -37,13 +39,22 @@ def _text(body: bytes | None) -> str | None:
 
 
 def insert(conn: Connection, entries: Sequence[Entry]) -> None:
+    """Writes the entries in order, numbered 1, 2, … per org."""
+    ids: dict[str, int] = {}
+    numbered = []
+    for e in entries:
+        if e.org_id not in ids:
+            ids[e.org_id] = next_id(conn, "request_log", e.org_id)
+        numbered.append((ids[e.org_id], e))
+        ids[e.org_id] += 1
     conn.execute(
         text(
-            f"INSERT INTO request_log ({COLUMNS}) VALUES (:org_id, :time, :method, :path, :query, :module,"
+            f"INSERT INTO request_log (id, {COLUMNS}) VALUES (:id, :org_id, :time, :method, :path, :query, :module,"
             " :operation, :user_id, :status, :duration_ms, :request_body, :response_body, :fault)"
         ),
         [
             {
+                "id": entry_id,
                 "org_id": e.org_id,
                 "time": e.time,
                 "method": e.method,
@@ -58,7 +69,7 @@ def insert(conn: Connection, entries: Sequence[Entry]) -> None:
                 "response_body": _text(e.response_body),
                 "fault": None if e.fault is None else orjson.dumps(e.fault).decode(),
             }
-            for e in entries
+            for entry_id, e in numbered
         ],
     )
 

@@ -13,14 +13,13 @@ branch_labels = None
 depends_on = None
 
 ID = sa.String(19)
-SERIAL = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite: a rowid alias
 
 
 def upgrade() -> None:
     op.create_table(
         "request_log",
-        sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
-        sa.Column("org_id", ID, nullable=False),
+        sa.Column("org_id", ID, primary_key=True),
+        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),  # 1, 2, … per org
         sa.Column("time", sa.BigInteger, nullable=False),
         sa.Column("method", sa.String(16), nullable=False),
         sa.Column("path", sa.Text, nullable=False),
@@ -34,16 +33,14 @@ def upgrade() -> None:
         sa.Column("response_body", sa.Text),
         sa.Column("fault", sa.Text),  # JSON: the fault that fired, if any
     )
-    op.create_index("request_log_org", "request_log", ["org_id", "id"])
     op.create_table(
         "fault_rules",
-        sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
-        sa.Column("org_id", ID, nullable=False),
+        sa.Column("org_id", ID, primary_key=True),
+        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),  # 1, 2, … per org
         sa.Column("created_time", sa.BigInteger, nullable=False),
         sa.Column("definition", sa.Text, nullable=False),  # JSON: match, effect, probability, seed, count
         sa.Column("remaining", sa.Integer),  # what is left of count (null: no count)
     )
-    op.create_index("fault_rules_org", "fault_rules", ["org_id", "id"])
     # raised by every change to the org's rules; read with the token, so an org without rules costs nothing
     op.add_column("orgs", sa.Column("faults_version", sa.Integer, nullable=False, server_default="0"))
 
@@ -51,7 +48,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("orgs") as batch:
         batch.drop_column("faults_version")
-    op.drop_index("fault_rules_org", "fault_rules")
     op.drop_table("fault_rules")
-    op.drop_index("request_log_org", "request_log")
     op.drop_table("request_log")
