@@ -199,9 +199,9 @@ def _delete_org(server: ZcrmServer, credentials: Credentials) -> None:
 def zcrm_app(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[ZcrmApp]:
-    """The zcrm app in-process on a fresh data dir (``tmp_path / "zcrm"``) for this test: ``client`` (sync, the
-    default org's administrator), ``http``, ``async_client()``, ``transport`` (``httpx.ASGITransport``),
-    ``new_org()``."""
+    """The zcrm app in-process on a fresh data dir (``tmp_path / "zcrm"``) for this test: ``client`` (sync, an
+    org of this test alone: the data dir's default org, or on PostgreSQL a new org deleted after the test),
+    ``http``, ``async_client()``, ``transport`` (``httpx.ASGITransport``), ``new_org()``."""
     from zcrm.settings import Settings
 
     monkeypatch.setenv("ZCRM_ADMIN_TOKEN", _admin_token(request.config))  # the app reads it at start-up
@@ -210,7 +210,8 @@ def zcrm_app(
         database_url=_database_url(request.config),
         org_file=_org_file(request.config),
     )
-    with ZcrmApp(settings) as app:
+    # on a shared database (PostgreSQL) the default org is shared too: the test gets an org of its own
+    with ZcrmApp(settings, own_org=settings.database_url is not None) as app:
         yield app
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import database_url, make_settings
+from tests.conftest import database_url, make_settings, sql
 from zcrm.client import Client
 from zcrm.testing import ServerError, ZcrmApp, close_sdk_log, configure_sdk, start_server
 
@@ -43,6 +43,20 @@ def test_in_process_app_runs_its_lifespan_and_answers_through_asgi(tmp_path: Pat
 
         assert asyncio.run(listed()) == ["Daly"]
     assert webhook_threads() == before
+
+
+def test_in_process_app_with_an_org_of_its_own(tmp_path: Path) -> None:
+    org_file = Path(__file__).parents[2] / "examples" / "pytest_project" / "tickets.yaml"
+    with ZcrmApp(make_settings(tmp_path / "data", org_file=org_file), own_org=True) as app:
+        default_org = app.app.state.credentials.org_id
+        own = app.credentials.org_id
+        assert own != default_org
+        assert app.client.org().body["org"][0]["id"] == own
+        modules = [
+            m["api_name"] for m in app.client.modules().body["modules"] if m["generated_type"] == "custom"
+        ]
+        assert modules == ["Tickets"]
+    assert sql(tmp_path / "data", "SELECT id FROM orgs") == [(default_org,)]  # close() deleted it
 
 
 def test_start_server_reports_a_failed_start(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from zcrm.client import AsyncClient, Client, Credentials, ServerAdmin
+from zcrm.client import AsyncClient, Client, Credentials, ResponseError, ServerAdmin
 from zcrm.client.control import read_admin_token
 from zcrm.testing.org import ZcrmOrg
 
@@ -50,11 +50,15 @@ class PortalTransport(httpx.BaseTransport):
 
 
 class ZcrmApp:
-    """An in-process zcrm: ``app``, ``settings``, the default org's ``credentials``, its ``client``, ``http``
-    (an ``httpx.Client`` with ``base_url`` set), ``transport`` (for asyncio) and the server ``admin_token``.
-    Call ``close()`` (or use ``with``) to stop the lifespan and release the database."""
+    """An in-process zcrm: ``app``, ``settings``, ``credentials`` and ``client`` (the default org's administrator,
+    or with ``own_org`` a new org's), ``http`` (an ``httpx.Client`` with ``base_url`` set), ``transport`` (for
+    asyncio) and the server ``admin_token``. Call ``close()`` (or use ``with``) to stop the lifespan and release
+    the database."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, own_org: bool = False) -> None:
+        """``own_org``: ``credentials`` and ``client`` are those of a new org made for this app (from
+        ``settings.org_file``), deleted by ``close()``, rather than those of the database's default org. For a
+        database other apps share (PostgreSQL), where the default org is shared too."""
         from zcrm.app import create_app
 
         self.settings = settings
@@ -77,7 +81,22 @@ class ZcrmApp:
         )
         self.admin_token = read_admin_token(settings.data_dir)
         self.transport = httpx.ASGITransport(app=self.app)
+        self._own_org: str | None = None
+        if own_org:
+            try:
+                self.credentials = self.admin().new_org(self._org_file())
+            except BaseException:
+                self.close()
+                raise
+            self._own_org = self.credentials.org_id
         self.client = self._client(self.credentials)
+
+    def _org_file(self) -> dict[str, Any] | None:
+        if self.settings.org_file is None:
+            return None
+        from zcrm.schema.orgfile import read_org_file
+
+        return read_org_file(self.settings.org_file)
 
     @property
     def base_url(self) -> str:
@@ -87,7 +106,7 @@ class ZcrmApp:
         return Client(credentials.base_url, credentials.access_token, http=self.http)
 
     def async_client(self, credentials: Credentials | None = None) -> AsyncClient:
-        """An ``AsyncClient`` for ``credentials`` (default: the default org's administrator) through
+        """An ``AsyncClient`` for ``credentials`` (default: ``self.credentials``) through
         ``httpx.ASGITransport``, for use on the test's own event loop (``async with``)."""
         creds = credentials or self.credentials
         return AsyncClient(creds.base_url, creds.access_token, transport=self.transport)
@@ -103,9 +122,16 @@ class ZcrmApp:
 
     def close(self) -> None:
         try:
-            self._stack.close()
+            if self._own_org is not None:
+                org_id, self._own_org = self._own_org, None
+                deleted = self.admin().delete_org(org_id)
+                if deleted.status_code != 200:
+                    raise ResponseError(deleted)
         finally:
-            self.app.state.zcrm.db.dispose()
+            try:
+                self._stack.close()
+            finally:
+                self.app.state.zcrm.db.dispose()
 
     def __enter__(self) -> ZcrmApp:
         return self
