@@ -65,8 +65,14 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """A read-only unit of work that sees one state of the database throughout: SQLite's read transactions
+        are snapshots; on PostgreSQL the transaction is REPEATABLE READ (its default, READ COMMITTED, would let
+        a request's later statements see a write, such as an org's reset, that committed after its first)."""
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
