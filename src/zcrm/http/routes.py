@@ -1,10 +1,13 @@
-"""The route table of /crm/v5 and /oauth/v2, matched by hand so that the check order is Zoho's:
-an unknown path is 404 INVALID_URL_PATTERN, a known path with another method is 400
-INVALID_REQUEST_METHOD (behaviour §1.1, §2.3)."""
+"""The route table of /crm/v5, /oauth/v2 and /__zcrm, as data (``ROUTES``), and dispatch over it. The check
+order is Zoho's: an unknown path is 404 INVALID_URL_PATTERN, a known path with another method is 400
+INVALID_REQUEST_METHOD (behaviour §1.1, §2.3). The matching rules are in ``http/matcher.py``; the same table
+makes ``GET /__zcrm/openapi.json`` (``http/openapi.py``) and docs/coverage.md (``http/coverage.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import cache
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,148 +18,209 @@ from zcrm.http import (
     control,
     control_clock,
     control_faults,
+    control_limits,
     control_orgs,
     control_processes,
     metadata,
     notifications,
     oauth,
     oauth_web,
+    openapi,
     records,
     timeline,
 )
+from zcrm.http.envelope import json_response
+from zcrm.http.matcher import Auth, Matcher, Operation, Param, Route
 from zcrm.http.state import State
 
-Handler = Callable[[Request, State], Awaitable[Response]]
-RESERVED = frozenset({"settings", "users", "org", "coql", "actions"})
+Handler = Callable[..., Awaitable[Response]]  # (request, state, *path parameters)
+# the words that are never a module: Zoho's own heads, and Zoho APIs zcrm does not implement (404, not
+# INVALID_MODULE); ``Approvals`` alone is the approvals list, ``Approvals/{id}`` a record (literals win)
+RESERVED = frozenset({"settings", "users", "org", "coql", "actions", "files"})
+# second segments that are never a record id: Zoho APIs zcrm does not implement (404, not INVALID_DATA)
+NOT_IDS = frozenset({"upsert", "search", "deleted", "roles"})
+
+MODULE = Param("module", "a module's API name (any case)", RESERVED, module=True)
+RECORD_ID = Param("id", "a record id", NOT_IDS)
+ANY_ID = Param("id", "a record id")
 
 
-def _record_routes(segments: list[str]) -> dict[str, Handler] | None:
-    module = segments[0]
-    if len(segments) == 1:
-        return {
-            "GET": lambda r, s: records.list_records(r, s, module),
-            "POST": lambda r, s: records.insert(r, s, module),
-            "PUT": lambda r, s: records.update(r, s, module),
-            "DELETE": lambda r, s: records.delete_many(r, s, module),
-        }
-    if len(segments) == 3 and segments[2] == "__timeline":
-        record_id = segments[1]
-        return {"GET": lambda r, s: timeline.get_timeline(r, s, module, record_id)}
-    if len(segments) == 4 and segments[2:] == ["actions", "approvals"]:
-        record_id = segments[1]
-        return {"POST": lambda r, s: approvals.record_action(r, s, module, record_id)}
-    if len(segments) == 2 and segments[1] not in ("upsert", "search"):
-        record_id = segments[1]
-        return {
-            "GET": lambda r, s: records.get_one(r, s, module, record_id),
-            "PUT": lambda r, s: records.update(r, s, module, record_id),
-            "DELETE": lambda r, s: records.delete_one(r, s, module, record_id),
-        }
-    return None
+def op(handler: Handler, summary: str) -> Operation[Handler]:
+    return Operation(handler, summary)
 
 
-def _control_routes(segments: list[str]) -> dict[str, Handler] | None:
-    if len(segments) == 4 and segments[0] == "records":
-        module, record_id = segments[1], segments[2]
-        by_action: dict[str, dict[str, Handler]] = {
-            "state": {"PUT": lambda r, s: control.record_state(r, s, module, record_id)},
-            "review": {"POST": lambda r, s: control_processes.review(r, s, module, record_id)},
-            "zia_validation": {
-                "POST": lambda r, s: control_processes.zia_validation(r, s, module, record_id)
-            },
-            "processes": {"GET": lambda r, s: control_processes.record_processes(r, s, module, record_id)},
-        }
-        return by_action.get(segments[3])
-    if len(segments) >= 2 and segments[0] == "orgs" and segments[1]:
-        return control_orgs.routes(segments[1:])
-    if segments[0] == "clock":
-        return control_clock.routes(segments[1:])
-    if segments == ["requests"]:
-        return {"GET": control_faults.requests, "DELETE": control_faults.requests}
-    if segments == ["faults"]:
-        return {"GET": control_faults.faults, "POST": control_faults.faults, "DELETE": control_faults.faults}
-    if len(segments) == 2 and segments[0] == "faults" and segments[1]:
-        rule_id = segments[1]
-        return {"DELETE": lambda r, s: control_faults.remove_fault(r, s, rule_id)}
-    if len(segments) == 1:
-        handler = {
-            "users": control.create_user,
-            "roles": control.create_role,
-            "profiles": control.create_profile,
-            "clients": control.create_client,
-            "tokens": control.issue_tokens,
-            "orgs": control.create_org,
-        }.get(segments[0])
-        return {"POST": handler} if handler is not None else None
-    if segments == ["automation", "log"]:
-        return {"GET": control.automation_log}
-    if segments == ["webhooks", "deliveries"]:
-        return {"GET": control.webhook_deliveries}
-    if len(segments) == 3 and segments[0] == "modules" and segments[2] == "workflow_rules":
-        module = segments[1]
-        return {
-            "GET": lambda r, s: control.workflow_rules(r, s, module),
-            "PUT": lambda r, s: control.workflow_rules(r, s, module),
-        }
-    if len(segments) == 2 and segments[0] == "users" and segments[1]:
-        user_id = segments[1]
-        return {"PUT": lambda r, s: control.update_user(r, s, user_id)}
-    return None
+async def openapi_document(request: Request, state: State) -> Response:
+    return json_response(_openapi())
 
 
-def _crm_routes(segments: list[str]) -> dict[str, Handler] | None:
-    if not segments or not segments[0]:
-        return None
-    head = segments[0]
-    if segments == ["Approvals"]:
-        return {"GET": approvals.list_approvals}
-    if head not in RESERVED:
-        return _record_routes(segments)
-    if head == "settings" and len(segments) in (2, 3):
-        item = segments[2] if len(segments) == 3 else None
-        area = segments[1]
-        if area == "modules":
-            return {"GET": lambda r, s: metadata.modules(r, s, item)}
-        if area == "fields":
-            return {"GET": lambda r, s: metadata.fields(r, s, item)}
-        if area == "layouts":
-            return {"GET": lambda r, s: metadata.layouts(r, s, item)}
-        return None
-    if head == "users" and len(segments) in (1, 2):
-        user_id = segments[1] if len(segments) == 2 else None
-        return {"GET": lambda r, s: metadata.users(r, s, user_id)}
-    if head == "org" and len(segments) == 1:
-        return {"GET": metadata.org}
-    if segments == ["actions", "watch"]:
-        return notifications.routes()
-    return None
+@cache
+def _openapi() -> dict[str, Any]:
+    return openapi.document(ROUTES)
 
 
-def resolve(path: str) -> dict[str, Handler] | None:
-    """The handlers by method for ``path``, or None when no route matches."""
-    if path.endswith("/") and len(path) > 1:
-        path = path[:-1]  # one trailing slash is ignored
-    if path == "/oauth/v2/token":
-        return {"POST": oauth.token}
-    if path == "/oauth/v2/token/revoke":
-        return {"POST": oauth.revoke}
-    if path == "/oauth/v2/auth":
-        return {"GET": oauth_web.authorize_page, "POST": oauth_web.authorize_submit}
-    if path.startswith("/__zcrm/"):
-        return _control_routes(path[len("/__zcrm/") :].split("/"))
-    if path.startswith("/crm/v5/"):
-        segments = path[len("/crm/v5/") :].split("/")
-        if any(not s for s in segments):
-            return None
-        return _crm_routes(segments)
-    return None
+def _zoho(
+    template: str, auth: Auth = "token", params: tuple[Param, ...] = (), **operations: Operation[Handler]
+) -> Route[Handler]:
+    return Route(template, operations, "zoho", auth, params)
+
+
+def _zcrm(template: str, auth: Auth = "token", **operations: Operation[Handler]) -> Route[Handler]:
+    return Route(template, operations, "zcrm", auth)
+
+
+ROUTES: tuple[Route[Handler], ...] = (
+    # -- OAuth (Zoho's accounts server) ----------------------------------------------------------------------
+    _zoho(
+        "/oauth/v2/token",
+        "none",
+        POST=op(oauth.token, "Exchange a grant code or refresh token for an access token"),
+    ),
+    _zoho("/oauth/v2/token/revoke", "none", POST=op(oauth.revoke, "Revoke a refresh or access token")),
+    _zoho(
+        "/oauth/v2/auth",
+        "none",
+        GET=op(oauth_web.authorize_page, "The login and consent page of the OAuth web flow"),
+        POST=op(oauth_web.authorize_submit, "Submit the consent form; redirects with a grant code"),
+    ),
+    # -- metadata --------------------------------------------------------------------------------------------
+    _zoho("/crm/v5/settings/modules", GET=op(lambda r, s: metadata.modules(r, s, None), "List the modules")),
+    _zoho("/crm/v5/settings/modules/{api_name}", GET=op(metadata.modules, "Get a module by API name")),
+    _zoho(
+        "/crm/v5/settings/fields", GET=op(lambda r, s: metadata.fields(r, s, None), "List a module's fields")
+    ),
+    _zoho("/crm/v5/settings/fields/{id}", GET=op(metadata.fields, "Get a field")),
+    _zoho(
+        "/crm/v5/settings/layouts",
+        GET=op(lambda r, s: metadata.layouts(r, s, None), "List a module's layouts"),
+    ),
+    _zoho("/crm/v5/settings/layouts/{id}", GET=op(metadata.layouts, "Get a layout")),
+    _zoho("/crm/v5/users", GET=op(lambda r, s: metadata.users(r, s, None), "List the users")),
+    _zoho("/crm/v5/users/{id}", GET=op(metadata.users, "Get a user")),
+    _zoho("/crm/v5/org", GET=op(metadata.org, "Get the organization")),
+    # -- notifications and approvals ---------------------------------------------------------------------------
+    _zoho(
+        "/crm/v5/actions/watch",
+        GET=op(notifications.list_channels, "List the notification channels"),
+        POST=op(notifications.enable, "Enable notification channels"),
+        PUT=op(notifications.replace, "Replace notification channels"),
+        PATCH=op(notifications.update, "Update notification channels"),
+        DELETE=op(notifications.disable, "Disable notification channels"),
+    ),
+    _zoho(
+        "/crm/v5/Approvals",
+        GET=op(approvals.list_approvals, "List the approvals waiting on the user or others"),
+    ),
+    # -- records ---------------------------------------------------------------------------------------------
+    _zoho(
+        "/crm/v5/{module}",
+        "token",
+        (MODULE,),
+        GET=op(records.list_records, "List records"),
+        POST=op(records.insert, "Insert records"),
+        PUT=op(records.update, "Update records"),
+        DELETE=op(records.delete_many, "Delete records (?ids=)"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}",
+        "token",
+        (MODULE, RECORD_ID),
+        GET=op(records.get_one, "Get a record"),
+        PUT=op(records.update, "Update a record"),
+        DELETE=op(records.delete_one, "Delete a record"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/__timeline",
+        "token",
+        (MODULE, ANY_ID),
+        GET=op(timeline.get_timeline, "Get a record's timeline"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/actions/approvals",
+        "token",
+        (MODULE, ANY_ID),
+        POST=op(approvals.record_action, "Approve, reject, delegate or resubmit a record"),
+    ),
+    # -- the control plane -----------------------------------------------------------------------------------
+    _zcrm("/__zcrm/openapi.json", "none", GET=op(openapi_document, "This OpenAPI document")),
+    _zcrm(
+        "/__zcrm/records/{module}/{id}/state",
+        PUT=op(control.record_state, "Set a record's approval and lock state"),
+    ),
+    _zcrm("/__zcrm/records/{module}/{id}/review", POST=op(control_processes.review, "Review a record")),
+    _zcrm(
+        "/__zcrm/records/{module}/{id}/zia_validation",
+        POST=op(control_processes.zia_validation, "Answer a record's Zia image validation"),
+    ),
+    _zcrm(
+        "/__zcrm/records/{module}/{id}/processes",
+        GET=op(control_processes.record_processes, "A record's approval, review and validation processes"),
+    ),
+    _zcrm(
+        "/__zcrm/modules/{module}/workflow_rules",
+        GET=op(control.workflow_rules, "Read a module's workflow rules"),
+        PUT=op(control.workflow_rules, "Replace a module's workflow rules"),
+    ),
+    _zcrm("/__zcrm/automation/log", GET=op(control.automation_log, "List the runs of workflow functions")),
+    _zcrm("/__zcrm/webhooks/deliveries", GET=op(control.webhook_deliveries, "List webhook deliveries")),
+    _zcrm("/__zcrm/users", POST=op(control.create_user, "Create a user")),
+    _zcrm("/__zcrm/users/{id}", PUT=op(control.update_user, "Change a user's status, role or profile")),
+    _zcrm("/__zcrm/roles", POST=op(control.create_role, "Create a role")),
+    _zcrm("/__zcrm/profiles", POST=op(control.create_profile, "Create a profile")),
+    _zcrm("/__zcrm/clients", POST=op(control.create_client, "Create an OAuth client")),
+    _zcrm("/__zcrm/tokens", POST=op(control.issue_tokens, "Issue a refresh and an access token")),
+    _zcrm("/__zcrm/orgs", "admin", POST=op(control.create_org, "Create an isolated org and its credentials")),
+    _zcrm("/__zcrm/orgs/{id}", "admin", DELETE=op(control_orgs.delete, "Delete an org and all its rows")),
+    _zcrm(
+        "/__zcrm/orgs/{id}/snapshot",
+        "admin",
+        GET=op(control_orgs.export, "Export the org as a snapshot"),
+        POST=op(control_orgs.import_into, "Replace the org's content with a snapshot"),
+    ),
+    _zcrm("/__zcrm/orgs/{id}/reset", "admin", POST=op(control_orgs.reset, "Reset the org to its seed")),
+    _zcrm(
+        "/__zcrm/orgs/{id}/seed",
+        "admin",
+        GET=op(control_orgs.get_seed, "Read the org's seed"),
+        PUT=op(control_orgs.put_seed, "Set the org's seed"),
+    ),
+    _zcrm(
+        "/__zcrm/clock",
+        GET=op(control_clock.show, "Read the org's clock"),
+        PUT=op(control_clock.change("set"), "Set the org's clock"),
+        DELETE=op(control_clock.change("reset"), "Reset the org's clock to the server's"),
+    ),
+    _zcrm("/__zcrm/clock/advance", POST=op(control_clock.change("advance"), "Advance the org's clock")),
+    _zcrm("/__zcrm/clock/freeze", POST=op(control_clock.change("freeze"), "Freeze the org's clock")),
+    _zcrm(
+        "/__zcrm/clock/unfreeze", POST=op(control_clock.change("unfreeze"), "Let the org's clock run again")
+    ),
+    _zcrm(
+        "/__zcrm/requests",
+        GET=op(control_faults.requests, "Read the request log"),
+        DELETE=op(control_faults.requests, "Empty the request log"),
+    ),
+    _zcrm(
+        "/__zcrm/faults",
+        GET=op(control_faults.faults, "List the fault rules"),
+        POST=op(control_faults.faults, "Add a fault rule"),
+        DELETE=op(control_faults.faults, "Remove every fault rule"),
+    ),
+    _zcrm("/__zcrm/faults/{id}", DELETE=op(control_faults.remove_fault, "Remove a fault rule")),
+    _zcrm(
+        "/__zcrm/limits",
+        GET=op(control_limits.show, "Read the org's API limits and credits"),
+        DELETE=op(control_limits.show, "Forget the credits the org used"),
+    ),
+)
+MATCHER = Matcher(ROUTES)
 
 
 async def dispatch(request: Request, state: State) -> Response:
-    handlers = resolve(request.url.path)
-    if handlers is None:
+    found = MATCHER.match(request.url.path)
+    if found is None:
         raise InvalidUrlPattern()
-    handler = handlers.get(request.method)
-    if handler is None:
+    route, values = found
+    operation = route.operations.get(request.method)
+    if operation is None:
         raise InvalidRequestMethod()
-    return await handler(request, state)
+    return await operation.handler(request, state, *values)
