@@ -56,12 +56,3 @@ def change(name: str) -> Callable[[Request, State], Awaitable[Response]]:
         return await state.authed(request.headers.get("authorization"), work, write=True)
 
     return handler
-
-
-def routes(rest: list[str]) -> dict[str, Callable[[Request, State], Awaitable[Response]]] | None:
-    """The handlers by method of ``/__zcrm/clock`` (``rest`` empty) and ``/__zcrm/clock/{action}``."""
-    if not rest:
-        return {"GET": show, "PUT": change("set"), "DELETE": change("reset")}
-    if len(rest) == 1 and rest[0] in ("advance", "freeze", "unfreeze"):
-        return {"POST": change(rest[0])}
-    return None

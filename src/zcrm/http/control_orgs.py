@@ -32,7 +32,6 @@ from zcrm.store.admin import org_exists
 
 DEFAULT_ORG = "the default org cannot be deleted"
 ORG_PATH_INDEX = 2  # /__zcrm/orgs/{org_id}/…
-Handler = Callable[[Request, State], Any]
 
 
 def _authorise(
@@ -175,19 +174,3 @@ def create_from_snapshot(conn: Connection, state: State, body: dict[str, Any], n
     org_id = snapshots.create_org(conn, snapshot, now, body["snapshot"], state.settings.seed)
     state.schemas.clear()
     return provision.admin_credentials(conn, state.oauth, org_id, state.settings.base_url, now)
-
-
-def routes(segments: list[str]) -> dict[str, Handler] | None:
-    """The handlers of ``/__zcrm/orgs/{org_id}[/…]`` by method (``segments`` start at the org id)."""
-    org_id = segments[0]
-    if len(segments) == 1:
-        return {"DELETE": lambda r, s: delete(r, s, org_id)}
-    if len(segments) != 2:
-        return None
-    if segments[1] == "snapshot":
-        return {"GET": lambda r, s: export(r, s, org_id), "POST": lambda r, s: import_into(r, s, org_id)}
-    if segments[1] == "reset":
-        return {"POST": lambda r, s: reset(r, s, org_id)}
-    if segments[1] == "seed":
-        return {"GET": lambda r, s: get_seed(r, s, org_id), "PUT": lambda r, s: put_seed(r, s, org_id)}
-    return None

@@ -3,7 +3,6 @@ with ``_delete_events``) and ``DELETE`` (disable) on ``/crm/v5/actions/watch`` (
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import Connection
@@ -43,7 +42,6 @@ MESSAGE_OF = {
     "remove": watch.MSG_REMOVED,
 }
 Result = dict[str, Any] | ZohoError
-Handler = Callable[[Request, State], Awaitable[Response]]
 
 
 def watch_items(body: dict[str, Any]) -> list[Any]:
@@ -202,7 +200,3 @@ async def disable(request: Request, state: State) -> Response:
         return _answer(results, 200)
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
-
-
-def routes() -> dict[str, Handler]:
-    return {"GET": list_channels, "POST": enable, "PUT": replace, "PATCH": update, "DELETE": disable}
