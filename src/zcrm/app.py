@@ -19,6 +19,7 @@ from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.bootstrap import Credentials, ensure_credentials, server_secret
 from zcrm.clock import Clock
 from zcrm.errors import InternalError, ZohoError
+from zcrm.http.api_limits import Tracker, limited
 from zcrm.http.calls import FaultFired, observed
 from zcrm.http.envelope import error_response, json_response
 from zcrm.http.request_log import RequestLog
@@ -114,6 +115,8 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
     if state.settings.request_log_size > 0 and state.request_log is None:
         state.request_log = RequestLog(state.db, state.settings.request_log_size)
     request_log = state.request_log
+    if state.settings.api_limits and state.limits is None:
+        state.limits = Tracker(state.settings, state.db)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -129,7 +132,7 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
             deliverer.stop()
             checkpointer.stop()
 
-    routes = [Route("/{path:path}", observed(state, endpoint), methods=ALL_METHODS)]
+    routes = [Route("/{path:path}", limited(state, observed(state, endpoint)), methods=ALL_METHODS)]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.router.redirect_slashes = False
     app.state.zcrm = state

@@ -12,6 +12,7 @@ import click
 from zcrm.cli_admin import COMMANDS, org, prepared, token_issue
 from zcrm.cli_clock import COMMANDS as CLOCK_COMMANDS
 from zcrm.cli_faults import COMMANDS as FAULT_COMMANDS
+from zcrm.cli_limits import COMMANDS as LIMIT_COMMANDS
 from zcrm.cli_processes import COMMANDS as PROCESS_COMMANDS
 from zcrm.cli_snapshots import COMMANDS as SNAPSHOT_COMMANDS
 from zcrm.cli_snapshots import ORG_COMMANDS
@@ -184,3 +185,5 @@ for _snapshot_command in SNAPSHOT_COMMANDS:
     main.add_command(_snapshot_command)
 for _org_command in ORG_COMMANDS:
     org.add_command(_org_command)
+for _limit_command in LIMIT_COMMANDS:
+    main.add_command(_limit_command)

@@ -11,6 +11,17 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"ZCRM_{name}", default)
 
 
+def _optional_int(name: str) -> int | None:
+    value = _env(name, "").strip()
+    return int(value) if value else None
+
+
+def _edition(name: str) -> str | None:
+    from zcrm.limits import check_edition
+
+    return check_edition(name) if name else None
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"  # ZCRM_HOST
@@ -35,6 +46,11 @@ class Settings:
     request_log_body_bytes: int = 64 * 1024  # ZCRM_REQUEST_LOG_BODY_BYTES: bytes kept of each logged body
     fault_header: bool = True  # ZCRM_FAULT_HEADER: 0 ignores X-Zcrm-Fault (fault rules still apply)
     seed: int | None = None  # ZCRM_SEED: org id prefixes and page tokens follow it (deterministic ids)
+    api_limits: bool = False  # ZCRM_API_LIMITS: 1 emulates Zoho's API credit and concurrency limits
+    api_edition: str | None = None  # ZCRM_API_EDITION: every org gets this edition's limits
+    api_credits: int | None = None  # ZCRM_API_CREDITS: credits per 24 hours for every org
+    api_concurrency: int | None = None  # ZCRM_API_CONCURRENCY: calls in flight per client and user
+    api_sub_concurrency: int | None = None  # ZCRM_API_SUB_CONCURRENCY: heavy calls in flight (default 10)
     # ZCRM_ADMIN_TOKEN fixes the server admin token (read by zcrm.auth.admin; default: generated, in
     # <data-dir>/admin-token)
     extra: dict[str, str] = field(default_factory=dict)
@@ -84,6 +100,11 @@ class Settings:
             request_log_body_bytes=int(_env("REQUEST_LOG_BODY_BYTES", str(cls.request_log_body_bytes))),
             fault_header=_env("FAULT_HEADER", "1").strip().lower() not in ("0", "false", "no", "off"),
             seed=int(_env("SEED", "")) if _env("SEED", "") else None,
+            api_limits=_env("API_LIMITS", "0").strip().lower() in ("1", "true", "yes", "on"),
+            api_edition=_edition(_env("API_EDITION", "").strip()),
+            api_credits=_optional_int("API_CREDITS"),
+            api_concurrency=_optional_int("API_CONCURRENCY"),
+            api_sub_concurrency=_optional_int("API_SUB_CONCURRENCY"),
         )
 
     def environment(self) -> dict[str, str]:
@@ -115,6 +136,16 @@ class Settings:
             env["ZCRM_ORG_FILE"] = str(self.org_file)
         if self.seed is not None:
             env["ZCRM_SEED"] = str(self.seed)
+        if self.api_limits:
+            env["ZCRM_API_LIMITS"] = "1"
+        for name, value in (
+            ("API_EDITION", self.api_edition),
+            ("API_CREDITS", self.api_credits),
+            ("API_CONCURRENCY", self.api_concurrency),
+            ("API_SUB_CONCURRENCY", self.api_sub_concurrency),
+        ):
+            if value is not None:
+                env[f"ZCRM_{name}"] = str(value)
         return env
 
     def with_(self, **changes: object) -> Settings:

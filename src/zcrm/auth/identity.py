@@ -24,6 +24,7 @@ class Identity:
     scopes: frozenset[str]
     schema: OrgSchema
     faults_version: int = 0  # the org's fault rules' version (0: it never had one; http/calls.py)
+    client_id: str = ""  # the token's OAuth client (API limits: calls in flight per client and user)
 
 
 class SchemaCache:
@@ -59,7 +60,7 @@ def bearer(header: str | None) -> str:
 
 _LOOKUP = text(
     "SELECT t.org_id, t.user_id, t.scopes, t.expires_time, o.schema_version, o.clock_offset, o.clock_frozen"
-    ", o.faults_version"
+    ", o.faults_version, t.client_id"
     " FROM oauth_tokens t JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = :h AND t.kind = 'access'"
 )
 
@@ -81,5 +82,7 @@ def authenticate_at(
     user = schema.users_by_id.get(row.user_id)
     if user is None or user.status != "active":
         raise InvalidToken()
-    ident = Identity(row.org_id, user, parse_scopes(row.scopes), schema, int(row.faults_version))
+    ident = Identity(
+        row.org_id, user, parse_scopes(row.scopes), schema, int(row.faults_version), row.client_id
+    )
     return ident, now

@@ -13,7 +13,7 @@ from zcrm.auth.identity import Identity, SchemaCache, authenticate_at
 from zcrm.auth.oauth import OAuthServer
 from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.clock import Clock
-from zcrm.http import calls
+from zcrm.http import api_limits, calls
 from zcrm.http.request_log import RequestLog
 from zcrm.records.paging import PageTokens
 from zcrm.settings import Settings
@@ -33,6 +33,7 @@ class State:
     deliverer: WebhookDeliverer | None = None  # started by the app's lifespan
     request_log: RequestLog | None = None  # None when ZCRM_REQUEST_LOG_SIZE is 0
     faults: calls.FaultCache = field(default_factory=calls.FaultCache)
+    limits: api_limits.Tracker | None = None  # None unless ZCRM_API_LIMITS is on (set by the app)
 
     async def unit(self, work: Callable[[Connection, int], T], *, write: bool) -> T:
         """Runs ``work(conn, now)`` in one transaction, synchronously, in a worker thread."""
@@ -52,6 +53,8 @@ class State:
 
         def run(conn: Connection, server_now: int) -> T:
             ident, now = authenticate_at(conn, self.schemas, header, server_now)  # now: the org's clock
+            if self.limits is not None:
+                self.limits.admit(conn, ident, now)  # API credits and concurrency (§8): 429 over a limit
             calls.authenticated(conn, self, ident, write)  # the request log's org; fault rules
             return work(conn, ident, now)
 
