@@ -141,7 +141,7 @@ ROUTES: tuple[Route[Handler], ...] = (
         POST=op(approvals.record_action, "Approve, reject, delegate or resubmit a record"),
     ),
     # -- the control plane -----------------------------------------------------------------------------------
-    _zcrm("/__zcrm/openapi.json", "none", GET=op(openapi_document, "This OpenAPI document")),
+    _zcrm("/__zcrm/openapi.json", "none", GET=op(openapi_document, "The OpenAPI document of these routes")),
     _zcrm(
         "/__zcrm/records/{module}/{id}/state",
         PUT=op(control.record_state, "Set a record's approval and lock state"),

@@ -1,0 +1,267 @@
+"""docs/coverage.md: which of Zoho CRM's v5 endpoints zcrm implements, from the route table.
+
+The catalogue of Zoho's endpoints is read, without importing it, from the official Python SDK (``zohocrmsdk``,
+the test extra): every ``*_operations.py`` method builds ``api_path`` from string literals and ``str(<param>)``
+and sets ``http_method``. Each (method, path template) is resolved against ``http/routes.py``: a literal matches
+a literal, an SDK parameter matches a route parameter, and an SDK literal fills a route's module parameter when
+it names an API-supported module of the standard org (``/crm/v5/Notes`` is served by ``/crm/v5/{module}``).
+
+    .venv/bin/python -m zcrm.http.coverage            # rewrite docs/coverage.md
+    .venv/bin/python -m zcrm.http.coverage --check    # exit 1 when it is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib.util
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from zcrm.http.matcher import Param, Route
+from zcrm.http.routes import ROUTES
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+SDK_PACKAGE = "zohocrmsdk"
+SDK_VERSION = "zohocrmsdk5-0 2.0.0"
+# how the SDK spells a module parameter, and the spelling used here
+MODULE_NAMES = frozenset({"module_api_name", "module_name", "modulename", "module"})
+DOC = Path("docs/coverage.md")
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One SDK operation: its HTTP method, its path template and where the SDK defines it."""
+
+    method: str
+    template: str
+    operation: str  # <package>.<function>, e.g. record.get_record
+
+
+def sdk_root() -> Path:
+    """The SDK's ``com/zoho/crm/api`` directory (found, not imported)."""
+    spec = importlib.util.find_spec(SDK_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"the official SDK ({SDK_VERSION}) is not installed: pip install -e '.[test]'")
+    return Path(next(iter(spec.submodule_search_locations))) / "src" / "com" / "zoho" / "crm" / "api"
+
+
+def _piece(node: ast.expr) -> str | None:
+    """A piece of ``api_path``: a literal, or ``str(name)`` / ``str(self.__name)`` as ``{name}``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str" and node.args:
+        arg = node.args[0]
+        name = arg.id if isinstance(arg, ast.Name) else arg.attr if isinstance(arg, ast.Attribute) else None
+        if name is not None:
+            name = name.lstrip("_")
+            return "{" + ("module" if name in MODULE_NAMES else name) + "}"
+    return None
+
+
+def _function_endpoint(package: str, function: ast.FunctionDef) -> Endpoint | None:
+    pieces: list[str] | None = None
+    method = None
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["api_path"]:
+            value = node.value
+            if isinstance(value, ast.Constant):
+                pieces = [str(value.value)]
+            elif isinstance(value, ast.BinOp) and pieces is not None:
+                piece = _piece(value.right)
+                if piece is None:
+                    raise ValueError(
+                        f"{package}.{function.name}: unknown api_path piece {ast.dump(value.right)}"
+                    )
+                pieces.append(piece)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "set_http_method"
+            and isinstance(node.args[0], ast.Attribute)
+        ):
+            method = node.args[0].attr.removeprefix("REQUEST_METHOD_")
+    if pieces is None or method is None:
+        return None
+    return Endpoint(method, "".join(pieces), f"{package}.{function.name}")
+
+
+def catalogue(root: Path) -> list[Endpoint]:
+    """Every endpoint the SDK's operations classes call, parsed statically."""
+    found: list[Endpoint] = []
+    for path in sorted(root.glob("*/*_operations.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+            for function in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
+                endpoint = _function_endpoint(path.parent.name, function)
+                if endpoint is not None:
+                    found.append(endpoint)
+    return found
+
+
+def standard_modules() -> frozenset[str]:
+    """The API-supported modules of the standard org (the org every fresh zcrm starts with)."""
+    text = resources.files("zcrm.schema").joinpath("standard/org.json").read_text(encoding="utf-8")
+    modules = json.loads(text)["modules"]
+    return frozenset(m["api_name"] for m in modules if m.get("api_supported", True))
+
+
+def _shape(template: str) -> tuple[str, ...]:
+    """A template with its parameters' names dropped: templates that differ only in names are one endpoint."""
+    return tuple("{}" if s.startswith("{") else s for s in template.split("/"))
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    method: str
+    template: str
+    operations: tuple[str, ...]
+    route: Route[Any] | None  # the zcrm route serving it, when it has the method
+    note: str = ""
+
+
+def resolve(method: str, template: str, routes: Sequence[Route[Any]], modules: frozenset[str]) -> Row:
+    """The zcrm route that serves an SDK endpoint, by segment, literals before parameters."""
+    if not template.startswith("/"):
+        return Row(method, template, (), None, "another host")
+    segments = template[1:].split("/")
+    best: tuple[int, Route[Any]] | None = None
+    unknown_module = ""
+    for route in routes:
+        if len(route.segments) != len(segments):
+            continue
+        literals = 0
+        for want, have in zip(segments, route.segments, strict=True):
+            if isinstance(have, str):
+                if want != have:
+                    break
+                literals += 1
+            elif want.startswith("{"):
+                continue
+            elif not (isinstance(have, Param) and have.module and have.accepts(want)):
+                break
+            elif want not in modules:
+                unknown_module = want
+                break
+        else:
+            if best is None or literals > best[0]:
+                best = (literals, route)
+    if best is None:
+        note = f"`{unknown_module}` is not a module of the standard org" if unknown_module else ""
+        return Row(method, template, (), None, note)
+    route = best[1]
+    if method not in route.operations:
+        return Row(method, template, (), None, f"zcrm serves {', '.join(route.operations)} on this path")
+    return Row(method, template, (), route)
+
+
+def rows(endpoints: Iterable[Endpoint], routes: Sequence[Route[Any]], modules: frozenset[str]) -> list[Row]:
+    """One row per (method, path shape), the SDK's operations merged, the shortest spelling of the path shown."""
+    groups: dict[tuple[str, tuple[str, ...]], list[Endpoint]] = {}
+    for endpoint in endpoints:
+        if endpoint.template.startswith("/{"):
+            continue  # a download URL the API answered with, not a path of its own
+        groups.setdefault((endpoint.method, _shape(endpoint.template)), []).append(endpoint)
+    result = []
+    for (method, _), group in groups.items():
+        template = min((e.template for e in group), key=lambda t: (len(t), t))
+        row = resolve(method, template, routes, modules)
+        operations = tuple(sorted({e.operation for e in group}))
+        result.append(Row(method, template, operations, row.route, row.note))
+    result.sort(key=lambda r: (_shape(r.template), METHODS.index(r.method)))
+    return result
+
+
+def _served(
+    routes: Sequence[Route[Any]], covered: set[tuple[str, str]], tag: str
+) -> list[tuple[str, str, str]]:
+    return [
+        (method, route.template, operation.summary)
+        for route in routes
+        if route.tag == tag
+        for method, operation in route.operations.items()
+        if (method, route.template) not in covered
+    ]
+
+
+def render(endpoints: Sequence[Endpoint], routes: Sequence[Route[Any]], modules: frozenset[str]) -> str:
+    table = rows(endpoints, routes, modules)
+    done = [r for r in table if r.route is not None]
+    covered = {(r.method, r.route.template) for r in done if r.route is not None}
+    lines = [
+        "# Coverage of Zoho CRM's v5 API",
+        "",
+        "<!-- Generated by `.venv/bin/python -m zcrm.http.coverage` from the route table (src/zcrm/http/routes.py)",
+        f"     and the official Python SDK ({SDK_VERSION}). Do not edit by hand. -->",
+        "",
+        f"zcrm implements **{len(done)} of the {len(table)}** endpoints that Zoho's official Python SDK calls "
+        f"({SDK_VERSION}: every `*_operations.py`, read statically). Endpoints that differ only in the names of "
+        "their path parameters are one row. A path zcrm does not serve answers 404 `INVALID_URL_PATTERN`, and a "
+        "path it serves with another method 400 `INVALID_REQUEST_METHOD`, as Zoho does; both are kept in the "
+        "[request log](control-plane.md#request-log). Module paths such as `/crm/v5/Notes` are served by "
+        "`/crm/v5/{module}` when the org has the module. The same route table makes the OpenAPI document "
+        "`GET /__zcrm/openapi.json` ([control-plane.md](control-plane.md#openapi-document)).",
+        "",
+        "| method | path | SDK operation | zcrm |",
+        "|---|---|---|---|",
+    ]
+    for row in table:
+        if row.route is not None:
+            cell = "yes" if row.route.template == row.template else f"yes: `{row.route.template}`"
+        else:
+            cell = f"no ({row.note})" if row.note else "no"
+        ops = ", ".join(f"`{o}`" for o in row.operations)
+        lines.append(f"| {row.method} | `{row.template}` | {ops} | {cell} |")
+    lines += [
+        "",
+        "The SDK also downloads bulk-write results and backups from URLs the API answers with; they are not "
+        "paths of their own and are left out.",
+        "",
+        "## Zoho endpoints zcrm serves that the SDK does not call",
+        "",
+        "| method | path | does |",
+        "|---|---|---|",
+        *(f"| {m} | `{t}` | {s} |" for m, t, s in _served(routes, covered, "zoho")),
+        "",
+        "## zcrm's own endpoints (`/__zcrm/`)",
+        "",
+        "The control plane ([control-plane.md](control-plane.md)).",
+        "",
+        "| method | path | does |",
+        "|---|---|---|",
+        *(f"| {m} | `{t}` | {s} |" for m, t, s in _served(routes, set(), "zcrm")),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def generate() -> str:
+    return render(catalogue(sdk_root()), ROUTES, standard_modules())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m zcrm.http.coverage", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
+    parser.add_argument("--output", type=Path, default=DOC, help="default: docs/coverage.md")
+    args = parser.parse_args(argv)
+    text = generate()
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            print(
+                f"{args.output} is out of date: run .venv/bin/python -m zcrm.http.coverage", file=sys.stderr
+            )
+            return 1
+        return 0
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

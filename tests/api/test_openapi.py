@@ -1,0 +1,138 @@
+"""GET /__zcrm/openapi.json: an OpenAPI 3.1 document of the route table, served without a token; and unimplemented
+Zoho endpoints answering 404 INVALID_URL_PATTERN, kept in the request log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from openapi_spec_validator import validate
+
+from tests.conftest import Api
+from zcrm import __version__
+from zcrm.http.routes import ROUTES
+
+URL_PATTERN = {
+    "code": "INVALID_URL_PATTERN",
+    "details": {},
+    "message": "Please check if the URL trying to access is a correct one",
+    "status": "error",
+}
+
+
+@pytest.fixture
+def document(api: Api) -> dict[str, Any]:
+    response = api.client.get("/__zcrm/openapi.json")  # no token
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json;charset=UTF-8"
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
+    validate(document)
+    assert document["openapi"] == "3.1.0"
+    assert document["info"]["title"] == "zcrm" and document["info"]["version"] == __version__
+    assert [t["name"] for t in document["tags"]] == ["zoho", "zcrm"]
+
+
+def test_every_route_and_method_is_in_it(document: dict[str, Any]) -> None:
+    assert list(document["paths"]) == [r.template for r in ROUTES]
+    ids = []
+    for route in ROUTES:
+        item = document["paths"][route.template]
+        assert [m for m in item if m != "parameters"] == [m.lower() for m in route.operations]
+        for method, operation in route.operations.items():
+            described = item[method.lower()]
+            assert described["summary"] == operation.summary
+            assert described["tags"] == [route.tag]
+            ids.append(described["operationId"])
+    assert len(ids) == len(set(ids))
+
+
+def test_operations_parameters_and_security(document: dict[str, Any]) -> None:
+    paths = document["paths"]
+    record = paths["/crm/v5/{module}/{id}"]
+    assert record["parameters"] == [
+        {
+            "name": "module",
+            "in": "path",
+            "required": True,
+            "schema": {
+                "type": "string",
+                "minLength": 1,
+                "not": {"enum": ["actions", "coql", "files", "org", "settings", "users"]},
+            },
+            "description": "a module's API name (any case)",
+        },
+        {
+            "name": "id",
+            "in": "path",
+            "required": True,
+            "schema": {
+                "type": "string",
+                "minLength": 1,
+                "not": {"enum": ["deleted", "roles", "search", "upsert"]},
+            },
+            "description": "a record id",
+        },
+    ]
+    assert record["get"]["operationId"] == "get_crm_v5_module_id"
+    assert record["get"]["security"] == [{"zohoOAuth": []}]
+    assert record["get"]["responses"]["4XX"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert paths["/crm/v5/{module}"]["put"]["summary"] == "Update records"
+    assert paths["/oauth/v2/token"]["post"]["security"] == []
+    assert "4XX" not in paths["/oauth/v2/token"]["post"]["responses"]
+    assert paths["/__zcrm/openapi.json"]["get"]["security"] == []
+    assert paths["/__zcrm/orgs/{id}/snapshot"]["get"]["security"] == [
+        {"zcrmAdminToken": []},
+        {"zohoOAuth": []},
+    ]
+    assert paths["/__zcrm/faults"]["post"]["tags"] == ["zcrm"]
+    assert "parameters" not in paths["/__zcrm/faults"]
+    schemes = document["components"]["securitySchemes"]
+    assert {k: (v["type"], v["in"], v["name"]) for k, v in schemes.items()} == {
+        "zohoOAuth": ("apiKey", "header", "Authorization"),
+        "zcrmAdminToken": ("apiKey", "header", "X-ZCRM-Admin-Token"),
+    }
+
+
+def test_other_methods_and_a_trailing_slash(api: Api) -> None:
+    assert api.client.get("/__zcrm/openapi.json/").status_code == 200
+    response = api.client.post("/__zcrm/openapi.json")
+    assert (response.status_code, response.json()["code"]) == (400, "INVALID_REQUEST_METHOD")
+    assert api.get("/__zcrm/requests").json() == {"requests": []}  # the control plane is not logged
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/crm/v5/Leads/upsert"),
+        ("GET", "/crm/v5/Leads/search"),
+        ("GET", "/crm/v5/Leads/deleted"),
+        ("GET", "/crm/v5/Contacts/roles"),
+        ("GET", "/crm/v5/files"),
+        ("POST", "/crm/v5/coql"),
+        ("GET", "/crm/v5/Leads/4876876000000102003/Notes"),
+        ("POST", "/crm/v5/Leads/4876876000000102003/actions/convert"),
+        ("GET", "/crm/v5/settings/profiles"),
+        ("GET", "/crm/v5/org/currencies"),
+        ("GET", "/crm/bulk/v5/read/1"),
+    ],
+)
+def test_an_unimplemented_zoho_endpoint_is_an_unknown_path_and_logged(
+    api: Api, method: str, path: str
+) -> None:
+    response = api.client.request(method, path, headers=api.headers, content=b'{"data":[{}]}')
+    assert (response.status_code, response.json()) == (404, URL_PATTERN)
+    [entry] = api.get("/__zcrm/requests").json()["requests"]
+    assert (entry["method"], entry["path"], entry["status"], entry["user_id"]) == (
+        method,
+        path,
+        404,
+        api.creds.user_id,
+    )
+    assert json.loads(entry["response_body"]) == URL_PATTERN
