@@ -318,7 +318,7 @@ def test_sub_concurrency_of_heavy_calls(held: tuple[Any, Api]) -> None:
     light = [("POST", "/crm/v5/Leads", ten), ("GET", "/crm/v5/Leads?fields=Last_Name", None)]
     responses = asyncio.run(_batch(app, api.creds.access_token, heavy + light))
     # 2 of the 4 heavy calls pass; the light ones are under the 5 of the edition
-    assert sorted(r.status_code for r in responses[4:]) == [200, 201]
+    assert responses[4].status_code == 201 and responses[5].status_code in (200, 204)
     assert sorted(r.status_code for r in responses[:4]).count(429) == 2
     assert [r.json() for r in responses if r.status_code == 429] == [CONCURRENCY] * 2
     more = asyncio.run(

@@ -9,7 +9,8 @@ from zcrm.limits import first_minute
 
 _CHARGE = text(
     "INSERT INTO api_usage (org_id, minute, credits)"
-    " SELECT :org, :minute, :credits WHERE EXISTS (SELECT 1 FROM orgs WHERE id = :org)"
+    " SELECT CAST(:org AS VARCHAR(19)), CAST(:minute AS BIGINT), CAST(:credits AS BIGINT)"
+    " WHERE EXISTS (SELECT 1 FROM orgs WHERE id = :owner)"
     " ON CONFLICT (org_id, minute) DO UPDATE SET credits = api_usage.credits + excluded.credits"
 )
 _USED = text("SELECT COALESCE(SUM(credits), 0) FROM api_usage WHERE org_id = :org AND minute >= :first")
@@ -21,7 +22,7 @@ _PRUNE = text("DELETE FROM api_usage WHERE org_id = :org AND minute < :first")
 
 def charge(conn: Connection, org_id: str, minute: int, credits: int) -> None:
     """Adds ``credits`` to the org's ``minute`` (nothing when the org is gone)."""
-    conn.execute(_CHARGE, {"org": org_id, "minute": minute, "credits": credits})
+    conn.execute(_CHARGE, {"org": org_id, "owner": org_id, "minute": minute, "credits": credits})
 
 
 def used(conn: Connection, org_id: str, now: int) -> int:
