@@ -15,6 +15,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.admin.test_admin_cli import Cli
+from tests.api.org_app import serve
+from tests.api.test_functions import FUNCTIONS
+from tests.api.test_functions import Org as FunctionsOrg
 from tests.conftest import Api, FakeClock, make_settings, sql
 from zcrm.app import create_app
 from zcrm.settings import Settings
@@ -394,3 +397,17 @@ def test_cli_limits_show_and_reset(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert cli.ok("limits", "reset") == {"deleted": 2}
     assert cli.ok("limits", "show")["credits"]["used"] == 0
     assert "no org 1" in cli.fails("limits", "show", "--org-id", "1")
+
+
+@pytest.mark.parametrize(("allowed", "last_task"), [(100, "INVALID_DATA"), (4, "TOO_MANY_REQUESTS")])
+def test_each_zoho_crm_task_of_a_function_counts_as_a_call(
+    tmp_path: Path, allowed: int, last_task: str
+) -> None:
+    """Behaviour §9: the four tasks of the ``follow_up`` function are charged like calls; once the credits are used
+    up, a task answers TOO_MANY_REQUESTS (the request that started the function holds its own credit meanwhile)."""
+    with serve(FunctionsOrg, tmp_path / "functions", FUNCTIONS, api_limits=True, api_credits=allowed) as org:
+        org.create("Tickets", {"Subject": "follow the limits"})
+        [run] = org.log()
+        assert run["status"] == "success" and run["detail"]["returned"]["bad"] == last_task
+        used = org.call("GET", "/__zcrm/limits").json()["credits"]["used"]
+        assert used == (1 + 4 if last_task == "INVALID_DATA" else allowed)

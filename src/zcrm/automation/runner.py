@@ -13,7 +13,7 @@ import logging
 import traceback
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, text
 
@@ -30,6 +30,7 @@ from zcrm.http.guards import record_module
 from zcrm.records import reads
 from zcrm.records.update import Target, update_records
 from zcrm.records.writes import insert_records
+from zcrm.schema.model import OrgSchema, User
 from zcrm.store import Database
 from zcrm.store import automation as log_store
 from zcrm.store import records as record_store
@@ -82,13 +83,17 @@ class ServerCrm:
         connection: str | None = None,
     ) -> dict[str, Any]:
         """The record as ``GET /crm/v5/{module}/{id}`` shows it; ``{}`` when there is no such record."""
+        return self.record(module_name, record_id, charge=True)
+
+    def record(self, module_name: str, record_id: object, charge: bool) -> dict[str, Any]:
+        """``getRecordById``; without ``charge`` (the record a function is called with) it costs no API credit."""
 
         def work(conn: Connection, ident: Identity, now: int) -> dict[str, Any]:
             module = record_module(ident, module_name, "read")
             return reads.get_record(conn, ident, module, str(record_id), {}, now) or {}
 
         try:
-            return self._runner.unit(self._org_id, self._user_id, work)
+            return self._runner.unit(self._org_id, self._user_id, work, charge=charge)
         except ZohoError as error:
             return error.as_dict()
 
@@ -183,27 +188,48 @@ class FunctionZoho:
         self.crm = crm
 
 
-class FunctionRunner:
-    """Runs queued function calls for one org and user until none are left."""
+class TaskLimits(Protocol):
+    """The emulated API limits, as the ``zoho.crm`` tasks of functions meet them (``http/api_limits.Tracker``)."""
 
-    def __init__(self, db: Database, schemas: SchemaCache, clock: Clock) -> None:
-        self.db, self.schemas, self.clock = db, schemas, clock
+    def charge_task(self, conn: Connection, schema: OrgSchema, now: int) -> None: ...
+
+
+class FunctionRunner:
+    """Runs queued function calls for one org and user until none are left; with ``limits`` (the API limits are
+    on), each ``zoho.crm`` task is charged one credit first, in a transaction of its own, and answers
+    ``TOO_MANY_REQUESTS`` when the org's credits are used up."""
+
+    def __init__(
+        self, db: Database, schemas: SchemaCache, clock: Clock, limits: TaskLimits | None = None
+    ) -> None:
+        self.db, self.schemas, self.clock, self.limits = db, schemas, clock, limits
         self.queue: deque[FunctionCall] = deque()
 
-    def unit(self, org_id: str, user_id: str, work: Callable[[Connection, Identity, int], T]) -> T:
-        """``work(conn, identity, now)`` in a write transaction, as the user (who may have gone since)."""
+    def unit(
+        self, org_id: str, user_id: str, work: Callable[[Connection, Identity, int], T], charge: bool = True
+    ) -> T:
+        """``work(conn, identity, now)`` in a write transaction, as the user (who may have gone since); with the
+        API limits on and ``charge``, the task is charged first, in a transaction of its own (charged whatever
+        its outcome)."""
+        if self.limits is not None and charge:
+            with self.db.write() as conn:
+                schema, _user, now = self._context(conn, org_id, user_id)
+                self.limits.charge_task(conn, schema, now)
         with self.db.write() as conn:
-            version = conn.execute(
-                text("SELECT schema_version FROM orgs WHERE id = :org"), {"org": org_id}
-            ).scalar()
-            if version is None:
-                raise LookupError(f"org {org_id} no longer exists")
-            schema = self.schemas.get(conn, org_id, int(version))
-            user = schema.users_by_id.get(user_id)
-            if user is None or user.status != "active":
-                raise LookupError(f"user {user_id} is no longer active")
-            now = org_now(conn, org_id, self.clock.now())
+            schema, user, now = self._context(conn, org_id, user_id)
             return work(conn, Identity(org_id, user, ALL_SCOPES, schema), now)
+
+    def _context(self, conn: Connection, org_id: str, user_id: str) -> tuple[OrgSchema, User, int]:
+        version = conn.execute(
+            text("SELECT schema_version FROM orgs WHERE id = :org"), {"org": org_id}
+        ).scalar()
+        if version is None:
+            raise LookupError(f"org {org_id} no longer exists")
+        schema = self.schemas.get(conn, org_id, int(version))
+        user = schema.users_by_id.get(user_id)
+        if user is None or user.status != "active":
+            raise LookupError(f"user {user_id} is no longer active")
+        return schema, user, org_now(conn, org_id, self.clock.now())
 
     def run(self, org_id: str, user_id: str, calls: list[FunctionCall]) -> None:
         self.queue.extend(calls)
@@ -223,7 +249,9 @@ class FunctionRunner:
             return "skipped", {"reason": f"more than {MAX_DEPTH} functions deep"}
         crm = ServerCrm(self, org_id, user_id, call)
         record = (
-            call.snapshot if call.snapshot is not None else crm.getRecordById(call.module, call.record_id)
+            call.snapshot
+            if call.snapshot is not None
+            else crm.record(call.module, call.record_id, charge=False)
         )
         if not record or record.get("status") == "error":
             return "skipped", {"reason": "the record no longer exists"}

@@ -30,6 +30,7 @@ from starlette.responses import Response
 
 from zcrm import limits
 from zcrm.auth.identity import Identity
+from zcrm.errors import TooManyRequests
 from zcrm.faults import Effect
 from zcrm.http import calls
 from zcrm.schema.model import OrgSchema
@@ -141,6 +142,16 @@ class Tracker:
             wait = limits.retry_after(buckets, stored + pending, credits, found.credits, now)
             raise LimitReached(limits.CREDITS_MESSAGE, wait)
         raise LimitReached(limits.CONCURRENCY_MESSAGE, 1)
+
+    def charge_task(self, conn: Connection, schema: OrgSchema, now: int) -> None:
+        """Charges one credit for a ``zoho.crm`` task a workflow function runs (behaviour §9: each counts as one
+        API call), in ``conn``'s transaction; raises ``TooManyRequests`` when the org's credits are used up. Tasks
+        take no concurrency slot: they run inside the request that started the function."""
+        org_id = schema.org.id
+        found = self.limits_of(schema)
+        if api_usage.used(conn, org_id, now) + self.pending(org_id) + 1 > found.credits:
+            raise TooManyRequests(limits.CREDITS_MESSAGE)
+        api_usage.charge(conn, org_id, limits.minute(now), 1)
 
     def settle(self, held: Held, charge: bool) -> None:
         """Writes an admitted call's credits (unless ``charge`` is false), then frees its slot."""
