@@ -117,6 +117,7 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
     request_log = state.request_log
     if state.settings.api_limits and state.limits is None:
         state.limits = Tracker(state.settings, state.db)
+    functions = state.function_pool()  # its workers start on first use
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -130,6 +131,7 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
             if request_log is not None:
                 request_log.stop()
             deliverer.stop()
+            functions.close()
             checkpointer.stop()
 
     routes = [Route("/{path:path}", limited(state, observed(state, endpoint)), methods=ALL_METHODS)]

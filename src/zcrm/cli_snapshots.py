@@ -232,7 +232,7 @@ def seed(
                         now = org_now(conn, target, state.clock.now())  # the org's clock
                         results = insert_records(conn, ident, module, batch, now, frozenset(triggers), after)
                     if after.calls:
-                        FunctionRunner(state.db, state.schemas, state.clock).run(
+                        FunctionRunner(state.db, state.schemas, state.clock, pool=state.function_pool()).run(
                             target, ident.user.id, after.calls
                         )
                     for index, result in enumerate(results):
@@ -243,6 +243,8 @@ def seed(
                     if bar is not None:
                         bar.update(len(batch))
     finally:
+        if state.functions is not None:
+            state.functions.close()
         state.db.dispose()
     echo_json(
         {

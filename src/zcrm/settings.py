@@ -51,6 +51,8 @@ class Settings:
     api_credits: int | None = None  # ZCRM_API_CREDITS: credits per 24 hours for every org
     api_concurrency: int | None = None  # ZCRM_API_CONCURRENCY: calls in flight per client and user
     api_sub_concurrency: int | None = None  # ZCRM_API_SUB_CONCURRENCY: heavy calls in flight (default 10)
+    function_workers: int = 2  # ZCRM_FUNCTION_WORKERS: worker processes that run workflow functions
+    function_timeout: float = 30.0  # ZCRM_FUNCTION_TIMEOUT: seconds a workflow function may run
     # ZCRM_ADMIN_TOKEN fixes the server admin token (read by zcrm.auth.admin; default: generated, in
     # <data-dir>/admin-token)
     extra: dict[str, str] = field(default_factory=dict)
@@ -105,6 +107,8 @@ class Settings:
             api_credits=_optional_int("API_CREDITS"),
             api_concurrency=_optional_int("API_CONCURRENCY"),
             api_sub_concurrency=_optional_int("API_SUB_CONCURRENCY"),
+            function_workers=int(_env("FUNCTION_WORKERS", str(cls.function_workers))),
+            function_timeout=float(_env("FUNCTION_TIMEOUT", str(cls.function_timeout))),
         )
 
     def environment(self) -> dict[str, str]:
@@ -129,6 +133,8 @@ class Settings:
             "ZCRM_REQUEST_LOG_SIZE": str(self.request_log_size),
             "ZCRM_REQUEST_LOG_BODY_BYTES": str(self.request_log_body_bytes),
             "ZCRM_FAULT_HEADER": "1" if self.fault_header else "0",
+            "ZCRM_FUNCTION_WORKERS": str(self.function_workers),
+            "ZCRM_FUNCTION_TIMEOUT": str(self.function_timeout),
         }
         if self.public_url:
             env["ZCRM_PUBLIC_URL"] = self.public_url

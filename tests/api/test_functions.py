@@ -132,7 +132,7 @@ def test_the_log_filters_and_needs_an_admin(org: Org) -> None:
     assert response.status_code == 400
     assert response.json() == {
         "code": "INVALID_DATA",
-        "details": {"param_name": "status", "supported_values": ["success", "error", "skipped"]},
+        "details": {"param_name": "status", "supported_values": ["success", "error", "skipped", "timeout"]},
         "message": "invalid data",
         "status": "error",
     }

@@ -1,5 +1,7 @@
 """``GET`` / ``PUT /__zcrm/modules/{module}/workflow_rules``: read a module's rules, replace them (checked like the
-org file's; a bad definition changes nothing), and the next write runs the new ones."""
+org file's; a bad definition changes nothing), and the next write runs the new ones. Functions given with their code
+take the server admin token (``/__zcrm/orgs/{org_id}/modules/{module}/workflow_rules``); an org administrator names
+installed ones (tests/api/test_function_trust.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,21 @@ from typing import Any
 import pytest
 
 from tests.api.org_app import OrgClient, serve
+from zcrm.auth.admin import ensure_admin_token
 
 WORKFLOW = Path(__file__).parent.parent / "data" / "workflow.yaml"
 
 
 class Org(OrgClient):
+    def as_server_admin(self, method: str, path: str, body: Any = None) -> Any:
+        """A call with the server admin token, ``path`` under ``/__zcrm/orgs/{org_id}``."""
+        state = self.client.app.state.zcrm  # type: ignore[attr-defined]
+        with state.db.write() as conn:
+            token = ensure_admin_token(conn, self.data_dir)
+        org_id = self.client.app.state.credentials.org_id  # type: ignore[attr-defined]
+        headers = {"X-ZCRM-Admin-Token": token}
+        return self.client.request(method, f"/__zcrm/orgs/{org_id}{path}", json=body, headers=headers)
+
     def rules(self) -> list[dict[str, Any]]:
         response = self.call("GET", "/__zcrm/modules/Tickets/workflow_rules")
         assert response.status_code == 200, response.text
@@ -72,11 +84,12 @@ def test_the_org_file_s_rules_are_listed_without_secrets_or_sources(org: Org) ->
 
 def test_replacing_the_rules_changes_what_the_next_write_runs(org: Org) -> None:
     assert org.create({"Subject": "Before"})["Status"] == "Open"  # the org file's create rule
-    response = org.call("PUT", "/__zcrm/modules/Tickets/workflow_rules", NEW_RULES)
+    # the body installs a function: the server admin token's route
+    response = org.as_server_admin("PUT", "/modules/Tickets/workflow_rules", NEW_RULES)
     assert response.status_code == 200, response.text
     rules = response.json()["workflow_rules"]
     assert [r["name"] for r in rules] == ["Everything is normal", "Hook"]
-    assert rules[0]["actions"][1] == {"type": "function", "function": "shout", "handler": "shout"}
+    assert rules[0]["actions"][1] == {"type": "function", "function": "shout"}
     assert rules[1]["actions"] == [
         {"type": "webhook", "webhook": "hook", "url": "http://127.0.0.1:9/x", "body_type": "json"}
     ]
@@ -123,11 +136,23 @@ def test_replacing_the_rules_changes_what_the_next_write_runs(org: Org) -> None:
             {"functions": [{"name": "f", "source": "x = 1"}], "workflow_rules": []},
             "functions[0]: defines no callable 'f'",
         ),
+        (
+            {"functions": [{"name": "f", "source": "def f(:\n"}], "workflow_rules": []},
+            "functions[0]: SyntaxError: invalid syntax (<zcrm function f>, line 1)",
+        ),
+        (
+            {"functions": [{"name": "f", "source": "return 1\n"}], "workflow_rules": []},
+            "functions[0]: SyntaxError: 'return' outside function (<zcrm function f>, line 1)",
+        ),
     ],
 )
 def test_a_bad_definition_changes_nothing(org: Org, body: dict[str, Any], reason: str) -> None:
     before = org.rules()
-    response = org.call("PUT", "/__zcrm/modules/Tickets/workflow_rules", body)
+    # with the server admin token (code in the body), else an org administrator's
+    if "functions" in body:
+        response = org.as_server_admin("PUT", "/modules/Tickets/workflow_rules", body)
+    else:
+        response = org.call("PUT", "/__zcrm/modules/Tickets/workflow_rules", body)
     assert response.status_code == 400, response.text
     assert response.json() == {
         "code": "INVALID_DATA",
@@ -136,6 +161,7 @@ def test_a_bad_definition_changes_nothing(org: Org, body: dict[str, Any], reason
         "status": "error",
     }
     assert org.rules() == before
+    assert org.as_server_admin("GET", "/functions").json() == {"functions": []}
 
 
 def test_an_unknown_module(org: Org) -> None:

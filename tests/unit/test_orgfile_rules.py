@@ -110,29 +110,85 @@ def with_function(source: str, **action: Any) -> dict[str, Any]:
     return raw
 
 
-def test_a_function_action_carries_its_source() -> None:
-    raw = with_function("def f(record, zoho):\n    return 1\n")
-    [action] = module(normalise(raw), "Things")["workflow_rules"][0]["actions"]
-    assert action == {
-        "type": "function",
-        "function": "f",
-        "source": "def f(record, zoho):\n    return 1\n",
-        "handler": "f",
-    }
-    again = with_rule(actions=[action])  # an action normalised before (source inline) normalises to itself
-    assert module(normalise(again), "Things")["workflow_rules"][0]["actions"] == [action]
+def test_a_function_action_names_its_function() -> None:
+    source = "def f(record, zoho):\n    return 1\n"
+    definition = normalise(with_function(source))
+    [action] = module(definition, "Things")["workflow_rules"][0]["actions"]
+    assert action == {"type": "function", "function": "f"}
+    assert definition["functions"] == [{"name": "f", "source": source, "handler": "f"}]
+    # an action with its code inline (as stored before functions were installed by name) gives the org the function
+    inline = with_rule(actions=[{"type": "function", "function": "f", "source": source, "handler": "f"}])
+    again = normalise(inline)
+    assert module(again, "Things")["workflow_rules"][0]["actions"] == [action]
+    assert again["functions"] == definition["functions"]
+    clash = with_rule(
+        actions=[{"type": "function", "function": "f", "source": "def f(r, z):\n    return 2\n"}]
+    )
+    clash["functions"] = [{"name": "f", "source": source}]
+    assert (
+        error_of(clash) == f"{AT}.actions[0]: the code given for 'f' differs from the function of that name"
+    )
 
 
 @pytest.mark.parametrize(
     ("source", "message"),
     [
         ("x = 1\n", "functions[0]: defines no callable 'f'"),
-        ("def f(:\n", "functions[0]: SyntaxError"),
-        ("raise ValueError('no')\n", "functions[0]: ValueError: no"),
+        ("def f(:\n", "functions[0]: SyntaxError: invalid syntax (<zcrm function f>, line 1)"),
+        ("return 1\n", "functions[0]: SyntaxError: 'return' outside function (<zcrm function f>, line 1)"),
+        # module-level code is not run: a raise is no error, the handler is what is missing
+        ("raise ValueError('no')\n", "functions[0]: defines no callable 'f'"),
+        (
+            "def g():\n    def f(r, z):\n        pass\n",
+            "functions[0]: defines no callable 'f'",
+        ),  # not top level
     ],
 )
 def test_function_errors(source: str, message: str) -> None:
     assert error_of(with_function(source)).startswith(message)
+
+
+def test_a_nul_byte_in_the_source() -> None:
+    message = error_of(with_function("x = 1\0\ndef f(r, z):\n    pass\n"))
+    assert message.startswith("functions[0]: ") and "cannot contain null bytes" in message
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(record, zoho):\n    return 1\n",
+        "async def f(record, zoho):\n    return 1\n",
+        "class f:\n    def __init__(self, record, zoho):\n        pass\n",
+        "def g(record, zoho):\n    return 1\nf = g\n",
+        "from typing import Any\ndef g(record: Any, zoho: Any) -> int:\n    return 1\nf: Any = g\n",
+        "a = f = lambda record, zoho: 1\n",
+    ],
+)
+def test_the_handler_may_be_any_top_level_definition(source: str) -> None:
+    assert (
+        module(normalise(with_function(source)), "Things")["workflow_rules"][0]["actions"][0]["function"]
+        == "f"
+    )
+
+
+def test_loading_a_function_runs_none_of_its_code(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    source = (
+        f"open({str(marker)!r}, 'w').close()\nimport os\nos._exit(3)\ndef f(record, zoho):\n    return 1\n"
+    )
+    assert normalise(with_function(source))["functions"][0]["source"] == source
+    assert not marker.exists()
+
+
+def test_a_syntax_error_names_the_file_beside_the_org_file(tmp_path: Path) -> None:
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "f.py").write_text("def f(record, zoho):\n    return (\n")
+    (tmp_path / "org.yaml").write_text(
+        "format: zcrm-org/1\nfunctions:\n  - {name: f, file: code/f.py}\nmodules: [{api_name: Things}]\n"
+    )
+    with pytest.raises(OrgFileError) as info:
+        normalise(read_org_file(tmp_path / "org.yaml"))
+    assert str(info.value) == "functions[0]: SyntaxError: '(' was never closed (code/f.py, line 2)"
 
 
 def test_an_action_naming_no_function() -> None:

@@ -1,17 +1,17 @@
-"""Functions that workflow rules call: Python code from the org file, run once the write that fired the rule has
-committed, with the record and a ``zoho`` object whose ``zoho.crm`` tasks act inside the same server.
+"""Functions that workflow rules call: Python code the server operator installed in an org (from the org file, a
+``zcrm org …`` command on the host, or a request with the server admin token; docs/automation.md), run once the
+write that fired the rule has committed, with the record and a ``zoho`` object whose ``zoho.crm`` tasks act inside
+the same server.
 
-A function is a callable ``handler(record, zoho)`` in a source file named in the org file. Its source is stored
-with the rule (so every worker and every restart runs the same code), compiled once per process. Whatever it
-raises is caught and logged; the request that fired the rule has already been answered by then.
+A function is a callable ``handler(record, zoho)`` defined at the top level of its source. An org's installed
+functions are stored by name (``store/functions.py``); a rule's action names one. Installing a function only
+compiles its source and checks, with ``ast``, that it defines the handler: nothing of it runs until a rule calls
+it, and then it runs in a worker process (``automation/pool.py``, ``automation/worker.py``), never in the server's.
 """
 
 from __future__ import annotations
 
-import hashlib
-import linecache
-import threading
-from collections.abc import Callable
+import ast
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,13 +21,20 @@ depth a call is logged as skipped instead of run."""
 
 
 @dataclass(frozen=True, slots=True)
+class Installed:
+    """One of an org's installed functions."""
+
+    name: str
+    handler: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class FunctionCall:
-    """A function a rule started for a record."""
+    """A function a rule started for a record: the function is named, its source is looked up when it runs."""
 
     rule: str
     function: str
-    source: str
-    handler: str
     module: str  # the module's API name
     record_id: str
     depth: int = 0
@@ -61,29 +68,31 @@ class AfterCommit:
 
 
 class FunctionLoadError(Exception):
-    """The source does not define the handler (or does not run)."""
+    """The source does not compile, or does not define the handler."""
 
 
-_compiled: dict[tuple[str, str], Callable[..., Any]] = {}
-_lock = threading.Lock()
+def _defines(node: ast.stmt, name: str) -> bool:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return node.name == name
+    if isinstance(node, ast.Assign):
+        return any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+    if isinstance(node, ast.AnnAssign):
+        return node.value is not None and isinstance(node.target, ast.Name) and node.target.id == name
+    return False
 
 
-def load(source: str, handler: str, name: str = "<function>") -> Callable[..., Any]:
-    """The handler defined by ``source``, compiled once per process and source text."""
-    key = (hashlib.sha256(source.encode()).hexdigest(), handler)
-    found = _compiled.get(key)
-    if found is not None:
-        return found
-    namespace: dict[str, Any] = {"__name__": f"zcrm_function_{name}"}
-    filename = f"<zcrm function {name}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # for tracebacks
+def check(source: str, handler: str, filename: str = "<function>") -> None:
+    """Compiles ``source`` and checks that its top level defines ``handler`` (a ``def``, ``async def``, class or
+    assignment of that name), without running any of it; raises FunctionLoadError when it does not."""
     try:
-        exec(compile(source, filename, "exec"), namespace)  # the org file's own code, by design
-    except Exception as exc:
-        raise FunctionLoadError(f"{type(exc).__name__}: {exc}") from exc
-    target: Callable[..., Any] | None = namespace.get(handler)
-    if not callable(target):
+        tree = ast.parse(source, filename)
+        compile(tree, filename, "exec")  # the compiler's own checks ('return' outside a function, …)
+    except SyntaxError as exc:
+        where = filename if exc.lineno is None else f"{filename}, line {exc.lineno}"
+        raise FunctionLoadError(f"SyntaxError: {exc.msg} ({where})") from None
+    except ValueError as exc:  # a NUL byte in the source (Python 3.11)
+        raise FunctionLoadError(f"ValueError: {exc}") from None
+    except (RecursionError, MemoryError) as exc:
+        raise FunctionLoadError(f"{type(exc).__name__}: the source is too deeply nested") from None
+    if not any(_defines(node, handler) for node in tree.body):
         raise FunctionLoadError(f"defines no callable '{handler}'")
-    with _lock:
-        _compiled[key] = target
-    return target

@@ -42,9 +42,7 @@ class Action:
     type: str  # field_update | webhook | function
     field: str = ""  # field_update: the field it sets
     value: Any = None  # field_update: the value, already coerced to the field's stored form
-    function: str | None = None  # function: its name in the org file
-    source: str | None = None  # function: the Python source that defines it
-    handler: str | None = None  # function: the callable's name in that source
+    function: str | None = None  # function: the name of one of the org's installed functions
     webhook: str | None = None  # webhook: its name in the org file
     url: str | None = None  # webhook: where it POSTs
     body_type: str | None = None  # webhook: json | form

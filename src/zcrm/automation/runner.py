@@ -1,16 +1,18 @@
 """Running the functions that workflow rules started, after the write that fired them has committed.
 
-Each function gets the record (as ``GET /crm/v5/{module}/{id}`` shows it) and a ``zoho`` object whose ``zoho.crm``
-tasks (getRecordById, updateRecord, createRecord, searchRecords) behave like Deluge's: same arguments, same return maps, Deluge's default trigger set, acting as the user whose
-write started the function, each in a transaction of its own. The functions that *their* writes start run next,
-one level deeper, up to ``MAX_DEPTH``. Every run is logged (``store/automation.py``, ``GET /__zcrm/automation/log``);
-nothing a function does reaches the request that fired it, which has its answer already.
+Each function runs in a worker process (``automation/pool.py``) and gets the record (as ``GET /crm/v5/{module}/{id}``
+shows it) and a ``zoho`` object whose ``zoho.crm`` tasks (getRecordById, updateRecord, createRecord, searchRecords)
+behave like Deluge's: same arguments, same return maps, Deluge's default trigger set. The worker sends each task
+here, where ``ServerCrm`` runs it as the user whose write started the function, each in a transaction of its own.
+The functions that *their* writes start run next, one level deeper, up to ``MAX_DEPTH``. Every run is logged
+(``store/automation.py``, ``GET /__zcrm/automation/log``); nothing a function does reaches the request that fired
+it, which has its answer already.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
-import traceback
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
@@ -20,7 +22,8 @@ from sqlalchemy import Connection, text
 from zcrm.auth.identity import Identity, SchemaCache
 from zcrm.auth.scopes import parse_scopes
 from zcrm.auth.sharing import visible_owners
-from zcrm.automation.functions import MAX_DEPTH, AfterCommit, FunctionCall, FunctionLoadError, load
+from zcrm.automation.functions import MAX_DEPTH, AfterCommit, FunctionCall, Installed
+from zcrm.automation.pool import FunctionPool, Job, Outcome, RaiseInFunction
 from zcrm.automation.search import CriteriaError, matches
 from zcrm.automation.search import parse as parse_criteria
 from zcrm.client.deluge import invalid_trigger, query_trigger
@@ -33,6 +36,7 @@ from zcrm.records.writes import insert_records
 from zcrm.schema.model import OrgSchema, User
 from zcrm.store import Database
 from zcrm.store import automation as log_store
+from zcrm.store import functions as function_store
 from zcrm.store import records as record_store
 from zcrm.store.clocks import org_now
 from zcrm.store.records import ListQuery
@@ -56,8 +60,13 @@ def _task_result(result: Any) -> dict[str, Any]:
     return dict(details) if isinstance(details, dict) else {}
 
 
+class Gone(LookupError):
+    """The org, or the user whose write started the functions, is no longer there (deleted, inactive): there is
+    no one left to run them as."""
+
+
 class ServerCrm:
-    """``zoho.crm`` inside a function."""
+    """``zoho.crm`` of a function, on the server's side: its worker sends each task here."""
 
     def __init__(self, runner: FunctionRunner, org_id: str, user_id: str, call: FunctionCall) -> None:
         self._runner, self._org_id, self._user_id, self._call = runner, org_id, user_id, call
@@ -181,13 +190,6 @@ class ServerCrm:
             return error.as_dict()
 
 
-class FunctionZoho:
-    """The ``zoho`` object a function gets."""
-
-    def __init__(self, crm: ServerCrm) -> None:
-        self.crm = crm
-
-
 class TaskLimits(Protocol):
     """The emulated API limits, as the ``zoho.crm`` tasks of functions meet them (``http/api_limits.Tracker``)."""
 
@@ -195,22 +197,28 @@ class TaskLimits(Protocol):
 
 
 class FunctionRunner:
-    """Runs queued function calls for one org and user until none are left; with ``limits`` (the API limits are
-    on), each ``zoho.crm`` task is charged one credit first, in a transaction of its own, and answers
-    ``TOO_MANY_REQUESTS`` when the org's credits are used up."""
+    """Runs queued function calls for one org and user until none are left, each in a worker of ``pool``; with
+    ``limits`` (the API limits are on), each ``zoho.crm`` task is charged one credit first, in a transaction of its
+    own, and answers ``TOO_MANY_REQUESTS`` when the org's credits are used up."""
 
     def __init__(
-        self, db: Database, schemas: SchemaCache, clock: Clock, limits: TaskLimits | None = None
+        self,
+        db: Database,
+        schemas: SchemaCache,
+        clock: Clock,
+        limits: TaskLimits | None = None,
+        *,
+        pool: FunctionPool,
     ) -> None:
-        self.db, self.schemas, self.clock, self.limits = db, schemas, clock, limits
+        self.db, self.schemas, self.clock, self.limits, self.pool = db, schemas, clock, limits, pool
         self.queue: deque[FunctionCall] = deque()
 
     def unit(
         self, org_id: str, user_id: str, work: Callable[[Connection, Identity, int], T], charge: bool = True
     ) -> T:
-        """``work(conn, identity, now)`` in a write transaction, as the user (who may have gone since); with the
-        API limits on and ``charge``, the task is charged first, in a transaction of its own (charged whatever
-        its outcome)."""
+        """``work(conn, identity, now)`` in a write transaction, as the user (Gone when they or the org went);
+        with the API limits on and ``charge``, the task is charged first, in a transaction of its own (charged
+        whatever its outcome)."""
         if self.limits is not None and charge:
             with self.db.write() as conn:
                 schema, _user, now = self._context(conn, org_id, user_id)
@@ -224,27 +232,29 @@ class FunctionRunner:
             text("SELECT schema_version FROM orgs WHERE id = :org"), {"org": org_id}
         ).scalar()
         if version is None:
-            raise LookupError(f"org {org_id} no longer exists")
+            raise Gone(f"org {org_id} no longer exists")
         schema = self.schemas.get(conn, org_id, int(version))
         user = schema.users_by_id.get(user_id)
         if user is None or user.status != "active":
-            raise LookupError(f"user {user_id} is no longer active")
+            raise Gone(f"user {user_id} is no longer active")
         return schema, user, org_now(conn, org_id, self.clock.now())
 
     def run(self, org_id: str, user_id: str, calls: list[FunctionCall]) -> None:
+        """Runs ``calls`` and the calls their writes start. A call whose org or user is gone is not run (a
+        warning says so); any other exception is a bug of the server, and is raised."""
         self.queue.extend(calls)
         while self.queue:
             call = self.queue.popleft()
             try:
                 status, detail = self._run_one(org_id, user_id, call)
-            except Exception as exc:  # the org or user went away: nothing to log into
+            except Gone as exc:
                 log.warning(
                     "function %s for %s %s not run: %s", call.function, call.module, call.record_id, exc
                 )
                 continue
             self._log(org_id, call, status, detail)
 
-    def _run_one(self, org_id: str, user_id: str, call: FunctionCall) -> tuple[str, Any]:
+    def _run_one(self, org_id: str, user_id: str, call: FunctionCall) -> Outcome:
         if call.depth > MAX_DEPTH:
             return "skipped", {"reason": f"more than {MAX_DEPTH} functions deep"}
         crm = ServerCrm(self, org_id, user_id, call)
@@ -255,20 +265,20 @@ class FunctionRunner:
         )
         if not record or record.get("status") == "error":
             return "skipped", {"reason": "the record no longer exists"}
-        try:
-            handler = load(call.source, call.handler, call.function)
-            returned = handler(record, FunctionZoho(crm))
-        except FunctionLoadError as exc:
-            return "error", {"error": str(exc)}
-        except Exception as exc:  # the function's own failure: recorded, never raised
-            lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
-            return "error", {"error": f"{type(exc).__name__}: {exc}", "traceback": "".join(lines[-3:])}
-        return "success", {"returned": returned}
+        function = self._installed(org_id, call.function)
+        if function is None:
+            return "error", {"error": f"the function '{call.function}' is not installed"}
+        job = Job(function.name, function.source, function.handler, record)
+        return self.pool.run(job, lambda task, args: _task(crm, task, args))
+
+    def _installed(self, org_id: str, name: str) -> Installed | None:
+        with self.db.read() as conn:
+            return function_store.get(conn, org_id, name)
 
     def _log(self, org_id: str, call: FunctionCall, status: str, detail: Any) -> None:
         with self.db.write() as conn:
             prefix = conn.execute(text("SELECT prefix FROM orgs WHERE id = :org"), {"org": org_id}).scalar()
-            if prefix is None:
+            if prefix is None:  # the org was deleted while the function ran: nothing to log into
                 return
             log_store.add(
                 conn,
@@ -283,3 +293,17 @@ class FunctionRunner:
                 status,
                 detail,
             )
+
+
+def _task(crm: ServerCrm, task: str, args: dict[str, Any]) -> Any:
+    """One ``zoho.crm`` task a function's worker sent (its name is one of ``worker.TASKS``). Arguments that do not
+    fit the task, or the org or user gone meanwhile, raise inside the function, as they would in Deluge."""
+    method: Callable[..., Any] = getattr(crm, task)
+    try:
+        inspect.signature(method).bind(**args)
+    except TypeError as exc:
+        raise RaiseInFunction("TypeError", str(exc)) from None
+    try:
+        return method(**args)
+    except Gone as exc:
+        raise RaiseInFunction("LookupError", str(exc)) from None

@@ -86,11 +86,11 @@ async def record_state(request: Request, state: State, module_name: str, record_
 
 
 LOG_KINDS = ["function"]
-LOG_STATUSES = ["success", "error", "skipped"]
+LOG_STATUSES = ["success", "error", "skipped", "timeout"]
 
 
 async def automation_log(request: Request, state: State) -> Response:
-    """``GET /__zcrm/automation/log[?kind=function][&status=success|error|skipped][&limit=N]``: the newest runs of
+    """``GET /__zcrm/automation/log[?kind=function][&status=success|error|skipped|timeout][&limit=N]``: the newest runs of
     the functions workflow rules started, first (docs/automation.md)."""
     params = query_params(request)
 
@@ -119,7 +119,11 @@ async def workflow_rules(request: Request, state: State, module_name: str) -> Re
         module = module_for(ident, module_name, {"resource_path_index": 2})
         if write:
             return json_response(
-                {"workflow_rules": config.replace_rules(conn, ident.org_id, module, json_object(raw))}
+                {
+                    "workflow_rules": config.replace_rules(
+                        conn, ident.org_id, module, json_object(raw), server_admin=False
+                    )
+                }
             )
         return json_response({"workflow_rules": config.rules_of(conn, ident.org_id, module)})
 

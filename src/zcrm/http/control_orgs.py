@@ -43,8 +43,8 @@ def _authorise(
     now: int,
     *,
     org_admin: bool,
-) -> None:
-    """The server admin token, or (``org_admin``) an administrator's token of the org itself."""
+) -> bool:
+    """The server admin token (True), or (``org_admin``) an administrator's token of the org itself (False)."""
     header = request.headers.get("authorization")
     admin = request.headers.get("x-zcrm-admin-token")
     presented = presented_token(header, admin)
@@ -52,7 +52,7 @@ def _authorise(
         parsed = parse_id(org_id)
         if parsed is None or parsed != org_id or not org_exists(conn, parsed):
             raise invalid_id({"resource_path_index": ORG_PATH_INDEX})
-        return
+        return True
     if presented is None:
         raise AuthenticationFailure()
     if admin is not None:
@@ -64,7 +64,7 @@ def _authorise(
     if org_admin and ident.org_id == org_id:
         profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
         if profile is not None and profile.admin:
-            return
+            return False
         raise NoPermission("Permission denied", {"permissions": ["administrator"]})
     raise NoPermission("Permission denied", {"permissions": ["server_administrator"]})
 
@@ -91,15 +91,16 @@ async def _write(
     request: Request,
     state: State,
     org_id: str,
-    work: Callable[[Connection, int], dict[str, Any]],
+    work: Callable[[Connection, int, bool], dict[str, Any]],
     *,
     org_admin: bool = True,
 ) -> Response:
+    """Authorises, then runs ``work(conn, now, server_admin)`` in a write unit."""
     stored = await _stored_hash(state)
 
     def run(conn: Connection, now: int) -> dict[str, Any]:
-        _authorise(conn, state, request, stored, org_id, now, org_admin=org_admin)
-        return work(conn, now)
+        server_admin = _authorise(conn, state, request, stored, org_id, now, org_admin=org_admin)
+        return work(conn, now, server_admin)
 
     answer = await state.unit(run, write=True)
     state.schemas.clear()  # this process forgets the old metadata now; other workers see the new schema_version
@@ -107,12 +108,14 @@ async def _write(
 
 
 async def import_into(request: Request, state: State, org_id: str) -> Response:
-    """``POST /__zcrm/orgs/{org_id}/snapshot``: replaces the org's content with the snapshot in the body."""
+    """``POST /__zcrm/orgs/{org_id}/snapshot``: replaces the org's content with the snapshot in the body. With the
+    server admin token the snapshot's functions are installed; an org administrator's import keeps the org's own,
+    and giving code that is not installed as it is gets 403 (``automation/trust.py``)."""
     raw = await raw_body(request, state.settings.max_body_bytes)
 
-    def work(conn: Connection, now: int) -> dict[str, Any]:
+    def work(conn: Connection, now: int, server_admin: bool) -> dict[str, Any]:
         snapshot = parse(json_object(raw))
-        snapshots.replace_content(conn, org_id, snapshot)
+        snapshots.replace_content(conn, org_id, snapshot, keep_functions=not server_admin)
         return {"org_id": org_id, "imported": snapshot.counts()}
 
     return await _write(request, state, org_id, work)
@@ -121,7 +124,7 @@ async def import_into(request: Request, state: State, org_id: str) -> Response:
 async def reset(request: Request, state: State, org_id: str) -> Response:
     """``POST /__zcrm/orgs/{org_id}/reset``: the org back to its seed, in one transaction."""
 
-    def work(conn: Connection, now: int) -> dict[str, Any]:
+    def work(conn: Connection, now: int, server_admin: bool) -> dict[str, Any]:
         return {"org_id": org_id, "reset": snapshots.reset(conn, org_id).counts()}
 
     return await _write(request, state, org_id, work)
@@ -130,7 +133,7 @@ async def reset(request: Request, state: State, org_id: str) -> Response:
 async def put_seed(request: Request, state: State, org_id: str) -> Response:
     """``PUT /__zcrm/orgs/{org_id}/seed``: the org's current state becomes its seed. The body is ignored."""
 
-    def work(conn: Connection, now: int) -> dict[str, Any]:
+    def work(conn: Connection, now: int, server_admin: bool) -> dict[str, Any]:
         snapshots.seed_current(conn, org_id, now)
         return {"org_id": org_id, "seed_time": now}
 
@@ -157,7 +160,7 @@ async def get_seed(request: Request, state: State, org_id: str) -> Response:
 async def delete(request: Request, state: State, org_id: str) -> Response:
     """``DELETE /__zcrm/orgs/{org_id}``: the org and all its rows, in every table (server admin token only)."""
 
-    def work(conn: Connection, now: int) -> dict[str, Any]:
+    def work(conn: Connection, now: int, server_admin: bool) -> dict[str, Any]:
         row = snapshots.org_row(conn, org_id)
         if row.is_default:
             raise InvalidData(DEFAULT_ORG, {"resource_path_index": ORG_PATH_INDEX})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zcrm.auth.identity import Identity
 from zcrm.auth.scopes import NOTIFICATION_SCOPES, SETTINGS_SCOPES, any_scope, module_scope_allows
 from zcrm.errors import InvalidModule, NoPermission, OAuthScopeMismatch
-from zcrm.schema.model import Module
+from zcrm.schema.model import Module, OrgSchema
 
 PROFILE_PERMISSION = {"create": "create", "update": "edit", "delete": "delete", "read": "view"}
 PERMISSION_NAME = {"create": "Create", "update": "Edit", "delete": "Delete", "read": "View"}
@@ -18,7 +18,12 @@ DENIED = {
 
 
 def module_for(ident: Identity, name: str, details: dict[str, object]) -> Module:
-    module = ident.schema.module(name)
+    return schema_module(ident.schema, name, details)
+
+
+def schema_module(schema: OrgSchema, name: str, details: dict[str, object]) -> Module:
+    """The API-supported, non-subform module ``name`` (any case) of the org, else INVALID_MODULE."""
+    module = schema.module(name)
     if module is None or module.generated_type == "subform":
         raise InvalidModule(details=details)
     if not module.api_supported:

@@ -59,7 +59,9 @@ async def _automated_write(request: Request, state: State, work: AutomatedWork) 
     if after.queued and state.deliverer is not None:
         state.deliverer.wake()
     if after.calls:
-        runner = FunctionRunner(state.db, state.schemas, state.clock, state.limits)
+        runner = FunctionRunner(
+            state.db, state.schemas, state.clock, state.limits, pool=state.function_pool()
+        )
         await run_in_threadpool(runner.run, who[0].org_id, who[0].user.id, after.calls)
     return response
 

@@ -18,6 +18,7 @@ from zcrm.http import (
     control,
     control_clock,
     control_faults,
+    control_functions,
     control_limits,
     control_orgs,
     control_processes,
@@ -177,6 +178,18 @@ ROUTES: tuple[Route[Handler], ...] = (
         POST=op(control_orgs.import_into, "Replace the org's content with a snapshot"),
     ),
     _zcrm("/__zcrm/orgs/{id}/reset", "admin", POST=op(control_orgs.reset, "Reset the org to its seed")),
+    _zcrm(
+        "/__zcrm/orgs/{id}/functions",
+        "admin",
+        GET=op(control_functions.functions, "List the org's installed functions"),
+        PUT=op(control_functions.functions, "Replace the org's installed functions (server admin token)"),
+    ),
+    _zcrm(
+        "/__zcrm/orgs/{id}/modules/{module}/workflow_rules",
+        "admin",
+        GET=op(control_functions.workflow_rules, "Read a module's workflow rules"),
+        PUT=op(control_functions.workflow_rules, "Replace a module's workflow rules (and install functions)"),
+    ),
     _zcrm(
         "/__zcrm/orgs/{id}/seed",
         "admin",

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from zcrm.auth.identity import Identity, SchemaCache, authenticate_at
 from zcrm.auth.oauth import OAuthServer
+from zcrm.automation.pool import FunctionPool
 from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.clock import Clock
 from zcrm.http import api_limits, calls
@@ -34,6 +35,15 @@ class State:
     request_log: RequestLog | None = None  # None when ZCRM_REQUEST_LOG_SIZE is 0
     faults: calls.FaultCache = field(default_factory=calls.FaultCache)
     limits: api_limits.Tracker | None = None  # None unless ZCRM_API_LIMITS is on (set by the app)
+    functions: FunctionPool | None = (
+        None  # the workers of workflow functions (set by the app, stopped by its lifespan)
+    )
+
+    def function_pool(self) -> FunctionPool:
+        """The pool that runs workflow functions (made on first use when the app did not make it)."""
+        if self.functions is None:
+            self.functions = FunctionPool(self.settings.function_workers, self.settings.function_timeout)
+        return self.functions
 
     async def unit(self, work: Callable[[Connection, int], T], *, write: bool) -> T:
         """Runs ``work(conn, now)`` in one transaction, synchronously, in a worker thread."""

@@ -39,8 +39,6 @@ def apply_rules(
                 FunctionCall(
                     rule=rule.name,
                     function=action.function or "",
-                    source=action.source or "",
-                    handler=action.handler or "",
                     module=module.api_name,
                     record_id=record_id,
                     depth=after.depth,

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from zcrm.automation.functions import FunctionLoadError, load
+from zcrm.automation.functions import FunctionLoadError, check
 from zcrm.automation.rules import ACTIONS, WHEN
 from zcrm.fields.coerce import FieldValueError, coerce
 from zcrm.schema import processes
@@ -292,7 +292,7 @@ def _normalise_module(
         "layouts": layouts,
         "fields": fields,
         "workflow_rules": _normalise_rules(
-            raw.get("workflow_rules"), fields, where, functions or {}, webhooks or {}
+            raw.get("workflow_rules"), fields, where, {} if functions is None else functions, webhooks or {}
         ),
         "approval_processes": processes.approval_processes(raw.get("approval_processes"), fields, where),
         "review_process": processes.review_process(raw.get("review_process"), fields, where),
@@ -343,16 +343,37 @@ def _rule_field(field: dict[str, Any]) -> Field:
     )
 
 
-def normalise_module_rules(raw: Any, fields: list[dict[str, Any]], module: str) -> list[dict[str, Any]]:
+def normalise_module_rules(
+    raw: Any, fields: list[dict[str, Any]], module: str, installed: dict[str, dict[str, str]]
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
     """One module's ``workflow_rules`` given through the control plane, with the ``functions`` (inline ``source``)
-    and ``webhooks`` they name, checked like those of an org file."""
+    and ``webhooks`` they name, checked like those of an org file; rules may also name the org's ``installed``
+    functions. Returns the rules and the functions the body gives that are not installed as they are (whether the
+    caller may install them is ``automation/config.py``'s to decide)."""
     if not isinstance(raw, dict):
         raise OrgFileError("the body must be an object")
-    functions = _normalise_functions(raw.get("functions"))
+    given = _normalise_functions(raw.get("functions"))
     webhooks = _normalise_webhooks(raw.get("webhooks"))
     if "workflow_rules" not in raw:
         raise OrgFileError("'workflow_rules' is required")
-    return _normalise_rules(raw["workflow_rules"], fields, f"modules.{module}", functions, webhooks)
+    functions = {**installed, **given}
+    rules = _normalise_rules(raw["workflow_rules"], fields, f"modules.{module}", functions, webhooks)
+    return rules, {name: f for name, f in functions.items() if installed.get(name) != f}
+
+
+def normalise_org_functions(raw: Any) -> dict[str, dict[str, str]]:
+    """An org's functions given through the control plane: ``{"functions": [{name, source, handler?}]}``."""
+    if not isinstance(raw, dict):
+        raise OrgFileError("the body must be an object")
+    if "functions" not in raw:
+        raise OrgFileError("'functions' is required")
+    unknown = sorted(set(raw) - {"functions"})
+    if unknown:
+        raise OrgFileError(f"unknown key '{unknown[0]}'")
+    for index, function in enumerate(raw["functions"] if isinstance(raw["functions"], list) else []):
+        if isinstance(function, dict) and "file" in function:
+            raise OrgFileError(f"functions[{index}]: give the code as 'source' ('file' is for org files)")
+    return _normalise_functions(raw["functions"])
 
 
 def _named_entries(raw: Any, key: str, kind: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -374,20 +395,29 @@ def _named_entries(raw: Any, key: str, kind: str) -> list[tuple[str, str, dict[s
     return entries
 
 
+def _function(function: dict[str, Any], name: str, at: str) -> dict[str, str]:
+    """``{source, handler}`` of a function given with its code: compiled and checked, never run."""
+    source = function.get("source")
+    if not isinstance(source, str):
+        raise OrgFileError(f"{at}: 'file' (a Python file beside the org file) or 'source' is required")
+    handler = function.get("handler") or name
+    if not isinstance(handler, str):
+        raise OrgFileError(f"{at}: 'handler' must be a string")
+    file = function.get("file")
+    try:
+        check(source, handler, str(file) if isinstance(file, str) else f"<zcrm function {name}>")
+    except FunctionLoadError as exc:
+        raise OrgFileError(f"{at}: {exc}") from None
+    return {"source": source, "handler": handler}
+
+
 def _normalise_functions(raw: Any) -> dict[str, dict[str, str]]:
-    """The org's functions by name: ``{name, file | source, handler}``; each source must define its handler."""
-    functions: dict[str, dict[str, str]] = {}
-    for at, name, function in _named_entries(raw, "functions", "function"):
-        source = function.get("source")
-        if not isinstance(source, str):
-            raise OrgFileError(f"{at}: 'file' (a Python file beside the org file) or 'source' is required")
-        handler = str(function.get("handler") or name)
-        try:
-            load(source, handler, name)
-        except FunctionLoadError as exc:
-            raise OrgFileError(f"{at}: {exc}") from None
-        functions[name] = {"source": source, "handler": handler}
-    return functions
+    """The functions by name: ``{name, file | source, handler}``; each source must compile and define its handler
+    at its top level (checked with ``ast``: nothing of it runs)."""
+    return {
+        name: _function(function, name, at)
+        for at, name, function in _named_entries(raw, "functions", "function")
+    }
 
 
 def _normalise_webhooks(raw: Any) -> dict[str, dict[str, str]]:
@@ -425,18 +455,17 @@ def _normalise_action(
         return {"type": "webhook", **webhooks[name]}
     if action["type"] == "function":
         name = action.get("function")
-        if isinstance(action.get("source"), str) and isinstance(
-            action.get("handler"), str
-        ):  # already normalised
-            return {
-                "type": "function",
-                "function": str(name),
-                "source": action["source"],
-                "handler": action["handler"],
-            }
+        if isinstance(name, str) and ("source" in action or "handler" in action):
+            # the code inline, as actions held it before functions were installed by name: the org gets it
+            inline = _function(action, name, at)
+            if functions.get(name, inline) != inline:
+                raise OrgFileError(
+                    f"{at}: the code given for '{name}' differs from the function of that name"
+                )
+            functions[name] = inline
         if name not in functions:
             raise OrgFileError(f"{at}: 'function' must name one of the org's functions {sorted(functions)}")
-        return {"type": "function", "function": name, **functions[name]}
+        return {"type": "function", "function": name}
     target = by_name.get(str(action.get("field")))
     if target is None or target["data_type"] not in RULE_FIELD_TYPES or target.get("read_only"):
         raise OrgFileError(
@@ -600,7 +629,14 @@ def normalise(raw: dict[str, Any]) -> dict[str, Any]:
     profiles = _normalise_profiles(raw.get("profiles"), set(by_name))
     users = _normalise_users(raw.get("users"), [r["name"] for r in roles], {p["name"]: p for p in profiles})
     processes.check_users(modules, users)
-    return {"org": org_info, "modules": modules, "roles": roles, "profiles": profiles, "users": users}
+    return {
+        "org": org_info,
+        "functions": [{"name": name, **function} for name, function in functions.items()],
+        "modules": modules,
+        "roles": roles,
+        "profiles": profiles,
+        "users": users,
+    }
 
 
 def _normalise_roles(raw: Any) -> list[dict[str, Any]]:

@@ -102,6 +102,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("created_time", "int"),
         _c("modified_time", "int"),
     ),
+    # the org's installed functions (docs/automation.md): only the server admin's imports change them
+    "functions": (_c("name", "text", length=255), _c("handler", "text", length=255), _c("source", "text")),
 }
 # each table's keys: no two rows may share one (the database's primary and unique keys, without org_id)
 KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -110,6 +112,7 @@ KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "record_processes": (("record_id", "kind"),),
     "notification_channels": (("channel_id",),),
     "users": (("id",), ("email",)),
+    "functions": (("name",),),
 }
 # what the ids of a table's columns must name: (column, the table holding the id)
 REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {

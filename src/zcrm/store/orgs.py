@@ -8,6 +8,7 @@ import orjson
 from sqlalchemy import Connection, text
 
 from zcrm.automation.approvals import ApprovalProcess
+from zcrm.automation.functions import Installed
 from zcrm.automation.rules import Action, Condition, WorkflowRule
 from zcrm.automation.zia import ZiaValidation
 from zcrm.schema.model import (
@@ -22,6 +23,7 @@ from zcrm.schema.model import (
     Role,
     User,
 )
+from zcrm.store.functions import install
 from zcrm.store.ids import format_id
 from zcrm.store.prefixes import MAX_PREFIX as MAX_PREFIX  # where the tests read it
 from zcrm.store.prefixes import new_prefix
@@ -129,6 +131,8 @@ def create_org(
                 rows,
             )
     conn.execute(text("UPDATE orgs SET next_id = :n WHERE id = :org"), {"n": next(counter), "org": org_id})
+    functions = definition.get("functions", [])
+    install(conn, org_id, {f["name"]: Installed(f["name"], f["handler"], f["source"]) for f in functions})
     from zcrm.store.snapshots import seed_current  # here: store.snapshots imports this module
 
     seed_current(conn, org_id, now)  # what POST /__zcrm/orgs/{id}/reset goes back to
@@ -203,13 +207,11 @@ def _workflow_rule(d: dict[str, Any]) -> WorkflowRule:
                 a["type"],
                 a.get("field", ""),
                 a.get("value"),
-                a.get("function"),
-                a.get("source"),
-                a.get("handler"),
-                a.get("webhook"),
-                a.get("url"),
-                a.get("body_type"),
-                a.get("secret"),
+                function=a.get("function"),
+                webhook=a.get("webhook"),
+                url=a.get("url"),
+                body_type=a.get("body_type"),
+                secret=a.get("secret"),
             )
             for a in d.get("actions", [])
         ),

@@ -14,8 +14,10 @@ import orjson
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from zcrm.automation import trust
 from zcrm.errors import InvalidData
 from zcrm.schema.snapshot import JSON_KINDS, TABLES, Snapshot, id_floor, parse
+from zcrm.store import functions as function_store
 from zcrm.store.db import Database
 from zcrm.store.ids import format_id
 from zcrm.store.orgs import load_schema, lock
@@ -36,6 +38,7 @@ _ORDER = {
     "changes": "id",
     "record_processes": "record_id, kind",
     "notification_channels": "channel_id",
+    "functions": "name",
 }
 BAD_METADATA = "the snapshot's metadata does not load"
 NO_ADMIN = "the snapshot has no active user with an administrator profile"
@@ -103,8 +106,10 @@ def export(conn: Connection, org_id: str, now: int) -> dict[str, Any]:
 
 
 # -- import ----------------------------------------------------------------------------------------------------
-def _write_tables(conn: Connection, org_id: str, snapshot: Snapshot) -> None:
+def _write_tables(conn: Connection, org_id: str, snapshot: Snapshot, skip: tuple[str, ...] = ()) -> None:
     for table, columns in TABLES.items():
+        if table in skip:
+            continue
         rows = [
             (
                 org_id,
@@ -118,9 +123,10 @@ def _write_tables(conn: Connection, org_id: str, snapshot: Snapshot) -> None:
         insert_rows(conn, table, "org_id, " + ", ".join(c.name for c in columns), rows)
 
 
-def _delete_content(conn: Connection, org_id: str) -> None:
+def _delete_content(conn: Connection, org_id: str, skip: tuple[str, ...] = ()) -> None:
     for table in TABLES:
-        conn.execute(text(f"DELETE FROM {table} WHERE org_id = :org"), {"org": org_id})
+        if table not in skip:
+            conn.execute(text(f"DELETE FROM {table} WHERE org_id = :org"), {"org": org_id})
 
 
 def _check_loads(conn: Connection, org_id: str) -> None:
@@ -155,7 +161,9 @@ def create_org(
     conn: Connection, snapshot: Snapshot, now: int, document: dict[str, Any], seed: int | None = None
 ) -> str:
     """A new org holding the snapshot, with its org id and prefix when no org of the database has them, else a
-    new pair (the imported ids stay as they are; new ids come from the new prefix). Its seed is the snapshot."""
+    new pair (the imported ids stay as they are; new ids come from the new prefix). Its seed is the snapshot. The
+    caller is the server operator: the snapshot's functions are installed (``automation/trust.py``)."""
+    snapshot, _functions = trust.resolve(snapshot)
     source = snapshot.org
     prefix = _prefix_for(conn, source["prefix"], seed)
     org_id = format_id(prefix, 0)
@@ -182,9 +190,22 @@ def create_org(
     return org_id
 
 
-def replace_content(conn: Connection, org_id: str, snapshot: Snapshot) -> None:
+def replace_content(
+    conn: Connection, org_id: str, snapshot: Snapshot, *, keep_functions: bool = False
+) -> None:
     """Replaces the org's content with the snapshot's, keeping its org id, prefix, default flag, OAuth clients and
-    tokens, logs and seed. Its id counter never goes back, and skips every imported id with its prefix."""
+    tokens, logs and seed. Its id counter never goes back, and skips every imported id with its prefix.
+
+    The snapshot's functions replace the org's; with ``keep_functions`` (an org administrator's import) the org
+    keeps its own, and a snapshot that gives code not installed as it is gets 403 (``automation/trust.py``)."""
+    skip: tuple[str, ...] = ()
+    if keep_functions:
+        installed = function_store.installed(conn, org_id)
+        trust.check_snapshot(snapshot, installed)
+        snapshot, _functions = trust.resolve(snapshot, installed)
+        skip = ("functions",)
+    else:
+        snapshot, _functions = trust.resolve(snapshot)
     lock(conn, org_id)  # record writes of the org in flight finish first (PostgreSQL; SQLite's write lock)
     current = org_row(conn, org_id)
     prefix = str(current.prefix)
@@ -194,8 +215,8 @@ def replace_content(conn: Connection, org_id: str, snapshot: Snapshot) -> None:
         next_id = max(next_id, source["next_id"])
     version = max(int(current.schema_version), source["schema_version"]) + 1
     with _storing(conn):
-        _delete_content(conn, org_id)
-        _write_tables(conn, org_id, snapshot)
+        _delete_content(conn, org_id, skip)
+        _write_tables(conn, org_id, snapshot, skip)
         conn.execute(
             text(
                 "UPDATE orgs SET next_id = :next, schema_version = :version, info = :info, created_time = :created "

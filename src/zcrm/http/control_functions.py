@@ -1,0 +1,74 @@
+"""An org's functions and workflow rules, named by org id (docs/control-plane.md, docs/automation.md):
+
+- ``GET`` / ``PUT /__zcrm/orgs/{org_id}/functions``: the org's installed functions, or all of them replaced;
+- ``GET`` / ``PUT /__zcrm/orgs/{org_id}/modules/{module}/workflow_rules``: like
+  ``/__zcrm/modules/{module}/workflow_rules``, and with the server admin token the body's functions (given with
+  their ``source``) are installed.
+
+Python source is the server operator's configuration (``automation/trust.py``): every ``PUT`` that gives code takes
+the server admin token. An administrator of the org itself may read both and replace the rules, naming installed
+functions; giving code gets 403 ``NO_PERMISSION``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from zcrm.automation import config, trust
+from zcrm.http.control_orgs import _authorise, _stored_hash
+from zcrm.http.envelope import json_response
+from zcrm.http.guards import schema_module
+from zcrm.http.request import json_object, raw_body
+from zcrm.http.state import State
+from zcrm.schema.model import OrgSchema
+from zcrm.store.orgs import schema_version
+
+MODULE_PATH_INDEX = 4  # /__zcrm/orgs/{org_id}/modules/{module}/workflow_rules
+
+
+def _schema(conn: Connection, state: State, org_id: str) -> OrgSchema:
+    version = schema_version(conn, org_id)
+    assert version is not None  # _authorise found the org
+    return state.schemas.get(conn, org_id, version)
+
+
+async def functions(request: Request, state: State, org_id: str) -> Response:
+    """``GET``: the org's functions (name, handler, source); ``PUT`` (server admin token only): replaced by the
+    body's ``{"functions": [{name, source, handler?}]}``."""
+    write = request.method == "PUT"
+    raw = await raw_body(request, state.settings.max_body_bytes) if write else b""
+    stored = await _stored_hash(state)
+
+    def run(conn: Connection, now: int) -> dict[str, Any]:
+        server_admin = _authorise(conn, state, request, stored, org_id, now, org_admin=True)
+        if not write:
+            return {"functions": config.functions_of(conn, org_id)}
+        if not server_admin:
+            raise trust.refused()
+        modules = list(_schema(conn, state, org_id).modules)
+        return {"functions": config.replace_functions(conn, org_id, json_object(raw), modules)}
+
+    return json_response(await state.unit(run, write=True))
+
+
+async def workflow_rules(request: Request, state: State, org_id: str, module_name: str) -> Response:
+    """``GET`` / ``PUT``: the module's workflow rules, or all of them replaced (``automation/config.py``)."""
+    write = request.method == "PUT"
+    raw = await raw_body(request, state.settings.max_body_bytes) if write else b""
+    stored = await _stored_hash(state)
+
+    def run(conn: Connection, now: int) -> dict[str, Any]:
+        server_admin = _authorise(conn, state, request, stored, org_id, now, org_admin=True)
+        module = schema_module(
+            _schema(conn, state, org_id), module_name, {"resource_path_index": MODULE_PATH_INDEX}
+        )
+        if not write:
+            return {"workflow_rules": config.rules_of(conn, org_id, module)}
+        body = json_object(raw)
+        return {"workflow_rules": config.replace_rules(conn, org_id, module, body, server_admin=server_admin)}
+
+    return json_response(await state.unit(run, write=True))
