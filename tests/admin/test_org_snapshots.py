@@ -129,7 +129,7 @@ def content(snapshot: dict[str, Any]) -> dict[str, Any]:
 def table_rows(api: Api, org_id: str) -> dict[str, list[tuple[Any, ...]]]:
     out = {}
     for table in ("records", "unique_values", "sequences", "changes", "users", "modules", "fields", "layouts",
-                  "roles", "profiles", "record_processes", "notification_channels"):  # fmt: skip
+                  "roles", "profiles", "record_processes", "notification_channels", "functions"):  # fmt: skip
         rows = sql(api, f"SELECT * FROM {table} WHERE org_id = :org", {"org": org_id})
         out[table] = sorted(tuple(str(v) for v in row[1:]) for row in rows)  # org_id first: left out
     return out
@@ -153,6 +153,7 @@ def test_a_snapshot_holds_the_org_and_every_kind_of_row(specimens: Api) -> None:
     assert list(snap) == [
         "format", "exported_time", "org", "roles", "profiles", "modules", "fields", "layouts", "users",
         "records", "unique_values", "sequences", "changes", "record_processes", "notification_channels",
+        "functions",
     ]  # fmt: skip
     assert (
         snap["org"]["id"] == specimens.creds.org_id and snap["org"]["info"]["company_name"] == "Specimen Labs"
