@@ -141,6 +141,36 @@ def org_create(data_dir: Path, database_url: str | None, org_file: Path | None) 
         echo_json(create_org(s.conn, s.oauth, raw, s.base_url, s.server_now))
 
 
+@org.command("functions")
+@data_options
+@org_option
+@click.option(
+    "--org",
+    "org_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Org definition file whose `functions` to install (their files beside it); nothing else of it is read.",
+)
+def org_functions(data_dir: Path, database_url: str | None, org_id: str | None, org_file: Path) -> None:
+    """Install the functions of an org file in an org (the default org unless --org-id), replacing those of the same
+    names: their code is compiled and checked, not run. Prints the org's functions by name and handler."""
+    from zcrm.automation.functions import Installed
+    from zcrm.schema.orgfile import OrgFileError, org_file_functions, read_org_file
+    from zcrm.store import functions as function_store
+
+    try:
+        given = org_file_functions(read_org_file(org_file))
+    except OrgFileError as exc:
+        raise click.ClickException(f"org file: {exc}") from exc
+    with session(data_dir, database_url, org_id) as s:
+        installing = {name: Installed(name, f["handler"], f["source"]) for name, f in given.items()}
+        function_store.install(s.conn, s.org_id, installing)
+        installed = function_store.installed(s.conn, s.org_id).values()
+        echo_json(
+            {"org_id": s.org_id, "functions": [{"name": f.name, "handler": f.handler} for f in installed]}
+        )
+
+
 # -- user -------------------------------------------------------------------------------------------------------
 @click.group()
 def user() -> None:

@@ -258,3 +258,46 @@ def test_serve_makes_the_admin_token_that_creates_orgs(live_server: LiveServer) 
         0
     ]
     assert org["id"] == creds["org_id"] != live_server.credentials["org_id"]
+
+
+def test_org_functions_installs_the_functions_of_an_org_file(
+    cli: Cli, server: Server, tmp_path: Path
+) -> None:
+    marker = tmp_path / "marker"
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "f.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n\ndef shout(record, zoho):\n    return record['id']\n"
+    )
+    org_file = tmp_path / "functions.yaml"
+    org_file.write_text(
+        "functions:\n  - {name: shout, file: code/f.py}\n  - {name: loud, file: code/f.py, handler: shout}\n"
+    )
+    out = cli.ok("org", "functions", "--org", str(org_file))
+    assert out == {
+        "org_id": cli.creds["org_id"],
+        "functions": [{"name": "loud", "handler": "shout"}, {"name": "shout", "handler": "shout"}],
+    }
+    assert not marker.exists()  # installed: compiled and checked, not run
+    with server() as client:
+        rules = {
+            "workflow_rules": [
+                {"name": "R", "when": "create", "actions": [{"type": "function", "function": "loud"}]}
+            ]
+        }
+        headers = auth(cli.creds["access_token"])
+        assert (
+            client.put("/__zcrm/modules/Leads/workflow_rules", json=rules, headers=headers).status_code == 200
+        )
+        created = client.post(
+            "/crm/v5/Leads", json={"data": [{"Last_Name": "L", "Company": "C"}]}, headers=headers
+        ).json()
+        [entry] = client.get("/__zcrm/automation/log", headers=headers).json()["log"]
+        assert (entry["target"], entry["detail"]) == (
+            "loud",
+            {"returned": created["data"][0]["details"]["id"]},
+        )
+    assert marker.exists()
+    (tmp_path / "code" / "f.py").write_text("def shout(record, zoho):\n    return (\n")
+    assert "org file: functions[0]: SyntaxError: '(' was never closed (code/f.py, line 2)" in cli.fails(
+        "org", "functions", "--org", str(org_file)
+    )

@@ -6,12 +6,15 @@ run; they name the installed functions instead. Installing compiles and checks t
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text as sql
 
 from tests.api.org_app import OrgClient, serve
 from zcrm.auth.admin import ensure_admin_token
@@ -333,3 +336,51 @@ def test_a_new_org_from_an_org_definition_gets_its_functions(org: Org, tmp_path:
     response = org.admin("GET", f"/__zcrm/orgs/{created.json()['org_id']}/functions")
     assert [f["name"] for f in response.json()["functions"]] == ["evil"]
     assert not marker.exists()
+
+
+# -- a database from before functions were installed by name ----------------------------------------------------
+def test_the_migration_moves_code_from_rules_into_installed_functions(org: Org) -> None:
+    state = org.client.app.state.zcrm  # type: ignore[attr-defined]
+    other = "def shout(record, zoho):\n    return 'other'\n"
+    legacy = [
+        {"type": "function", "function": "shout", "source": SHOUT, "handler": "shout"},
+        {
+            "type": "function",
+            "function": "shout",
+            "source": other,
+            "handler": "shout",
+        },  # one name, other code
+    ]
+    with state.db.write() as conn:
+        (module_id, text_), version = (
+            conn.execute(
+                sql("SELECT id, definition FROM modules WHERE org_id = :o"), {"o": org.org_id}
+            ).one(),
+            conn.execute(sql("SELECT schema_version FROM orgs WHERE id = :o"), {"o": org.org_id}).scalar(),
+        )
+        definition = json.loads(text_)
+        definition["workflow_rules"][0]["actions"] = legacy
+        conn.execute(
+            sql("UPDATE modules SET definition = :d WHERE org_id = :o AND id = :m"),
+            {"d": json.dumps(definition), "o": org.org_id, "m": module_id},
+        )
+        conn.execute(sql("DROP TABLE functions"))
+        conn.execute(sql("UPDATE alembic_version SET version_num = '0009'"))
+    state.db.migrate()
+    renamed = f"shout_{hashlib.sha256(other.encode()).hexdigest()[:8]}"
+    assert org.functions() == [
+        {"name": "shout", "handler": "shout", "source": SHOUT},
+        {"name": renamed, "handler": "shout", "source": other},
+    ]
+    assert org.rules()[0]["actions"] == [
+        {"type": "function", "function": "shout"},
+        {"type": "function", "function": renamed},
+    ]
+    with state.db.read() as conn:
+        after = conn.execute(sql("SELECT schema_version FROM orgs WHERE id = :o"), {"o": org.org_id}).scalar()
+    assert after == version + 1
+    org.create("both")
+    assert org.log() == [
+        (renamed, "success", {"returned": "other"}),
+        ("shout", "success", {"returned": "BOTH"}),
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 import time
@@ -128,6 +129,16 @@ def test_a_worker_that_dies_is_replaced(org: Org) -> None:
     assert org.log()[0]["detail"] == {"error": "the function's worker process ended with exit code 7"}
     org.job("where")
     assert org.log()[0]["status"] == "success"
+
+
+def test_a_worker_killed_while_idle_is_replaced_before_it_is_used(org: Org) -> None:
+    org.job("where")
+    [worker] = org.pool._idle  # the idle worker, to kill
+    worker.process.kill()
+    assert worker.process.wait(30) == -signal.SIGKILL
+    org.job("where")
+    assert org.log()[0]["status"] == "success"
+    assert org.pool.processes == [org.log()[0]["detail"]["returned"]["pid"]] != [worker.process.pid]
 
 
 def test_what_a_function_returns_crosses_as_json(org: Org) -> None:

@@ -209,12 +209,21 @@ class FunctionPool:
             self._checkin(worker, healthy=outcome is not None)
 
     def _checkout(self) -> Worker:
-        with self._cond:
-            while not self._idle and len(self._workers) + self._starting >= self.size:
-                self._cond.wait()
-            if self._idle:
-                return self._idle.pop()
-            self._starting += 1
+        dead: list[Worker] = []
+        try:
+            with self._cond:
+                while True:
+                    while self._idle and self._idle[-1].process.poll() is not None:  # ended while idle
+                        dead.append(self._idle.pop())
+                        self._workers.discard(dead[-1])
+                    if self._idle:
+                        return self._idle.pop()
+                    if len(self._workers) + self._starting < self.size:
+                        break
+                    self._cond.wait()
+                self._starting += 1
+        finally:
+            _stop_all(dead)
         worker: Worker | None = None
         try:
             worker = Worker.start()

@@ -361,6 +361,11 @@ def normalise_module_rules(
     return rules, {name: f for name, f in functions.items() if installed.get(name) != f}
 
 
+def org_file_functions(raw: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The functions of an org file (as ``read_org_file`` read it), checked, by name: ``{source, handler}``."""
+    return _normalise_functions(raw.get("functions"))
+
+
 def normalise_org_functions(raw: Any) -> dict[str, dict[str, str]]:
     """An org's functions given through the control plane: ``{"functions": [{name, source, handler?}]}``."""
     if not isinstance(raw, dict):
