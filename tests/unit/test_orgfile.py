@@ -82,8 +82,8 @@ def test_read_org_file_none_returns_a_fresh_copy() -> None:
 
 
 def test_standard_org_normalises(standard: dict[str, Any]) -> None:
-    assert set(standard) == {"org", "modules", "roles", "profiles", "users"}
-    assert standard["org"]["edition"] == "Enterprise"
+    assert set(standard) == {"org", "functions", "modules", "roles", "profiles", "users"}
+    assert standard["org"]["edition"] == "Enterprise" and standard["functions"] == []
 
 
 def test_normalise_does_not_mutate_its_input() -> None:
