@@ -17,8 +17,11 @@ import pytest
 from sqlalchemy import text as sql
 
 from tests.api.org_app import OrgClient, serve
+from tests.conftest import make_settings
+from zcrm.app import create_app
 from zcrm.auth.admin import ensure_admin_token
 from zcrm.automation.trust import SOURCE_REFUSED
+from zcrm.schema.orgfile import OrgFileError
 
 TRUST = Path(__file__).parent.parent / "data" / "trust.yaml"
 SHOUT = (Path(__file__).parent.parent / "data" / "functions" / "shout.py").read_text()
@@ -384,3 +387,28 @@ def test_the_migration_moves_code_from_rules_into_installed_functions(org: Org) 
         (renamed, "success", {"returned": "other"}),
         ("shout", "success", {"returned": "BOTH"}),
     ]
+
+
+def test_an_org_file_s_functions_are_checked_at_start_and_none_of_their_code_runs(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "evil.py").write_text(marking(marker))
+    org_file = tmp_path / "org.yaml"
+    org_file.write_text(
+        "functions:\n  - {name: evil, file: code/evil.py}\n"
+        "modules:\n  - api_name: Things\n    fields: [{api_name: Name, data_type: text}]\n    workflow_rules:\n"
+        "      - {name: R, when: create, actions: [{type: function, function: evil}]}\n"
+    )
+    with serve(Org, tmp_path / "started", org_file) as org:
+        assert not marker.exists()
+        assert [f["name"] for f in org.functions()] == ["evil"]
+        assert org.call("POST", "/crm/v5/Things", {"data": [{"Name": "x"}]}).status_code == 201
+        assert marker.read_text() == "module ran\nevil ran\n"
+    (tmp_path / "code" / "evil.py").write_text("def evil(record, zoho):\n    return (\n")
+    with pytest.raises(OrgFileError) as info:
+        create_app(make_settings(tmp_path / "not started", org_file=org_file))
+    assert str(info.value) == "functions[0]: SyntaxError: '(' was never closed (code/evil.py, line 2)"
+    (tmp_path / "code" / "evil.py").write_text("def other(record, zoho):\n    pass\n")
+    with pytest.raises(OrgFileError) as info:
+        create_app(make_settings(tmp_path / "not started either", org_file=org_file))
+    assert str(info.value) == "functions[0]: defines no callable 'evil'"
