@@ -219,11 +219,11 @@ def test_sign_in_and_accept_gives_the_web_app_a_working_code(
     assert scopes == SCOPES.split(",")
     browser.save_screenshot(str(tmp_path / "consent.png"))
 
-    # an unknown email shows the form again with the problem
+    # an unknown email shows the form again with the problem (the same as a wrong password)
     browser.find_element(By.ID, "email").send_keys("nobody@zylker.test")
     browser.find_element(By.ID, "accept").click()
     problem = wait_for_element(browser, "problem")
-    assert problem.text == "nobody@zylker.test is not an active user of this org."
+    assert problem.text == "Wrong email or password."
     assert web_app.callback.queries.empty()
 
     email = browser.find_element(By.ID, "email")

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from zcrm.auth.identity import Identity, SchemaCache, authenticate_at
 from zcrm.auth.oauth import OAuthServer
+from zcrm.auth.passwords import SignInGuard
 from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.clock import Clock
 from zcrm.http import api_limits, calls
@@ -34,6 +35,9 @@ class State:
     request_log: RequestLog | None = None  # None when ZCRM_REQUEST_LOG_SIZE is 0
     faults: calls.FaultCache = field(default_factory=calls.FaultCache)
     limits: api_limits.Tracker | None = None  # None unless ZCRM_API_LIMITS is on (set by the app)
+    signins: SignInGuard = field(
+        default_factory=SignInGuard
+    )  # failed consent-page sign-ins (auth/passwords.py)
 
     async def unit(self, work: Callable[[Connection, int], T], *, write: bool) -> T:
         """Runs ``work(conn, now)`` in one transaction, synchronously, in a worker thread."""
