@@ -126,11 +126,11 @@ def serve(
         sock.close()
         raise click.ClickException(f"org file: {exc}") from exc
     admin_token_file = _admin_token(app.state.zcrm)
-    for line in banner(settings, listening, app.state.credentials, admin_token_file, show_credentials):
-        click.echo(line)
     warning = exposure_warning(settings, listening)
     if warning is not None:
         click.echo(warning, err=True)
+    for line in banner(settings, listening, app.state.credentials, admin_token_file, show_credentials):
+        click.echo(line)
     # no access log: OAuth endpoints take tokens and codes in query strings, and tokens are never logged
     options: dict[str, object] = {"log_level": log_level, "access_log": False}
     if workers > 1:

@@ -69,8 +69,8 @@ def serve(data_dir: Path, *args: str, env: dict[str, str] | None = None, umask: 
         if line.startswith(BANNER_END):
             break
     else:
-        process.wait(30)
-        raise AssertionError(f"zcrm serve exited with {process.returncode}: {banner} {process.stderr}")
+        _, err = process.communicate(timeout=30)
+        raise AssertionError(f"zcrm serve exited with {process.returncode}: {banner}\n{err}")
     return Served(process, data_dir, banner)
 
 

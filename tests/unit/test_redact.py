@@ -108,3 +108,15 @@ def test_multipart_parts_named_like_credentials_are_masked() -> None:
     masked = redact.body(body, "multipart/form-data; boundary=b")
     assert b"S3CRET" not in masked and b"cut-here" not in masked
     assert b"hello" in masked and masked.count(b"***") == 2
+
+
+def test_names_with_separators_inside_are_found_in_bodies() -> None:
+    body = b'{"Pass_Word": "p1", "api-key": "k1", "Refresh.Token": "r1", "next_page_token": "pt", "n": 1}'
+    assert orjson.loads(redact.body(body, None)) == {
+        "Pass_Word": "***",
+        "api-key": "***",
+        "Refresh.Token": "***",
+        "next_page_token": "pt",
+        "n": 1,
+    }
+    assert redact.body(b"a=1&pass+word=p1", "application/x-www-form-urlencoded") == b"a=1&pass+word=***"
