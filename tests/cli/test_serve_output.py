@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +54,8 @@ class Served:
 
 def serve(data_dir: Path, *args: str, env: dict[str, str] | None = None, umask: int = -1) -> Served:
     """Starts ``zcrm serve`` and reads its banner from stdout (the socket listens before the banner is printed:
-    connections made after it wait in the socket's backlog until the server accepts them)."""
+    connections made after it wait in the socket's backlog until the server accepts them). A banner that does not
+    end within 60 s stops the server and fails the test."""
     process = subprocess.Popen(
         [sys.executable, "-m", "zcrm", "serve", "--data-dir", str(data_dir), *db_args(data_dir), *args],
         stdout=subprocess.PIPE,
@@ -62,15 +65,29 @@ def serve(data_dir: Path, *args: str, env: dict[str, str] | None = None, umask: 
         env={**os.environ, "NO_PROXY": "127.0.0.1,localhost", **(env or {})},
         umask=umask,
     )
-    assert process.stdout is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:  # the banner's lines, then None at its end or at the end of the output
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line.rstrip("\n"))
+            if line.startswith(BANNER_END):
+                break
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
     banner: list[str] = []
-    for line in process.stdout:
-        banner.append(line.rstrip("\n"))
-        if line.startswith(BANNER_END):
-            break
-    else:
+    try:
+        while (line := lines.get(timeout=60)) is not None:
+            banner.append(line)
+    except queue.Empty:
+        pass
+    if not banner or not banner[-1].startswith(BANNER_END):
+        process.kill()
         _, err = process.communicate(timeout=30)
-        raise AssertionError(f"zcrm serve exited with {process.returncode}: {banner}\n{err}")
+        raise AssertionError(
+            f"zcrm serve printed no whole banner (exit {process.returncode}): {banner}\n{err}"
+        )
     return Served(process, data_dir, banner)
 
 
