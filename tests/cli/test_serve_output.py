@@ -83,8 +83,12 @@ def serve(data_dir: Path, *args: str, env: dict[str, str] | None = None, umask: 
     except queue.Empty:
         pass
     if not banner or not banner[-1].startswith(BANNER_END):
-        process.kill()
-        _, err = process.communicate(timeout=30)
+        process.terminate()  # SIGTERM: uvicorn's supervisor stops its workers too
+        try:
+            _, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, err = process.communicate(timeout=30)
         raise AssertionError(
             f"zcrm serve printed no whole banner (exit {process.returncode}): {banner}\n{err}"
         )
