@@ -35,6 +35,7 @@ class Listening:
 
     ip: str
     port: int
+    dual_stack: bool = False  # an IPv6 socket that takes IPv4 connections too (IPV6_V6ONLY off)
 
     @property
     def loopback(self) -> bool:
@@ -54,7 +55,7 @@ class Listening:
         """The URL, and what an unspecified address means."""
         if not self.everywhere:
             return self.url
-        family = "IPv6 (and IPv4)" if ":" in self.ip else "IPv4"
+        family = ("IPv6 and IPv4" if self.dual_stack else "IPv6") if ":" in self.ip else "IPv4"
         return f"{self.url} (every {family} address of this host)"
 
 
@@ -76,4 +77,5 @@ def bind(host: str, port: int) -> tuple[socket.socket, Listening]:
         raise
     sock.set_inheritable(True)
     bound = sock.getsockname()
-    return sock, Listening(str(bound[0]), int(bound[1]))
+    dual = family == socket.AF_INET6 and not sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY)
+    return sock, Listening(str(bound[0]), int(bound[1]), dual)
