@@ -18,6 +18,7 @@ from zcrm.auth.oauth import OAuthServer
 from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.bootstrap import Credentials, ensure_credentials, server_secret
 from zcrm.clock import Clock
+from zcrm.datadir import secure_logged
 from zcrm.errors import InternalError, ZohoError
 from zcrm.http.api_limits import Tracker, limited
 from zcrm.http.calls import FaultFired, observed
@@ -39,7 +40,7 @@ ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Credentials]:
     """Migrates the database, creates the default org if needed and returns the shared state."""
     clock = clock or Clock()
-    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    secure_logged(Path(settings.data_dir), settings.effective_database_url)  # 700, and 600 for its files
     db = Database(settings.effective_database_url)
     oauth = OAuthServer(settings)
     with db.startup_lock():

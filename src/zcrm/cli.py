@@ -44,7 +44,13 @@ _defaults = Settings.from_env()
 
 @main.command()
 @click.option("--host", default=_defaults.host, show_default=True, help="Interface to listen on (ZCRM_HOST).")
-@click.option("--port", default=_defaults.port, show_default=True, type=int, help="Port (ZCRM_PORT).")
+@click.option(
+    "--port",
+    default=_defaults.port,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (ZCRM_PORT); 0: a free port, printed at start and written to credentials.json.",
+)
 @click.option(
     "--data-dir",
     default=str(_defaults.data_dir),
@@ -78,6 +84,12 @@ _defaults = Settings.from_env()
     type=int,
     help="Deterministic ids: org id prefixes (and page tokens) follow this seed (ZCRM_SEED).",
 )
+@click.option(
+    "--show-credentials",
+    is_flag=True,
+    help="Also print the client secret and the refresh and access tokens (they are in credentials.json; "
+    "without this option they are never printed, so that they stay out of logs).",
+)
 def serve(
     host: str,
     port: int,
@@ -87,48 +99,52 @@ def serve(
     log_level: str,
     workers: int,
     seed: int | None,
+    show_credentials: bool,
 ) -> None:
     """Create or migrate the database, then serve the API."""
-    import uvicorn
-
     from zcrm.app import create_app
+    from zcrm.cli_serve import banner, exposure_warning, run
+    from zcrm.datadir import secure
+    from zcrm.listen import bind
     from zcrm.schema.orgfile import OrgFileError
 
     settings = _settings(host, port, data_dir, database_url, org).with_(
         log_level=log_level, workers=workers, seed=seed
     )
+    for note in secure(settings.data_dir, settings.effective_database_url):
+        click.echo(f"note: data dir: {note}", err=True)
+    try:
+        sock, listening = bind(host, port)  # bound first: the real port goes into credentials.json
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    settings = settings.with_(port=listening.port)
+    if settings.require_passwords == "auto":  # from the address really bound; the workers inherit it
+        settings = settings.with_(require_passwords="off" if listening.loopback else "on")
     try:
         app = create_app(settings)
     except OrgFileError as exc:
+        sock.close()
         raise click.ClickException(f"org file: {exc}") from exc
-    creds = app.state.credentials
     admin_token_file = _admin_token(app.state.zcrm)
-    click.echo(f"zcrm {settings.base_url}  (database: {settings.effective_database_url})")
-    click.echo(f"  credentials file: {(settings.data_dir / 'credentials.json').resolve()}")
-    click.echo(f"  org id:           {creds.org_id}")
-    click.echo(f"  access token:     {creds.access_token}")
-    click.echo(f"  refresh token:    {creds.refresh_token}")
-    click.echo(f"  client id:        {creds.client_id}")
-    click.echo(f"  client secret:    {creds.client_secret}")
-    click.echo(f"  admin token file: {admin_token_file}  (for POST /__zcrm/orgs)")
-    click.echo(
-        f"  try: curl -H 'Authorization: Zoho-oauthtoken {creds.access_token}' "
-        f"'{settings.base_url}/crm/v5/Leads?fields=Last_Name,Email'"
-    )
+    warning = exposure_warning(settings, listening)
+    if warning is not None:
+        click.echo(warning, err=True)
+    for line in banner(settings, listening, app.state.credentials, admin_token_file, show_credentials):
+        click.echo(line)
     # no access log: OAuth endpoints take tokens and codes in query strings, and tokens are never logged
-    options = {"host": host, "port": port, "log_level": log_level, "access_log": False}
+    options: dict[str, object] = {"log_level": log_level, "access_log": False}
     if workers > 1:
         # this process prepared the database; each worker attaches to it (zcrm.app.worker_app)
         app.state.zcrm.db.dispose()
         os.environ.update(settings.environment())
         options["http"] = "zcrm.http.drop:Protocol"  # fault rules can drop connections (http/drop.py)
-        uvicorn.run("zcrm.app:worker_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+        run(None, sock, settings, options)
         return
     gc.collect()
     gc.freeze()  # start-up objects (the org schema, modules, routes) are permanent: keep them out of GC passes
     from zcrm.http.drop import Protocol
 
-    uvicorn.run(app, loop="auto", http=Protocol, **options)  # type: ignore[arg-type]
+    run(app, sock, settings, {**options, "loop": "auto", "http": Protocol})
 
 
 def _admin_token(state: State) -> Path:

@@ -8,6 +8,7 @@ They work directly on the database of ``--data-dir`` / ``--database-url`` (after
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -174,7 +175,7 @@ def org_functions(data_dir: Path, database_url: str | None, org_id: str | None, 
 # -- user -------------------------------------------------------------------------------------------------------
 @click.group()
 def user() -> None:
-    """Create users and change their status."""
+    """Create users, change their status, set their passwords."""
 
 
 @user.command("create")
@@ -213,6 +214,66 @@ def user_set_status(
         if not match:
             raise click.ClickException(f"no user {email}")
         echo_json(update_user(s.conn, schema, match[0].id, {"status": status}, s.now, path_index=0))
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The new password: the first line of standard input (without its line end), else asked twice, hidden."""
+    if from_stdin:
+        return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _hashed(password: str) -> str:
+    from zcrm.auth.passwords import hash_password
+
+    try:
+        return hash_password(password)
+    except ZohoError as exc:
+        raise click.ClickException(f"{exc.code}: {exc.message} {json.dumps(exc.details)}") from None
+
+
+_password_stdin = click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
+
+
+@user.command("set-password")
+@data_options
+@org_option
+@click.argument("email")
+@_password_stdin
+@click.option("--clear", is_flag=True, help="Remove the user's password instead.")
+def user_set_password(
+    data_dir: Path,
+    database_url: str | None,
+    org_id: str | None,
+    email: str,
+    password_stdin: bool,
+    clear: bool,
+) -> None:
+    """Set a user's password for the OAuth consent page (asked twice, or read with --password-stdin), or remove
+    it with --clear. Only its argon2 hash is stored; it is never printed."""
+    from zcrm.auth.access import update_user
+
+    if clear and password_stdin:
+        raise click.UsageError("--clear takes no password")
+    password = None if clear else _read_password(password_stdin)
+    hashes = {} if password is None else {password: _hashed(password)}  # hashed before the write transaction
+    with session(data_dir, database_url, org_id) as s:
+        schema = _schema(s)
+        match = [u for u in schema.users if u.email.lower() == email.lower()]
+        if not match:
+            raise click.ClickException(f"no user {email}")
+        update_user(s.conn, schema, match[0].id, {"password": password}, s.now, path_index=0, hashes=hashes)
+    echo_json({"id": match[0].id, "email": match[0].email, "password": "removed" if clear else "set"})
+
+
+@user.command("hash-password")
+@_password_stdin
+def user_hash_password(password_stdin: bool) -> None:
+    """Print the argon2 hash of a password (asked twice, or read with --password-stdin), for a user's
+    password_hash in an org file."""
+    click.echo(_hashed(_read_password(password_stdin)))
 
 
 # -- role, profile ------------------------------------------------------------------------------------------------

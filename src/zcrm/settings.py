@@ -16,6 +16,18 @@ def _optional_int(name: str) -> int | None:
     return int(value) if value else None
 
 
+def _switch(name: str) -> str:
+    """``auto``, ``on`` or ``off`` (also 1/0, true/false, yes/no)."""
+    value = _env(name, "auto").strip().lower() or "auto"
+    if value in ("1", "true", "yes", "on"):
+        return "on"
+    if value in ("0", "false", "no", "off"):
+        return "off"
+    if value != "auto":
+        raise ValueError(f"ZCRM_{name} must be auto, on or off, not {value!r}")
+    return value
+
+
 def _edition(name: str) -> str | None:
     from zcrm.limits import check_edition
 
@@ -53,6 +65,9 @@ class Settings:
     api_sub_concurrency: int | None = None  # ZCRM_API_SUB_CONCURRENCY: heavy calls in flight (default 10)
     function_workers: int = 2  # ZCRM_FUNCTION_WORKERS: worker processes that run workflow functions
     function_timeout: float = 30.0  # ZCRM_FUNCTION_TIMEOUT: seconds a workflow function may run
+    # ZCRM_REQUIRE_PASSWORDS: whether the OAuth consent page requires users' passwords: auto (when the server
+    # listens beyond loopback), on, off
+    require_passwords: str = "auto"
     # ZCRM_ADMIN_TOKEN fixes the server admin token (read by zcrm.auth.admin; default: generated, in
     # <data-dir>/admin-token)
     extra: dict[str, str] = field(default_factory=dict)
@@ -65,6 +80,17 @@ class Settings:
         if ":" in host:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
+
+    @property
+    def passwords_required(self) -> bool:
+        """Whether the OAuth consent page asks every user for a password (docs/oauth.md#passwords): ``on``,
+        ``off``, or with ``auto`` whenever the host is not a loopback address (``zcrm serve`` resolves ``auto`` from
+        the address it really bound)."""
+        if self.require_passwords != "auto":
+            return self.require_passwords == "on"
+        from zcrm.listen import is_loopback_host
+
+        return not is_loopback_host(self.host)
 
     @property
     def effective_database_url(self) -> str:
@@ -109,6 +135,7 @@ class Settings:
             api_sub_concurrency=_optional_int("API_SUB_CONCURRENCY"),
             function_workers=int(_env("FUNCTION_WORKERS", str(cls.function_workers))),
             function_timeout=float(_env("FUNCTION_TIMEOUT", str(cls.function_timeout))),
+            require_passwords=_switch("REQUIRE_PASSWORDS"),
         )
 
     def environment(self) -> dict[str, str]:
@@ -135,6 +162,7 @@ class Settings:
             "ZCRM_FAULT_HEADER": "1" if self.fault_header else "0",
             "ZCRM_FUNCTION_WORKERS": str(self.function_workers),
             "ZCRM_FUNCTION_TIMEOUT": str(self.function_timeout),
+            "ZCRM_REQUIRE_PASSWORDS": self.require_passwords,
         }
         if self.public_url:
             env["ZCRM_PUBLIC_URL"] = self.public_url

@@ -4,6 +4,7 @@ The same flow is driven in a real browser by tests/browser/test_consent_page.py.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -18,6 +19,7 @@ from tests.api.test_oauth import SCOPE_MISMATCH, FakeClock, org_with, token_call
 from tests.conftest import Api
 from zcrm.auth.oauth import ClientCredentials
 from zcrm.bootstrap import create_org
+from zcrm.http.oauth_web import NOTE_LOOPBACK
 from zcrm.http.state import State
 
 BASE = "http://127.0.0.1:8000"
@@ -147,7 +149,9 @@ def test_the_page_shows_the_client_the_scopes_and_a_form(flow: Flow) -> None:
     assert '<strong id="client-name">Web App</strong>' in page.text
     for scope in SCOPES.split(","):
         assert f"<li><code>{scope}</code></li>" in page.text
-    assert "no passwords" in page.text
+    # on loopback a password is asked for only from users who have one
+    assert f'<p class="note" id="note">{html.escape(NOTE_LOOPBACK)}</p>' in page.text
+    assert '<label for="password">Password (if your user has one)</label>' in page.text
     parsed = inputs(page)
     assert parsed.scripts == 0  # works without JavaScript
     assert parsed.buttons == [("action", "accept"), ("action", "deny")]
@@ -160,7 +164,9 @@ def test_the_page_shows_the_client_the_scopes_and_a_form(flow: Flow) -> None:
         "state",
         "csrf_token",
         "email",
+        "password",
     }
+    assert parsed.inputs["password"] == ""
     assert parsed.inputs["scope"] == SCOPES
     cookie = page.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/oauth/v2/auth" in cookie

@@ -219,11 +219,11 @@ def test_sign_in_and_accept_gives_the_web_app_a_working_code(
     assert scopes == SCOPES.split(",")
     browser.save_screenshot(str(tmp_path / "consent.png"))
 
-    # an unknown email shows the form again with the problem
+    # an unknown email shows the form again with the problem (the same as a wrong password)
     browser.find_element(By.ID, "email").send_keys("nobody@zylker.test")
     browser.find_element(By.ID, "accept").click()
     problem = wait_for_element(browser, "problem")
-    assert problem.text == "nobody@zylker.test is not an active user of this org."
+    assert problem.text == "Wrong email or password."
     assert web_app.callback.queries.empty()
 
     email = browser.find_element(By.ID, "email")
@@ -268,3 +268,31 @@ def test_a_bad_redirect_uri_shows_an_error_page_in_the_browser(browser: Any, web
     assert browser.find_element(By.ID, "error-code").text == "invalid_redirect_uri"
     assert browser.current_url.startswith(web_app.server.base_url)
     assert web_app.callback.queries.empty()
+
+
+def test_a_user_with_a_password_types_it(browser: Any, web_app: WebApp) -> None:
+    from click.testing import CliRunner
+    from selenium.webdriver.common.by import By
+
+    from tests.conftest import db_args
+    from zcrm.cli import main
+
+    data_dir = web_app.server.data_dir
+    result = CliRunner().invoke(
+        main,
+        ["user", "set-password", USER, "--password-stdin", "--data-dir", str(data_dir), *db_args(data_dir)],
+        input="browser pass 1\n",
+    )
+    assert result.exit_code == 0, result.output
+    browser.get(web_app.auth_url(state="s-3"))
+    browser.find_element(By.ID, "email").send_keys(USER)
+    browser.find_element(By.ID, "password").send_keys("wrong password")
+    browser.find_element(By.ID, "accept").click()
+    assert wait_for_element(browser, "problem").text == "Wrong email or password."
+    assert browser.find_element(By.ID, "password").get_attribute("value") == ""  # never sent back
+    assert browser.find_element(By.ID, "email").get_attribute("value") == USER
+    browser.find_element(By.ID, "password").send_keys("browser pass 1")
+    browser.find_element(By.ID, "accept").click()
+    query = web_app.callback.next_query()
+    assert list(query) == ["state", "code", "location", "accounts-server"]
+    assert web_app.exchange(query["code"])["api_domain"] == web_app.server.base_url

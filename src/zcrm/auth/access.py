@@ -7,12 +7,14 @@ org's ``schema_version``) and returns the JSON answer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection
 
 from zcrm.auth import body as b
+from zcrm.auth import passwords
 from zcrm.errors import DuplicateData, InvalidData, invalid_id
 from zcrm.schema.model import OrgSchema, Profile, Role, User
 from zcrm.schema.orgfile import PERMISSIONS, USER_STATUSES
@@ -20,8 +22,18 @@ from zcrm.store import admin as store
 
 STATUSES = sorted(USER_STATUSES)  # active, deleted, inactive
 PERMISSION_NAMES = ["view", "create", "edit", "delete"]
-USER_KEYS = ("first_name", "last_name", "email", "role", "profile", "time_zone", "status", "locale")
-USER_UPDATE_KEYS = ("status", "role", "profile")
+USER_KEYS = (
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "profile",
+    "time_zone",
+    "status",
+    "locale",
+    "password",
+)
+USER_UPDATE_KEYS = ("status", "role", "profile", "password")
 NEED_ADMIN = "the org must keep at least one active user with an administrator profile"
 
 
@@ -67,6 +79,13 @@ def _email(value: str) -> str:
     return value
 
 
+def _password_hash(body: dict[str, Any], hashes: Mapping[str, str] | None) -> str:
+    """The hash of the body's new password (``passwords.hashed`` may have computed it off the write lock)."""
+    password = passwords.check_password(body["password"])
+    known = (hashes or {}).get(password)
+    return known if known is not None else passwords.hash_password(password)
+
+
 def user_json(schema: OrgSchema, user: User) -> dict[str, Any]:
     role = schema.roles_by_id.get(user.role_id)
     profile = schema.profiles_by_id.get(user.profile_id)
@@ -99,7 +118,14 @@ def _stored_user(user_id: str, d: dict[str, Any], schema: OrgSchema, now: int) -
     )
 
 
-def create_user(conn: Connection, schema: OrgSchema, body: dict[str, Any], now: int) -> dict[str, Any]:
+def create_user(
+    conn: Connection,
+    schema: OrgSchema,
+    body: dict[str, Any],
+    now: int,
+    hashes: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Creates a user; an optional ``password`` is stored as its hash (never shown)."""
     b.only_keys(body, USER_KEYS)
     last_name = b.required_text(body, "last_name")
     email = _email(b.required_text(body, "email"))
@@ -122,14 +148,23 @@ def create_user(conn: Connection, schema: OrgSchema, body: dict[str, Any], now: 
         "role_id": role.id,
         "profile_id": profile.id,
     }
+    if body.get("password") is not None:
+        definition[passwords.KEY] = _password_hash(body, hashes)
     user_id = store.insert_user(conn, schema.org.id, definition, now)
     return user_json(schema, _stored_user(user_id, definition, schema, now))
 
 
 def update_user(
-    conn: Connection, schema: OrgSchema, user_id: str, body: dict[str, Any], now: int, path_index: int
+    conn: Connection,
+    schema: OrgSchema,
+    user_id: str,
+    body: dict[str, Any],
+    now: int,
+    path_index: int,
+    hashes: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Changes a user's status, role or profile. A user who becomes inactive or deleted loses every token."""
+    """Changes a user's status, role, profile or password (``null`` removes it). A user who becomes inactive or
+    deleted loses every token."""
     b.only_keys(body, USER_UPDATE_KEYS)
     user = schema.users_by_id.get(user_id)
     definition = store.user_definition(conn, schema.org.id, user_id) if user else None
@@ -154,6 +189,11 @@ def update_user(
     definition.update(
         status=status, role=role.name, role_id=role.id, profile=profile.name, profile_id=profile.id
     )
+    if "password" in body:
+        if body["password"] is None:
+            definition.pop(passwords.KEY, None)
+        else:
+            definition[passwords.KEY] = _password_hash(body, hashes)
     store.update_user(conn, schema.org.id, user_id, definition, now)
     if status != "active":
         store.revoke_user_tokens(conn, schema.org.id, user_id)

@@ -31,6 +31,7 @@ from starlette.types import Message, Receive, Scope, Send
 from zcrm.auth.identity import Identity, authenticate
 from zcrm.errors import ZohoError
 from zcrm.faults import Draws, Effect, Rule, Target, parse_header
+from zcrm.http import redact
 from zcrm.http.envelope import error_response
 from zcrm.store import faults as fault_store
 from zcrm.store import oauth as oauth_store
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 TRANSPORT = "zcrm.transport"  # the connection's asyncio transport in scope["state"] (http/drop.py)
 RESERVED = frozenset({"settings", "users", "org"})
 BY_METHOD = {"GET": "read", "POST": "insert", "PUT": "update", "DELETE": "delete"}
-SECRET_PARAMS = frozenset({"client_secret", "refresh_token", "code", "token", "access_token", "password"})
 Answer = Callable[[Request], Awaitable[Response]]
 
 
@@ -265,13 +265,11 @@ async def _org_of_token(state: State, call: Call, header: str) -> None:
     await state.unit(work, write=False)
 
 
-def _cut(data: bytes, cap: int) -> bytes | None:
-    return (data if len(data) <= cap else data[:cap]) if data else None
-
-
-def _redacted(query: str) -> str:
-    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
-    return urllib.parse.urlencode([(k, "***" if k in SECRET_PARAMS else v) for k, v in pairs], safe="*")
+def _masked(data: bytes, cap: int, content_type: str | None) -> bytes | None:
+    """A body as the log keeps it: cut at ``cap`` bytes, its credentials masked (http/redact.py)."""
+    if not data:
+        return None
+    return redact.body(data if len(data) <= cap else data[:cap], content_type)[:cap]
 
 
 async def _answered(request: Request, state: State, call: Call, answer: Answer, receive: Receive) -> Response:
@@ -335,20 +333,26 @@ def observed(state: State, answer: Answer) -> Answer:
             if call.org_id is not None:
                 oauth = call.target.operation == "oauth"
                 body = getattr(response, "body", b"") if not isinstance(response, Dropped) else b""
+                # credentials are masked before the entry exists: in the query, and in bodies (cut first, so
+                # that masking costs at most the cut's size); OAuth calls keep no bodies at all
                 log.add(
                     Entry(
                         org_id=call.org_id,
                         time=state.clock.now(),
                         method=method,
                         path=path,
-                        query=_redacted(query) if oauth and query else query,
+                        query=redact.query(query),
                         module=call.target.module,
                         operation=call.target.operation,
                         user_id=call.user_id,
                         status=None if isinstance(response, Dropped) else response.status_code,
                         duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                        request_body=None if oauth else _cut(b"".join(chunks), cap),
-                        response_body=None if oauth else _cut(bytes(body), cap),
+                        request_body=None
+                        if oauth
+                        else _masked(b"".join(chunks), cap, request.headers.get("content-type")),
+                        response_body=None
+                        if oauth
+                        else _masked(bytes(body), cap, response.headers.get("content-type")),
                         fault=call.fault,
                     )
                 )

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zcrm.auth import access, provision
+from zcrm.auth import access, passwords, provision
 from zcrm.auth.admin import current_hash, is_admin_token, presented_token
-from zcrm.auth.identity import Identity, authenticate, bearer
+from zcrm.auth.identity import Identity, authenticate, authenticate_at, bearer
 from zcrm.auth.tokens import digest
 from zcrm.automation import config
 from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPermission, ZohoError, invalid_id
@@ -155,32 +157,66 @@ async def webhook_deliveries(request: Request, state: State) -> Response:
 Work = Callable[[Connection, Identity, dict[str, Any], int], dict[str, Any]]
 
 
-async def _admin_write(request: Request, state: State, work: Work, status: int = 201) -> Response:
-    """Authenticates an org administrator, then runs ``work(conn, identity, body, now)`` in a write unit."""
-    raw = await raw_body(request, state.settings.max_body_bytes)
+async def _admin_write(
+    request: Request, state: State, work: Work, status: int = 201, raw: bytes | EllipsisType | None = ...
+) -> Response:
+    """Authenticates an org administrator, then runs ``work(conn, identity, body, now)`` in a write unit (on the
+    body ``raw`` when the handler has already read it)."""
+    body = await raw_body(request, state.settings.max_body_bytes) if isinstance(raw, EllipsisType) else raw
     header = request.headers.get("authorization")
 
     def run(conn: Connection, ident: Identity, now: int) -> Response:
         require_admin(ident)
-        return json_response(work(conn, ident, json_object(raw), now), status)
+        return json_response(work(conn, ident, json_object(body), now), status)
 
     return await state.authed(header, run, write=True)
 
 
+async def _password_hashes(request: Request, state: State, raw: bytes | None) -> dict[str, str]:
+    """The hash of the password a user body sets, made once the caller is known to be an org administrator and
+    outside the write unit (argon2 takes about 0.1 s, which must not hold the write lock). Any error is left to
+    the write unit, which reports it in its order."""
+    try:
+        body = json_object(raw)
+    except ZohoError:
+        return {}
+    if body.get("password") is None:
+        return {}
+    header = request.headers.get("authorization")
+
+    def caller(conn: Connection, now: int) -> None:
+        ident, _ = authenticate_at(conn, state.schemas, header, now)
+        require_admin(ident)
+
+    try:
+        await state.unit(caller, write=False)
+    except ZohoError:
+        return {}
+    return await run_in_threadpool(passwords.hashed, body)
+
+
 async def create_user(request: Request, state: State) -> Response:
+    raw = await raw_body(request, state.settings.max_body_bytes)
+    hashes = await _password_hashes(request, state, raw)
     return await _admin_write(
-        request, state, lambda conn, ident, body, now: access.create_user(conn, ident.schema, body, now)
+        request,
+        state,
+        lambda conn, ident, body, now: access.create_user(conn, ident.schema, body, now, hashes),
+        raw=raw,
     )
 
 
 async def update_user(request: Request, state: State, user_id: str) -> Response:
+    raw = await raw_body(request, state.settings.max_body_bytes)
+    hashes = await _password_hashes(request, state, raw)
+
     def work(conn: Connection, ident: Identity, body: dict[str, Any], now: int) -> dict[str, Any]:
         parsed = parse_id(user_id)
         if parsed is None:
             raise invalid_id({"resource_path_index": 2})
-        return access.update_user(conn, ident.schema, parsed, body, now, path_index=2)
+        return access.update_user(conn, ident.schema, parsed, body, now, path_index=2, hashes=hashes)
 
-    return await _admin_write(request, state, work, 200)
+    return await _admin_write(request, state, work, 200, raw=raw)
 
 
 async def create_role(request: Request, state: State) -> Response:

@@ -1,8 +1,11 @@
 """The OAuth web flow: ``GET /oauth/v2/auth`` shows a sign-in-and-consent page, ``POST /oauth/v2/auth`` takes its
 form and sends the browser back to the client's redirect URI with a grant code, or with ``error=access_denied``.
 
-zcrm is a local emulator: users have no passwords, and the page signs in any *active* user of the client's org by
-email. A request that cannot be trusted (unknown client, a redirect URI that is not the client's registered one,
+The page signs in an *active* user of the client's org by email and password (auth/passwords.py). Passwords are
+optional: on a server that listens on loopback only, a user who has none signs in by email alone; when the server
+listens beyond loopback (``Settings.passwords_required``), every user needs one. A failed sign-in never says whether
+the email exists, and too many failures for one email are refused for a while (``SignInGuard``). A request that
+cannot be trusted (unknown client, a redirect URI that is not the client's registered one,
 a bad response type or scope, a forged or stale form) gets a small HTML error page, never a redirect.
 
 The form carries a token signed with the server secret over the query's parameters and a random value kept in a
@@ -21,9 +24,11 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import orjson
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from zcrm.auth import passwords
 from zcrm.auth.scopes import is_known_scope
 from zcrm.http.request import raw_body
 from zcrm.http.state import State
@@ -31,7 +36,7 @@ from zcrm.store import web as store
 from zcrm.store.clocks import org_now
 
 PARAMS = ("client_id", "response_type", "scope", "redirect_uri", "state", "access_type", "prompt")
-FORM_FIELDS = (*PARAMS, "csrf_token", "email", "action")
+FORM_FIELDS = (*PARAMS, "csrf_token", "email", "password", "action")
 COOKIE = "zcrm_oauth"
 COOKIE_PATH = "/oauth/v2/auth"
 FORM_TTL = 1800  # seconds a rendered form stays valid
@@ -57,6 +62,19 @@ class PageError(Exception):
         self.code = code
         self.message = message
         self.status = status
+
+
+NOTE_LOOPBACK = (
+    "zcrm is a local emulator of Zoho CRM. Sign in with the email of an active user of this org, and the user's"
+    " password if one is set."
+)
+NOTE_REQUIRED = (
+    "This zcrm server is reachable from the network, so it requires a password: sign in with the email and"
+    " password of an active user of this org. Users without a password cannot sign in here; the server's"
+    " operator sets one with zcrm user set-password."
+)
+WRONG = "Wrong email or password."
+WRONG_REQUIRED = WRONG + " On this server every user needs a password to sign in."
 
 
 @dataclass(frozen=True)
@@ -146,7 +164,7 @@ h1{font-size:1.3rem;margin:0 0 1rem}
 .error{background:#fdecea;border:1px solid #f5b7b1;border-radius:4px;padding:.5rem .75rem}
 ul{padding-left:1.2rem}
 label{display:block;font-weight:600;margin:1rem 0 .3rem}
-input[type=email]{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem}
+input[type=email],input[type=password]{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem}
 .buttons{display:flex;gap:.75rem;margin-top:1.25rem}
 button{padding:.5rem 1.25rem;font-size:1rem;border-radius:4px;border:1px solid #8a93a6;background:#fff;cursor:pointer}
 button.primary{background:#1a73e8;border-color:#1a73e8;color:#fff}
@@ -182,6 +200,7 @@ def _form(
     token: str,
     nonce: str,
     *,
+    required: bool,
     email: str = "",
     problem: str = "",
     status: int = 200,
@@ -197,14 +216,15 @@ def _form(
     org = client.company_name or "Zoho CRM"
     body = (
         f"<h1>Sign in to {_e(org)}</h1>"
-        '<p class="note">zcrm is a local emulator of Zoho CRM: there are no passwords. Sign in with the email'
-        " of an active user of this org.</p>"
+        f'<p class="note" id="note">{_e(NOTE_REQUIRED if required else NOTE_LOOPBACK)}</p>'
         f'<p><strong id="client-name">{_e(client.name)}</strong> asks for access to your CRM data:</p>'
         f'<ul id="scopes">{scopes}</ul>'
         '<form method="post">'
         f'{hidden}<input type="hidden" name="csrf_token" value="{_e(token)}">'
         f'<label for="email">Email</label>{alert}'
         f'<input id="email" name="email" type="email" autocomplete="username" value="{_e(email)}" autofocus>'
+        f'<label for="password">Password{"" if required else " (if your user has one)"}</label>'
+        '<input id="password" name="password" type="password" autocomplete="current-password" value="">'
         '<div class="buttons">'
         '<button class="primary" type="submit" name="action" value="accept" id="accept">Accept</button>'
         '<button type="submit" name="action" value="deny" id="deny" formnovalidate>Deny</button>'
@@ -249,13 +269,14 @@ async def authorize_page(request: Request, state: State) -> Response:
     except PageError as exc:
         return _error(exc)
     nonce = _nonce(request)
+    required = state.settings.passwords_required
 
     def work(conn: Connection, now: int) -> Response:
         try:
             auth = _authorize(conn, params)
         except PageError as exc:
             return _error(exc)
-        return _form(request, auth, _sign(_key(conn), nonce, now, params), nonce)
+        return _form(request, auth, _sign(_key(conn), nonce, now, params), nonce, required=required)
 
     return await state.unit(work, write=False)
 
@@ -274,43 +295,105 @@ async def _form_params(request: Request) -> dict[str, str]:
     return _single(items)
 
 
+@dataclass(frozen=True)
+class SignIn:
+    """An accepted form whose request and token are good: who it names, and what re-showing the form needs."""
+
+    auth: Authorization
+    key: bytes
+    now: int
+    email: str
+    user: store.WebUser | None
+
+
+def _checked_form(conn: Connection, params: dict[str, str], nonce: str, now: int) -> Response | SignIn:
+    """The request checked again, then the form's token and choice: an error page, Deny's redirect, or a sign-in
+    to check."""
+    try:
+        auth = _authorize(conn, params)
+        key = _key(conn)
+        if not _verify(key, nonce, params.get("csrf_token", ""), params, now):
+            raise PageError(
+                "invalid_csrf_token",
+                "This form has expired or did not come from this server's sign-in page."
+                " Go back to the application and sign in again.",
+                403,
+            )
+        action = params.get("action", "")
+        if action == "deny":
+            return _redirect(auth, {"error": "access_denied"})
+        if action != "accept":
+            raise PageError("invalid_request", "Choose Accept or Deny.")
+    except PageError as exc:
+        return _error(exc)
+    email = params.get("email", "").strip()
+    user = store.active_user(conn, auth.client.org_id, email) if email else None
+    return SignIn(auth, key, now, email, user)
+
+
+async def _problem(state: State, sign_in: SignIn, password: str, required: bool) -> tuple[str, int] | None:
+    """Why the sign-in fails (the message and HTTP status), or None. The password is verified outside any
+    database transaction; an unknown email costs as much as a wrong password and gets the same answer."""
+    if not sign_in.email:
+        return "Enter your email.", 400
+    if required and not password:
+        return "Enter your password.", 400
+    org_id = sign_in.auth.client.org_id
+    wait = state.signins.retry_after(org_id, sign_in.email, state.clock.now())
+    if wait:
+        minutes = -(-wait // 60)
+        return f"Too many failed sign-ins with this email. Try again in {minutes} minute(s).", 429
+    user = sign_in.user
+    if user is not None and user.password_hash is None and not required:
+        return None  # loopback: a user without a password signs in by email
+    if await run_in_threadpool(passwords.verify, user.password_hash if user else None, password):
+        state.signins.succeeded(org_id, sign_in.email)
+        return None
+    state.signins.failed(org_id, sign_in.email, state.clock.now())
+    return (WRONG_REQUIRED if required else WRONG), 400
+
+
 async def authorize_submit(request: Request, state: State) -> Response:
     try:
         params = await _form_params(request)
     except PageError as exc:
         return _error(exc)
     nonce = request.cookies.get(COOKIE, "")
+    required = state.settings.passwords_required
+    checked = await state.unit(lambda conn, now: _checked_form(conn, params, nonce, now), write=False)
+    if not isinstance(checked, SignIn):
+        return checked
+    auth = checked.auth
 
-    def work(conn: Connection, now: int) -> Response:
-        try:
-            auth = _authorize(conn, params)
-            key = _key(conn)
-            if not _verify(key, nonce, params.get("csrf_token", ""), params, now):
-                raise PageError(
-                    "invalid_csrf_token",
-                    "This form has expired or did not come from this server's sign-in page."
-                    " Go back to the application and sign in again.",
-                    403,
-                )
-            action = params.get("action", "")
-            if action == "deny":
-                return _redirect(auth, {"error": "access_denied"})
-            if action != "accept":
-                raise PageError("invalid_request", "Choose Accept or Deny.")
-            email = params.get("email", "").strip()
-            user = store.active_user(conn, auth.client.org_id, email) if email else None
-            if user is None:
-                problem = f"{email} is not an active user of this org." if email else "Enter your email."
-                token = _sign(key, nonce, now, params)
-                return _form(request, auth, token, nonce, email=email, problem=problem, status=400)
-            org_time = org_now(conn, auth.client.org_id, now)  # the code expires on the org's clock
-            code = state.oauth.issue_grant_code(
-                conn, auth.client.client_id, user.id, ",".join(auth.scopes), org_time, auth.redirect_uri
-            )
-        except PageError as exc:
-            return _error(exc)
+    def again(problem: str, status: int, now: int) -> Response:
+        token = _sign(checked.key, nonce, now, params)
+        return _form(
+            request,
+            auth,
+            token,
+            nonce,
+            required=required,
+            email=checked.email,
+            problem=problem,
+            status=status,
+        )
+
+    problem = await _problem(state, checked, params.get("password", ""), required)
+    if problem is not None:
+        return again(*problem, checked.now)
+    signed_in = checked.user
+    assert signed_in is not None  # _problem lets no unknown user through
+
+    def issue(conn: Connection, now: int) -> Response:
+        user = store.active_user(conn, auth.client.org_id, checked.email)
+        if user is None or user.id != signed_in.id or user.password_hash != signed_in.password_hash:
+            return again(WRONG_REQUIRED if required else WRONG, 400, now)  # changed since it was checked
+        org_time = org_now(conn, auth.client.org_id, now)  # the code expires on the org's clock
+        code = state.oauth.issue_grant_code(
+            conn, auth.client.client_id, user.id, ",".join(auth.scopes), org_time, auth.redirect_uri
+        )
         return _redirect(
             auth, {"code": code, "location": LOCATION, "accounts-server": state.settings.base_url}
         )
 
-    return await state.unit(work, write=True)
+    return await state.unit(issue, write=True)

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from zcrm.auth.identity import Identity, SchemaCache, authenticate_at
 from zcrm.auth.oauth import OAuthServer
+from zcrm.auth.passwords import SignInGuard
 from zcrm.automation.pool import FunctionPool
 from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.clock import Clock
@@ -44,6 +45,10 @@ class State:
         if self.functions is None:
             self.functions = FunctionPool(self.settings.function_workers, self.settings.function_timeout)
         return self.functions
+
+    signins: SignInGuard = field(
+        default_factory=SignInGuard
+    )  # failed consent-page sign-ins (auth/passwords.py)
 
     async def unit(self, work: Callable[[Connection, int], T], *, write: bool) -> T:
         """Runs ``work(conn, now)`` in one transaction, synchronously, in a worker thread."""

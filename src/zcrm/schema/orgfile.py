@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from zcrm.auth.passwords import is_hash as is_password_hash
 from zcrm.automation.functions import FunctionLoadError, check
 from zcrm.automation.rules import ACTIONS, WHEN
 from zcrm.fields.coerce import FieldValueError, coerce
@@ -720,6 +721,17 @@ def _normalise_users(raw: Any, roles: list[str], profiles: dict[str, dict[str, A
             raise OrgFileError(f"{where}: profile '{item['profile']}' is not defined")
         if item["status"] not in USER_STATUSES:
             raise OrgFileError(f"{where}: status must be one of {sorted(USER_STATUSES)}")
+        if "password" in user:
+            raise OrgFileError(
+                f"{where}: an org file holds no password, only its hash: password_hash (zcrm user hash-password)"
+            )
+        if user.get("password_hash") is not None:
+            if not is_password_hash(user["password_hash"]):
+                raise OrgFileError(
+                    f"{where}.password_hash: not an argon2 hash ($argon2id$v=19$m=…,t=…,p=…$salt$hash;"
+                    " zcrm user hash-password makes one)"
+                )
+            item["password_hash"] = user["password_hash"]
         users.append(item)
     emails = [u["email"].lower() for u in users]
     if len(set(emails)) != len(emails):

@@ -1,5 +1,5 @@
 """Queries of the OAuth consent page (``GET/POST /oauth/v2/auth``): the client with its org, the org's active
-users by email, and the server secret its form tokens are signed with."""
+users by email (with their password hash), and the server secret its form tokens are signed with."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class WebUser:
     id: str
     email: str
     full_name: str
+    password_hash: str | None = None
 
 
 def get_client(conn: Connection, client_id: str) -> WebClient | None:
@@ -54,7 +55,8 @@ def active_user(conn: Connection, org_id: str, email: str) -> WebUser | None:
         return None
     definition = orjson.loads(row.definition)
     name = f"{definition.get('first_name') or ''} {definition.get('last_name') or ''}".strip()
-    return WebUser(row.id, row.email, name)
+    password_hash = definition.get("password_hash")
+    return WebUser(row.id, row.email, name, password_hash if isinstance(password_hash, str) else None)
 
 
 def server_secret(conn: Connection) -> bytes | None:

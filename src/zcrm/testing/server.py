@@ -1,4 +1,4 @@
-"""A live ``zcrm serve`` in a subprocess, for tests: started on a free port, waited for, stopped.
+"""A live ``zcrm serve`` in a subprocess, for tests: started on a port it binds itself, waited for, stopped.
 
 server = start_server(tmp_path / "zcrm")          # SQLite in the data dir
 try:
@@ -10,6 +10,7 @@ finally:
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,9 +24,10 @@ import httpx
 
 from zcrm.client import Client, Credentials, ServerAdmin
 from zcrm.client.control import read_admin_token
+from zcrm.listen import LISTENING
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
-START_ATTEMPTS = 3  # a free port can be taken between choosing it and binding it: try again on another
+_LISTENING = re.compile(re.escape(LISTENING) + r"http://\S+:(\d+)")
 
 
 class ServerError(RuntimeError):
@@ -59,6 +61,7 @@ class ZcrmServer:
     log_path: Path
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _log: IO[bytes] | None = field(default=None, repr=False)
+    _log_start: int = field(default=0, repr=False)  # where this server's output starts in server.log
 
     @property
     def port(self) -> int:
@@ -113,26 +116,22 @@ def start_server(
 
     ``database_url``: PostgreSQL (``postgresql://…``) instead of SQLite in the data dir. ``org_file``: the default
     org's definition (first start only). ``admin_token``: fixes the server admin token (``ZCRM_ADMIN_TOKEN``);
-    by default the server makes one (``<data_dir>/admin-token``). ``port``: default a free one, retried on
-    another when it was taken meanwhile. The server's output goes to ``<data_dir>/server.log``.
+    by default the server makes one (``<data_dir>/admin-token``). ``port``: default 0, a free port the server binds
+    itself and prints (no port is chosen ahead, so none can be taken meanwhile). The server's output goes to
+    ``<data_dir>/server.log``; its credentials are read from ``<data_dir>/credentials.json``.
     Raises ``ServerError`` when the server exits or does not answer within ``timeout`` seconds."""
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     bypass_proxies()
-    for attempt in range(START_ATTEMPTS):
-        server = _launch(data_dir, port or free_port(), database_url, org_file, admin_token, extra_args)
-        try:
-            _wait_until_up(server, timeout)
-        except ServerError:
-            exited = server.process is not None and server.process.poll() is not None
-            server.stop()
-            if port is None and exited and attempt + 1 < START_ATTEMPTS and "address" in server.log_tail():
-                continue  # the port was taken between choosing and binding it
-            raise
-        server.admin_token = admin_token or read_admin_token(data_dir)
-        server.credentials = Credentials.load(data_dir / "credentials.json")
-        return server
-    raise AssertionError("unreachable")  # pragma: no cover
+    server = _launch(data_dir, port or 0, database_url, org_file, admin_token, extra_args)
+    try:
+        _wait_until_up(server, timeout)
+    except ServerError:
+        server.stop()
+        raise
+    server.admin_token = admin_token or read_admin_token(data_dir)
+    server.credentials = Credentials.load(data_dir / "credentials.json")
+    return server
 
 
 def _launch(
@@ -153,20 +152,35 @@ def _launch(
     if admin_token:
         env["ZCRM_ADMIN_TOKEN"] = admin_token
     log_path = data_dir / "server.log"
-    log = open(log_path, "ab")  # noqa: SIM115 - closed by ZcrmServer.stop
+    # closed by ZcrmServer.stop; private like the data dir's other files
+    log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+    os.fchmod(log.fileno(), 0o600)
     process = subprocess.Popen(
         [*args, *extra_args], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
     )
     return ZcrmServer(
-        base_url=f"http://127.0.0.1:{port}",
+        base_url="",
         admin_token="",
-        credentials=Credentials(base_url=f"http://127.0.0.1:{port}", access_token="-"),
+        credentials=Credentials(base_url="", access_token="-"),
         data_dir=data_dir,
         database_url=database_url,
         log_path=log_path,
         process=process,
         _log=log,
+        _log_start=log.tell(),
     )
+
+
+def _bound_port(server: ZcrmServer) -> int | None:
+    """The port the server printed in its banner (``listening on``), once it has."""
+    try:
+        with open(server.log_path, "rb") as log:
+            log.seek(server._log_start)
+            text = log.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+    match = _LISTENING.search(text)
+    return int(match.group(1)) if match else None
 
 
 def _wait_until_up(server: ZcrmServer, timeout: float) -> None:
@@ -176,6 +190,12 @@ def _wait_until_up(server: ZcrmServer, timeout: float) -> None:
             assert server.process is not None
             if server.process.poll() is not None:
                 raise ServerError(f"zcrm serve exited with {server.process.returncode}:\n{server.log_tail()}")
+            if not server.base_url:
+                port = _bound_port(server)
+                if port is None:
+                    time.sleep(0.05)
+                    continue
+                server.base_url = f"http://127.0.0.1:{port}"
             try:
                 http.get(f"{server.base_url}/crm/v5/org")  # any answer (401 without a token) means it is up
                 return
