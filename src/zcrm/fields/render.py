@@ -12,8 +12,14 @@ from zcrm.schema.model import Field, OrgSchema, User
 REFERENCE_TYPES = frozenset({"lookup", "ownerlookup", "userlookup", "layout"})
 
 
+def zone(name: object) -> dt.tzinfo:
+    """The zone of an IANA name; UTC for an unknown name, or anything else that is not one (a snapshot's
+    definitions are checked for shape, not for every value)."""
+    return _zone(name) if isinstance(name, str) else dt.UTC
+
+
 @lru_cache(maxsize=256)
-def zone(name: str) -> dt.tzinfo:
+def _zone(name: str) -> dt.tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -679,6 +679,10 @@ def _normalise_users(raw: Any, roles: list[str], profiles: dict[str, dict[str, A
             raise OrgFileError(f"{where}: profile '{item['profile']}' is not defined")
         if item["status"] not in USER_STATUSES:
             raise OrgFileError(f"{where}: status must be one of {sorted(USER_STATUSES)}")
+        if "\x00" in str(item["email"]):
+            raise OrgFileError(f"{where}: email must not hold a NUL character")
+        if item["time_zone"] is not None and not isinstance(item["time_zone"], str):
+            raise OrgFileError(f"{where}: time_zone must be a string")
         users.append(item)
     emails = [u["email"].lower() for u in users]
     if len(set(emails)) != len(emails):

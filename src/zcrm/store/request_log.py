@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 
 from zcrm.store.faults import next_id
 from zcrm.store.orgs import lock_if_exists
+from zcrm.store.text import log_text
 
 COLUMNS = (
     "org_id, time, method, path, query, module, operation, user_id, status, duration_ms, request_body,"
@@ -36,7 +37,7 @@ class Entry:
 
 
 def _text(body: bytes | None) -> str | None:
-    return body.decode("utf-8", "replace") if body else None
+    return log_text(body.decode("utf-8", "replace")) if body else None
 
 
 def insert(conn: Connection, entries: Sequence[Entry]) -> set[str]:
@@ -65,9 +66,9 @@ def insert(conn: Connection, entries: Sequence[Entry]) -> set[str]:
                 "org_id": e.org_id,
                 "time": e.time,
                 "method": e.method,
-                "path": e.path,
-                "query": e.query,
-                "module": e.module,
+                "path": log_text(e.path),
+                "query": log_text(e.query),
+                "module": log_text(e.module),
                 "operation": e.operation,
                 "user_id": e.user_id,
                 "status": e.status,
