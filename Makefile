@@ -32,7 +32,7 @@ test-postgres: $(STAMP)
 
 # A long fuzz run (tests/fuzz/, docs/architecture.md "Fuzzing"): FUZZ_EXAMPLES examples per operation and generation
 # mode of the OpenAPI document and per data type of the record bodies; the test suite runs the same tests bounded
-# (12). On PostgreSQL: ZCRM_TEST_DATABASE_URL=… make fuzz, or scripts/with-postgres.sh make fuzz
+# (8). On PostgreSQL: ZCRM_TEST_DATABASE_URL=… make fuzz, or scripts/with-postgres.sh make fuzz
 FUZZ_EXAMPLES ?= 300
 fuzz: $(STAMP)
 	ZCRM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -n 3 $(PYTEST_ARGS)

@@ -658,3 +658,51 @@ def test_bodies_that_are_no_snapshot(specimens: Api) -> None:
     ):  # fmt: skip
         response = call(specimens, "POST", "/__zcrm/orgs", body)
         assert (response.status_code, response.json()) == (400, expected)
+
+
+# -- definitions of the wrong type (found by the fuzzer, tests/fuzz/test_snapshot_fuzz.py) ----------------------
+@pytest.mark.parametrize(
+    ("table", "match", "key", "value", "problem"),
+    [
+        (
+            "fields",
+            ("api_name", "Code"),
+            "length",
+            "x",
+            "modules[Specimens].fields[Code].length is not int | None",
+        ),
+        (
+            "fields",
+            ("api_name", "Code"),
+            "api_name",
+            5,
+            "modules[Specimens].fields[{id}].api_name is not str",
+        ),
+        (
+            "modules",
+            ("api_name", "Targets"),
+            "singular_label",
+            5,
+            "modules[Targets].singular_label is not str",
+        ),
+        ("users", ("email", "vic@specimen.test"), "time_zone", 7, "users[{user}].time_zone is not str"),
+        ("users", ("email", "vic@specimen.test"), "locale", [1], "users[{user}].locale is not str"),
+        ("profiles", ("name", "Viewer"), "admin", "yes", "profiles[{profile}].admin is not bool"),
+    ],
+)
+def test_a_snapshot_definition_of_the_wrong_type_is_refused(
+    specimens: Api, table: str, match: tuple[str, str], key: str, value: Any, problem: str
+) -> None:
+    """Imported as they were, these made the new org answer 500 later: on a write (``length``), on the fields and
+    layouts lists (``api_name``, ``singular_label``), on the users list (``time_zone``, ``locale``)."""
+    snap = export(specimens, specimens.creds.org_id)
+    name, wanted = match
+    row = next(r for r in snap[table] if r.get(name, r["definition"].get(name)) == wanted)
+    row["definition"][key] = value
+    response = call(specimens, "POST", "/__zcrm/orgs", {"snapshot": snap})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert (body["code"], body["details"]) == ("INVALID_DATA", {"api_name": "snapshot"})
+    where = problem.format(id=row["id"], user=row["id"], profile=row["id"])
+    assert body["message"] == f"the snapshot's metadata does not load: {where}"
+    assert sql(specimens, "SELECT COUNT(*) FROM orgs") == [(1,)]

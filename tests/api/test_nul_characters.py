@@ -108,22 +108,6 @@ def test_a_snapshot_text_holding_nul_is_refused(api: Api) -> None:
     )
 
 
-def test_a_time_zone_that_is_not_a_name_reads_as_utc(api: Api) -> None:
-    """A snapshot's definitions are checked for shape: a user's ``time_zone`` of 7 was imported and every answer
-    that renders that user's datetimes was a 500."""
-    headers = admin(api)
-    snapshot = api.client.get(f"/__zcrm/orgs/{api.creds.org_id}/snapshot", headers=headers).json()
-    snapshot["users"][0]["definition"]["time_zone"] = 7
-    created = api.client.post("/__zcrm/orgs", content=json.dumps({"snapshot": snapshot}), headers=headers)
-    assert created.status_code == 201, created.text
-    token = {"Authorization": f"Zoho-oauthtoken {created.json()['access_token']}"}
-    org = api.client.get("/crm/v5/org", headers=token)
-    assert org.status_code == 200, org.text
-    users = api.client.get("/crm/v5/users", headers=token)
-    assert users.status_code == 200, users.text
-    assert users.json()["users"][0]["created_time"].endswith("+00:00")
-
-
 def test_an_org_file_time_zone_must_be_a_name(api: Api) -> None:
     org_file = {
         "format": "zcrm-org/1",

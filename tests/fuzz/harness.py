@@ -36,7 +36,7 @@ from sqlalchemy import text
 from tests.conftest import LiveServer, effective_database_url, free_port
 from zcrm.store import Database
 
-DEFAULT_EXAMPLES = 12
+DEFAULT_EXAMPLES = 8
 EXAMPLES = int(os.environ.get("ZCRM_FUZZ_EXAMPLES", "") or DEFAULT_EXAMPLES)
 READ_ONLY_SCOPES = (
     "ZohoCRM.modules.ALL ZohoCRM.settings.ALL ZohoCRM.users.ALL ZohoCRM.org.ALL ZohoCRM.notifications.ALL"

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from zcrm.errors import InvalidData
+from zcrm.schema import typecheck
 from zcrm.schema.snapshot import JSON_KINDS, TABLES, Snapshot, id_floor, parse
 from zcrm.store.db import Database
 from zcrm.store.ids import format_id
@@ -129,6 +130,9 @@ def _check_loads(conn: Connection, org_id: str) -> None:
         schema = load_schema(conn, org_id)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InvalidData(f"{BAD_METADATA}: {exc!r}", {"api_name": "snapshot"}) from None
+    wrong = next(typecheck.problems(schema), None)
+    if wrong is not None:
+        raise InvalidData(f"{BAD_METADATA}: {wrong}", {"api_name": "snapshot"})
     if not any(u.status == "active" and schema.profiles_by_id[u.profile_id].admin for u in schema.users):
         raise InvalidData(NO_ADMIN, {"api_name": "snapshot", "json_path": "$.users"})
 
