@@ -28,7 +28,7 @@ READ_FIELDS = {
 }
 
 
-def RICH_RECORDS(org: Org) -> list[tuple[str, dict[str, Any]]]:  # noqa: N802 - a table, made per org
+def rich_records(org: Org) -> list[tuple[str, dict[str, Any]]]:
     """Records with values of many types, whose stored forms the changes may land on."""
     account, contact = org.records["Accounts"][0], org.records["Contacts"][0]
     return [
@@ -81,7 +81,7 @@ def changed(document: dict[str, Any], at: Path_, new: Any, remove: bool) -> dict
 def test_changed_snapshots_are_refused_or_work(org: Org) -> None:
     admin = {"X-ZCRM-Admin-Token": read_admin_token(org.server.data_dir)}
     with org.http() as http:
-        for module, record in RICH_RECORDS(org):
+        for module, record in rich_records(org):
             answer = http.post(f"/crm/v5/{module}", json={"data": [record]})
             assert answer.status_code == 201, answer.text
         snapshot = http.get(f"/__zcrm/orgs/{org.org_id}/snapshot", headers=admin).json()

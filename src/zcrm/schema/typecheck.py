@@ -66,7 +66,8 @@ def _name(item: Any, index: int) -> str:
 def problems(obj: Any, at: str = "") -> Iterator[str]:
     """``where: expected type`` for every value of ``obj`` (a dataclass, walked through its dataclasses, tuples of
     dataclasses included) that does not fit its declared type."""
-    for name, hint in _hints(type(obj)).items():
+    cls: type = type(obj)
+    for name, hint in _hints(cls).items():
         value = getattr(obj, name)
         where = f"{at}.{name}" if at else name
         if not _fits(value, hint):
