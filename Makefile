@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test test-postgres lint typecheck bench bench-postgres clean
+.PHONY: serve test test-postgres fuzz lint typecheck bench bench-postgres clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: $(STAMP)
 test-postgres: $(STAMP)
 	@test -n "$$ZCRM_TEST_DATABASE_URL" || { echo "test-postgres: set ZCRM_TEST_DATABASE_URL to a running PostgreSQL server, e.g. postgresql://zcrm@127.0.0.1:5432/postgres" >&2; exit 2; }
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# A long fuzz run (tests/fuzz/, docs/architecture.md "Fuzzing"): FUZZ_EXAMPLES examples per operation and generation
+# mode of the OpenAPI document and per data type of the record bodies; the test suite runs the same tests bounded
+# (8). On PostgreSQL: ZCRM_TEST_DATABASE_URL=… make fuzz, or scripts/with-postgres.sh make fuzz
+FUZZ_EXAMPLES ?= 300
+fuzz: $(STAMP)
+	ZCRM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -n 3 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

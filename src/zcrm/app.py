@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -95,6 +95,20 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     return build_app(state, creds)
 
 
+def guarded(answer: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """The outermost layer: an error raised around the handler (the request log, fault rules, API limits) is
+    answered like one raised in it, logged and 500 ``INTERNAL_ERROR`` in JSON, never Starlette's plain text."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await answer(request)
+        except Exception:
+            log.exception("unhandled error around %s %s", request.method, request.url.path)
+            return error_response(InternalError())
+
+    return endpoint
+
+
 def build_app(state: State, creds: Credentials | None) -> Starlette:
     """The ASGI app over a prepared state: one catch-all route, Zoho's error envelopes, the WAL checkpointer."""
 
@@ -135,7 +149,7 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
             functions.close()
             checkpointer.stop()
 
-    routes = [Route("/{path:path}", limited(state, observed(state, endpoint)), methods=ALL_METHODS)]
+    routes = [Route("/{path:path}", guarded(limited(state, observed(state, endpoint))), methods=ALL_METHODS)]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.router.redirect_slashes = False
     app.state.zcrm = state

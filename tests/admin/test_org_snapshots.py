@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
-from tests.conftest import CREDENTIAL_KEYS, Api, sql
+from tests.conftest import CREDENTIAL_KEYS, Api, make_settings, sql
+from zcrm.app import create_app
 from zcrm.auth.admin import ensure_admin_token
+from zcrm.http.request_log import RequestLog
+from zcrm.store import Database
+from zcrm.store.request_log import Entry
 
 MODULES = ("Specimens", "Targets")
 WATCH = "/crm/v5/actions/watch"
@@ -389,6 +396,72 @@ def test_delete_removes_the_org_from_every_table(specimens: Api) -> None:
     )
 
 
+class PausedWrites:
+    """The app's database, except that ``write()`` waits for ``go`` once it has signalled ``reached``: a request
+    log flush that has taken its batch and has not written it yet."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.reached = threading.Event()
+        self.go = threading.Event()
+
+    def write(self) -> Any:
+        self.reached.set()
+        assert self.go.wait(30)
+        return self.db.write()
+
+
+def log_entry(org_id: str, path: str) -> Entry:
+    return Entry(org_id, 1764370800, "GET", path, "", None, "metadata", None, 200, 1.0, None, None, None)
+
+
+def logged_paths(api: Api, org_id: str) -> list[tuple[Any, ...]]:
+    return sql(api, "SELECT path FROM request_log WHERE org_id = :org ORDER BY id", {"org": org_id})
+
+
+def test_a_request_log_batch_taken_before_its_org_is_deleted_is_not_written(specimens: Api) -> None:
+    """The race behind a flaky delete test: the request log's writer took an org's entries, the org was deleted,
+    then the writer wrote them. Forced here: the flush waits between taking its batch and writing it."""
+    org_id = new_org(specimens)["org_id"]
+    db = specimens.client.app.state.zcrm.db  # type: ignore[attr-defined]
+    writes = PausedWrites(db)
+    request_log = RequestLog(writes, 1000)  # type: ignore[arg-type]
+    request_log.add(log_entry(org_id, "/crm/v5/deleted"))
+    request_log.add(log_entry(specimens.creds.org_id, "/crm/v5/kept"))
+    flushing = threading.Thread(target=request_log.flush)
+    flushing.start()
+    try:
+        assert writes.reached.wait(30)
+        assert call(specimens, "DELETE", f"/__zcrm/orgs/{org_id}").status_code == 200
+    finally:
+        writes.go.set()
+        flushing.join(30)
+    assert not flushing.is_alive()
+    assert logged_paths(specimens, org_id) == []
+    assert sql(specimens, "SELECT COUNT(*) FROM request_log WHERE org_id = :org", {"org": org_id}) == [(0,)]
+    assert logged_paths(specimens, specimens.creds.org_id) == [("/crm/v5/kept",)]
+
+
+def test_a_deleted_orgs_waiting_requests_never_reach_an_org_given_its_id(tmp_path: Path) -> None:
+    """With a seed, an org made after a delete gets the deleted org's id: the requests of the deleted org that were
+    still waiting to be written are forgotten by the delete, not written into the new org's log."""
+    settings = make_settings(tmp_path / "seeded", seed=7)
+    app = create_app(settings)
+    with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
+        api = Api(client, app.state.credentials, settings.data_dir)
+        state = app.state.zcrm
+        state.request_log = RequestLog(state.db, 1000)  # not started: entries wait until a read writes them
+        first = new_org(api)
+        assert api.client.get("/crm/v5/org", headers=as_user(first["access_token"])).status_code == 200
+        assert call(api, "DELETE", f"/__zcrm/orgs/{first['org_id']}").status_code == 200
+        second = new_org(api)
+        assert second["org_id"] == first["org_id"]
+        log = api.client.get("/__zcrm/requests", headers=as_user(second["access_token"]))
+        assert (log.status_code, log.json()) == (200, {"requests": []})
+        assert logged_paths(api, second["org_id"]) == []
+    state.db.dispose()
+
+
 def test_the_default_org_cannot_be_deleted(specimens: Api) -> None:
     response = call(specimens, "DELETE", f"/__zcrm/orgs/{specimens.creds.org_id}")
     assert response.status_code == 400
@@ -586,3 +659,51 @@ def test_bodies_that_are_no_snapshot(specimens: Api) -> None:
     ):  # fmt: skip
         response = call(specimens, "POST", "/__zcrm/orgs", body)
         assert (response.status_code, response.json()) == (400, expected)
+
+
+# -- definitions of the wrong type (found by the fuzzer, tests/fuzz/test_snapshot_fuzz.py) ----------------------
+@pytest.mark.parametrize(
+    ("table", "match", "key", "value", "problem"),
+    [
+        (
+            "fields",
+            ("api_name", "Code"),
+            "length",
+            "x",
+            "modules[Specimens].fields[Code].length is not int | None",
+        ),
+        (
+            "fields",
+            ("api_name", "Code"),
+            "api_name",
+            5,
+            "modules[Specimens].fields[{id}].api_name is not str",
+        ),
+        (
+            "modules",
+            ("api_name", "Targets"),
+            "singular_label",
+            5,
+            "modules[Targets].singular_label is not str",
+        ),
+        ("users", ("email", "vic@specimen.test"), "time_zone", 7, "users[{user}].time_zone is not str"),
+        ("users", ("email", "vic@specimen.test"), "locale", [1], "users[{user}].locale is not str"),
+        ("profiles", ("name", "Viewer"), "admin", "yes", "profiles[{profile}].admin is not bool"),
+    ],
+)
+def test_a_snapshot_definition_of_the_wrong_type_is_refused(
+    specimens: Api, table: str, match: tuple[str, str], key: str, value: Any, problem: str
+) -> None:
+    """Imported as they were, these made the new org answer 500 later: on a write (``length``), on the fields and
+    layouts lists (``api_name``, ``singular_label``), on the users list (``time_zone``, ``locale``)."""
+    snap = export(specimens, specimens.creds.org_id)
+    name, wanted = match
+    row = next(r for r in snap[table] if r.get(name, r["definition"].get(name)) == wanted)
+    row["definition"][key] = value
+    response = call(specimens, "POST", "/__zcrm/orgs", {"snapshot": snap})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert (body["code"], body["details"]) == ("INVALID_DATA", {"api_name": "snapshot"})
+    where = problem.format(id=row["id"], user=row["id"], profile=row["id"])
+    assert body["message"] == f"the snapshot's metadata does not load: {where}"
+    assert sql(specimens, "SELECT COUNT(*) FROM orgs") == [(1,)]

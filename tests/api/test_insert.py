@@ -428,3 +428,24 @@ def test_ids_accepted_as_numbers_beyond_2_53(api: Api) -> None:
     assert response.status_code == 201, response.text
     deal = response.json()["data"][0]["details"]["id"]
     assert read(api, "Deals", deal)["Account_Name"] == {"name": "Zylker", "id": account}
+
+
+def test_a_datetime_before_standard_time_reads_back_with_a_whole_minute_offset(api: Api) -> None:
+    """Found by the fuzzer: the default user's zone (Asia/Kolkata) was +05:21:10 in 1905, and the record read back
+    `1905-12-31T23:59:59+05:21:10`, which zcrm itself refused when sent back. It reads `…23:59:49+05:21`, the same
+    instant, and an update with that text keeps it."""
+    [event] = api.insert(
+        "Events",
+        {
+            "Event_Title": "Old",
+            "Start_DateTime": "1905-12-31T18:38:49Z",
+            "End_DateTime": "1906-01-01T00:00:00Z",
+        },
+    )
+    record = api.get(f"/crm/v5/Events/{event}").json()["data"][0]
+    assert record["Start_DateTime"] == "1905-12-31T23:59:49+05:21"
+    updated = api.put(f"/crm/v5/Events/{event}", {"data": [{"Start_DateTime": record["Start_DateTime"]}]})
+    assert updated.status_code == 200, updated.text
+    assert (
+        api.get(f"/crm/v5/Events/{event}").json()["data"][0]["Start_DateTime"] == "1905-12-31T23:59:49+05:21"
+    )

@@ -7,10 +7,12 @@ import json
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from tests.conftest import Api
 from zcrm import __version__
+from zcrm.http.openapi_operations import OPERATIONS
 from zcrm.http.routes import ROUTES
 
 URL_PATTERN = {
@@ -85,7 +87,15 @@ def test_operations_parameters_and_security(document: dict[str, Any]) -> None:
     }
     assert paths["/crm/v5/{module}"]["put"]["summary"] == "Update records"
     assert paths["/oauth/v2/token"]["post"]["security"] == []
-    assert "4XX" not in paths["/oauth/v2/token"]["post"]["responses"]
+    token_answers = paths["/oauth/v2/token"]["post"]["responses"]
+    assert list(token_answers) == [
+        "200",
+        "4XX",
+        "5XX",
+    ]  # OAuth errors are 200; 4xx and 5xx come from fault rules
+    assert token_answers["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/OAuthAnswer"
+    }
     assert paths["/__zcrm/openapi.json"]["get"]["security"] == []
     assert paths["/__zcrm/orgs/{id}/snapshot"]["get"]["security"] == [
         {"zcrmAdminToken": []},
@@ -98,6 +108,83 @@ def test_operations_parameters_and_security(document: dict[str, Any]) -> None:
         "zohoOAuth": ("apiKey", "header", "Authorization"),
         "zcrmAdminToken": ("apiKey", "header", "X-ZCRM-Admin-Token"),
     }
+
+
+def test_every_operation_is_described() -> None:
+    assert set(OPERATIONS) == {(method, route.template) for route in ROUTES for method in route.operations}
+
+
+def test_record_routes_answers_parameters_and_bodies(document: dict[str, Any]) -> None:
+    records = document["paths"]["/crm/v5/{module}"]
+    listing = records["get"]
+    assert list(listing["responses"]) == ["200", "204", "304", "400", "401", "403", "404", "4XX", "5XX"]
+    assert listing["responses"]["200"]["content"] == {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Records"}}
+    }
+    assert "content" not in listing["responses"]["204"] and "content" not in listing["responses"]["304"]
+    assert listing["responses"]["5XX"]["description"].startswith("Only by a fault rule")
+    params = {(p["in"], p["name"]): p for p in listing["parameters"]}
+    assert params[("query", "fields")]["required"] is True
+    assert params[("query", "per_page")]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 999_999_999,
+    }
+    assert params[("query", "sort_by")]["schema"] == {"enum": ["id", "Created_Time", "Modified_Time"]}
+    assert params[("header", "If-Modified-Since")]["required"] is False
+    insert = records["post"]
+    assert insert["requestBody"] == {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WriteBody"}}},
+    }
+    assert list(insert["responses"])[:3] == ["201", "207", "400"]
+    assert insert["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "anyOf": [{"$ref": "#/components/schemas/WriteResults"}, {"$ref": "#/components/schemas/Error"}]
+    }
+    body = document["components"]["schemas"]["WriteBody"]
+    assert body["required"] == ["data"]
+    assert body["properties"]["data"] == {"type": "array", "minItems": 1, "maxItems": 100, "items": {}}
+    assert body["properties"]["trigger"]["items"] == {
+        "enum": ["workflow", "approval", "blueprint", "pathfinder", "orchestration"]
+    }
+    update = document["paths"]["/crm/v5/{module}/{id}"]["put"]["responses"]
+    assert update["412"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/WriteResults"
+    }
+
+
+def test_control_plane_and_oauth_page_answers(document: dict[str, Any]) -> None:
+    paths = document["paths"]
+    users = paths["/__zcrm/users"]["post"]
+    assert list(users["responses"]) == ["201", "400", "401", "403"]  # never faulted: no 4XX or 5XX range
+    schema = users["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["required"] == ["last_name", "email"] and schema["additionalProperties"] is False
+    assert schema["properties"]["status"] == {"enum": ["active", "deleted", "inactive", None]}
+    assert list(paths["/__zcrm/faults/{id}"]["delete"]["responses"]) == ["200", "400", "401", "403", "404"]
+    assert list(paths["/__zcrm/openapi.json"]["get"]["responses"]) == ["200"]
+    page = paths["/oauth/v2/auth"]
+    assert page["get"]["responses"]["200"]["content"] == {"text/html": {"schema": {"type": "string"}}}
+    assert set(page["get"]["responses"]["400"]["content"]) == {"text/html", "application/json"}
+    assert page["post"]["requestBody"]["content"].keys() == {"application/x-www-form-urlencoded"}
+    assert "content" not in page["post"]["responses"]["303"]
+
+
+def test_real_answers_conform_to_their_schemas(api: Api, document: dict[str, Any]) -> None:
+    """The fuzzer holds every answer to the document (tests/fuzz/); here a few, by hand."""
+    schemas = document["components"]["schemas"]
+
+    def conforms(schema_name: str, body: Any) -> None:
+        validator = Draft202012Validator({**schemas[schema_name], "components": {"schemas": schemas}})
+        assert list(validator.iter_errors(body)) == []
+
+    inserted = api.post("/crm/v5/Leads", {"data": [{"Last_Name": "A", "Company": "B"}, {}]})
+    assert inserted.status_code == 207
+    conforms("WriteResults", inserted.json())
+    lead = inserted.json()["data"][0]["details"]["id"]
+    conforms("Record", api.get(f"/crm/v5/Leads/{lead}").json())
+    conforms("Records", api.get("/crm/v5/Leads?fields=Last_Name").json())
+    conforms("Error", api.get("/crm/v5/Leads").json())
+    conforms("Clock", api.get("/__zcrm/clock").json())
 
 
 def test_other_methods_and_a_trailing_slash(api: Api) -> None:

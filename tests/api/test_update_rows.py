@@ -746,3 +746,36 @@ def test_renamed_records_show_their_new_name_in_lookups_and_rows(specimens: Api)
     assert got["Linked_Targets"][0]["Target_Ref"] == {"name": "Renamed", "id": t1}
     assert got["Linked_Targets"][0]["Specimen_Ref"] == {"name": "spec2", "id": record}
     assert got["Parts"][0]["Parent_Id"] == {"name": "spec2", "id": record}
+
+
+def test_read_only_fields_of_subform_rows_are_ignored(api: Api) -> None:
+    """Found by the fuzzer (tests/fuzz/): a subform row's read-only fields (Quoted_Items' Total, Net_Total, …) were
+    checked and stored, where the record's own are ignored (§3.10). Now they are ignored in rows too, on new rows
+    and on rows updated by id."""
+    [product] = api.insert("Products", {"Product_Name": "P"})
+    [account] = api.insert("Accounts", {"Account_Name": "A"})
+    response = api.post(
+        "/crm/v5/Quotes",
+        {
+            "data": [
+                {
+                    "Subject": "Q",
+                    "Account_Name": account,
+                    "Quoted_Items": [
+                        {"Product_Name": product, "Quantity": 2, "Total": [], "Net_Total": 99, "Tax": "x"}
+                    ],
+                }
+            ]
+        },
+    )
+    assert response.status_code == 201, response.text
+    quote = response.json()["data"][0]["details"]["id"]
+    [row] = read(api, "Quotes", quote)["Quoted_Items"]
+    assert (row["Quantity"], row["Total"], row["Net_Total"], row["Tax"]) == (2.0, None, None, None)
+    ok(
+        api,
+        "Quotes",
+        {"id": quote, "Quoted_Items": [{"id": row["id"], "Quantity": 3, "Net_Total": {"a": 1}}]},
+    )
+    [row] = read(api, "Quotes", quote)["Quoted_Items"]
+    assert (row["Quantity"], row["Net_Total"]) == (3.0, None)

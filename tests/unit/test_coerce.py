@@ -689,6 +689,18 @@ def test_format_datetime_follows_dst() -> None:
     assert format_datetime(winter, ZoneInfo("America/New_York")) == "2024-01-01T07:00:00-05:00"
 
 
+def test_format_datetime_local_mean_time_offsets_are_cut_to_whole_minutes() -> None:
+    """Found by the fuzzer: before a zone adopted standard time its offset had seconds (Asia/Kolkata +05:21:10,
+    Europe/Dublin -00:25:21), and the rendered text was ``…+05:21:10``, which no client, nor ``parse_datetime``,
+    reads. The offset is cut to whole minutes towards zero and the wall time moves with it: same instant."""
+    kolkata = -2019705671  # 1905-12-31T18:38:49Z
+    assert format_datetime(kolkata, ZoneInfo("Asia/Kolkata")) == "1905-12-31T23:59:49+05:21"
+    assert parse_datetime("1905-12-31T23:59:49+05:21") == kolkata
+    dublin = -2500000000  # 1890-10-11T19:33:20Z
+    assert format_datetime(dublin, ZoneInfo("Europe/Dublin")) == "1890-10-11T19:08:20-00:25"
+    assert parse_datetime("1890-10-11T19:08:20-00:25") == dublin
+
+
 def test_format_datetime_utc_is_plus_zero_never_z() -> None:
     assert format_datetime(EPOCH, dt.UTC) == "2024-05-02T05:47:33+00:00"
     assert format_datetime(EPOCH, ZoneInfo("UTC")) == "2024-05-02T05:47:33+00:00"

@@ -74,7 +74,14 @@ def _time_zone(value: str | None) -> str | None:
 
 def _email(value: str) -> str:
     local, _, domain = value.partition("@")
-    if not local or "." not in domain or " " in value or domain.startswith(".") or domain.endswith("."):
+    if (
+        not local
+        or "." not in domain
+        or " " in value
+        or "\x00" in value  # no email holds NUL (nor can PostgreSQL's text: store/text.py)
+        or domain.startswith(".")
+        or domain.endswith(".")
+    ):
         raise InvalidData(details={"api_name": "email", "expected_data_type": "email"})
     return value
 

@@ -21,6 +21,7 @@ from zcrm.schema.model import OrgSchema, User
 from zcrm.schema.orgfile import OrgFileError, normalise, read_org_file
 from zcrm.store import oauth as oauth_store
 from zcrm.store.orgs import create_org as store_create_org
+from zcrm.store.text import storable
 
 CLIENT_TYPES = ["self", "server"]
 INACTIVE_USER = "the user is not active"
@@ -77,6 +78,9 @@ def create_client(
     name = b.text(body, "name") or "Self Client"
     client_type = b.choice(body, "client_type", CLIENT_TYPES, "self") or "self"
     redirect_uri = b.text(body, "redirect_uri")
+    for key, value in (("name", name), ("redirect_uri", redirect_uri)):
+        if value is not None and not storable(value):  # PostgreSQL's text holds no NUL
+            raise InvalidData(details={"api_name": key})
     if client_type == "server" and redirect_uri is None:
         raise MandatoryNotFound(details={"api_name": "redirect_uri"})
     created = oauth.create_client(

@@ -12,8 +12,14 @@ from zcrm.schema.model import Field, OrgSchema, User
 REFERENCE_TYPES = frozenset({"lookup", "ownerlookup", "userlookup", "layout"})
 
 
+def zone(name: object) -> dt.tzinfo:
+    """The zone of an IANA name; UTC for an unknown name, or anything else that is not one (a snapshot's
+    definitions are checked for shape, not for every value)."""
+    return _zone(name) if isinstance(name, str) else dt.UTC
+
+
 @lru_cache(maxsize=256)
-def zone(name: str) -> dt.tzinfo:
+def _zone(name: str) -> dt.tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -21,8 +27,14 @@ def zone(name: str) -> dt.tzinfo:
 
 
 def format_datetime(epoch: int, tz: dt.tzinfo) -> str:
-    """``yyyy-MM-ddTHH:mm:ss±HH:MM`` in ``tz``, never ``Z``, no milliseconds."""
+    """``yyyy-MM-ddTHH:mm:ss±HH:MM`` in ``tz``, never ``Z``, no milliseconds. An offset with seconds (a zone's local
+    mean time before it adopted standard time, such as Asia/Kolkata's +05:21:10 until 1941) is cut to whole
+    minutes, towards zero, and the wall time follows it: the instant stays exact and the text parses."""
     moment = dt.datetime.fromtimestamp(epoch, tz)
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        minutes = int(offset.total_seconds() / 60)
+        moment = dt.datetime.fromtimestamp(epoch, dt.timezone(dt.timedelta(minutes=minutes)))
     text = moment.isoformat(timespec="seconds")
     if text.endswith("Z"):  # pragma: no cover - isoformat never writes Z, kept for safety
         text = text[:-1] + "+00:00"

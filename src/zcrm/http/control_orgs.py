@@ -166,7 +166,10 @@ async def delete(request: Request, state: State, org_id: str) -> Response:
             raise InvalidData(DEFAULT_ORG, {"resource_path_index": ORG_PATH_INDEX})
         return {"org_id": org_id, "deleted": snapshots.delete_org(conn, org_id)}
 
-    return await _write(request, state, org_id, work, org_admin=False)
+    response = await _write(request, state, org_id, work, org_admin=False)
+    if state.request_log is not None:  # the org's requests still waiting in this process are not written
+        await run_in_threadpool(state.request_log.discard, org_id)
+    return response
 
 
 def create_from_snapshot(conn: Connection, state: State, body: dict[str, Any], now: int) -> dict[str, str]:

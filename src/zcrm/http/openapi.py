@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of zcrm's routes, built from the route table (``GET /__zcrm/openapi.json``,
 docs/control-plane.md "OpenAPI document"): paths, methods, summaries, path parameters and their rules, tags and
-who may call each operation. It describes routes, not bodies: a request or answer body is Zoho's (or zcrm's
-documented) JSON."""
+who may call each operation; and, from ``http/openapi_operations.py``, each operation's query parameters, request
+headers and body, and its answers by status with their content types and body schemas."""
 
 from __future__ import annotations
 
@@ -10,17 +10,21 @@ from typing import Any
 
 from zcrm import __version__
 from zcrm.http.matcher import Param, Route
+from zcrm.http.openapi_operations import (
+    ERROR_400,
+    ERROR_401,
+    ERROR_403,
+    ERROR_404,
+    FAULTED_4XX,
+    FAULTED_5XX,
+    JSON,
+    OPERATIONS,
+    SCHEMAS,
+    Answer,
+    Described,
+    ref,
+)
 
-ERROR = {
-    "type": "object",
-    "required": ["code", "details", "message", "status"],
-    "properties": {
-        "code": {"type": "string", "examples": ["INVALID_URL_PATTERN"]},
-        "details": {"type": "object"},
-        "message": {"type": "string"},
-        "status": {"type": "string", "const": "error"},
-    },
-}
 SECURITY_SCHEMES = {
     "zohoOAuth": {
         "type": "apiKey",
@@ -62,14 +66,72 @@ def _operation_id(method: str, template: str) -> str:
     return "_".join([method.lower(), *(w for w in words if w)])
 
 
-def _responses(route: Route[Any]) -> dict[str, Any]:
-    responses: dict[str, Any] = {"default": {"description": "The answer (JSON, except the OAuth web pages)"}}
-    if not route.template.startswith("/oauth/"):
-        responses["4XX"] = {
-            "description": "Zoho's error envelope (404 INVALID_URL_PATTERN, 400 INVALID_REQUEST_METHOD, 401, …)",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        }
+def _answers(route: Route[Any], described: Described) -> dict[str, Answer]:
+    """The operation's own answers, then the common error answers of its route: the error envelope for 400, 401
+    and 403 (authenticated routes), 404 (routes with path parameters), and any 4xx or 5xx a fault rule can give
+    (the Zoho API and OAuth routes, docs/control-plane.md#fault-rules)."""
+    answers = dict(described.answers)
+    if route.auth != "none":
+        for status, answer in (("400", ERROR_400), ("401", ERROR_401), ("403", ERROR_403)):
+            answers.setdefault(status, answer)
+    if route.path_params:
+        answers.setdefault("404", ERROR_404)
+    if route.tag == "zoho":
+        answers.setdefault("4XX", FAULTED_4XX)
+        answers.setdefault("5XX", FAULTED_5XX)
+    return dict(sorted(answers.items()))
+
+
+def _content(answer: Answer, faulted: bool) -> dict[str, Any]:
+    content: dict[str, Any] = {}
+    if answer.media is not None:
+        content[answer.media] = {"schema": answer.schema if answer.schema is not None else {"type": "string"}}
+    if faulted and JSON not in content:  # a fault rule's error is Zoho's envelope
+        content[JSON] = {"schema": ref("Error")}
+    return content
+
+
+def _responses(route: Route[Any], described: Described) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    for status, answer in _answers(route, described).items():
+        entry: dict[str, Any] = {"description": answer.description}
+        content = _content(answer, route.tag == "zoho" and status[0] in "45")
+        if content:
+            entry["content"] = content
+        responses[status] = entry
     return responses
+
+
+def _parameters(described: Described) -> list[dict[str, Any]]:
+    params = [
+        {"name": name, "in": "query", "required": name in described.required_query, "schema": schema}
+        for name, schema in described.query.items()
+    ]
+    params += [
+        {"name": name, "in": "header", "required": False, "schema": schema}
+        for name, schema in described.headers.items()
+    ]
+    return params
+
+
+def _operation(route: Route[Any], method: str, summary: str) -> dict[str, Any]:
+    described = OPERATIONS[(method, route.template)]
+    operation: dict[str, Any] = {
+        "operationId": _operation_id(method, route.template),
+        "summary": summary,
+        "tags": [route.tag],
+        "security": SECURITY[route.auth],
+    }
+    parameters = _parameters(described)
+    if parameters:
+        operation["parameters"] = parameters
+    if described.body is not None:
+        operation["requestBody"] = {
+            "required": described.body_required,
+            "content": {described.body_media: {"schema": described.body}},
+        }
+    operation["responses"] = _responses(route, described)
+    return operation
 
 
 def document(routes: Iterable[Route[Callable[..., Any]]]) -> dict[str, Any]:
@@ -79,13 +141,7 @@ def document(routes: Iterable[Route[Callable[..., Any]]]) -> dict[str, Any]:
         if route.path_params:
             item["parameters"] = [_parameter(p) for p in route.path_params]
         for method, operation in route.operations.items():
-            item[method.lower()] = {
-                "operationId": _operation_id(method, route.template),
-                "summary": operation.summary,
-                "tags": [route.tag],
-                "security": SECURITY[route.auth],
-                "responses": _responses(route),
-            }
+            item[method.lower()] = _operation(route, method, operation.summary)
         paths[route.template] = item
     return {
         "openapi": "3.1.0",
@@ -100,5 +156,5 @@ def document(routes: Iterable[Route[Callable[..., Any]]]) -> dict[str, Any]:
         },
         "tags": TAGS,
         "paths": paths,
-        "components": {"schemas": {"Error": ERROR}, "securitySchemes": SECURITY_SCHEMES},
+        "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
     }

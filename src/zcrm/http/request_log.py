@@ -46,9 +46,15 @@ class RequestLog:
             if not taken:
                 return
             with self.db.write() as conn:
-                store.insert(conn, taken)
-                for org_id in {e.org_id for e in taken}:
+                for org_id in store.insert(conn, taken):
                     store.trim(conn, org_id, self.size)
+
+    def discard(self, org_id: str) -> None:
+        """Forgets this process's entries of a deleted org: those waiting, and (by waiting for it) a batch being
+        written, so that none is written once this returns, even if a new org gets the same id. Entries of
+        other processes are left out when written, since the org no longer exists (``store.insert``)."""
+        with self._flushing, self._lock:
+            self._buffer = [e for e in self._buffer if e.org_id != org_id]
 
     def start(self) -> None:
         if self._thread is None:

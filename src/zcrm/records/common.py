@@ -23,6 +23,7 @@ from zcrm.records.validate import Prepared
 from zcrm.schema.model import Field, Module, OrgSchema
 from zcrm.store import records as store
 from zcrm.store.records import StoredRecord
+from zcrm.store.text import unique_text
 
 Result = dict[str, Any] | ZohoError
 UPDATE_BLOCKED = "Cannot update record that is not approved yet"
@@ -31,8 +32,9 @@ LOCKED = "You cannot perform this operation as the record is locked."
 
 
 def unique_key(fld: Field, value: Any) -> str:
+    """The key a unique value is stored and checked under (``store.text.unique_text``: a NUL-free key)."""
     text = value if isinstance(value, str) else orjson.dumps(value).decode()
-    return text if fld.unique_case_sensitive else text.lower()
+    return unique_text(text if fld.unique_case_sensitive else text.lower())
 
 
 def ref_error(plan: Prepared, schema: OrgSchema, found: dict[str, str]) -> ZohoError | None:

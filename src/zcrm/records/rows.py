@@ -25,7 +25,7 @@ from zcrm.errors import (
     ZohoError,
 )
 from zcrm.fields.coerce import parse_id
-from zcrm.schema.model import SYSTEM_FIELDS, Field, Module, OrgSchema
+from zcrm.schema.model import COMPUTED_TYPES, SYSTEM_FIELDS, Field, Module, OrgSchema
 from zcrm.store.records import StoredRecord
 
 ROW_SKIP = frozenset({"Parent_Id", "_delete", "Created_Time", "Modified_Time", "Created_By", "Modified_By"})
@@ -43,6 +43,14 @@ class RowOps:
     updates: dict[str, dict[str, Any]] = dc_field(default_factory=dict)
     deletes: list[str] = dc_field(default_factory=list)
     order: list[str | int] | None = None  # subforms: final order, row ids or indexes into ``adds``
+
+
+def _accepts(sub: Field, new: bool) -> bool:
+    """Whether a row's input sets this field: never a computed or read-only one; ``api_create`` for a new row,
+    ``api_update`` for an existing one (the record engine's rule, ``validate.Validator._accepts``)."""
+    if sub.data_type in COMPUTED_TYPES or sub.read_only:
+        return False
+    return sub.api_create if new else sub.api_update
 
 
 class RowError(Exception):
@@ -162,6 +170,8 @@ class RowPlanner:
                 raise RowError(InvalidData(MSG_INVALID_FIELD, {"api_name": key, "json_path": key_path}))
             if fld.link is not None and key == fld.link.lookup_apiname:
                 continue  # the link's own parent is fixed
+            if not _accepts(sub, new):
+                continue  # computed and read-only fields are ignored in rows as in records (behaviour §3.10)
             if value is None or value == "":
                 data[key] = None
                 continue

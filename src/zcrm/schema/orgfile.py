@@ -732,6 +732,10 @@ def _normalise_users(raw: Any, roles: list[str], profiles: dict[str, dict[str, A
                     " zcrm user hash-password makes one)"
                 )
             item["password_hash"] = user["password_hash"]
+        if "\x00" in str(item["email"]):
+            raise OrgFileError(f"{where}: email must not hold a NUL character")
+        if item["time_zone"] is not None and not isinstance(item["time_zone"], str):
+            raise OrgFileError(f"{where}: time_zone must be a string")
         users.append(item)
     emails = [u["email"].lower() for u in users]
     if len(set(emails)) != len(emails):

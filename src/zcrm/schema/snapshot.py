@@ -179,6 +179,8 @@ def _check_value(column: Column, value: Any, path: str) -> None:
         raise _error(path, expected_data_type=_EXPECTED[kind])
     if kind == "id" and not _ID.fullmatch(value):
         raise _error(path, expected_data_type="id")
+    if kind == "text" and "\x00" in value:  # PostgreSQL's text holds no NUL (store/text.py)
+        raise _error(path, expected_data_type="string")
     if column.length is not None and len(value) > column.length:
         raise _error(path, maximum_length=column.length)
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from zcrm.store.text import storable
+
 
 @dataclass(frozen=True, slots=True)
 class ClientRow:
@@ -61,6 +63,8 @@ def insert_client(
 
 
 def get_client(conn: Connection, client_id: str) -> ClientRow | None:
+    if not storable(client_id):
+        return None
     row = conn.execute(
         text(
             "SELECT org_id, client_id, secret_hash, user_id, redirect_uri FROM oauth_clients WHERE client_id = :c"

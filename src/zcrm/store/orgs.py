@@ -361,3 +361,13 @@ def lock(conn: Connection, org_id: str) -> None:
     lock (``BEGIN IMMEDIATE``); on PostgreSQL this locks the org's row."""
     if conn.dialect.name != "sqlite":
         conn.execute(text("SELECT 1 FROM orgs WHERE id = :org FOR UPDATE"), {"org": org_id})
+
+
+def lock_if_exists(conn: Connection, org_id: str) -> bool:
+    """``lock``, and whether the org still exists. A writer that runs apart from the org's requests (the request
+    log's) checks it under the lock, so that it never writes rows for an org deleted meanwhile: ``delete_org``
+    takes the same lock first, so either it waits for that writer's rows (and deletes them), or the writer finds
+    the org gone."""
+    locking = "" if conn.dialect.name == "sqlite" else " FOR UPDATE"
+    found = conn.execute(text(f"SELECT 1 FROM orgs WHERE id = :org{locking}"), {"org": org_id}).first()
+    return found is not None

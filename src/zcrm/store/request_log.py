@@ -10,6 +10,8 @@ import orjson
 from sqlalchemy import Connection, text
 
 from zcrm.store.faults import next_id
+from zcrm.store.orgs import lock_if_exists
+from zcrm.store.text import log_text
 
 COLUMNS = (
     "org_id, time, method, path, query, module, operation, user_id, status, duration_ms, request_body,"
@@ -35,18 +37,24 @@ class Entry:
 
 
 def _text(body: bytes | None) -> str | None:
-    return body.decode("utf-8", "replace") if body else None
+    return log_text(body.decode("utf-8", "replace")) if body else None
 
 
-def insert(conn: Connection, entries: Sequence[Entry]) -> None:
-    """Writes the entries in order, numbered 1, 2, … per org."""
-    ids: dict[str, int] = {}
+def insert(conn: Connection, entries: Sequence[Entry]) -> set[str]:
+    """Writes the entries in order, numbered 1, 2, … per org, leaving out those of orgs that no longer exist
+    (deleted since the request; checked under the org's lock). Returns the orgs written to."""
+    ids: dict[str, int | None] = {}
     numbered = []
     for e in entries:
         if e.org_id not in ids:
-            ids[e.org_id] = next_id(conn, "request_log", e.org_id)
-        numbered.append((ids[e.org_id], e))
-        ids[e.org_id] += 1
+            ids[e.org_id] = next_id(conn, "request_log", e.org_id) if lock_if_exists(conn, e.org_id) else None
+        entry_id = ids[e.org_id]
+        if entry_id is None:
+            continue
+        numbered.append((entry_id, e))
+        ids[e.org_id] = entry_id + 1
+    if not numbered:
+        return set()
     conn.execute(
         text(
             f"INSERT INTO request_log (id, {COLUMNS}) VALUES (:id, :org_id, :time, :method, :path, :query, :module,"
@@ -58,9 +66,9 @@ def insert(conn: Connection, entries: Sequence[Entry]) -> None:
                 "org_id": e.org_id,
                 "time": e.time,
                 "method": e.method,
-                "path": e.path,
-                "query": e.query,
-                "module": e.module,
+                "path": log_text(e.path),
+                "query": log_text(e.query),
+                "module": log_text(e.module),
                 "operation": e.operation,
                 "user_id": e.user_id,
                 "status": e.status,
@@ -72,6 +80,7 @@ def insert(conn: Connection, entries: Sequence[Entry]) -> None:
             for entry_id, e in numbered
         ],
     )
+    return {e.org_id for _, e in numbered}
 
 
 def trim(conn: Connection, org_id: str, keep: int) -> None:

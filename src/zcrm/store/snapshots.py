@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from zcrm.automation import trust
 from zcrm.errors import InvalidData
+from zcrm.schema import typecheck
 from zcrm.schema.snapshot import JSON_KINDS, TABLES, Snapshot, id_floor, parse
 from zcrm.store import functions as function_store
 from zcrm.store.db import Database
@@ -135,6 +136,9 @@ def _check_loads(conn: Connection, org_id: str) -> None:
         schema = load_schema(conn, org_id)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InvalidData(f"{BAD_METADATA}: {exc!r}", {"api_name": "snapshot"}) from None
+    wrong = next(typecheck.problems(schema), None)
+    if wrong is not None:
+        raise InvalidData(f"{BAD_METADATA}: {wrong}", {"api_name": "snapshot"})
     if not any(u.status == "active" and schema.profiles_by_id[u.profile_id].admin for u in schema.users):
         raise InvalidData(NO_ADMIN, {"api_name": "snapshot", "json_path": "$.users"})
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import orjson
 from sqlalchemy import Connection, text
 
+from zcrm.store.text import storable
+
 SERVER_SECRET = "page_token_secret"  # the key bootstrap.server_secret stores the server's secret under
 
 
@@ -29,6 +31,8 @@ class WebUser:
 
 
 def get_client(conn: Connection, client_id: str) -> WebClient | None:
+    if not storable(client_id):
+        return None
     row = conn.execute(
         text(
             "SELECT c.client_id, c.name, c.org_id, o.info, c.redirect_uri FROM oauth_clients c"
@@ -45,6 +49,8 @@ def get_client(conn: Connection, client_id: str) -> WebClient | None:
 
 def active_user(conn: Connection, org_id: str, email: str) -> WebUser | None:
     """The org's active user with this email (emails are stored lower-cased), or None."""
+    if not storable(email):
+        return None
     row = conn.execute(
         text(
             "SELECT id, email, definition FROM users WHERE org_id = :o AND email = :e AND status = 'active'"
