@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import request_response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zcrm.auth.admin import ensure_admin_token
 from zcrm.auth.identity import SchemaCache
@@ -20,6 +22,7 @@ from zcrm.bootstrap import Credentials, ensure_credentials, server_secret
 from zcrm.clock import Clock
 from zcrm.errors import InternalError, ZohoError
 from zcrm.http.api_limits import Tracker, limited
+from zcrm.http.body_limit import BodyLimit
 from zcrm.http.calls import FaultFired, observed
 from zcrm.http.envelope import error_response, json_response
 from zcrm.http.request_log import RequestLog
@@ -33,7 +36,6 @@ from zcrm.store.db import Checkpointer
 from zcrm.store.oauth import purge_expired
 
 log = logging.getLogger("zcrm")
-ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
 
 def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Credentials]:
@@ -94,8 +96,25 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     return build_app(state, creds)
 
 
+def every_request(answer: Callable[[Request], Awaitable[Response]]) -> ASGIApp:
+    """The router's only destination, for every path and method: Starlette's routes match no path that holds a
+    control character (``/crm/v5/Leads/1/%0a/x``) and know no method but those they list, and answer those in
+    plain text; ``http/routes.py`` matches the path itself (404 ``INVALID_URL_PATTERN``, 400
+    ``INVALID_REQUEST_METHOD``)."""
+    http = request_response(answer)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1000})
+            return
+        await http(scope, receive, send)
+
+    return app
+
+
 def build_app(state: State, creds: Credentials | None) -> Starlette:
-    """The ASGI app over a prepared state: one catch-all route, Zoho's error envelopes, the WAL checkpointer."""
+    """The ASGI app over a prepared state: every request to one endpoint (``every_request``), the body limit
+    around it, Zoho's error envelopes, the WAL checkpointer."""
 
     async def endpoint(request: Request) -> Response:
         try:
@@ -132,9 +151,11 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
             deliverer.stop()
             checkpointer.stop()
 
-    routes = [Route("/{path:path}", limited(state, observed(state, endpoint)), methods=ALL_METHODS)]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(
+        lifespan=lifespan, middleware=[Middleware(BodyLimit, max_bytes=state.settings.max_body_bytes)]
+    )
     app.router.redirect_slashes = False
+    app.router.default = every_request(limited(state, observed(state, endpoint)))
     app.state.zcrm = state
     app.state.credentials = creds
     return app

@@ -23,6 +23,12 @@ PERMISSION_NAMES = ["view", "create", "edit", "delete"]
 USER_KEYS = ("first_name", "last_name", "email", "role", "profile", "time_zone", "status", "locale")
 USER_UPDATE_KEYS = ("status", "role", "profile")
 NEED_ADMIN = "the org must keep at least one active user with an administrator profile"
+# Zoho's lengths (docs/access.md, "Limits"): user names (crm-oas v8.0/users.json), e-mail fields, profile names
+# (Create Profile API); a role name has none documented and gets a profile name's
+MAX_NAME = 50
+MAX_EMAIL = 100
+MAX_ROLE_NAME = 50
+MAX_PROFILE_NAME = 50
 
 
 def _role(schema: OrgSchema, value: str) -> Role:
@@ -101,8 +107,8 @@ def _stored_user(user_id: str, d: dict[str, Any], schema: OrgSchema, now: int) -
 
 def create_user(conn: Connection, schema: OrgSchema, body: dict[str, Any], now: int) -> dict[str, Any]:
     b.only_keys(body, USER_KEYS)
-    last_name = b.required_text(body, "last_name")
-    email = _email(b.required_text(body, "email"))
+    last_name = b.required_text(body, "last_name", max_length=MAX_NAME)
+    email = _email(b.required_text(body, "email", max_length=MAX_EMAIL))
     taken = next((u for u in schema.users if u.email.lower() == email.lower()), None)
     if taken is not None:
         raise DuplicateData(details={"api_name": "email", "id": taken.id})
@@ -111,7 +117,7 @@ def create_user(conn: Connection, schema: OrgSchema, body: dict[str, Any], now: 
     profile_name = b.text(body, "profile")
     profile = _profile(schema, profile_name) if profile_name else _default_profile(schema)
     definition: dict[str, Any] = {
-        "first_name": b.text(body, "first_name") or "",
+        "first_name": b.text(body, "first_name", max_length=MAX_NAME) or "",
         "last_name": last_name,
         "email": email,
         "role": role.name,
@@ -162,7 +168,7 @@ def update_user(
 
 def create_role(conn: Connection, schema: OrgSchema, body: dict[str, Any]) -> dict[str, Any]:
     b.only_keys(body, ("name", "reports_to"))
-    name = b.required_text(body, "name")
+    name = b.required_text(body, "name", max_length=MAX_ROLE_NAME)
     taken = next((r for r in schema.roles if r.name.lower() == name.lower()), None)
     if taken is not None:
         raise DuplicateData(details={"api_name": "name", "id": taken.id})
@@ -199,7 +205,7 @@ def _permissions(schema: OrgSchema, raw: dict[str, Any]) -> dict[str, list[str]]
 
 def create_profile(conn: Connection, schema: OrgSchema, body: dict[str, Any]) -> dict[str, Any]:
     b.only_keys(body, ("name", "admin", "permissions"))
-    name = b.required_text(body, "name")
+    name = b.required_text(body, "name", max_length=MAX_PROFILE_NAME)
     taken = next((p for p in schema.profiles if p.name.lower() == name.lower()), None)
     if taken is not None:
         raise DuplicateData(details={"api_name": "name", "id": taken.id})

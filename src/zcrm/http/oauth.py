@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zcrm.errors import BodyTooLarge
 from zcrm.http.envelope import json_response
 from zcrm.http.state import State
 
@@ -21,6 +22,8 @@ async def _params(request: Request) -> dict[str, str]:
                 for key, value in form.items():
                     if isinstance(value, str):
                         params[key] = value
+        except BodyTooLarge:
+            raise  # answered 413 (http/body_limit.py)
         except Exception:  # a malformed form body: answer from the query string alone (always 200 JSON)
             return {k: v for k, v in request.query_params.items()}
     return params
