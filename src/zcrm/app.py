@@ -126,7 +126,7 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
         except FaultFired:
             raise  # answered by calls.observed
         except Exception:
-            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            log.exception("unhandled error on %s %r", request.method, request.scope["path"])
             return error_response(InternalError())
 
     checkpointer = Checkpointer(state.db)

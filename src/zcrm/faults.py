@@ -202,7 +202,9 @@ def _plain(value: float) -> float | int:
 
 def _number(value: Any, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not -1e300 < value < 1e300:
-        raise InvalidData(details={"api_name": key, "expected_data_type": "double"})
+        raise InvalidData(
+            details={"api_name": key, "expected_data_type": "double"}
+        )  # no float beyond, nor NaN
     return float(value)
 
 
