@@ -100,8 +100,19 @@ def every_request(answer: Callable[[Request], Awaitable[Response]]) -> ASGIApp:
     """The router's only destination, for every path and method: Starlette's routes match no path that holds a
     control character (``/crm/v5/Leads/1/%0a/x``) and know no method but those they list, and answer those in
     plain text; ``http/routes.py`` matches the path itself (404 ``INVALID_URL_PATTERN``, 400
-    ``INVALID_REQUEST_METHOD``)."""
-    http = request_response(answer)
+    ``INVALID_REQUEST_METHOD``). Whatever the layers around the handler raise (the request log and fault rules,
+    API limits: ``endpoint`` answers the handler's own errors) is answered in JSON too, never in plain text."""
+
+    async def guarded(request: Request) -> Response:
+        try:
+            return await answer(request)
+        except ZohoError as exc:
+            return error_response(exc)
+        except Exception:
+            log.exception("unhandled error around %s %r", request.method, request.scope["path"])
+            return error_response(InternalError())
+
+    http = request_response(guarded)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":

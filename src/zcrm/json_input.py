@@ -2,8 +2,8 @@
 "Bad input").
 
 ``loads(raw)`` is the strict decoder of every body but record writes: anything but UTF-8 JSON nested at most
-``MAX_DEPTH`` levels, without lone surrogates (``"\\ud800"``) and without numbers beyond a double's range
-(``1e400``), raises ``JsonError``. Numbers are ints (exact) or floats; integers beyond 64 bits are floats.
+``MAX_DEPTH`` levels, without lone surrogates (``"\\ud800"``) or NUL characters (``"\\u0000"``, which no
+PostgreSQL text column stores) and without numbers beyond a double's range (``1e400``), raises ``JsonError``. Numbers are ints (exact) or floats; integers beyond 64 bits are floats.
 
 ``loads_exact(raw)`` decodes record bodies (insert, update), whose field values Zoho checks one by one, so that a
 bad value is that field's ``INVALID_DATA`` rather than the whole body's:
@@ -11,8 +11,9 @@ bad value is that field's ``INVALID_DATA`` rather than the whole body's:
 - every integer is an exact ``int``, up to ``MAX_INT_TEXT`` characters;
 - a number whose text a float does not keep (an exponent, a second trailing zero, more than 15 digits with a
   point, beyond a double's range, or a longer integer) is a ``Number``: a float that remembers its ``text``;
-- a string that holds a lone surrogate is an ``InvalidText``: the string with each one replaced by U+FFFD (so it
-  is always safe to echo or store), which record fields refuse; a key that holds one makes the body unreadable.
+- a string that holds a lone surrogate or a NUL is an ``InvalidText``: the string with each one replaced by U+FFFD
+  (so it is always safe to echo or store), which record fields refuse; a key that holds one makes the body
+  unreadable.
 
 Both refuse nesting deeper than ``MAX_DEPTH`` cheaply: orjson (which refuses more than 1,024 levels while it
 parses) parses the body inside ``ORJSON_DEPTH - MAX_DEPTH`` extra levels when it has enough brackets to need it;
@@ -39,8 +40,9 @@ _OPEN, _CLOSE = b"[" * _WRAP, b"]" * _WRAP
 _INEXACT = re.compile(
     rb"[0-9][eE]|\.[0-9]*[0-9]0(?![0-9])|(?<![0-9.])(?=[0-9]*\.)[0-9.]{17}|[0-9]{20}|-[0-9]{19}"
 )
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]", re.ASCII)
-_LONE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u(?:[dD][89a-fA-F]|0000)", re.ASCII)  # maybe a lone surrogate or a NUL
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # \u0000 after an even number of backslashes
+_LONE = re.compile("[\ud800-\udfff\x00]")
 
 
 class JsonError(ValueError):
@@ -61,7 +63,7 @@ class Number(float):
 
 
 class InvalidText(str):
-    """A JSON string that held a lone surrogate, with each one replaced by U+FFFD."""
+    """A JSON string that held a lone surrogate or a NUL, with each replaced by U+FFFD."""
 
     __slots__ = ()
 
@@ -69,15 +71,18 @@ class InvalidText(str):
 def loads(raw: bytes) -> Any:
     """A strict decode (see the module docstring); raises ``JsonError``."""
     try:
-        return _orjson(raw)
+        value = _orjson(raw)
     except orjson.JSONDecodeError:
         raise JsonError("unreadable") from None
+    if _has_nul(raw):
+        raise JsonError("a NUL character")
+    return value
 
 
 def loads_exact(raw: bytes) -> Any:
     """A record body's decode, numbers and bad strings kept for its fields (see the module docstring); raises
     ``JsonError``."""
-    if not _INEXACT.search(raw):
+    if not _INEXACT.search(raw) and not _has_nul(raw):
         try:
             return _orjson(raw)
         except orjson.JSONDecodeError:
@@ -87,6 +92,10 @@ def loads_exact(raw: bytes) -> Any:
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise JsonError("unreadable") from None
     return _checked(value, mark=_SURROGATE_ESCAPE.search(raw) is not None)
+
+
+def _has_nul(raw: bytes) -> bool:
+    return b"\\u0000" in raw and _NUL_ESCAPE.search(raw) is not None
 
 
 def _orjson(raw: bytes) -> Any:
@@ -116,7 +125,7 @@ _DECODER = json.JSONDecoder(parse_float=_number, parse_int=_integer, parse_const
 
 def _checked(value: Any, mark: bool) -> Any:
     """``value`` (from the standard decoder) after checking its depth and, when ``mark``, with every string that
-    holds a lone surrogate made an ``InvalidText``; iterative, so that no depth can overflow the stack."""
+    holds a lone surrogate or a NUL made an ``InvalidText``; iterative, so that no depth can overflow the stack."""
     if not mark and not isinstance(value, (dict, list)):
         return value
     if mark and isinstance(value, str):
@@ -127,7 +136,7 @@ def _checked(value: Any, mark: bool) -> Any:
         if depth > MAX_DEPTH:
             raise JsonError("too deep")
         if mark and isinstance(container, dict) and any(_LONE.search(key) for key in container):
-            raise JsonError("a key holds a lone surrogate")
+            raise JsonError("a key holds a lone surrogate or a NUL")
         items: Iterable[tuple[Any, Any]] = (
             container.items() if isinstance(container, dict) else enumerate(container)
         )

@@ -20,6 +20,8 @@ from zcrm.auth.admin import ensure_admin_token
 JSON = "application/json;charset=UTF-8"
 LONE = '"\\ud800"'  # a JSON string holding a lone (high) surrogate
 LONE_STRINGS = ['"\\ud800"', '"\\udfff"', '"ab\\udc00cd"', '"\\udc00\\ud800"', '"\\ud800\\ud800"']
+NUL = '"a\\u0000b"'  # no PostgreSQL text column stores it: refused like a lone surrogate
+BAD_STRINGS = [*LONE_STRINGS, NUL, '"\\\\\\u0000"']
 DEEP = "[" * 10_000 + "]" * 10_000
 
 
@@ -106,8 +108,8 @@ TEXT_FIELDS = [
 
 
 @pytest.mark.parametrize(("field", "shape", "expected"), TEXT_FIELDS)
-@pytest.mark.parametrize("bad", LONE_STRINGS)
-def test_a_lone_surrogate_in_a_field_is_that_field_s_invalid_data(
+@pytest.mark.parametrize("bad", BAD_STRINGS)
+def test_a_lone_surrogate_or_nul_in_a_field_is_that_field_s_invalid_data(
     specimens_app: Api, field: str, shape: str, expected: str, bad: str
 ) -> None:
     api = specimens_app
@@ -232,12 +234,13 @@ CONTROL_BODIES = [
 
 
 @pytest.mark.parametrize(("method", "path", "body", "table"), CONTROL_BODIES)
-def test_a_lone_surrogate_anywhere_else_is_an_unreadable_body(
-    api: Api, method: str, path: str, body: str, table: str
+@pytest.mark.parametrize("bad", [LONE, NUL])
+def test_a_lone_surrogate_or_nul_anywhere_else_is_an_unreadable_body(
+    api: Api, method: str, path: str, body: str, table: str, bad: str
 ) -> None:
     before = sql(api, f"SELECT * FROM {table}")
     check(
-        api.client.request(method, path, content=body.replace("{}", LONE), headers=api.headers),
+        api.client.request(method, path, content=body.replace("{}", bad), headers=api.headers),
         400,
         INVALID_BODY,
     )
@@ -672,3 +675,40 @@ def test_a_control_character_is_a_segment_s_own(api: Api) -> None:
         error("INVALID_MODULE", "the module name given seems to be invalid", {"resource_path_index": 0}),
     )
     check(api.client.post("/oauth/v2/token/%0a", data={"grant_type": "refresh_token"}), 404, URL_PATTERN)
+
+
+def test_the_text_backslash_u0000_is_no_nul(api: Api) -> None:
+    # the JSON "a\\\\u0000b" is a backslash, then the letter u and four zeros
+    content = raw({"data": [{"Last_Name": "@text", "Company": "C"}]}, text='"a\\\\u0000b"')
+    assert api.post("/crm/v5/Leads", content=content).status_code == 201
+    assert records(api, "Leads")[0]["Last_Name"] == "a\\u0000b"
+    assert api.post("/__zcrm/roles", content=b'{"name":"r\\\\u0000"}').status_code == 201
+    assert api.post("/__zcrm/roles", content=b'{"name":"r\\u0000"}').json() == INVALID_BODY
+
+
+def test_a_nul_in_a_query_form_or_path_names_nothing(api: Api) -> None:
+    token = api.client.post(
+        "/oauth/v2/token",
+        content=b"grant_type=refresh_token&refresh_token=a%00b&client_id=x%00",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert (token.status_code, token.json()) == (200, {"error": "invalid_client"})
+    check(
+        api.get("/crm/v5/Leads?fields=Last_Name&sort_by=%00"),
+        400,
+        error(
+            "INVALID_DATA",
+            "invalid data",
+            {"param_name": "sort_by", "supported_values": ["id", "Created_Time", "Modified_Time"]},
+        ),
+    )
+    check(
+        api.get("/crm/v5/%00"),
+        400,
+        error("INVALID_MODULE", "the module name given seems to be invalid", {"resource_path_index": 0}),
+    )
+    logged = api.get("/__zcrm/requests").json()["requests"]  # the log keeps the requests, NUL made U+FFFD
+    assert [(e["path"], e["module"]) for e in logged[:2]] == [
+        ("/crm/v5/\ufffd", "\ufffd"),
+        ("/crm/v5/Leads", "Leads"),
+    ]

@@ -149,3 +149,15 @@ def test_the_fast_path_is_only_taken_where_floats_keep_the_text() -> None:
             assert Decimal(parsed) == expected, text
         else:
             assert format(Decimal(repr(parsed)), "f") == format(expected, "f"), text
+
+
+def test_nul_characters_are_refused_like_lone_surrogates() -> None:
+    for body in (b'"a\\u0000"', b'{"a":["\\u0000"]}', b'{"\\u0000":1}', b'"\\\\\\u0000"'):
+        with pytest.raises(JsonError):
+            loads(body)
+    assert loads(b'"a\\\\u0000"') == "a\\u0000"  # a backslash, then u0000: no NUL
+    value = loads_exact(b'{"a":"x\\u0000y","b":"\\\\u0000","n":1}')
+    assert value == {"a": "x\ufffdy", "b": "\\u0000", "n": 1}
+    assert type(value["a"]) is InvalidText and type(value["b"]) is str
+    with pytest.raises(JsonError):
+        loads_exact(b'{"\\u0000":1}')

@@ -16,8 +16,15 @@ def query_params(request: Request) -> dict[str, str]:
     """Query parameters; a repeated parameter is joined with commas (behaviour §1.8)."""
     params: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
+        key, value = no_nul(key), no_nul(value)
         params[key] = f"{params[key]},{value}" if key in params else value
     return params
+
+
+def no_nul(text: str) -> str:
+    """``text`` with each NUL (``%00`` in a query or form) made U+FFFD: no PostgreSQL text column or parameter
+    takes it, and no name or value zcrm knows holds it."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 def parse_json(raw: bytes, *, exact: bool = False) -> Any:

@@ -35,7 +35,12 @@ class Entry:
 
 
 def _text(body: bytes | None) -> str | None:
-    return body.decode("utf-8", "replace") if body else None
+    return _clean(body.decode("utf-8", "replace")) if body else None
+
+
+def _clean(text: str) -> str:
+    """No NUL (``/crm/v5/%00``, a body's ``\\x00``): a PostgreSQL text column refuses the whole batch."""
+    return text.replace("\x00", "\ufffd")
 
 
 def insert(conn: Connection, entries: Sequence[Entry]) -> None:
@@ -58,9 +63,9 @@ def insert(conn: Connection, entries: Sequence[Entry]) -> None:
                 "org_id": e.org_id,
                 "time": e.time,
                 "method": e.method,
-                "path": e.path,
-                "query": e.query,
-                "module": e.module,
+                "path": _clean(e.path),
+                "query": _clean(e.query),
+                "module": None if e.module is None else _clean(e.module),
                 "operation": e.operation,
                 "user_id": e.user_id,
                 "status": e.status,
