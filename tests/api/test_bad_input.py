@@ -184,7 +184,6 @@ def test_a_lone_surrogate_on_update_changes_nothing(api: Api) -> None:
         ),  # a key: no field to blame
         raw({"data": [{"Last_Name": "L", "Company": "C", "$append_values": {"@bad": True}}]}, bad=LONE),
         raw({"@bad": 1, "data": [{"Last_Name": "L", "Company": "C"}]}, bad=LONE),
-        '{"data":[{"Last_Name":"L","Company":"C","x":' + "[" * 70 + LONE + "]" * 70 + "}]}",  # and too deep
     ],
 )
 def test_a_lone_surrogate_in_a_key_is_an_unreadable_body(api: Api, content: str) -> None:
@@ -359,16 +358,40 @@ def event(participants: Any) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("number", ["", ', "n": 1.50'])  # the fast decoder, and the exact one
-def test_sixty_four_levels_are_read_and_sixty_five_are_not(api: Api, number: str) -> None:
-    # body (1) > data (2) > item (3) > Participants: 60 lists (63) around one object (64)
-    ok = json.dumps({"data": [event(nested(60))]})[:-1] + number + "}"
+@pytest.mark.parametrize(
+    "exact", ["", ', "Event_Title": 0.10000000000000000001']
+)  # the fast decoder, the exact one
+def test_a_json_field_nests_32_levels_and_not_33(api: Api, exact: str) -> None:
+    # Participants: 31 lists around one object (32 levels)
+    ok = json.dumps({"data": [event(nested(31))]})[:-3] + exact + "}]}"
     assert api.post("/crm/v5/Events", content=ok).status_code == 201
     [stored] = records(api, "Events")
-    assert stored["Participants"] == nested(60)
-    deep = json.dumps({"data": [event(nested(61))]})[:-1] + number + "}"
-    check(api.post("/crm/v5/Events", content=deep), 400, INVALID_BODY)
+    assert stored["Participants"] == nested(31)
+    deep = json.dumps({"data": [event(nested(32))]})[:-3] + exact + "}]}"
+    participants = field_error("Participants", expected_data_type="participants")
+    check(api.post("/crm/v5/Events", content=deep), 400, {"data": [participants]})
     assert len(records(api, "Events")) == 1
+
+
+def test_other_bodies_nest_64_levels_and_not_65(api: Api) -> None:
+    def fault(lists: int) -> bytes:  # the body (1) > effect (2) > details' lists
+        details = "[" * lists + "]" * lists
+        return ('{"effect":{"error":"INVALID_DATA","details":{"x":%s}}}' % details).encode()  # noqa: UP031
+
+    assert api.post("/__zcrm/faults", content=fault(61)).status_code == 201  # details (3) + 61 lists: 64
+    check(api.post("/__zcrm/faults", content=fault(62)), 400, INVALID_BODY)
+    assert len(api.get("/__zcrm/faults").json()["faults"]) == 1
+
+
+def test_record_bodies_nest_as_deep_as_orjson_reads(api: Api) -> None:
+    """Record bodies are read up to orjson's 1,024 levels (only JSON-shaped fields keep what they hold, at most
+    32 levels); an ignored key may nest deeper than other bodies may."""
+    ignored = "[" * 1_000 + "]" * 1_000
+    content = '{"data":[{"Last_Name":"L","Company":"C"}],"ignored":%s}' % ignored  # noqa: UP031
+    assert api.post("/crm/v5/Leads", content=content).status_code == 201
+    too_deep = '{"data":[{"Last_Name":"L","Company":"C"}],"ignored":[%s]}' % ("[" * 1_024 + "]" * 1_024)
+    check(api.post("/crm/v5/Leads", content=too_deep), 400, INVALID_BODY)
+    assert len(records(api, "Leads")) == 1
 
 
 def test_brackets_inside_strings_are_not_nesting(api: Api) -> None:
@@ -389,8 +412,8 @@ TEXT_NUMBERS = [
     ("123456789012345678901234567890", "123456789012345678901234567890"),
     ("-123456789012345678901234567890", "-123456789012345678901234567890"),
     ("18446744073709551616", "18446744073709551616"),
-    ("1.50", "1.50"),
-    ("1E+2", "100"),
+    ("1.50", "1.5"),  # a JSON number is a value: its text is the value's (1.50 is 1.5)
+    ("1E+2", "100.0"),
     ("1e-7", "0.0000001"),
     ("0.1", "0.1"),
     ("1500.5", "1500.5"),

@@ -7,9 +7,10 @@
 - lookups, owners, user lookups and layouts as id strings (their existence is checked by the caller);
 - the remaining JSON-shaped types (participants, reminders, line taxes, ...) as the JSON given.
 
-Values come from ``zcrm.json_input.loads_exact``: a string that held a lone surrogate (``InvalidText``) is a type
-error for every field, a number is turned into text (text fields) or checked (numeric fields) from the digits it
-was sent with (``Number``), and a number beyond a double's range is a length error, never ``inf``.
+Values come from ``zcrm.json_input.loads_exact``: a string that held a lone surrogate or a NUL (``InvalidText``) is
+a type error for every field; a number is turned into text (text fields) or checked (numeric fields) from the
+digits it was sent with where a double does not hold them (``Number``), so a number beyond a double's range is a
+length error, never ``inf``; a JSON-shaped value nests at most ``MAX_JSON_DEPTH`` levels.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 POSITIVE_INT = re.compile(r"^[0-9]{1,9}\Z")
 _INT_STRING = re.compile(r"^-?[0-9]+\Z")
 MAX_DIGITS = 4000  # the most digits a number may have where its field sets no length (Python parses 4,300)
+MAX_JSON_DEPTH = 32  # the nesting of a JSON-shaped field's value (Zoho's are two or three levels deep)
 _NUMBER_STRING = re.compile(r"^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 
 
@@ -298,17 +300,17 @@ def _json_any(field: Field, value: object) -> Any:
     return _plain_json(field, value)
 
 
-def _plain_json(field: Field, value: Any) -> Any:
-    """A JSON-shaped value as stored (itself when it needs no change): ``Number`` made a float (a type error
-    beyond a double's range), and a type error for a string or key that held a lone surrogate
-    (``zcrm.json_input``; bodies are at most 64 deep)."""
-    if isinstance(value, dict):
-        if any(isinstance(key, InvalidText) for key in value):  # pragma: no cover - the decoder refuses these
+def _plain_json(field: Field, value: Any, depth: int = 1) -> Any:
+    """A JSON-shaped value as stored (itself when it needs no change), or a type error: nested more than
+    ``MAX_JSON_DEPTH`` levels, holding a string that held a lone surrogate or a NUL (``InvalidText``), or a number
+    beyond a double's range; a ``Number`` is stored as its float."""
+    if isinstance(value, dict | list):
+        if depth > MAX_JSON_DEPTH:
             raise _type_error(field)
-        items = {key: _plain_json(field, item) for key, item in value.items()}
-        return value if all(items[key] is item for key, item in value.items()) else items
-    if isinstance(value, list):
-        elements = [_plain_json(field, item) for item in value]
+        if isinstance(value, dict):
+            items = {key: _plain_json(field, item, depth + 1) for key, item in value.items()}
+            return value if all(items[key] is item for key, item in value.items()) else items
+        elements = [_plain_json(field, item, depth + 1) for item in value]
         return value if all(new is old for new, old in zip(elements, value, strict=True)) else elements
     if isinstance(value, InvalidText):
         raise _type_error(field)
