@@ -8,9 +8,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import request_response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zcrm.auth.admin import ensure_admin_token
 from zcrm.auth.identity import SchemaCache
@@ -21,6 +23,7 @@ from zcrm.clock import Clock
 from zcrm.datadir import secure_logged
 from zcrm.errors import InternalError, ZohoError
 from zcrm.http.api_limits import Tracker, limited
+from zcrm.http.body_limit import BodyLimit
 from zcrm.http.calls import FaultFired, observed
 from zcrm.http.envelope import error_response, json_response
 from zcrm.http.request_log import RequestLog
@@ -34,7 +37,6 @@ from zcrm.store.db import Checkpointer
 from zcrm.store.oauth import purge_expired
 
 log = logging.getLogger("zcrm")
-ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
 
 def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Credentials]:
@@ -95,22 +97,36 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     return build_app(state, creds)
 
 
-def guarded(answer: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
-    """The outermost layer: an error raised around the handler (the request log, fault rules, API limits) is
-    answered like one raised in it, logged and 500 ``INTERNAL_ERROR`` in JSON, never Starlette's plain text."""
+def every_request(answer: Callable[[Request], Awaitable[Response]]) -> ASGIApp:
+    """The router's only destination, for every path and method: Starlette's routes match no path that holds a
+    control character (``/crm/v5/Leads/1/%0a/x``) and know no method but those they list, and answer those in
+    plain text; ``http/routes.py`` matches the path itself (404 ``INVALID_URL_PATTERN``, 400
+    ``INVALID_REQUEST_METHOD``). Whatever the layers around the handler raise (the request log and fault rules,
+    API limits: ``endpoint`` answers the handler's own errors) is answered in JSON too, never in plain text."""
 
-    async def endpoint(request: Request) -> Response:
+    async def guarded(request: Request) -> Response:
         try:
             return await answer(request)
+        except ZohoError as exc:
+            return error_response(exc)
         except Exception:
-            log.exception("unhandled error around %s %s", request.method, request.url.path)
+            log.exception("unhandled error around %s %r", request.method, request.scope["path"])
             return error_response(InternalError())
 
-    return endpoint
+    http = request_response(guarded)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1000})
+            return
+        await http(scope, receive, send)
+
+    return app
 
 
 def build_app(state: State, creds: Credentials | None) -> Starlette:
-    """The ASGI app over a prepared state: one catch-all route, Zoho's error envelopes, the WAL checkpointer."""
+    """The ASGI app over a prepared state: every request to one endpoint (``every_request``), the body limit
+    around it, Zoho's error envelopes, the WAL checkpointer."""
 
     async def endpoint(request: Request) -> Response:
         try:
@@ -122,7 +138,7 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
         except FaultFired:
             raise  # answered by calls.observed
         except Exception:
-            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            log.exception("unhandled error on %s %r", request.method, request.scope["path"])
             return error_response(InternalError())
 
     checkpointer = Checkpointer(state.db)
@@ -149,9 +165,11 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
             functions.close()
             checkpointer.stop()
 
-    routes = [Route("/{path:path}", guarded(limited(state, observed(state, endpoint))), methods=ALL_METHODS)]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(
+        lifespan=lifespan, middleware=[Middleware(BodyLimit, max_bytes=state.settings.max_body_bytes)]
+    )
     app.router.redirect_slashes = False
+    app.router.default = every_request(limited(state, observed(state, endpoint)))
     app.state.zcrm = state
     app.state.credentials = creds
     return app

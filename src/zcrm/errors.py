@@ -95,6 +95,14 @@ class LimitExceeded(ZohoError):
     PARTICIPANTS = "Only 50 participants can be added to an event."
 
 
+class BodyTooLarge(LimitExceeded):
+    """A request body larger than ``ZCRM_MAX_BODY_BYTES`` (``http/body_limit.py``): Zoho's ``LIMIT_EXCEEDED``
+    with ``{"limit": <bytes>}`` and HTTP's 413 (docs/configuration.md)."""
+
+    status = 413
+    default_message = "size of the request body exceeds the limit"
+
+
 class InvalidData(ZohoError):
     code = "INVALID_DATA"
     status = 400

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import fnmatch
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from zcrm import errors
+import orjson
+
+from zcrm import errors, json_input
 from zcrm.auth import body as b
 from zcrm.errors import InvalidData, MandatoryNotFound, ZohoError
 
@@ -30,6 +33,14 @@ OPERATIONS = ["insert", "update", "delete", "read", "metadata", "oauth", "action
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 STATUSES = [429, 500, 503]
 MAX_LATENCY_MS = 600_000
+MAX_RULES = 100  # per org: every request of the org is matched against them
+MAX_COUNT = 1_000_000
+MAX_RETRY_AFTER = 86_400
+MAX_PATH = 2_000  # a path glob
+MAX_MODULE = 50  # Zoho's longest module API name
+MAX_MESSAGE = 2_000
+MAX_DETAILS = 10_000  # bytes of the details object as JSON
+_RECORD_ID = re.compile(r"[0-9]{1,19}")
 RULE_KEYS = ("match", "effect", "probability", "seed", "count")
 MATCH_KEYS = ("module", "operation", "record_id", "method", "path")
 EFFECT_KEYS = ("error", "message", "details", "status", "retry_after", "drop", "latency_ms")
@@ -190,20 +201,22 @@ def _plain(value: float) -> float | int:
 
 
 def _number(value: Any, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidData(details={"api_name": key, "expected_data_type": "double"})
+    if isinstance(value, bool) or not isinstance(value, int | float) or not -1e300 < value < 1e300:
+        raise InvalidData(
+            details={"api_name": key, "expected_data_type": "double"}
+        )  # no float beyond, nor NaN
     return float(value)
 
 
-def _integer(value: Any, key: str, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidData(details={"api_name": key, "expected_data_type": "integer"})
-    if value < low or (high is not None and value > high):
-        limits: dict[str, Any] = {"api_name": key, "minimum": low}
-        if high is not None:
-            limits["maximum"] = high
-        raise InvalidData(details=limits)
-    return value
+def _integer(value: Any, key: str, low: int, high: int = b.MAX_INT) -> int:
+    return b.integer(value, key, low, high)
+
+
+def _details(raw: dict[str, Any]) -> dict[str, Any] | None:
+    details = b.json_object(raw, "details")
+    if details is not None and len(orjson.dumps(details)) > MAX_DETAILS:
+        raise b.too_long("details", MAX_DETAILS)
+    return details
 
 
 def _latency(value: Any) -> tuple[float, float] | None:
@@ -236,11 +249,15 @@ def parse_effect(raw: Any) -> Effect:
         error = BY_STATUS[status]
     if error is not None and error not in ERRORS:
         raise InvalidData(details={"api_name": "error", "supported_values": sorted(ERRORS)})
-    message = b.text(raw, "message")
-    details = b.json_object(raw, "details")
+    message = b.text(raw, "message", max_length=MAX_MESSAGE)
+    details = _details(raw)
     if (message is not None or details is not None) and error is None:
         raise MandatoryNotFound(details={"api_name": "error"})
-    retry_after = 1 if raw.get("retry_after") is None else _integer(raw["retry_after"], "retry_after", 1)
+    retry_after = (
+        1
+        if raw.get("retry_after") is None
+        else _integer(raw["retry_after"], "retry_after", 1, MAX_RETRY_AFTER)
+    )
     latency = _latency(raw.get("latency_ms"))
     if error is None and not drop and latency is None:
         raise MandatoryNotFound(details={"api_name": "effect"})
@@ -251,15 +268,13 @@ def parse_header(value: str) -> Effect:
     """``X-Zcrm-Fault``: an effect as compact JSON, a Zoho code, 429/500/503, or ``drop``."""
     text = value.strip()
     if text.startswith("{"):
-        import orjson
-
         try:
-            raw = orjson.loads(text)
-        except orjson.JSONDecodeError:
+            raw = json_input.loads(text.encode())
+        except json_input.JsonError:
             raise InvalidData(details={"header_name": "X-Zcrm-Fault"}) from None
     elif text == "drop":
         raw = {"drop": True}
-    elif text.isdigit():
+    elif text.isascii() and text.isdigit() and len(text) <= 3:
         raw = {"status": int(text)}
     else:
         raw = {"error": text}
@@ -283,10 +298,10 @@ def parse_rule(raw: dict[str, Any]) -> dict[str, Any]:
     record_id = match_raw.get("record_id")
     if isinstance(record_id, int) and not isinstance(record_id, bool):
         record_id = str(record_id)
-    if record_id is not None and (not isinstance(record_id, str) or not record_id.isdigit()):
+    if record_id is not None and (not isinstance(record_id, str) or not _RECORD_ID.fullmatch(record_id)):
         raise InvalidData(details={"api_name": "record_id", "expected_data_type": "string"})
-    module = b.text(match_raw, "module")
-    path = b.text(match_raw, "path")
+    module = b.text(match_raw, "module", max_length=MAX_MODULE)
+    path = b.text(match_raw, "path", max_length=MAX_PATH)
     if "effect" not in raw or raw["effect"] is None:
         raise MandatoryNotFound(details={"api_name": "effect"})
     effect = parse_effect(raw["effect"])
@@ -296,7 +311,7 @@ def parse_rule(raw: dict[str, Any]) -> dict[str, Any]:
         if not 0 < probability <= 1:
             raise InvalidData(details={"api_name": "probability", "minimum": 0, "maximum": 1})
     seed = None if raw.get("seed") is None else _integer(raw["seed"], "seed", 0)
-    count = None if raw.get("count") is None else _integer(raw["count"], "count", 1)
+    count = None if raw.get("count") is None else _integer(raw["count"], "count", 1, MAX_COUNT)
     match = Match(module.lower() if module else None, operation, record_id, method, path)
     return Rule("", match, effect, probability, seed, count).definition()
 

@@ -42,7 +42,7 @@ class Settings:
     database_url: str | None = None  # ZCRM_DATABASE_URL; default: sqlite:///<data_dir>/zcrm.sqlite3
     org_file: Path | None = None  # ZCRM_ORG_FILE; default: the built-in standard org
     public_url: str | None = None  # ZCRM_PUBLIC_URL; default: http://<host>:<port>
-    max_body_bytes: int = 16 * 1024 * 1024  # ZCRM_MAX_BODY_BYTES
+    max_body_bytes: int = 10 * 1024 * 1024  # ZCRM_MAX_BODY_BYTES: larger request bodies are answered 413
     access_token_ttl: int = 3600  # ZCRM_ACCESS_TOKEN_TTL (seconds)
     grant_code_ttl: int = 180  # ZCRM_GRANT_CODE_TTL (seconds)
     max_access_tokens_per_refresh: int = 15  # ZCRM_MAX_ACCESS_TOKENS_PER_REFRESH

@@ -90,9 +90,10 @@ def test_operations_parameters_and_security(document: dict[str, Any]) -> None:
     token_answers = paths["/oauth/v2/token"]["post"]["responses"]
     assert list(token_answers) == [
         "200",
+        "413",
         "4XX",
         "5XX",
-    ]  # OAuth errors are 200; 4xx and 5xx come from fault rules
+    ]  # OAuth errors are 200; 413 a body over the limit; 4xx and 5xx come from fault rules
     assert token_answers["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/OAuthAnswer"
     }
@@ -156,7 +157,7 @@ def test_record_routes_answers_parameters_and_bodies(document: dict[str, Any]) -
 def test_control_plane_and_oauth_page_answers(document: dict[str, Any]) -> None:
     paths = document["paths"]
     users = paths["/__zcrm/users"]["post"]
-    assert list(users["responses"]) == ["201", "400", "401", "403"]  # never faulted: no 4XX or 5XX range
+    assert list(users["responses"]) == ["201", "400", "401", "403", "413"]  # never faulted: no 4XX or 5XX range
     schema = users["requestBody"]["content"]["application/json"]["schema"]
     assert schema["required"] == ["last_name", "email"] and schema["additionalProperties"] is False
     assert schema["properties"]["status"] == {"enum": ["active", "deleted", "inactive", None]}

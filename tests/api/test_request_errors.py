@@ -458,11 +458,12 @@ class TestBodyLimit:
     def settings(self, tmp_path: Path) -> Settings:
         return make_settings(tmp_path / "data", max_body_bytes=300)
 
-    def test_oversized_body_is_invalid_data_body(self, api: Api) -> None:
+    def test_oversized_body_is_413_limit_exceeded(self, api: Api) -> None:
         small = json.dumps({"data": [LEAD]}).encode()
         assert len(small) < 300
         big = json.dumps({"data": [{**LEAD, "Description": "x" * 400}]}).encode()
-        assert_error(api.post("/crm/v5/Leads", content=big), 400, INVALID_BODY)
+        too_large = error("LIMIT_EXCEEDED", "size of the request body exceeds the limit", {"limit": 300})
+        assert_error(api.post("/crm/v5/Leads", content=big), 413, too_large)
         assert lead_count(api) == 0
         assert api.post("/crm/v5/Leads", content=small).status_code == 201
 

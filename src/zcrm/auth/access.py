@@ -35,6 +35,12 @@ USER_KEYS = (
 )
 USER_UPDATE_KEYS = ("status", "role", "profile", "password")
 NEED_ADMIN = "the org must keep at least one active user with an administrator profile"
+# Zoho's lengths (docs/access.md, "Limits"): user names (crm-oas v8.0/users.json), e-mail fields, profile names
+# (Create Profile API); a role name has none documented and gets a profile name's
+MAX_NAME = 50
+MAX_EMAIL = 100
+MAX_ROLE_NAME = 50
+MAX_PROFILE_NAME = 50
 
 
 def _role(schema: OrgSchema, value: str) -> Role:
@@ -134,8 +140,8 @@ def create_user(
 ) -> dict[str, Any]:
     """Creates a user; an optional ``password`` is stored as its hash (never shown)."""
     b.only_keys(body, USER_KEYS)
-    last_name = b.required_text(body, "last_name")
-    email = _email(b.required_text(body, "email"))
+    last_name = b.required_text(body, "last_name", max_length=MAX_NAME)
+    email = _email(b.required_text(body, "email", max_length=MAX_EMAIL))
     taken = next((u for u in schema.users if u.email.lower() == email.lower()), None)
     if taken is not None:
         raise DuplicateData(details={"api_name": "email", "id": taken.id})
@@ -144,7 +150,7 @@ def create_user(
     profile_name = b.text(body, "profile")
     profile = _profile(schema, profile_name) if profile_name else _default_profile(schema)
     definition: dict[str, Any] = {
-        "first_name": b.text(body, "first_name") or "",
+        "first_name": b.text(body, "first_name", max_length=MAX_NAME) or "",
         "last_name": last_name,
         "email": email,
         "role": role.name,
@@ -209,7 +215,7 @@ def update_user(
 
 def create_role(conn: Connection, schema: OrgSchema, body: dict[str, Any]) -> dict[str, Any]:
     b.only_keys(body, ("name", "reports_to"))
-    name = b.required_text(body, "name")
+    name = b.required_text(body, "name", max_length=MAX_ROLE_NAME)
     taken = next((r for r in schema.roles if r.name.lower() == name.lower()), None)
     if taken is not None:
         raise DuplicateData(details={"api_name": "name", "id": taken.id})
@@ -246,7 +252,7 @@ def _permissions(schema: OrgSchema, raw: dict[str, Any]) -> dict[str, list[str]]
 
 def create_profile(conn: Connection, schema: OrgSchema, body: dict[str, Any]) -> dict[str, Any]:
     b.only_keys(body, ("name", "admin", "permissions"))
-    name = b.required_text(body, "name")
+    name = b.required_text(body, "name", max_length=MAX_PROFILE_NAME)
     taken = next((p for p in schema.profiles if p.name.lower() == name.lower()), None)
     if taken is not None:
         raise DuplicateData(details={"api_name": "name", "id": taken.id})

@@ -24,6 +24,7 @@ from zcrm.store.orgs import create_org as store_create_org
 from zcrm.store.text import storable
 
 CLIENT_TYPES = ["self", "server"]
+MAX_URL = 2_000  # a redirect URI
 INACTIVE_USER = "the user is not active"
 
 
@@ -77,7 +78,7 @@ def create_client(
     b.only_keys(body, ("name", "client_type", "redirect_uri"))
     name = b.text(body, "name") or "Self Client"
     client_type = b.choice(body, "client_type", CLIENT_TYPES, "self") or "self"
-    redirect_uri = b.text(body, "redirect_uri")
+    redirect_uri = b.text(body, "redirect_uri", max_length=MAX_URL)
     for key, value in (("name", name), ("redirect_uri", redirect_uri)):
         if value is not None and not storable(value):  # PostgreSQL's text holds no NUL
             raise InvalidData(details={"api_name": key})
@@ -106,6 +107,8 @@ def _scopes(raw: Any) -> list[str]:
         raise InvalidData(details={"api_name": "scope", "expected_data_type": "string"})
     if not scopes:
         raise MandatoryNotFound(details={"api_name": "scope"})
+    if any(len(s) > b.MAX_TEXT for s in scopes):
+        raise b.too_long("scope", b.MAX_TEXT)
     unknown = [s for s in scopes if not is_known_scope(s)]
     if unknown:
         raise InvalidData(details={"api_name": "scope", "value": unknown[0]})

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from zcrm.automation import trust
 from zcrm.automation.functions import Installed
-from zcrm.errors import InvalidData
+from zcrm.errors import InvalidData, LimitExceeded
 from zcrm.schema.model import Module
 from zcrm.schema.orgfile import OrgFileError, normalise_module_rules, normalise_org_functions
 from zcrm.store import admin as store
@@ -18,6 +18,13 @@ from zcrm.store import functions as function_store
 
 HIDDEN = ("secret", "source")  # shown as set, never echoed
 IN_USE = "a workflow rule names a function the body leaves out"
+# the most a control-plane body may hold (docs/automation.md, "Limits"): Zoho's per-module rule and per-rule action
+# limits (the getWorkflowRulesCount sample of Zoho's OpenAPI files, crm-oas v8.0/workflow_rules), and zcrm's own
+MAX_RULES = 125  # rules per module (Zoho: total_rules_limit_per_module)
+MAX_ACTIONS = 50  # actions per rule (Zoho: total_actions_per_rule_limit)
+MAX_CONDITIONS = 25  # conditions per rule
+MAX_NAMED = 125  # functions, webhooks
+MAX_NAME = 255  # a rule's, function's or webhook's name
 
 
 def present(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -43,6 +50,7 @@ def replace_rules(
     the org's next schema version. Rules may name the org's installed functions. Functions given with their code
     (``functions[].source``) are installed with the server admin token; from an org administrator they get 403
     (``automation/trust.py``) unless they are installed already, exactly as given."""
+    check_sizes(body)
     installed = function_store.installed(conn, org_id)
     if not server_admin:
         trust.check_rules_body(body, installed)  # before any of the code is even compiled
@@ -89,3 +97,34 @@ def replace_functions(
         conn, org_id, {n: Installed(n, f["handler"], f["source"]) for n, f in given.items()}
     )
     return functions_of(conn, org_id)
+
+
+def check_sizes(body: Any) -> None:
+    """Refuses a body with more rules, actions, conditions, functions or webhooks than ``MAX_*``, or a longer
+    name, before any of it is checked (100,000 rules took 52 s to check)."""
+    if not isinstance(body, dict):
+        return  # normalise_module_rules says why
+    for key, limit in (("workflow_rules", MAX_RULES), ("functions", MAX_NAMED), ("webhooks", MAX_NAMED)):
+        items = body.get(key)
+        if not isinstance(items, list):
+            continue
+        _count(items, key, f"$.{key}", limit)
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            at = f"$.{key}[{index}]"
+            name = item.get("name")
+            if isinstance(name, str) and len(name) > MAX_NAME:
+                raise InvalidData(
+                    details={"maximum_length": MAX_NAME, "api_name": "name", "json_path": f"{at}.name"}
+                )
+            if key != "workflow_rules":
+                continue
+            for part, most in (("actions", MAX_ACTIONS), ("conditions", MAX_CONDITIONS)):
+                if isinstance(item.get(part), list):
+                    _count(item[part], part, f"{at}.{part}", most)
+
+
+def _count(items: list[Any], key: str, path: str, limit: int) -> None:
+    if len(items) > limit:
+        raise LimitExceeded(details={"api_name": key, "json_path": path, "limit": limit})

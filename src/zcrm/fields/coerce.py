@@ -6,6 +6,11 @@
 - dates as ``yyyy-MM-dd`` strings, datetimes as epoch seconds (UTC);
 - lookups, owners, user lookups and layouts as id strings (their existence is checked by the caller);
 - the remaining JSON-shaped types (participants, reminders, line taxes, ...) as the JSON given.
+
+Values come from ``zcrm.json_input.loads_exact``: a string that held a lone surrogate or a NUL (``InvalidText``) is
+a type error for every field; a number is turned into text (text fields) or checked (numeric fields) from the
+digits it was sent with where a double does not hold them (``Number``), so a number beyond a double's range is a
+length error, never ``inf``; a JSON-shaped value nests at most ``MAX_JSON_DEPTH`` levels.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
+from zcrm.json_input import InvalidText, Number
 from zcrm.schema.model import Field
 
 MAX_ID = 9223372036854775807
@@ -27,6 +33,8 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\Z", re.ASCII)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 POSITIVE_INT = re.compile(r"^[0-9]{1,9}\Z")
 _INT_STRING = re.compile(r"^-?[0-9]+\Z")
+MAX_DIGITS = 4000  # the most digits a number may have where its field sets no length (Python parses 4,300)
+MAX_JSON_DEPTH = 32  # the nesting of a JSON-shaped field's value (Zoho's are two or three levels deep)
 _NUMBER_STRING = re.compile(r"^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 
 
@@ -94,15 +102,32 @@ def _text_limit(field: Field) -> int | None:
 
 
 def _text(field: Field, value: object) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or isinstance(value, InvalidText):
         raise _type_error(field)
     if isinstance(value, str):
         text = value
-    elif isinstance(value, float):
-        text = format(Decimal(repr(value)), "f")  # decimal text, never exponent notation
+    elif isinstance(value, float):  # decimal text of the digits sent, never exponent notation
+        number = Decimal(value.text) if isinstance(value, Number) else Decimal(repr(value))
+        text = _decimal_text(number, _text_limit(field))
     else:
-        text = str(value)
+        text = _int_text(value, _text_limit(field))
     return _check_length(field, text)
+
+
+def _int_text(value: int, limit: int | None) -> str:
+    """An integer's decimal text; a length error past ``limit`` (or ``MAX_DIGITS``) found before writing it."""
+    return _decimal_text(Decimal(value), limit) if value.bit_length() > 13_000 else str(value)
+
+
+def _decimal_text(number: Decimal, limit: int | None) -> str:
+    """``number`` written out in full; a length error when that would be longer than ``limit`` (or than
+    ``MAX_DIGITS``), found before writing it (``1e999999999`` has a billion digits)."""
+    sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite: JSON has no infinities or NaNs
+    length = sign + (len(digits) + exponent if exponent >= 0 else max(len(digits), -exponent + 1) + 1)
+    if length > (limit if limit is not None else MAX_DIGITS):
+        raise _length_error(limit if limit is not None else MAX_DIGITS)
+    return format(number, "f")
 
 
 def _string_only(field: Field, value: object) -> str:
@@ -120,14 +145,14 @@ def _email(field: Field, value: object) -> str:
 def _phone(field: Field, value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise _type_error(field)
-    text = str(value)
+    text = value if isinstance(value, str) else _int_text(value, field.max_length)
     if not any(ch.isdigit() for ch in text) or any(ch.isalpha() and ch not in "xX" for ch in text):
         raise _type_error(field)
     return _check_length(field, text)
 
 
 def _multiselect(field: Field, value: object) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+    if not isinstance(value, list) or not all(type(item) is str for item in value):
         raise _type_error(field)
     return list(dict.fromkeys(value))
 
@@ -135,16 +160,24 @@ def _multiselect(field: Field, value: object) -> list[str]:
 def _integer_digits(field: Field, value: object) -> int:
     if isinstance(value, bool):
         raise _type_error(field)
+    if isinstance(value, Number) and _INT_STRING.match(value.text):
+        value = value.text  # an integer too long for an int: its digits are counted like a string's
     if isinstance(value, int):
-        number = value
+        digits = max(Decimal(value).adjusted() + 1, 1)
+        text = None
     elif isinstance(value, str) and _INT_STRING.match(value):
-        number = int(value)
+        text = value.lstrip("-").lstrip("0") or "0"  # leading zeros count neither as digits nor for int()
+        digits = len(text)
     else:
         raise _type_error(field)
     limit = field.max_length
-    if limit is not None and len(str(abs(number))) > limit:
+    if limit is not None and digits > limit:
         raise _length_error(limit)
-    return number
+    if digits > MAX_DIGITS:
+        raise _type_error(field)
+    if text is None:
+        return int(value)
+    return -int(text) if str(value).startswith("-") else int(text)
 
 
 def _integer(field: Field, value: object) -> int:
@@ -164,11 +197,17 @@ def _bigint(field: Field, value: object) -> str:
 def _decimal(field: Field, value: object, places: int | None) -> float:
     if isinstance(value, bool):
         raise _type_error(field)
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+    if isinstance(value, Number):
+        number = Decimal(value.text)  # the digits sent, beyond a double's precision or range
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
             raise _type_error(field)
         number = Decimal(str(value))
-    elif isinstance(value, str) and _NUMBER_STRING.match(value.strip()):
+    elif (
+        isinstance(value, str) and not isinstance(value, InvalidText) and _NUMBER_STRING.match(value.strip())
+    ):
         try:
             number = Decimal(value.strip())
         except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid numbers
@@ -176,12 +215,20 @@ def _decimal(field: Field, value: object, places: int | None) -> float:
     else:
         raise _type_error(field)
     limit = field.max_length
-    integer_digits = len(str(abs(int(number))))
+    integer_digits = max(number.adjusted() + 1, 1)  # counted, not written out: 1e999999999 has a billion
     if limit is not None and integer_digits > limit:
         raise _length_error(limit)
+    if integer_digits > MAX_DIGITS:
+        raise _type_error(field)
     if places is not None:
-        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return float(number)
+        precision = integer_digits + max(places, 0) + 2
+        number = number.quantize(
+            Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=max(precision, 28))
+        )
+    stored = float(number)
+    if stored in (float("inf"), float("-inf")):  # beyond a double (a field whose length allows 309 digits)
+        raise _type_error(field)
+    return stored
 
 
 def _double(field: Field, value: object) -> float:
@@ -238,18 +285,39 @@ def _reference(field: Field, value: object) -> str:
 def _json_array(field: Field, value: object) -> Any:
     if not isinstance(value, list):
         raise _type_error(field)
-    return value
+    return _plain_json(field, value)
 
 
 def _json_object(field: Field, value: object) -> Any:
     if not isinstance(value, dict):
         raise _type_error(field)
-    return value
+    return _plain_json(field, value)
 
 
 def _json_any(field: Field, value: object) -> Any:
     if not isinstance(value, (list, dict, str)):
         raise _type_error(field)
+    return _plain_json(field, value)
+
+
+def _plain_json(field: Field, value: Any, depth: int = 1) -> Any:
+    """A JSON-shaped value as stored (itself when it needs no change), or a type error: nested more than
+    ``MAX_JSON_DEPTH`` levels, holding a string that held a lone surrogate or a NUL (``InvalidText``), or a number
+    beyond a double's range; a ``Number`` is stored as its float."""
+    if isinstance(value, dict | list):
+        if depth > MAX_JSON_DEPTH:
+            raise _type_error(field)
+        if isinstance(value, dict):
+            items = {key: _plain_json(field, item, depth + 1) for key, item in value.items()}
+            return value if all(items[key] is item for key, item in value.items()) else items
+        elements = [_plain_json(field, item, depth + 1) for item in value]
+        return value if all(new is old for new, old in zip(elements, value, strict=True)) else elements
+    if isinstance(value, InvalidText):
+        raise _type_error(field)
+    if isinstance(value, Number):
+        if value in (float("inf"), float("-inf")):
+            raise _type_error(field)
+        return float(value)
     return value
 
 
@@ -292,6 +360,8 @@ _COERCERS = {
 
 def coerce(field: Field, value: object) -> Any:
     """The stored form of a non-null input ``value`` for ``field``; raises ``FieldValueError``."""
+    if isinstance(value, InvalidText):
+        raise _type_error(field)
     coercer = _COERCERS.get(field.data_type, _json_any)
     return coercer(field, value)
 
@@ -322,5 +392,4 @@ def compile_coercer(field: Field) -> Callable[[object], Any]:
             raise _type_error(field)
 
         return multiselect_coercer
-    coercer = _COERCERS.get(data_type, _json_any)
-    return lambda value: coercer(field, value)
+    return lambda value: coerce(field, value)

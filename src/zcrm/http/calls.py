@@ -33,6 +33,7 @@ from zcrm.errors import ZohoError
 from zcrm.faults import Draws, Effect, Rule, Target, parse_header
 from zcrm.http import redact
 from zcrm.http.envelope import error_response
+from zcrm.http.request import no_nul
 from zcrm.store import faults as fault_store
 from zcrm.store import oauth as oauth_store
 from zcrm.store.request_log import Entry
@@ -237,7 +238,7 @@ async def _oauth_faults(request: Request, state: State, call: Call) -> None:
     params = dict(urllib.parse.parse_qsl(call.query))
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         params.update(urllib.parse.parse_qsl((await request.body()).decode("utf-8", "replace")))
-    client_id = params.get("client_id", "")
+    client_id = no_nul(params.get("client_id", ""))
 
     def work(conn: Connection, now: int) -> None:
         client = oauth_store.get_client(conn, client_id) if client_id else None

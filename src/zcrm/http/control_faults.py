@@ -3,6 +3,7 @@ org administrator's token (docs/control-plane.md, "Request log" and "Fault rules
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import Connection
@@ -22,6 +23,7 @@ from zcrm.store import faults as fault_store
 from zcrm.store import request_log as log_store
 
 MAX_LIMIT = 10_000
+_STATUS = re.compile(r"[0-9]{1,3}")
 
 
 def log_filters(params: dict[str, str]) -> dict[str, Any]:
@@ -33,7 +35,9 @@ def log_filters(params: dict[str, str]) -> dict[str, Any]:
     if operation is not None and operation not in OPERATIONS:
         raise InvalidData(details={"param_name": "operation", "supported_values": OPERATIONS})
     status = params.get("status")
-    if status is not None and not (status.isdigit() and (status == "0" or 100 <= int(status) <= 599)):
+    if status is not None and not (
+        _STATUS.fullmatch(status) and (status == "0" or 100 <= int(status) <= 599)
+    ):
         raise InvalidData(details={"param_name": "status"})
     return {
         "module": params.get("module") or None,

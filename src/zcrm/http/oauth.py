@@ -8,21 +8,25 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zcrm.errors import BodyTooLarge
 from zcrm.http.envelope import json_response
+from zcrm.http.request import no_nul
 from zcrm.http.state import State
 
 
 async def _params(request: Request) -> dict[str, str]:
-    params = {k: v for k, v in request.query_params.items()}
+    params = {no_nul(k): no_nul(v) for k, v in request.query_params.items()}
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         try:
             async with request.form() as form:
                 for key, value in form.items():
                     if isinstance(value, str):
-                        params[key] = value
+                        params[no_nul(key)] = no_nul(value)
+        except BodyTooLarge:
+            raise  # answered 413 (http/body_limit.py)
         except Exception:  # a malformed form body: answer from the query string alone (always 200 JSON)
-            return {k: v for k, v in request.query_params.items()}
+            return {no_nul(k): no_nul(v) for k, v in request.query_params.items()}
     return params
 
 

@@ -30,7 +30,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from zcrm.auth import passwords
 from zcrm.auth.scopes import is_known_scope
-from zcrm.http.request import raw_body
+from zcrm.http.request import no_nul, raw_body
 from zcrm.http.state import State
 from zcrm.store import web as store
 from zcrm.store.clocks import org_now
@@ -90,7 +90,7 @@ class Authorization:
 # -- checks ----------------------------------------------------------------------------------------------
 def _single(items: list[tuple[str, str]]) -> dict[str, str]:
     params: dict[str, str] = {}
-    for key, value in items:
+    for key, value in ((no_nul(k), no_nul(v)) for k, v in items):
         if key in params and key in FORM_FIELDS:
             raise PageError("invalid_request", f"The parameter {key} is given more than once.")
         params[key] = value

@@ -15,6 +15,7 @@ from zcrm.http.openapi_operations import (
     ERROR_401,
     ERROR_403,
     ERROR_404,
+    ERROR_413,
     FAULTED_4XX,
     FAULTED_5XX,
     JSON,
@@ -76,6 +77,8 @@ def _answers(route: Route[Any], described: Described) -> dict[str, Answer]:
             answers.setdefault(status, answer)
     if route.path_params:
         answers.setdefault("404", ERROR_404)
+    if described.body is not None:
+        answers.setdefault("413", ERROR_413)
     if route.tag == "zoho":
         answers.setdefault("4XX", FAULTED_4XX)
         answers.setdefault("5XX", FAULTED_5XX)

@@ -165,6 +165,7 @@ ERROR_401 = json(
     "No token or a bad one: AUTHENTICATION_FAILURE, INVALID_TOKEN, OAUTH_SCOPE_MISMATCH", "Error"
 )
 ERROR_403 = json("The user's profile lacks the permission: NO_PERMISSION", "Error")
+ERROR_413 = json("The body is larger than ZCRM_MAX_BODY_BYTES: LIMIT_EXCEEDED", "Error")
 ERROR_404 = json(
     "INVALID_URL_PATTERN: a path parameter holding `/` (or a word the parameter never takes) is another path",
     "Error",
@@ -516,7 +517,7 @@ OPERATIONS: dict[tuple[str, str], Described] = {
         ok(shape({"log": OBJECTS})),
         query={
             "kind": choice(["function"]),
-            "status": choice(["success", "error", "skipped"]),
+            "status": choice(["success", "error", "skipped", "timeout"]),
             "limit": ADMIN_QUERY_LIMIT,
         },
     ),
@@ -590,6 +591,26 @@ OPERATIONS: dict[tuple[str, str], Described] = {
         ok(shape({"org_id": STRING, "imported": OBJECT})), body=ref("Snapshot"), body_required=True
     ),
     ("POST", "/__zcrm/orgs/{id}/reset"): Described(ok(shape({"org_id": STRING, "reset": OBJECT}))),
+    ("GET", "/__zcrm/orgs/{id}/functions"): Described(ok(shape({"functions": OBJECTS}))),
+    ("PUT", "/__zcrm/orgs/{id}/functions"): Described(
+        ok(shape({"functions": OBJECTS})),
+        body=shape({"functions": {"type": "array", "items": shape({"name": STRING, "source": STRING})}}),
+        body_required=True,
+    ),
+    ("GET", "/__zcrm/orgs/{id}/modules/{module}/workflow_rules"): Described(
+        ok(shape({"workflow_rules": OBJECTS}))
+    ),
+    ("PUT", "/__zcrm/orgs/{id}/modules/{module}/workflow_rules"): Described(
+        ok(shape({"workflow_rules": OBJECTS})),
+        body=shape(
+            {"workflow_rules": OBJECTS},
+            {
+                "functions": {"type": ["array", "null"], "items": shape({"name": STRING, "source": STRING})},
+                "webhooks": {"type": ["array", "null"], "items": shape({"name": STRING, "url": STRING})},
+            },
+        ),
+        body_required=True,
+    ),
     ("GET", "/__zcrm/orgs/{id}/seed"): Described(ok("Snapshot")),
     ("PUT", "/__zcrm/orgs/{id}/seed"): Described(
         ok(shape({"org_id": STRING, "seed_time": {"type": "integer"}}))
@@ -626,7 +647,7 @@ OPERATIONS: dict[tuple[str, str], Described] = {
                 "match": {"type": ["object", "null"]},
                 "probability": {"type": ["number", "null"]},
                 "seed": {"type": ["integer", "null"]},
-                "count": {"type": ["integer", "null"]},
+                "count": {"type": ["integer", "null"], "minimum": 1, "maximum": 1_000_000},
             },
         ),
         body_required=True,

@@ -33,7 +33,7 @@ async def insert(request: Request, state: State, module_name: str) -> Response:
 
     def work(conn: Connection, ident: Identity, now: int, after: AfterCommit) -> Response:
         module = record_module(ident, module_name, "create")
-        payload = json_object(raw)
+        payload = json_object(raw, exact=True)
         items = data_items(payload)
         triggers = trigger_set(payload)
         check_features(payload)
@@ -75,7 +75,7 @@ async def update(request: Request, state: State, module_name: str, record_id: st
         since = None
         if unmodified_header is not None:
             since = http_time(unmodified_header, "If-Unmodified-Since", bad=UnableToParseDataType)
-        payload = json_object(raw)
+        payload = json_object(raw, exact=True)
         items = data_items(payload, limit=1 if record_id is not None else MAX_RECORDS)
         triggers = trigger_set(payload)
         check_features(payload)

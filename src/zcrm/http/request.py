@@ -3,36 +3,36 @@
 from __future__ import annotations
 
 import email.utils
-import json
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 
 from zcrm.errors import InvalidData, UnableToParseDataType, invalid_body
 from zcrm.fields.coerce import parse_datetime
+from zcrm.json_input import JsonError, loads, loads_exact
 
 
 def query_params(request: Request) -> dict[str, str]:
     """Query parameters; a repeated parameter is joined with commas (behaviour §1.8)."""
     params: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
+        key, value = no_nul(key), no_nul(value)
         params[key] = f"{params[key]},{value}" if key in params else value
     return params
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+def no_nul(text: str) -> str:
+    """``text`` with each NUL (``%00`` in a query or form) made U+FFFD: no PostgreSQL text column or parameter
+    takes it, and no name or value zcrm knows holds it."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
-def parse_json(raw: bytes) -> Any:
+def parse_json(raw: bytes, *, exact: bool = False) -> Any:
+    """The body's JSON (``zcrm.json_input``: ``exact`` for record writes, whose values are checked field by
+    field); unreadable JSON is the body's ``INVALID_DATA`` (behaviour §1.6)."""
     try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        pass
-    try:  # integers beyond 64 bits, which orjson refuses
-        return json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
-    except (ValueError, UnicodeDecodeError):
+        return loads_exact(raw) if exact else loads(raw)
+    except JsonError:
         raise invalid_body() from None
 
 
@@ -48,11 +48,11 @@ async def raw_body(request: Request, max_bytes: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def json_object(raw: bytes | None) -> dict[str, Any]:
+def json_object(raw: bytes | None, *, exact: bool = False) -> dict[str, Any]:
     """The body as a JSON object, whatever the Content-Type (behaviour §1.6)."""
     if raw is None or not raw.strip():
         raise invalid_body()
-    body = parse_json(raw)
+    body = parse_json(raw, exact=exact)
     if not isinstance(body, dict):
         raise invalid_body()
     return body
@@ -65,8 +65,8 @@ def http_time(value: str, param: str, *, bad: type[InvalidData] | type[UnableToP
         return parsed
     try:
         moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise bad(details={"param_name": param})
-    return int(moment.timestamp())
+        if moment is not None and moment.tzinfo is not None:
+            return int(moment.timestamp())
+    except (TypeError, ValueError, OverflowError):  # a year past 9999 overflows
+        pass
+    raise bad(details={"param_name": param})

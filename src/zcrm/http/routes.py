@@ -229,7 +229,9 @@ MATCHER = Matcher(ROUTES)
 
 
 async def dispatch(request: Request, state: State) -> Response:
-    found = MATCHER.match(request.url.path)
+    # the path as the server decoded it: request.url.path goes through urlsplit, which drops tabs and newlines
+    # (so /crm/v5/Leads/%0a would be the list of Leads)
+    found = MATCHER.match(request.scope["path"])
     if found is None:
         raise InvalidUrlPattern()
     route, values = found

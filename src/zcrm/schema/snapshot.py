@@ -205,7 +205,9 @@ def _row(columns: Iterable[Column], raw: Any, path: str) -> dict[str, Any]:
 def _org(raw: Any, root: str) -> dict[str, Any]:
     org = _row(ORG_COLUMNS, raw, _where(root, "org"))
     prefix = org["prefix"]
-    if not (prefix.isdigit() and len(prefix) == 7 and MIN_PREFIX <= int(prefix) <= MAX_PREFIX):
+    if not (
+        prefix.isascii() and prefix.isdigit() and len(prefix) == 7 and MIN_PREFIX <= int(prefix) <= MAX_PREFIX
+    ):
         raise _error(_where(root, "org", "prefix"), expected_data_type="prefix")
     if org["id"] != prefix + "0" * 12:
         raise _error(_where(root, "org", "id"), expected_data_type="id")

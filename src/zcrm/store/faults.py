@@ -8,7 +8,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, text
 
-from zcrm.faults import Rule, rule_from
+from zcrm.errors import LimitExceeded
+from zcrm.faults import MAX_RULES, Rule, rule_from
 from zcrm.store.orgs import lock
 
 _BUMP = text("UPDATE orgs SET faults_version = faults_version + 1 WHERE id = :org")
@@ -26,7 +27,13 @@ def rules(conn: Connection, org_id: str) -> list[Rule]:
 
 
 def add(conn: Connection, org_id: str, definition: dict[str, Any], now: int) -> Rule:
+    """Adds a rule; ``LIMIT_EXCEEDED`` when the org has ``MAX_RULES`` already."""
     rule_id = next_id(conn, "fault_rules", org_id)
+    held = conn.execute(
+        text("SELECT COUNT(*) FROM fault_rules WHERE org_id = :org"), {"org": org_id}
+    ).scalar_one()
+    if held >= MAX_RULES:
+        raise LimitExceeded(details={"api_name": "faults", "limit": MAX_RULES})
     conn.execute(
         text(
             "INSERT INTO fault_rules (org_id, id, created_time, definition, remaining)"
@@ -53,7 +60,7 @@ def next_id(conn: Connection, table: str, org_id: str) -> int:
 
 
 def remove(conn: Connection, org_id: str, rule_id: str) -> bool:
-    if not rule_id.isdigit():
+    if not (rule_id.isascii() and rule_id.isdigit() and len(rule_id) <= 18):  # ids are small; none is longer
         return False
     deleted = conn.execute(
         text("DELETE FROM fault_rules WHERE org_id = :org AND id = :id"), {"org": org_id, "id": int(rule_id)}
