@@ -1,6 +1,6 @@
 """NUL characters (U+0000) in input, found by the fuzzer (tests/fuzz/) on PostgreSQL, whose text cannot hold them:
-look-ups by such a key find nothing, unique values with one are stored under an escaped key, the control plane
-refuses them where they would be a column's text, and the request log keeps U+FFFD instead. And an error raised
+look-ups by such a key find nothing, record values and control-plane bodies holding one are refused (the store
+still escapes unique keys one-to-one), and the request log keeps U+FFFD instead. And an error raised
 around the handler is answered in JSON, not in Starlette's plain text. These run on SQLite and, with
 ZCRM_TEST_DATABASE_URL, on PostgreSQL, where they failed."""
 
@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from tests.admin.test_org_snapshots import admin
-from tests.conftest import Api
+from tests.conftest import Api, sql
 from zcrm.store.text import log_text, unique_text
 
 
@@ -40,20 +40,36 @@ def test_the_consent_page_with_a_client_id_holding_nul(api: Api) -> None:
     assert "is not registered with this server" in response.text
 
 
-def test_a_unique_value_holding_nul(api: Api) -> None:
-    [first] = api.insert("Leads", {"Last_Name": "A", "Company": "C", "Lead_Code": "a\x00B"})
-    again = api.post("/crm/v5/Leads", {"data": [{"Last_Name": "B", "Company": "C", "Lead_Code": "A\x00b"}]})
-    assert again.status_code == 400
-    item = again.json()["data"][0]
-    assert item["code"] == "DUPLICATE_DATA"
-    assert {k: item["details"][k] for k in ("api_name", "json_path", "id")} == {
-        "api_name": "Lead_Code",
-        "json_path": "$.data[0].Lead_Code",
-        "id": first,
-    }
-    api.insert("Leads", {"Last_Name": "C", "Company": "C", "Lead_Code": "a\x00c"})  # another value
-    api.insert("Leads", {"Last_Name": "D", "Company": "C", "Lead_Code": "\x01a\\0b"})  # the escape's own text
-    assert api.get(f"/crm/v5/Leads/{first}").json()["data"][0]["Lead_Code"] == "a\x00B"
+def test_a_unique_value_holding_nul_is_refused_and_nothing_is_stored(api: Api) -> None:
+    """A record value holding NUL is refused like a lone surrogate (tests/api/test_bad_input.py), so no unique
+    value ever holds one; the store's one-to-one escape of unique keys (below) stays its safety net."""
+    before = sql(api, "SELECT COUNT(*) FROM unique_values")
+    response = api.post(
+        "/crm/v5/Leads", {"data": [{"Last_Name": "A", "Company": "C", "Lead_Code": "a\x00B"}]}
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "data": [
+                {
+                    "code": "INVALID_DATA",
+                    "details": {
+                        "expected_data_type": "text",
+                        "api_name": "Lead_Code",
+                        "json_path": "$.data[0].Lead_Code",
+                    },
+                    "message": "invalid data",
+                    "status": "error",
+                }
+            ]
+        },
+    )
+    assert sql(api, "SELECT COUNT(*) FROM unique_values") == before
+    assert api.get("/crm/v5/Leads?fields=Last_Name").status_code == 204
+    [kept] = api.insert(
+        "Leads", {"Last_Name": "D", "Company": "C", "Lead_Code": "\x01a\\0b"}
+    )  # the escape's text
+    assert api.get(f"/crm/v5/Leads/{kept}").json()["data"][0]["Lead_Code"] == "\x01a\\0b"
 
 
 def test_the_unique_key_escape_is_one_to_one() -> None:
@@ -64,18 +80,23 @@ def test_the_unique_key_escape_is_one_to_one() -> None:
     assert log_text("a\x00b") == "a\ufffdb" and log_text(None) is None
 
 
-def test_the_control_plane_refuses_nul_where_it_would_be_a_column(api: Api) -> None:
+def test_the_control_plane_refuses_nul_in_any_text_and_stores_nothing(api: Api) -> None:
+    """A control-plane body holding NUL anywhere is refused whole (its text would become a column or a JSON
+    definition), so no user, client or role is created."""
+    users = sql(api, "SELECT COUNT(*) FROM users")
     user = api.post("/__zcrm/users", {"email": "a\x00@b.test", "last_name": "X"})
-    assert (user.status_code, user.json()) == (
-        400,
-        error("INVALID_DATA", {"api_name": "email", "expected_data_type": "email"}),
-    )
+    assert (user.status_code, user.json()) == (400, error("INVALID_DATA", {}, "body"))
+    clients = sql(api, "SELECT COUNT(*) FROM oauth_clients")
     for key in ("name", "redirect_uri"):
         body = {"client_type": "server", "redirect_uri": "https://a.test/cb", key: "x\x00"}
         client = api.post("/__zcrm/clients", body)
-        assert (client.status_code, client.json()) == (400, error("INVALID_DATA", {"api_name": key}))
-    role = api.post("/__zcrm/roles", {"name": "R\x00le"})  # kept in a JSON definition: stored as given
-    assert role.status_code == 201 and role.json()["name"] == "R\x00le"
+        assert (client.status_code, client.json()) == (400, error("INVALID_DATA", {}, "body"))
+    roles = sql(api, "SELECT COUNT(*) FROM roles")
+    role = api.post("/__zcrm/roles", {"name": "R\x00le"})
+    assert (role.status_code, role.json()) == (400, error("INVALID_DATA", {}, "body"))
+    assert sql(api, "SELECT COUNT(*) FROM users") == users
+    assert sql(api, "SELECT COUNT(*) FROM oauth_clients") == clients
+    assert sql(api, "SELECT COUNT(*) FROM roles") == roles
 
 
 def test_a_request_body_holding_a_nul_byte_is_logged(api: Api) -> None:
@@ -94,18 +115,10 @@ def test_a_snapshot_text_holding_nul_is_refused(api: Api) -> None:
     snapshot = api.client.get(f"/__zcrm/orgs/{api.creds.org_id}/snapshot", headers=headers).json()
     bad = copy.deepcopy(snapshot)
     bad["users"][0]["email"] = "a\x00@b.test"
+    orgs = sql(api, "SELECT COUNT(*) FROM orgs")
     response = api.client.post("/__zcrm/orgs", content=json.dumps({"snapshot": bad}), headers=headers)
-    assert (response.status_code, response.json()) == (
-        400,
-        error(
-            "INVALID_DATA",
-            {
-                "api_name": "snapshot",
-                "json_path": "$.snapshot.users[0].email",
-                "expected_data_type": "string",
-            },
-        ),
-    )
+    assert (response.status_code, response.json()) == (400, error("INVALID_DATA", {}, "body"))
+    assert sql(api, "SELECT COUNT(*) FROM orgs") == orgs
 
 
 def test_an_org_file_time_zone_must_be_a_name(api: Api) -> None:

@@ -157,7 +157,13 @@ def test_record_routes_answers_parameters_and_bodies(document: dict[str, Any]) -
 def test_control_plane_and_oauth_page_answers(document: dict[str, Any]) -> None:
     paths = document["paths"]
     users = paths["/__zcrm/users"]["post"]
-    assert list(users["responses"]) == ["201", "400", "401", "403", "413"]  # never faulted: no 4XX or 5XX range
+    assert list(users["responses"]) == [
+        "201",
+        "400",
+        "401",
+        "403",
+        "413",
+    ]  # never faulted: no 4XX or 5XX range
     schema = users["requestBody"]["content"]["application/json"]["schema"]
     assert schema["required"] == ["last_name", "email"] and schema["additionalProperties"] is False
     assert schema["properties"]["status"] == {"enum": ["active", "deleted", "inactive", None]}
