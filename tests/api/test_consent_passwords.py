@@ -241,7 +241,10 @@ def test_the_control_plane_sets_a_password_and_never_shows_its_hash(flow: Flow) 
         ("short", {"api_name": "password", "minimum_length": 8}),
         ("x" * 1025, {"api_name": "password", "maximum_length": 1024}),
         (12345678, {"api_name": "password", "expected_data_type": "string"}),
-        ("lone \ud800 surrogate", None),  # refused with the body, like a NUL (tests/api/test_nul_characters.py)
+        (
+            "lone \ud800 surrogate",
+            None,
+        ),  # refused with the body, like a NUL (tests/api/test_nul_characters.py)
     ],
 )
 def test_a_bad_password_is_refused(api: Api, value: Any, details: dict[str, Any] | None) -> None:
