@@ -21,7 +21,7 @@ from sqlalchemy import make_url
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 FILES = ("credentials.json", "admin-token")  # written by bootstrap and auth/admin, always with mode 600
-SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal", "-lock")  # -lock: start-up (store/db.py)
 log = logging.getLogger("zcrm")
 
 

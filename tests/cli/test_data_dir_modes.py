@@ -19,7 +19,7 @@ from zcrm.datadir import secure
 from zcrm.store import Database
 
 ZCRM_FILES = {"credentials.json", "admin-token"} | (
-    set() if ON_POSTGRESQL else {"zcrm.sqlite3", "zcrm.sqlite3-wal", "zcrm.sqlite3-shm"}
+    set() if ON_POSTGRESQL else {"zcrm.sqlite3", "zcrm.sqlite3-wal", "zcrm.sqlite3-shm", "zcrm.sqlite3-lock"}
 )
 
 
@@ -83,6 +83,7 @@ def test_looser_modes_are_tightened_at_start_with_a_note(tmp_path: Path) -> None
             "zcrm.sqlite3",
             "zcrm.sqlite3-wal",
             "zcrm.sqlite3-shm",
+            "zcrm.sqlite3-lock",
         )
         if name in present
     ]

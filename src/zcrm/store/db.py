@@ -7,7 +7,9 @@ so that concurrent writers queue on the busy timeout instead of failing on a loc
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -24,6 +26,19 @@ WRITE = "zcrm_write"
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024  # the WAL file is trimmed to this size when it starts over
 STARTUP_LOCK = 7_204_113_921  # the advisory-lock key of start-up on PostgreSQL
 log = logging.getLogger("zcrm.store")
+
+
+@contextmanager
+def _file_lock(path: str) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def make_engine(url: str) -> Engine:
@@ -84,9 +99,16 @@ class Database:
     @contextmanager
     def startup_lock(self) -> Iterator[None]:
         """Serialises start-up (migrations, the default org, credentials) between processes and hosts starting at
-        once on one PostgreSQL database; SQLite's write lock already does this for its transactions."""
+        once on one database: an advisory lock on PostgreSQL, an exclusive lock on a file beside the SQLite
+        database (Alembic's upgrade spans several transactions, so SQLite's write lock alone lets two processes
+        both find no schema and both create it)."""
         if self.dialect != "postgresql":
-            yield
+            path = self.engine.url.database
+            if not path or path == ":memory:" or path.startswith("file:"):
+                yield
+                return
+            with _file_lock(path + "-lock"):
+                yield
             return
         with self.engine.connect() as conn:
             conn.exec_driver_sql(f"SELECT pg_advisory_lock({STARTUP_LOCK})")
