@@ -1,7 +1,7 @@
 """The ``zcrm`` commands for record processes: ``approvals`` (list, approve, reject, delegate, resubmit),
 ``review`` (approve, reject, resubmit) and ``zia end``.
 
-Like the access commands (cli_admin.py) they work directly on the database of ``--data-dir`` /
+Like the access commands (cli/access.py) they work directly on the database of ``--data-dir`` /
 ``--database-url``, on the default org unless ``--org-id`` is given, and print JSON; approval and review actions
 are taken as the user named by ``--as`` (their email), with the same checks as the API.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from zcrm.cli_admin import Session, data_options, echo_json, org_option, session
+from zcrm.cli.common import Session, data_options, echo_json, org_option, session
 
 if TYPE_CHECKING:
     from zcrm.auth.identity import Identity

@@ -1,6 +1,6 @@
 """``zcrm clock show|set|advance|freeze|unfreeze|reset``: an org's clock (docs/control-plane.md#clock).
 
-Like the access commands (cli_admin.py) they work directly on the database of ``--data-dir`` /
+Like the access commands (cli/access.py) they work directly on the database of ``--data-dir`` /
 ``--database-url``, on the default org unless ``--org-id`` is given, and print the clock as
 ``GET /__zcrm/clock`` shows it. A running server sees the change on the org's next request.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from zcrm.cli_admin import data_options, echo_json, org_option, session
+from zcrm.cli.common import data_options, echo_json, org_option, session
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"^(\d+)([smhd]?)\Z")

@@ -1,6 +1,6 @@
 """The ``zcrm`` commands of the org lifecycle: ``snapshot save|load``, ``org delete|reset|set-seed`` and ``seed``.
 
-Like the access commands (cli_admin.py) they work directly on the database of ``--data-dir`` / ``--database-url``,
+Like the access commands (cli/access.py) they work directly on the database of ``--data-dir`` / ``--database-url``,
 on the default org unless ``--org-id`` is given, and print JSON (docs/snapshots.md).
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import orjson
 
-from zcrm.cli_admin import data_options, echo_json, org_option, prepared, session
+from zcrm.cli.common import data_options, echo_json, org_option, prepared, session
 from zcrm.errors import ZohoError
 
 if TYPE_CHECKING:

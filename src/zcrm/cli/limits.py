@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from zcrm.cli_admin import data_options, echo_json, org_option, session
+from zcrm.cli.common import data_options, echo_json, org_option, session
 
 
 @click.group()
