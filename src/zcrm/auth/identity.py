@@ -9,8 +9,8 @@ from sqlalchemy import Connection, text
 
 from zcrm.auth.scopes import parse_scopes
 from zcrm.auth.tokens import digest
+from zcrm.clock import now_of
 from zcrm.errors import AuthenticationFailure, InvalidToken
-from zcrm.org_clock import now_of
 from zcrm.schema.model import OrgSchema, User
 from zcrm.store.orgs import load_schema
 
@@ -72,7 +72,7 @@ def authenticate(conn: Connection, cache: SchemaCache, header: str | None, now: 
 def authenticate_at(
     conn: Connection, cache: SchemaCache, header: str | None, server_now: int
 ) -> tuple[Identity, int]:
-    """The caller's identity and the org's now (its clock, read with the token: org_clock.py)."""
+    """The caller's identity and the org's now (its clock, read with the token: clock.py)."""
     token = bearer(header)
     row = conn.execute(_LOOKUP, {"h": digest(token)}).first()
     now = server_now if row is None else now_of(row.clock_offset, row.clock_frozen, server_now)

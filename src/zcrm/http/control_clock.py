@@ -18,8 +18,8 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zcrm import org_clock
 from zcrm.auth.identity import Identity
+from zcrm.clock import CHANGES, SERVER
 from zcrm.http.control import require_admin
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, raw_body
@@ -32,7 +32,7 @@ REQUIRES_BODY = frozenset({"set", "advance"})
 async def show(request: Request, state: State) -> Response:
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         require_admin(ident)
-        clock = clocks.read(conn, ident.org_id) or org_clock.SERVER
+        clock = clocks.read(conn, ident.org_id) or SERVER
         return json_response(clock.as_dict(state.clock.now()))
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
@@ -40,7 +40,7 @@ async def show(request: Request, state: State) -> Response:
 
 def change(name: str) -> Callable[[Request, State], Awaitable[Response]]:
     """The handler of one change of the clock (a key of ``CHANGES``)."""
-    apply = org_clock.CHANGES[name]
+    apply = CHANGES[name]
 
     async def handler(request: Request, state: State) -> Response:
         raw = await raw_body(request, state.settings.max_body_bytes)
@@ -49,7 +49,7 @@ def change(name: str) -> Callable[[Request, State], Awaitable[Response]]:
             require_admin(ident)
             body = json_object(raw) if name in REQUIRES_BODY or raw is None or raw.strip() else {}
             server_now = state.clock.now()
-            clock = apply(clocks.read(conn, ident.org_id) or org_clock.SERVER, body, server_now)
+            clock = apply(clocks.read(conn, ident.org_id) or SERVER, body, server_now)
             clocks.write(conn, ident.org_id, clock)
             return json_response(clock.as_dict(server_now))
 
