@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from zcrm.auth.body import flag, only_keys
+from zcrm.control_input import flag, only_keys
 from zcrm.errors import InvalidData, MandatoryNotFound
 from zcrm.fields.coerce import MAX_EPOCH, parse_datetime
 

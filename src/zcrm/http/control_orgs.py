@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zcrm.auth import body as b
+from zcrm import control_input as b
 from zcrm.auth import provision
 from zcrm.auth.admin import current_hash, is_admin_token, presented_token
 from zcrm.auth.identity import authenticate
