@@ -18,7 +18,6 @@ from zcrm.auth.tokens import digest, matches
 META_KEY = "admin_token"
 FILE_NAME = "admin-token"
 ENV_VAR = "ZCRM_ADMIN_TOKEN"
-HEADER = "x-zcrm-admin-token"
 BEARER = "Zoho-oauthtoken "
 
 
