@@ -26,6 +26,7 @@ from starlette.responses import Response
 
 from zcrm.auth import access, passwords, provision
 from zcrm.auth.admin import current_hash, is_admin_token, presented_token
+from zcrm.auth.guards import module_for
 from zcrm.auth.identity import Identity, authenticate, authenticate_at, bearer
 from zcrm.auth.tokens import digest
 from zcrm.automation import config
@@ -33,7 +34,6 @@ from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPerm
 from zcrm.fields.coerce import parse_id
 from zcrm.http import control_orgs
 from zcrm.http.envelope import json_response
-from zcrm.http.guards import module_for
 from zcrm.http.request import json_object, query_params, raw_body
 from zcrm.http.state import State
 from zcrm.records.reads import positive_param

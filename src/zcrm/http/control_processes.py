@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zcrm.auth.guards import module_for, record_module
 from zcrm.auth.identity import Identity
 from zcrm.automation.zia import OUTCOMES
 from zcrm.errors import InvalidData, invalid_id
@@ -23,7 +24,6 @@ from zcrm.fields.coerce import parse_id
 from zcrm.http.approvals import action_and_comments
 from zcrm.http.control import require_admin
 from zcrm.http.envelope import json_response
-from zcrm.http.guards import module_for, record_module
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
 from zcrm.records import approval_actions, processes

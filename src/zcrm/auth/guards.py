@@ -1,4 +1,5 @@
-"""Request checks shared by the /crm/v5 routes: module, scope and profile (behaviour §2.3 steps 4-6)."""
+"""Request checks shared by the /crm/v5 routes, the automation runner and the CLI: module, scope and profile
+(behaviour §2.3 steps 4-6). No HTTP."""
 
 from __future__ import annotations
 
