@@ -48,13 +48,15 @@ class Operation(Generic[H]):
 @dataclass(frozen=True, slots=True)
 class Route(Generic[H]):
     """``operations`` by method; a handler is called with the request, the state and the template's parameters in
-    order. A template parameter without an entry in ``params`` gets a plain rule (any non-empty segment)."""
+    order. A template parameter without an entry in ``params`` gets a plain rule (any non-empty segment). ``kind``
+    is the family of calls the route serves, from which a request is classified once (``http/call.describe``)."""
 
     template: str
     operations: Mapping[str, Operation[H]]
     tag: Tag
     auth: Auth = "token"
     params: tuple[Param, ...] = ()
+    kind: str = "other"
     segments: tuple[str | Param, ...] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
