@@ -47,6 +47,14 @@ def record_module(ident: Identity, name: str, operation: str) -> Module:
     return module
 
 
+def org_administrator(ident: Identity) -> None:
+    """The caller's profile is an administrator's (the control plane's org routes: ``org_admin`` in
+    ``http/routes.py``), else NO_PERMISSION."""
+    profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
+    if profile is None or not profile.admin:
+        raise NoPermission("Permission denied", {"permissions": ["administrator"]})
+
+
 def settings_scope(ident: Identity, area: str) -> None:
     if not any_scope(ident.scopes, SETTINGS_SCOPES[area]):
         raise OAuthScopeMismatch()

@@ -22,7 +22,10 @@ from typing import Any, Generic, Literal, TypeVar
 
 H = TypeVar("H", bound=Callable[..., Any])
 Tag = Literal["zoho", "zcrm"]
-Auth = Literal["token", "admin", "none"]  # an org access token; the server admin token or one; nothing
+Auth = Literal["token", "org_admin", "admin", "none"]
+# an org access token; one of a user whose profile is an administrator's; the server admin token (or one, as the
+# handler says); nothing. ``http/routes.dispatch`` enforces ``org_admin``; ``token`` is the handler's unit of work's
+# (``State.authed``), ``admin`` the control-plane handler's
 
 
 @dataclass(frozen=True, slots=True)

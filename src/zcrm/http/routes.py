@@ -9,9 +9,12 @@ from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any
 
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zcrm.auth.guards import org_administrator
+from zcrm.auth.identity import Identity
 from zcrm.errors import InvalidRequestMethod, InvalidUrlPattern
 from zcrm.http import (
     approvals,
@@ -30,6 +33,7 @@ from zcrm.http import (
     records,
     timeline,
 )
+from zcrm.http.authed import on_authenticated
 from zcrm.http.call import RequestKind, describe
 from zcrm.http.envelope import json_response
 from zcrm.http.matcher import Auth, Matcher, Operation, Param, Route
@@ -70,7 +74,7 @@ def _zoho(
     return Route(template, operations, "zoho", auth, params, kind)
 
 
-def _zcrm(template: str, auth: Auth = "token", **operations: Operation[Handler]) -> Route[Handler]:
+def _zcrm(template: str, auth: Auth = "org_admin", **operations: Operation[Handler]) -> Route[Handler]:
     return Route(template, operations, "zcrm", auth, (), "control")
 
 
@@ -176,7 +180,9 @@ ROUTES: tuple[Route[Handler], ...] = (
         "/__zcrm/records/{module}/{id}/state",
         PUT=op(control.record_state, "Set a record's approval and lock state"),
     ),
-    _zcrm("/__zcrm/records/{module}/{id}/review", POST=op(control_processes.review, "Review a record")),
+    _zcrm(
+        "/__zcrm/records/{module}/{id}/review", "token", POST=op(control_processes.review, "Review a record")
+    ),
     _zcrm(
         "/__zcrm/records/{module}/{id}/zia_validation",
         POST=op(control_processes.zia_validation, "Answer a record's Zia image validation"),
@@ -283,5 +289,15 @@ async def dispatch(request: Request, state: State, kind: RequestKind) -> Respons
     operation = route.operations.get(request.method)
     if operation is None:
         raise InvalidRequestMethod()
-    response: Response = await operation.handler(request, state, *kind.values)
+    if (
+        route.auth == "org_admin"
+    ):  # checked as soon as the handler's unit of work has authenticated the caller
+        with on_authenticated(_org_administrator):
+            response: Response = await operation.handler(request, state, *kind.values)
+            return response
+    response = await operation.handler(request, state, *kind.values)
     return response
+
+
+def _org_administrator(conn: Connection, ident: Identity, now: int, write: bool) -> None:
+    org_administrator(ident)
