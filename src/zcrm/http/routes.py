@@ -18,13 +18,6 @@ from zcrm.auth.identity import Identity
 from zcrm.errors import InvalidRequestMethod, InvalidUrlPattern
 from zcrm.http import (
     approvals,
-    control,
-    control_clock,
-    control_faults,
-    control_functions,
-    control_limits,
-    control_orgs,
-    control_processes,
     metadata,
     notifications,
     oauth,
@@ -35,6 +28,13 @@ from zcrm.http import (
 )
 from zcrm.http.authed import on_authenticated
 from zcrm.http.call import RequestKind, describe
+from zcrm.http.control import clock as control_clock
+from zcrm.http.control import faults as control_faults
+from zcrm.http.control import functions as control_functions
+from zcrm.http.control import limits as control_limits
+from zcrm.http.control import org as control
+from zcrm.http.control import orgs as control_orgs
+from zcrm.http.control import processes as control_processes
 from zcrm.http.envelope import json_response
 from zcrm.http.matcher import Auth, Matcher, Operation, Param, Route
 from zcrm.http.state import State

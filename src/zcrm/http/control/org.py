@@ -32,7 +32,7 @@ from zcrm.auth.tokens import digest
 from zcrm.automation import config
 from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPermission, ZohoError, invalid_id
 from zcrm.fields.coerce import parse_id
-from zcrm.http import control_orgs
+from zcrm.http.control import orgs as control_orgs
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, query_params, raw_body
 from zcrm.http.state import State
@@ -266,7 +266,7 @@ async def create_org(request: Request, state: State) -> Response:
     def work(conn: Connection, now: int) -> Response:
         _require_server_admin(conn, state, header, admin, stored, now)
         body = json_object(raw) if raw is None or raw.strip() else {}
-        if "snapshot" in body:  # a new org from a snapshot (control_orgs.py)
+        if "snapshot" in body:  # a new org from a snapshot (control/orgs.py)
             return json_response(control_orgs.create_from_snapshot(conn, state, body, now), 201)
         definition = provision.org_from_body(body)
         credentials = provision.create_org(conn, state.oauth, definition, state.settings.base_url, now)

@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from zcrm.auth.guards import schema_module
 from zcrm.automation import config, trust
-from zcrm.http.control_orgs import _authorise, _stored_hash
+from zcrm.http.control.orgs import _authorise, _stored_hash
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
