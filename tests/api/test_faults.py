@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from tests.admin.test_admin_cli import Cli
 from tests.conftest import Api, LiveServer, make_settings, sql
 from zcrm.app import create_app
-from zcrm.http.calls import ConnectionDropped
+from zcrm.http.faulting import ConnectionDropped
 
 LEAD = {"Last_Name": "Fault", "Company": "Zylker"}
 TOO_MANY = {

@@ -21,7 +21,7 @@ def limits() -> None:
 @org_option
 def limits_show(data_dir: Path, database_url: str | None, org_id: str | None) -> None:
     """Print the org's edition, credits (limit, used, remaining in 24 hours) and concurrency limits."""
-    from zcrm.http.control_limits import describe
+    from zcrm.http.control.limits import describe
     from zcrm.settings import Settings
     from zcrm.store.orgs import load_schema
 
