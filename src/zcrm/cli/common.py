@@ -63,7 +63,7 @@ def org_option(func: F) -> F:
 def prepared(data_dir: Path, database_url: str | None) -> tuple[State, Credentials]:
     """``zcrm.app.prepare`` on the data dir, keeping the address the server was started with."""
     from zcrm.app import prepare
-    from zcrm.auth.admin import ensure_admin_token
+    from zcrm.service.admin import ensure_admin_token
 
     base = Settings.from_env()
     settings = base.with_(data_dir=data_dir, database_url=database_url or base.database_url)
@@ -76,8 +76,7 @@ def prepared(data_dir: Path, database_url: str | None) -> tuple[State, Credentia
         if isinstance(base_url, str) and base_url:
             settings = settings.with_(public_url=base_url)
     state, creds = prepare(settings)
-    with state.db.write() as conn:
-        ensure_admin_token(conn, data_dir)
+    ensure_admin_token(state.db, data_dir)
     return state, creds
 
 
@@ -89,7 +88,7 @@ def session(data_dir: Path, database_url: str | None, org_id: str | None) -> Ite
     state, creds = prepared(data_dir, database_url)
     target = org_id or creds.org_id
     try:
-        with orgs.unit(state.db, target, state.clock.now(), creds.org_id, creds.client_id) as u:
+        with orgs.unit(state.db, target, state.clock.now, creds.org_id, creds.client_id) as u:
             base_url = state.settings.base_url
             yield Session(u.conn, u.now, target, u.client_id, base_url, state.oauth, u.server_now)
     except orgs.UnknownOrg:

@@ -4,13 +4,14 @@ commands."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
 
+from zcrm.bootstrap import admin_user_id
 from zcrm.errors import InvalidData
 from zcrm.schema.model import OrgSchema
 from zcrm.schema.snapshot import Snapshot
@@ -39,13 +40,15 @@ class OrgUnit:
 
 @contextmanager
 def unit(
-    db: Database, org_id: str, server_now: int, default_org: str, default_client: str | None
+    db: Database, org_id: str, clock: Callable[[], int], default_org: str, default_client: str | None
 ) -> Iterator[OrgUnit]:
-    """One write transaction on ``org_id``, committed when the block ends (``UnknownOrg`` when there is none)."""
+    """One write transaction on ``org_id``, committed when the block ends (``UnknownOrg`` when there is none);
+    ``clock``: the server's, read once the transaction holds its locks."""
     with db.write() as conn:
         if not org_exists(conn, org_id):
             raise UnknownOrg(org_id)
         client = default_client if org_id == default_org else first_client(conn, org_id)
+        server_now = clock()
         yield OrgUnit(conn, org_id, org_now(conn, org_id, server_now), server_now, client)
 
 
@@ -58,6 +61,18 @@ def consistent_read(db: Database) -> Iterator[Connection]:
 
 def exists(conn: Connection, org_id: str) -> bool:
     return org_exists(conn, org_id)
+
+
+def found(db: Database, org_id: str) -> bool:
+    """Whether the org exists, read in a unit of its own."""
+    with db.read() as conn:
+        return org_exists(conn, org_id)
+
+
+def schema_and_admin(db: Database, org_id: str, *, admin: bool) -> tuple[OrgSchema, str | None]:
+    """The org's schema and (``admin``) its first active administrator's id, read in one unit."""
+    with db.read() as conn:
+        return load_schema(conn, org_id), admin_user_id(conn, org_id) if admin else None
 
 
 def schema(conn: Connection, org_id: str) -> OrgSchema:

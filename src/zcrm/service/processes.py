@@ -15,12 +15,17 @@ from zcrm.store import records as record_store
 from zcrm.store.records import StoredRecord as StoredRecord
 
 
+def fetch(conn: Connection, org_id: str, module_id: str, record_id: str) -> StoredRecord | None:
+    """The module's record or row ``record_id`` (None: not a well-formed id, or no such record)."""
+    parsed = parse_id(record_id)
+    return record_store.fetch(conn, org_id, [parsed], module_id=module_id).get(parsed) if parsed else None
+
+
 def record(
     conn: Connection, org_id: str, module_id: str, record_id: str, path_index: int = 3
 ) -> StoredRecord:
     """The module's record (not a subform row) ``record_id``, else ``INVALID_DATA`` at ``path_index``."""
-    parsed = parse_id(record_id)
-    found = record_store.fetch(conn, org_id, [parsed], module_id=module_id).get(parsed) if parsed else None
+    found = fetch(conn, org_id, module_id, record_id)
     if found is None or found.parent_id is not None:
         raise invalid_id({"resource_path_index": path_index})
     return found
