@@ -59,21 +59,15 @@ def org_create(data_dir: Path, database_url: str | None, org_file: Path | None) 
 def org_functions(data_dir: Path, database_url: str | None, org_id: str | None, org_file: Path) -> None:
     """Install the functions of an org file in an org (the default org unless --org-id), replacing those of the same
     names: their code is compiled and checked, not run. Prints the org's functions by name and handler."""
-    from zcrm.automation.functions import Installed
     from zcrm.schema.orgfile import OrgFileError, org_file_functions, read_org_file
-    from zcrm.store import functions as function_store
+    from zcrm.service import functions as function_service
 
     try:
         given = org_file_functions(read_org_file(org_file))
     except OrgFileError as exc:
         raise click.ClickException(f"org file: {exc}") from exc
     with session(data_dir, database_url, org_id) as s:
-        installing = {name: Installed(name, f["handler"], f["source"]) for name, f in given.items()}
-        function_store.install(s.conn, s.org_id, installing)
-        installed = function_store.installed(s.conn, s.org_id).values()
-        echo_json(
-            {"org_id": s.org_id, "functions": [{"name": f.name, "handler": f.handler} for f in installed]}
-        )
+        echo_json({"org_id": s.org_id, "functions": function_service.install(s.conn, s.org_id, given)})
 
 
 # -- user -------------------------------------------------------------------------------------------------------
@@ -317,14 +311,12 @@ def grant(
     data_dir: Path, database_url: str | None, client_id: str | None, scope: str, user_email: str | None
 ) -> None:
     """Print a one-use grant code (valid 3 minutes) for the authorization_code grant."""
-
-    from zcrm.store.clocks import org_now
-    from zcrm.store.orgs import load_schema
+    from zcrm.service import orgs
 
     state, creds = prepared(data_dir, database_url)
     client = client_id or creds.client_id
-    with state.db.write() as conn:
-        schema = load_schema(conn, creds.org_id)
+    with orgs.unit(state.db, creds.org_id, state.clock.now, creds.org_id, creds.client_id) as u:
+        schema = orgs.schema(u.conn, creds.org_id)
         user_id = creds.user_id
         if user_email:
             match = [u for u in schema.users if u.email.lower() == user_email.lower()]
@@ -333,8 +325,7 @@ def grant(
             if match[0].status != "active":
                 raise click.ClickException(f"user {user_email} is {match[0].status}")
             user_id = match[0].id
-        now = org_now(conn, creds.org_id, state.clock.now())  # the code expires on the org's clock
-        code = state.oauth.issue_grant_code(conn, client, user_id, scope, now)
+        code = state.oauth.issue_grant_code(u.conn, client, user_id, scope, u.now)  # on the org's clock
     click.echo(code)
 
 

@@ -22,17 +22,13 @@ _DURATION = re.compile(r"^(\d+)([smhd]?)\Z")
 def _change(
     data_dir: Path, database_url: str | None, org_id: str | None, name: str, body: dict[str, Any]
 ) -> None:
-    from zcrm.clock import CHANGES, SERVER
-    from zcrm.store import clocks
+    from zcrm.service import clock as clock_service
 
     with session(data_dir, database_url, org_id) as s:
-        current = clocks.read(s.conn, s.org_id) or SERVER
         if name == "show":
-            echo_json(current.as_dict(s.server_now))
+            echo_json(clock_service.show(s.conn, s.org_id, s.server_now))
             return
-        changed = CHANGES[name](current, body, s.server_now)
-        clocks.write(s.conn, s.org_id, changed)
-        echo_json(changed.as_dict(s.server_now))
+        echo_json(clock_service.change(s.conn, s.org_id, name, body, s.server_now))
 
 
 @click.group()

@@ -63,7 +63,7 @@ def org_option(func: F) -> F:
 def prepared(data_dir: Path, database_url: str | None) -> tuple[State, Credentials]:
     """``zcrm.app.prepare`` on the data dir, keeping the address the server was started with."""
     from zcrm.app import prepare
-    from zcrm.auth.admin import ensure_admin_token
+    from zcrm.service.admin import ensure_admin_token
 
     base = Settings.from_env()
     settings = base.with_(data_dir=data_dir, database_url=database_url or base.database_url)
@@ -76,27 +76,23 @@ def prepared(data_dir: Path, database_url: str | None) -> tuple[State, Credentia
         if isinstance(base_url, str) and base_url:
             settings = settings.with_(public_url=base_url)
     state, creds = prepare(settings)
-    with state.db.write() as conn:
-        ensure_admin_token(conn, data_dir)
+    ensure_admin_token(state.db, data_dir)
     return state, creds
 
 
 @contextmanager
 def session(data_dir: Path, database_url: str | None, org_id: str | None) -> Iterator[Session]:
-    """One write transaction on the org; Zoho errors become a failed command."""
-    from zcrm.store.admin import first_client, org_exists
-    from zcrm.store.clocks import org_now
+    """One unit of work on the org (``service.orgs.unit``); Zoho errors become a failed command."""
+    from zcrm.service import orgs
 
     state, creds = prepared(data_dir, database_url)
+    target = org_id or creds.org_id
     try:
-        with state.db.write() as conn:
-            target = org_id or creds.org_id
-            if not org_exists(conn, target):
-                raise click.ClickException(f"no org {target}")
-            client = creds.client_id if target == creds.org_id else first_client(conn, target)
-            server_now = state.clock.now()
-            now = org_now(conn, target, server_now)
-            yield Session(conn, now, target, client, state.settings.base_url, state.oauth, server_now)
+        with orgs.unit(state.db, target, state.clock.now, creds.org_id, creds.client_id) as u:
+            base_url = state.settings.base_url
+            yield Session(u.conn, u.now, target, u.client_id, base_url, state.oauth, u.server_now)
+    except orgs.UnknownOrg:
+        raise click.ClickException(f"no org {target}") from None
     except ZohoError as exc:
         raise click.ClickException(f"{exc.code}: {exc.message} {json.dumps(exc.details)}") from None
     finally:
@@ -108,6 +104,6 @@ def echo_json(value: Any) -> None:
 
 
 def org_schema(s: Session) -> OrgSchema:
-    from zcrm.store.orgs import load_schema
+    from zcrm.service import orgs
 
-    return load_schema(s.conn, s.org_id)
+    return orgs.schema(s.conn, s.org_id)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from zcrm.cli.common import Session, data_options, echo_json, org_option, session
+from zcrm.cli.common import Session, data_options, echo_json, org_option, org_schema, session
 
 if TYPE_CHECKING:
     from zcrm.auth.identity import Identity
@@ -23,9 +23,8 @@ if TYPE_CHECKING:
 def _identity(s: Session, email: str) -> Identity:
     from zcrm.auth.identity import Identity
     from zcrm.auth.scopes import parse_scopes
-    from zcrm.store.orgs import load_schema
 
-    schema = load_schema(s.conn, s.org_id)
+    schema = org_schema(s)
     user = next((u for u in schema.users if u.email.lower() == email.lower()), None)
     if user is None:
         raise click.ClickException(f"no user {email}")
@@ -190,20 +189,16 @@ def zia_end(
 ) -> None:
     """End a record's running image validation now."""
     from zcrm.errors import invalid_id
-    from zcrm.fields.coerce import parse_id
-    from zcrm.records import processes
-    from zcrm.store import records as store
-    from zcrm.store.orgs import load_schema
+    from zcrm.service import processes as process_service
 
     with session(data_dir, database_url, org_id) as s:
-        target = load_schema(s.conn, s.org_id).module(module)
+        target = org_schema(s).module(module)
         if target is None:
             raise click.ClickException(f"no module {module}")
-        parsed = parse_id(record_id)
-        record = store.fetch(s.conn, s.org_id, [parsed], module_id=target.id).get(parsed) if parsed else None
+        record = process_service.fetch(s.conn, s.org_id, target.id, record_id)
         if record is None:
             raise invalid_id({"id": record_id})
-        processes.end_validation(s.conn, s.org_id, record, outcome, s.now, None)
+        process_service.end_validation(s.conn, s.org_id, record, outcome, s.now, None)
         echo_json({"id": record.id, "outcome": outcome, "lock_state": record.lock_state})
 
 

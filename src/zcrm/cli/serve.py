@@ -233,8 +233,8 @@ def serve(
 
 def _admin_token(state: State) -> Path:
     """Creates (or reuses) the server admin token; returns the file that holds it."""
-    from zcrm.auth.admin import FILE_NAME, ensure_admin_token
+    from zcrm.auth.admin import FILE_NAME
+    from zcrm.service.admin import ensure_admin_token
 
-    with state.db.write() as conn:
-        ensure_admin_token(conn, state.settings.data_dir)
+    ensure_admin_token(state.db, state.settings.data_dir)
     return (state.settings.data_dir / FILE_NAME).resolve()
