@@ -200,7 +200,7 @@ def seed(
     from zcrm.automation.runner import FunctionRunner
     from zcrm.http.guards import record_module
     from zcrm.records.seedfile import SeedFileError, batches, read_records
-    from zcrm.records.writes import insert_records
+    from zcrm.service.records import insert_records
     from zcrm.store.clocks import org_now
 
     state, creds = prepared(data_dir, database_url)

@@ -26,10 +26,11 @@ from zcrm.http.envelope import json_response
 from zcrm.http.guards import module_for, record_module
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
-from zcrm.records import approval_actions, processes
 from zcrm.records.approval_actions import REVIEW_ACTIONS
 from zcrm.records.approval_actions import Request as ActionRequest
 from zcrm.schema.model import Module
+from zcrm.service import approval_actions as approval_service
+from zcrm.service import processes
 from zcrm.store import processes as process_store
 from zcrm.store import records as store
 from zcrm.store.records import StoredRecord
@@ -49,7 +50,7 @@ async def review(request: Request, state: State, module_name: str, record_id: st
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "update")
         wanted = ActionRequest(*action_and_comments(json_object(raw), REVIEW_ACTIONS))
-        result = approval_actions.act_on_record(conn, ident, module, record_id, "review", wanted, now)
+        result = approval_service.act_on_record(conn, ident, module, record_id, "review", wanted, now)
         return json_response(result)
 
     return await state.authed(request.headers.get("authorization"), work, write=True)

@@ -17,7 +17,7 @@ from zcrm.http.guards import record_module
 from zcrm.http.request import query_params
 from zcrm.http.state import State
 from zcrm.records import timeline
-from zcrm.records.reads import display_names
+from zcrm.service.reads import display_names
 from zcrm.store import changes as change_store
 from zcrm.store import records as record_store
 
