@@ -196,12 +196,10 @@ def seed(
     """Insert the records of FILES (JSON, YAML: a list or {"data": [...]}; CSV: a header row of field API names)
     into --module, through the Insert Records API's checks, 100 per transaction. Prints what was inserted and
     every failed record with its file and row (1-based); exits 1 when any record failed."""
-    from zcrm.automation.functions import AfterCommit
     from zcrm.automation.runner import FunctionRunner
     from zcrm.http.guards import record_module
     from zcrm.records.seedfile import SeedFileError, batches, read_records
-    from zcrm.service.records import insert_records
-    from zcrm.store.clocks import org_now
+    from zcrm.service.records import insert_batch
 
     state, creds = prepared(data_dir, database_url)
     target = org_id or creds.org_id
@@ -227,10 +225,9 @@ def seed(
         with _progress(total, f"seeding {module.api_name}", progress) as bar:
             for file, records in loaded:
                 for offset, batch in batches(records):
-                    after = AfterCommit()
-                    with state.db.write() as conn:
-                        now = org_now(conn, target, state.clock.now())  # the org's clock
-                        results = insert_records(conn, ident, module, batch, now, frozenset(triggers), after)
+                    results, after = insert_batch(
+                        state.db, ident, module, batch, state.clock.now(), frozenset(triggers)
+                    )
                     if after.calls:
                         FunctionRunner(state.db, state.schemas, state.clock, pool=state.function_pool()).run(
                             target, ident.user.id, after.calls

@@ -2,7 +2,7 @@
 org's write order, loads what the engine needs in as few queries as the store gives, runs the engine
 (``records/update.py``, ``insert.py``, ``delete.py``), saves the plan (``service/save.py``) and returns the
 per-record results. What comes after the commit (functions, waking the webhook deliverer) is left on ``after`` for
-the caller (``service/after.py``)."""
+the caller. ``insert_batch`` is a whole unit of work: it opens the transaction itself (``zcrm seed``)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from zcrm.schema.model import Module
 from zcrm.service.processes import settle
 from zcrm.service.save import save
 from zcrm.service.stored import StoreView
+from zcrm.store import Database
 from zcrm.store import records as store
+from zcrm.store.clocks import org_now
 from zcrm.store.orgs import lock as lock_org
 
 
@@ -104,3 +106,15 @@ def delete_records(
     plan = plan_delete(ident.schema, ident.user, module, ids, records, stored, now, triggers, after)
     save(conn, org_id, prefix, module, plan, now, after)
     return plan.results
+
+
+def insert_batch(
+    db: Database, ident: Identity, module: Module, items: list[Any], server_now: int, triggers: frozenset[str]
+) -> tuple[list[Result], AfterCommit]:
+    """Insert Records in a transaction of its own, at the org's now (its clock may be moved or frozen); returns
+    the results and what is left for after the commit (the functions the workflow rules started)."""
+    after = AfterCommit()
+    with db.write() as conn:
+        now = org_now(conn, ident.org_id, server_now)
+        results = insert_records(conn, ident, module, items, now, triggers, after)
+    return results, after
