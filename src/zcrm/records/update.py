@@ -165,10 +165,10 @@ def plan_update(
     """The results and writes of updating ``records`` (the request's records of ``module``, top-level, as stored;
     changed in place) with ``items``; ``children`` holds their child rows when ``touches_rows`` says so. Workflow
     rules' functions and webhooks go to ``after``."""
+    run = _Run(schema, user, module, now, triggers, target, unmodified_since, after, Renderer(schema, user))
     ids = item_ids(items, target)
     children = {rid: children.get(rid, {}) for rid in records}
     validator = Validator(schema, module, "update")
-    renderer = Renderer(schema, user)
     # validate every item against the state before the request; validated again later if its record changed
     prepared: list[Prepared | None] = [
         validator.prepare(index, item, children[rid], records[rid].data)
@@ -186,9 +186,7 @@ def plan_update(
     out = Plan("update")
     dirty: dict[str, None] = {}  # records changed by an earlier item of this request, in order
     for index, (item, record_id) in enumerate(zip(items, ids, strict=True)):
-        result = _check(
-            schema, user, module, item, index, record_id, records, target, renderer, unmodified_since
-        )
+        result = run.check(item, index, record_id, records)
         if not isinstance(result, StoredRecord):
             out.results.append(result)
             continue
@@ -212,13 +210,11 @@ def plan_update(
         if clashes:
             out.results.append(duplicate_error(stored, schema, module, index, clashes, records))
             continue
-        old_keys = _apply(
-            out, module, record, plan, children[record.id], user.id, now, triggers, id_pool, after
-        )
+        old_keys = run.apply(out, record, plan, children[record.id], id_pool)
         out.results.append(
             {
                 "code": "SUCCESS",
-                "details": audit_details(renderer, record),
+                "details": audit_details(run.renderer, record),
                 "message": "record updated",
                 "status": "success",
             }
@@ -230,87 +226,96 @@ def plan_update(
     return out
 
 
-def _check(
-    schema: OrgSchema,
-    user: User,
-    module: Module,
-    item: Any,
-    index: int,
-    record_id: str | ZohoError,
-    records: dict[str, StoredRecord],
-    target: Target,
-    renderer: Renderer,
-    unmodified_since: int | None,
-) -> StoredRecord | ZohoError:
-    """The record an item may change, or why it may not: its id, whether it exists, the item's shape, the user's
-    reach, the record's state (behaviour §3.11) and ``If-Unmodified-Since``, in that order."""
-    if isinstance(record_id, ZohoError):
-        return record_id
-    record = records.get(record_id)
-    if record is None:
-        return _missing(index, target)
-    if not isinstance(item, dict):
-        return _not_object(index)
-    if not can_edit(schema, user, module, record.owner_id):
-        return _unauthorized(index, target)
-    error = state_error(record, UPDATE_BLOCKED, processes.touches_images(module, item))
-    if error is None and unmodified_since is not None and record.modified_time > unmodified_since:
-        error = _already_modified(renderer, record)
-    return record if error is None else error
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One update request's constants: who, where, when, with which triggers."""
 
+    schema: OrgSchema
+    user: User
+    module: Module
+    now: int
+    triggers: frozenset[str]
+    target: Target
+    unmodified_since: int | None
+    after: AfterCommit | None
+    renderer: Renderer
 
-def _apply(
-    out: Plan,
-    module: Module,
-    record: StoredRecord,
-    plan: Prepared,
-    current: dict[str, list[StoredRecord]],
-    user_id: str,
-    now: int,
-    triggers: frozenset[str],
-    id_pool: Iterator[str],
-    after: AfterCommit | None,
-) -> dict[str, str]:
-    """Applies a validated item to the in-memory record and adds its writes to ``out``; returns the record's
-    unique keys before the change (of the unique fields the item sets)."""
-    data = record.data  # changed in place; the change event keeps the old values of what changed
-    changed: dict[str, Any] = {}
-    old_unique = {
-        f.id: unique_key(f, data[f.api_name])
-        for f in module.unique_fields
-        if f.api_name in plan.values and data.get(f.api_name) is not None
-    }
-    append = plan.append
-    for name, value in plan.values.items():
-        old = data.get(name)
-        if append and name in append and isinstance(value, list):
-            existing = old or []
-            value = list(existing) + [v for v in value if v not in existing]
-        if old != value:
-            changed[name] = [old, value]
-            data[name] = value
-    if plan.layout_id is not None and data.get("Layout") != plan.layout_id:
-        changed["Layout"] = [data.get("Layout"), plan.layout_id]
-        data["Layout"] = plan.layout_id
-    if plan.owner_id is not None and plan.owner_id != record.owner_id:
-        changed["Owner"] = [record.owner_id, plan.owner_id]
-        record.owner_id = plan.owner_id
-    for ops in plan.row_ops:
-        mine = current.setdefault(ops.module.id, [])
-        final, summary = apply_row_ops(ops, record.id, mine, id_pool, user_id, now, out.rows)
-        current[ops.module.id] = final
-        if summary["added"] or summary["updated"] or summary["deleted"]:
-            changed[ops.field.api_name] = summary
-    record.modified_by, record.modified_time = user_id, now
-    # an update's old values are in ``changed``
-    out.changes.append(
-        change_row(next(id_pool), module, record.id, "update", user_id, now, triggers, changed, None, data)
-    )
-    if runs_workflows(module, triggers):
-        by_rules = apply_rules(module, "update", record.id, data, changed, after)
-        if by_rules:  # the rules' own write: recorded after the user's, triggering nothing further
-            out.changes.append(rules_change(next(id_pool), module, record.id, user_id, now, by_rules, data))
-            changed = {**changed, **by_rules}
-    out.written.append((record.id, changed, data))
-    processes.enter(module, "update", record, changed, triggers, user_id, now, out.processes)
-    return old_unique
+    def check(
+        self, item: Any, index: int, record_id: str | ZohoError, records: dict[str, StoredRecord]
+    ) -> StoredRecord | ZohoError:
+        """The record an item may change, or why it may not: its id, whether it exists, the item's shape, the
+        user's reach, the record's state (behaviour §3.11) and ``If-Unmodified-Since``, in that order."""
+        if isinstance(record_id, ZohoError):
+            return record_id
+        record = records.get(record_id)
+        if record is None:
+            return _missing(index, self.target)
+        if not isinstance(item, dict):
+            return _not_object(index)
+        if not can_edit(self.schema, self.user, self.module, record.owner_id):
+            return _unauthorized(index, self.target)
+        error = state_error(record, UPDATE_BLOCKED, processes.touches_images(self.module, item))
+        if (
+            error is None
+            and self.unmodified_since is not None
+            and record.modified_time > self.unmodified_since
+        ):
+            error = _already_modified(self.renderer, record)
+        return record if error is None else error
+
+    def apply(
+        self,
+        out: Plan,
+        record: StoredRecord,
+        plan: Prepared,
+        current: dict[str, list[StoredRecord]],
+        id_pool: Iterator[str],
+    ) -> dict[str, str]:
+        """Applies a validated item to the in-memory record and adds its writes to ``out``; returns the record's
+        unique keys before the change (of the unique fields the item sets)."""
+        module, user_id, now, triggers = self.module, self.user.id, self.now, self.triggers
+        data = record.data  # changed in place; the change event keeps the old values of what changed
+        changed: dict[str, Any] = {}
+        old_unique = {
+            f.id: unique_key(f, data[f.api_name])
+            for f in module.unique_fields
+            if f.api_name in plan.values and data.get(f.api_name) is not None
+        }
+        append = plan.append
+        for name, value in plan.values.items():
+            old = data.get(name)
+            if append and name in append and isinstance(value, list):
+                existing = old or []
+                value = list(existing) + [v for v in value if v not in existing]
+            if old != value:
+                changed[name] = [old, value]
+                data[name] = value
+        if plan.layout_id is not None and data.get("Layout") != plan.layout_id:
+            changed["Layout"] = [data.get("Layout"), plan.layout_id]
+            data["Layout"] = plan.layout_id
+        if plan.owner_id is not None and plan.owner_id != record.owner_id:
+            changed["Owner"] = [record.owner_id, plan.owner_id]
+            record.owner_id = plan.owner_id
+        for ops in plan.row_ops:
+            mine = current.setdefault(ops.module.id, [])
+            final, summary = apply_row_ops(ops, record.id, mine, id_pool, user_id, now, out.rows)
+            current[ops.module.id] = final
+            if summary["added"] or summary["updated"] or summary["deleted"]:
+                changed[ops.field.api_name] = summary
+        record.modified_by, record.modified_time = user_id, now
+        # an update's old values are in ``changed``
+        out.changes.append(
+            change_row(
+                next(id_pool), module, record.id, "update", user_id, now, triggers, changed, None, data
+            )
+        )
+        if runs_workflows(module, triggers):
+            by_rules = apply_rules(module, "update", record.id, data, changed, self.after)
+            if by_rules:  # the rules' own write: recorded after the user's, triggering nothing further
+                out.changes.append(
+                    rules_change(next(id_pool), module, record.id, user_id, now, by_rules, data)
+                )
+                changed = {**changed, **by_rules}
+        out.written.append((record.id, changed, data))
+        processes.enter(module, "update", record, changed, triggers, user_id, now, out.processes)
+        return old_unique
