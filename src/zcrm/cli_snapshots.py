@@ -196,9 +196,9 @@ def seed(
     """Insert the records of FILES (JSON, YAML: a list or {"data": [...]}; CSV: a header row of field API names)
     into --module, through the Insert Records API's checks, 100 per transaction. Prints what was inserted and
     every failed record with its file and row (1-based); exits 1 when any record failed."""
-    from zcrm.automation.runner import FunctionRunner
     from zcrm.http.guards import record_module
     from zcrm.records.seedfile import SeedFileError, batches, read_records
+    from zcrm.service.after import run_functions
     from zcrm.service.records import insert_batch
 
     state, creds = prepared(data_dir, database_url)
@@ -228,10 +228,16 @@ def seed(
                     results, after = insert_batch(
                         state.db, ident, module, batch, state.clock.now(), frozenset(triggers)
                     )
-                    if after.calls:
-                        FunctionRunner(state.db, state.schemas, state.clock, pool=state.function_pool()).run(
-                            target, ident.user.id, after.calls
-                        )
+                    run_functions(
+                        state.db,
+                        state.schemas,
+                        state.clock,
+                        None,
+                        state.function_pool,
+                        target,
+                        ident.user.id,
+                        after,
+                    )
                     for index, result in enumerate(results):
                         if isinstance(result, ZohoError):
                             errors.append({"file": str(file), "row": offset + index + 1, **result.as_dict()})

@@ -13,7 +13,6 @@ from starlette.responses import Response
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import visible_owners
 from zcrm.automation.functions import AfterCommit
-from zcrm.automation.runner import FunctionRunner
 from zcrm.errors import LimitExceeded, RequiredParamMissing, UnableToParseDataType, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.http.envelope import json_response, no_content, write_response
@@ -25,6 +24,7 @@ from zcrm.records.reads import parse_bool
 from zcrm.records.update import Target
 from zcrm.service import reads
 from zcrm.service import records as service
+from zcrm.service.after import run_functions
 from zcrm.store import records as store
 
 MAX_DELETE = 100
@@ -61,10 +61,19 @@ async def _automated_write(request: Request, state: State, work: AutomatedWork) 
     if after.queued and state.deliverer is not None:
         state.deliverer.wake()
     if after.calls:
-        runner = FunctionRunner(
-            state.db, state.schemas, state.clock, state.limits, pool=state.function_pool()
+        pool = state.function_pool()
+        ident = who[0]
+        await run_in_threadpool(
+            run_functions,
+            state.db,
+            state.schemas,
+            state.clock,
+            state.limits,
+            lambda: pool,
+            ident.org_id,
+            ident.user.id,
+            after,
         )
-        await run_in_threadpool(runner.run, who[0].org_id, who[0].user.id, after.calls)
     return response
 
 
