@@ -68,6 +68,7 @@ def approvals_list(
     """The approvals waiting on the user, oldest first."""
     from zcrm.fields.render import Renderer
     from zcrm.records import approval_actions
+    from zcrm.service import approval_actions as approval_service
 
     with session(data_dir, database_url, org_id) as s:
         ident = _identity(s, as_email)
@@ -75,7 +76,7 @@ def approvals_list(
         echo_json(
             [
                 approval_actions.list_item(renderer, approval, module, info, ident.user.id)
-                for approval, module, info in approval_actions.waiting(s.conn, ident, "approval", others)
+                for approval, module, info in approval_service.waiting(s.conn, ident, "approval", others)
             ]
         )
 
@@ -92,14 +93,14 @@ def _act(
     comments: str | None,
     to_email: str | None = None,
 ) -> None:
-    from zcrm.records import approval_actions
     from zcrm.records.approval_actions import Request
+    from zcrm.service import approval_actions as approval_service
 
     with session(data_dir, database_url, org_id) as s:
         ident = _identity(s, as_email)
         wanted = Request(action, comments, _user_id(ident, to_email))
         echo_json(
-            approval_actions.act_on_record(
+            approval_service.act_on_record(
                 s.conn, ident, _module(ident, module), record_id, kind, wanted, s.now
             )
         )
@@ -189,7 +190,7 @@ def zia_end(
 ) -> None:
     """End a record's running image validation now."""
     from zcrm.errors import invalid_id
-    from zcrm.service import processes as process_service
+    from zcrm.service import process_control as process_service
 
     with session(data_dir, database_url, org_id) as s:
         target = org_schema(s).module(module)

@@ -195,11 +195,10 @@ def seed(
     into --module, through the Insert Records API's checks, 100 per transaction. Prints what was inserted and
     every failed record with its file and row (1-based); exits 1 when any record failed."""
     from zcrm.auth.guards import record_module
-    from zcrm.automation.functions import AfterCommit
-    from zcrm.automation.runner import FunctionRunner
     from zcrm.records.seedfile import SeedFileError, batches, read_records
-    from zcrm.records.writes import insert_records
     from zcrm.service import orgs
+    from zcrm.service.after import run_functions
+    from zcrm.service.records import insert_batch
 
     state, creds = prepared(data_dir, database_url)
     target = org_id or creds.org_id
@@ -222,14 +221,19 @@ def seed(
         with _progress(total, f"seeding {module.api_name}", progress) as bar:
             for file, records in loaded:
                 for offset, batch in batches(records):
-                    after = AfterCommit()
-                    with state.db.write() as conn:
-                        now = orgs.now_of(conn, target, state.clock.now())  # the org's clock
-                        results = insert_records(conn, ident, module, batch, now, frozenset(triggers), after)
-                    if after.calls:
-                        FunctionRunner(state.db, state.schemas, state.clock, pool=state.function_pool()).run(
-                            target, ident.user.id, after.calls
-                        )
+                    results, after = insert_batch(
+                        state.db, ident, module, batch, state.clock.now(), frozenset(triggers)
+                    )
+                    run_functions(
+                        state.db,
+                        state.schemas,
+                        state.clock,
+                        None,
+                        state.function_pool,
+                        target,
+                        ident.user.id,
+                        after,
+                    )
                     for index, result in enumerate(results):
                         if isinstance(result, ZohoError):
                             errors.append({"file": str(file), "row": offset + index + 1, **result.as_dict()})

@@ -17,8 +17,8 @@ from zcrm.http.envelope import json_response, no_content
 from zcrm.http.request import query_params
 from zcrm.http.state import State
 from zcrm.records import timeline
-from zcrm.records.reads import display_names
 from zcrm.service import timeline as timeline_service
+from zcrm.service.reads import display_names
 
 
 async def get_timeline(request: Request, state: State, module_name: str, record_id: str) -> Response:

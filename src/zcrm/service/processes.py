@@ -1,57 +1,86 @@
-"""A record's processes (docs/automation.md) as the control plane and ``zcrm`` drive them: its approval and lock
-state set directly, its Zia validation ended, and where its processes stand."""
+"""Record processes in the store: the process rows a write's plan entered (saved with the write), Zia validations
+whose delay has run out (ended when their records are next read or written) and ending one from the control plane."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
 
-from zcrm.errors import invalid_id
-from zcrm.fields.coerce import parse_id
-from zcrm.records import processes
+from zcrm.automation import zia
+from zcrm.errors import InvalidData
+from zcrm.records.model import ProcessRow, StoredRecord
 from zcrm.store import processes as process_store
-from zcrm.store import records as record_store
-from zcrm.store.records import StoredRecord as StoredRecord
+from zcrm.store import records as store
+from zcrm.store.ids import allocate
 
 
-def fetch(conn: Connection, org_id: str, module_id: str, record_id: str) -> StoredRecord | None:
-    """The module's record or row ``record_id`` (None: not a well-formed id, or no such record)."""
-    parsed = parse_id(record_id)
-    return record_store.fetch(conn, org_id, [parsed], module_id=module_id).get(parsed) if parsed else None
+def save(conn: Connection, org_id: str, prefix: str, rows: Sequence[ProcessRow]) -> None:
+    """Writes the process rows of a write request: a record's earlier row of the same kind is replaced, its
+    history kept in front of the new one's (also when one request enters a record twice); new approvals and
+    reviews get their ids."""
+    if not rows:
+        return
+    new = [r for r in rows if r.kind in ("approval", "review") and not r.detail.get("id")]
+    for row, approval_id in zip(new, allocate(conn, org_id, prefix, len(new)), strict=True):
+        row.detail["id"] = approval_id
+    merged: dict[tuple[str, str], ProcessRow] = {}
+    for kind in dict.fromkeys(r.kind for r in rows):
+        ids = [r.record_id for r in rows if r.kind == kind]
+        for record_id, row in process_store.of_records(conn, org_id, kind, ids).items():
+            merged[(record_id, kind)] = row
+    for row in rows:
+        earlier = merged.get((row.record_id, row.kind))
+        if earlier is not None:
+            history = [*earlier.detail.get("history", []), *row.detail.get("history", [])]
+            row = ProcessRow(
+                row.record_id,
+                row.kind,
+                row.module_id,
+                row.status,
+                {**earlier.detail, **row.detail, "history": history},
+                row.updated_time,
+            )
+        merged[(row.record_id, row.kind)] = row
+    written = dict.fromkeys((r.record_id, r.kind) for r in rows)
+    process_store.put(conn, org_id, [merged[key] for key in written])
 
 
-def record(
-    conn: Connection, org_id: str, module_id: str, record_id: str, path_index: int = 3
-) -> StoredRecord:
-    """The module's record (not a subform row) ``record_id``, else ``INVALID_DATA`` at ``path_index``."""
-    found = fetch(conn, org_id, module_id, record_id)
-    if found is None or found.parent_id is not None:
-        raise invalid_id({"resource_path_index": path_index})
-    return found
-
-
-def set_state(conn: Connection, org_id: str, found: StoredRecord) -> dict[str, Any]:
-    """Saves the record's approval and lock state as they are set on ``found``."""
-    record_store.set_state(conn, org_id, found.id, found.approval_state, found.lock_state)
-    return {"id": found.id, "approval_state": found.approval_state, "lock_state": found.lock_state}
+def settle(conn: Connection, org_id: str, records: Iterable[StoredRecord], now: int, persist: bool) -> None:
+    """Ends the Zia validations of ``records`` whose delay has run out by ``now``: their lock state changes in
+    place, and with ``persist`` (inside a write) in the database too."""
+    running = [r for r in records if r.lock_state == zia.PROCESSING]
+    if not running:
+        return
+    rows = process_store.of_records(conn, org_id, "zia", [r.id for r in running])
+    ended: list[ProcessRow] = []
+    for record in running:
+        row = rows.get(record.id)
+        outcome = None if row is None else zia.due(row.detail, now)
+        if row is None or outcome is None:
+            continue
+        record.lock_state = zia.lock_after(outcome)
+        ended.append(
+            ProcessRow(record.id, "zia", row.module_id, outcome, zia.end(row.detail, outcome, now), now)
+        )
+        if persist:
+            store.set_state(conn, org_id, record.id, record.approval_state, record.lock_state)
+    if persist:
+        process_store.put(conn, org_id, ended)
 
 
 def end_validation(
-    conn: Connection, org_id: str, found: StoredRecord, outcome: str, now: int, user_id: str | None
+    conn: Connection, org_id: str, record: StoredRecord, outcome: str, now: int, user_id: str | None
 ) -> dict[str, Any]:
-    """Ends the record's running Zia validation with ``outcome`` now (``records.processes.end_validation``)."""
-    return processes.end_validation(conn, org_id, found, outcome, now, user_id)
-
-
-def standing(conn: Connection, org_id: str, found: StoredRecord, now: int) -> dict[str, Any]:
-    """Where the record's approval, review and validation stand, with their history (read only)."""
-    processes.settle(conn, org_id, [found], now, persist=False)
-    rows = process_store.of_record(conn, org_id, found.id)
-    shown: dict[str, Any] = {kind: {"status": row.status, **row.detail} for kind, row in sorted(rows.items())}
-    return {
-        "id": found.id,
-        "approval_state": found.approval_state,
-        "lock_state": found.lock_state,
-        "processes": shown,
-    }
+    """Ends the record's running Zia validation with ``outcome`` now (the control plane's call); returns the
+    validation's detail. A record not in validation gives INVALID_DATA."""
+    settle(conn, org_id, [record], now, persist=True)
+    row = process_store.of_records(conn, org_id, "zia", [record.id]).get(record.id)
+    if record.lock_state != zia.PROCESSING or row is None:
+        raise InvalidData("the record is not in Zia image validation", {"id": record.id})
+    record.lock_state = zia.lock_after(outcome)
+    store.set_state(conn, org_id, record.id, record.approval_state, record.lock_state)
+    detail = zia.end(row.detail, outcome, now, user_id)
+    process_store.put(conn, org_id, [ProcessRow(record.id, "zia", row.module_id, outcome, detail, now)])
+    return detail

@@ -37,7 +37,7 @@ from zcrm.http.state import State
 from zcrm.records.reads import positive_param
 from zcrm.service import automation as automation_service
 from zcrm.service import oauth as oauth_service
-from zcrm.service import processes as process_service
+from zcrm.service import process_control as process_service
 
 APPROVAL_STATES = [
     "approved",

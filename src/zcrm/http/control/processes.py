@@ -22,10 +22,10 @@ from zcrm.http.approvals import action_and_comments
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
-from zcrm.records import approval_actions
 from zcrm.records.approval_actions import REVIEW_ACTIONS
 from zcrm.records.approval_actions import Request as ActionRequest
-from zcrm.service import processes as process_service
+from zcrm.service import approval_actions as approval_service
+from zcrm.service import process_control as process_service
 
 
 async def review(request: Request, state: State, module_name: str, record_id: str) -> Response:
@@ -34,7 +34,7 @@ async def review(request: Request, state: State, module_name: str, record_id: st
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "update")
         wanted = ActionRequest(*action_and_comments(json_object(raw), REVIEW_ACTIONS))
-        result = approval_actions.act_on_record(conn, ident, module, record_id, "review", wanted, now)
+        result = approval_service.act_on_record(conn, ident, module, record_id, "review", wanted, now)
         return json_response(result)
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
