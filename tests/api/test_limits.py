@@ -14,6 +14,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+import zcrm.app
 from tests.admin.test_admin_cli import Cli
 from tests.api.org_app import serve
 from tests.api.test_functions import FUNCTIONS
@@ -334,10 +335,24 @@ def test_sub_concurrency_of_heavy_calls(held: tuple[Any, Api]) -> None:
     assert [r.status_code for r in more].count(429) == 1
 
 
-def test_in_flight_calls_are_shown(held: tuple[Any, Api]) -> None:
+def test_in_flight_calls_are_shown(held: tuple[Any, Api], monkeypatch: pytest.MonkeyPatch) -> None:
     app, api = held
+    original = zcrm.app.dispatch
 
     async def run() -> tuple[list[httpx.Response], dict[str, Any]]:
+        # both calls are held after their handler until the limits have been read: no timing is assumed
+        arrived, release, waiting = asyncio.Event(), asyncio.Event(), [0]
+
+        async def holding(request: Any, state: Any) -> Any:
+            response = await original(request, state)  # admitted: in flight until its answer is sent
+            if request.url.path.startswith("/crm/"):
+                waiting[0] += 1
+                if waiting[0] == 2:
+                    arrived.set()
+                await release.wait()
+            return response
+
+        monkeypatch.setattr(zcrm.app, "dispatch", holding)
         calls = asyncio.ensure_future(
             _batch(
                 app,
@@ -345,12 +360,13 @@ def test_in_flight_calls_are_shown(held: tuple[Any, Api]) -> None:
                 [("GET", "/crm/v5/org", None), ("GET", "/crm/v5/Leads?fields=Last_Name&sort_by=id", None)],
             )
         )
-        await asyncio.sleep(HOLD_MS / 4000)
+        await asyncio.wait_for(arrived.wait(), timeout=30)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(
             transport=transport, base_url="http://127.0.0.1:8000", headers=api.headers
         ) as client:
             shown = (await client.get("/__zcrm/limits")).json()
+        release.set()
         return await calls, shown
 
     responses, shown = asyncio.run(run())
