@@ -224,7 +224,12 @@ def test_limits_endpoint(limited: Api) -> None:
         {"o": limited.creds.org_id},
     )
     assert answer["user_licences"] == active[0][0]
-    assert limited.put("/__zcrm/limits").json()["code"] == "INVALID_REQUEST_METHOD"
+    assert limited.put("/__zcrm/limits").json() == {
+        "code": "INVALID_REQUEST_METHOD",
+        "details": {},
+        "message": "The http request method type is not a valid one",
+        "status": "error",
+    }
     assert limited.client.get("/__zcrm/limits").status_code == 401
 
 

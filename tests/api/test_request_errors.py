@@ -558,8 +558,24 @@ def test_module_names_in_paths_are_case_insensitive(api: Api) -> None:
     duplicate = api.post("/crm/v5/leads", {"data": [{**LEAD, "Lead_Code": "lc-1"}]})
     assert duplicate.status_code == 400
     [entry] = duplicate.json()["data"]
-    assert entry["code"] == "DUPLICATE_DATA"
-    assert entry["details"]["duplicate_record"]["module"]["api_name"] == "Leads"
+    module = api.get("/crm/v5/settings/modules/Leads").json()["modules"][0]
+    owner = {"name": "Priya Raman", "id": api.creds.user_id, "zuid": api.creds.user_id}
+    assert entry == {
+        "code": "DUPLICATE_DATA",
+        "details": {
+            "api_name": "Lead_Code",
+            "json_path": "$.data[0].Lead_Code",
+            "id": lead_id,
+            "duplicate_record": {
+                "Owner": owner,
+                "module": {"api_name": "Leads", "id": module["id"]},
+                "id": lead_id,
+            },
+            "more_records": False,
+        },
+        "message": "duplicate data",
+        "status": "error",
+    }
     deleted = api.delete(f"/crm/v5/LeAdS/{lead_id}")
     assert deleted.status_code == 200
     assert deleted.json()["data"][0]["code"] == "SUCCESS"
