@@ -176,7 +176,15 @@ def test_what_is_charged(limited: Api) -> None:
     assert limited.get("/crm/v5/org", headers={"X-Zcrm-Fault": "500"}).status_code == 500
     # failures after authentication are charged
     unknown = limited.get("/crm/v5/Nothing")
-    assert unknown.status_code == 400 and unknown.json()["code"] == "INVALID_MODULE"
+    assert (unknown.status_code, unknown.json()) == (
+        400,
+        {
+            "code": "INVALID_MODULE",
+            "details": {"resource_path_index": 0},
+            "message": "the module name given seems to be invalid",
+            "status": "error",
+        },
+    )
     bad = limited.post("/crm/v5/Leads", content=b"not json")
     assert bad.status_code == 400
     assert usage(limited) == [(T0 // 60, 3)]

@@ -393,7 +393,12 @@ def test_expired_channels_are_gone(org: Org) -> None:
     org.enable(channel("1", channel_expiry="2025-10-09T14:33:20+05:30"), channel("2"))  # 10 minutes, an hour
     org.clock.current = NOW + 600
     assert [e["channel_id"] for e in org.call("GET").json()["watch"]] == ["2"]
-    assert org.call("DELETE", channel_ids="1").json()["watch"][0]["code"] == "NOT_SUBSCRIBED"
+    assert org.call("DELETE", channel_ids="1").json()["watch"][0] == {
+        "code": "NOT_SUBSCRIBED",
+        "details": {"channel_id": "1"},
+        "message": "the channel is not subscribed for actions-watch",
+        "status": "error",
+    }
     assert org.call("PATCH", {"watch": [{"channel_id": "1", "token": "x"}]}).status_code == 400
     again = org.enable(channel("1", ["Deals.create"]))  # an expired channel's id is free again
     assert again.status_code == 201
