@@ -994,7 +994,12 @@ def test_if_unmodified_since_per_record_statuses(timed: Api, clock: FakeClock) -
     # every item fails, not all with ALREADY_MODIFIED: 400
     response = put(api, "Leads", {"id": new, "Last_Name": "x"}, {"Last_Name": "no id"}, headers=header)
     assert response.status_code == 400
-    assert [e["code"] for e in response.json()["data"]] == ["ALREADY_MODIFIED", "MANDATORY_NOT_FOUND"]
+    assert response.json()["data"] == [
+        err("ALREADY_MODIFIED", audit, ALREADY),
+        err(
+            "MANDATORY_NOT_FOUND", {"api_name": "id", "json_path": "$.data[1].id"}, "required field not found"
+        ),
+    ]
     # the first item's write makes the record newer than the header for a second item on it
     clock.current = T0 + 300
     response = put(
@@ -1148,7 +1153,8 @@ def test_record_state_comes_before_field_errors(
     _, entry = one(
         api, "Leads", {"id": record, "Nickname": "x", "Email": "bad", "Last_Name": None, "Owner": {"id": "1"}}
     )
-    assert (entry["code"], entry["message"]) == (code, message)
+    details = {"id": record} if action is None else {"id": record, "action": action}
+    assert entry == err(code, details, message)
     # but not before a missing or unknown id
     _, entry = one(api, "Leads", {"Last_Name": "x"})
     assert entry == {
