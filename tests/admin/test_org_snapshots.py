@@ -212,7 +212,38 @@ def test_import_into_a_new_org_reads_the_same_with_the_same_ids(specimens: Api) 
         json={"data": [{"Name": "Dup", "Code": "c-1"}]},
         headers=as_user(creds["access_token"]),
     )
-    assert dup.json()["data"][0]["code"] == "DUPLICATE_DATA"  # the unique values came along
+    # the unique values came along: the clash names the imported record, with its id kept
+    listed = specimens.client.get(
+        "/crm/v5/Specimens", params={"fields": "Code,Owner"}, headers=as_user(creds["access_token"])
+    ).json()["data"]
+    [holder] = [r for r in listed if r["Code"].lower() == "c-1"]
+    module = specimens.client.get(
+        "/crm/v5/settings/modules/Specimens", headers=as_user(creds["access_token"])
+    ).json()["modules"][0]
+    owner = holder["Owner"]
+    assert (dup.status_code, dup.json()) == (
+        400,
+        {
+            "data": [
+                {
+                    "code": "DUPLICATE_DATA",
+                    "details": {
+                        "api_name": "Code",
+                        "json_path": "$.data[0].Code",
+                        "id": holder["id"],
+                        "duplicate_record": {
+                            "Owner": {"name": owner["name"], "id": owner["id"], "zuid": owner["id"]},
+                            "module": {"api_name": "Specimens", "id": module["id"]},
+                            "id": holder["id"],
+                        },
+                        "more_records": False,
+                    },
+                    "message": "duplicate data",
+                    "status": "error",
+                }
+            ]
+        },
+    )
 
 
 def test_a_deleted_org_comes_back_with_its_own_org_id_and_counter(specimens: Api) -> None:
@@ -388,7 +419,10 @@ def test_delete_removes_the_org_from_every_table(specimens: Api) -> None:
     assert sql(specimens, "SELECT COUNT(*) FROM orgs WHERE id = :org", {"org": org_id}) == [(0,)]
     assert table_rows(specimens, specimens.creds.org_id) == mine
     gone = specimens.client.get("/crm/v5/org", headers=as_user(creds["access_token"]))
-    assert gone.status_code == 401 and gone.json()["code"] == "INVALID_TOKEN"
+    assert (gone.status_code, gone.json()) == (
+        401,
+        {"code": "INVALID_TOKEN", "details": {}, "message": "invalid oauth token", "status": "error"},
+    )
     again = call(specimens, "DELETE", f"/__zcrm/orgs/{org_id}")
     assert (again.status_code, again.json()) == (
         400,
@@ -495,7 +529,10 @@ def test_tokens_and_unknown_orgs(specimens: Api, method: str, tail: str) -> None
     )
     for headers in ({"X-ZCRM-Admin-Token": "wrong"}, as_user("1000.nope.nope")):
         wrong = call(specimens, method, path, body, headers)
-        assert (wrong.status_code, wrong.json()["code"]) == (401, "INVALID_TOKEN")
+        assert (wrong.status_code, wrong.json()) == (
+            401,
+            {"code": "INVALID_TOKEN", "details": {}, "message": "invalid oauth token", "status": "error"},
+        )
     other = new_org(specimens)  # an administrator of another org
     foreign = call(specimens, method, path, body, as_user(other["access_token"]))
     assert (foreign.status_code, foreign.json()) == (
@@ -548,13 +585,29 @@ def test_other_methods_and_paths(specimens: Api) -> None:
         ("PATCH", "seed"),
     ):
         response = call(specimens, method, path_of(org_id, tail))
-        assert (response.status_code, response.json()["code"]) == (400, "INVALID_REQUEST_METHOD"), (
+        assert (response.status_code, response.json()) == (
+            400,
+            {
+                "code": "INVALID_REQUEST_METHOD",
+                "details": {},
+                "message": "The http request method type is not a valid one",
+                "status": "error",
+            },
+        ), (
             method,
             tail,
         )
     for tail in ("snapshots", "reset/now", "seed/1"):
         response = call(specimens, "POST", path_of(org_id, tail))
-        assert (response.status_code, response.json()["code"]) == (404, "INVALID_URL_PATTERN"), tail
+        assert (response.status_code, response.json()) == (
+            404,
+            {
+                "code": "INVALID_URL_PATTERN",
+                "details": {},
+                "message": "Please check if the URL trying to access is a correct one",
+                "status": "error",
+            },
+        ), tail
 
 
 # -- bad snapshots --------------------------------------------------------------------------------------------------

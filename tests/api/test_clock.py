@@ -234,13 +234,39 @@ def test_who_may_call_and_unknown_paths(admin: Api) -> None:
             err("NO_PERMISSION", {"permissions": ["administrator"]}, "Permission denied"),
         ), path
         anonymous = admin.client.request(method, path)
-        assert (anonymous.status_code, anonymous.json()["code"]) == (401, "AUTHENTICATION_FAILURE")
-    assert admin.post("/__zcrm/clock", {}).json()["code"] == "INVALID_REQUEST_METHOD"
-    assert admin.get("/__zcrm/clock/advance").json()["code"] == "INVALID_REQUEST_METHOD"
+        assert (anonymous.status_code, anonymous.json()) == (
+            401,
+            {
+                "code": "AUTHENTICATION_FAILURE",
+                "details": {},
+                "message": "Authentication failed",
+                "status": "error",
+            },
+        )
+    assert admin.post("/__zcrm/clock", {}).json() == {
+        "code": "INVALID_REQUEST_METHOD",
+        "details": {},
+        "message": "The http request method type is not a valid one",
+        "status": "error",
+    }
+    assert admin.get("/__zcrm/clock/advance").json() == {
+        "code": "INVALID_REQUEST_METHOD",
+        "details": {},
+        "message": "The http request method type is not a valid one",
+        "status": "error",
+    }
     assert admin.get("/__zcrm/clock/").status_code == 200  # one trailing slash is ignored
     for path in ("/__zcrm/clock/rewind", "/__zcrm/clock/advance/1", "/__zcrm/clock//"):
         response = admin.post(path, {})
-        assert (response.status_code, response.json()["code"]) == (404, "INVALID_URL_PATTERN"), path
+        assert (response.status_code, response.json()) == (
+            404,
+            {
+                "code": "INVALID_URL_PATTERN",
+                "details": {},
+                "message": "Please check if the URL trying to access is a correct one",
+                "status": "error",
+            },
+        ), path
 
 
 # -- what the clock drives --------------------------------------------------------------------------------------
@@ -434,7 +460,12 @@ def test_zia_validation_delays_follow_the_org_clock(org: Org) -> None:
     org.clock("POST", "/advance", {"seconds": 1})
     assert org.state("Shots", rid) == "zia_vision_rejected"
     rejected = org.call("PUT", f"/crm/v5/Shots/{rid}", {"data": [{"Caption": "hi"}]})  # written now
-    assert rejected.json()["data"][0]["code"] == "NOT_APPROVED"
+    assert rejected.json()["data"][0] == {
+        "code": "NOT_APPROVED",
+        "details": {"id": rid},
+        "message": "Cannot update record that is not approved yet",
+        "status": "error",
+    }
     history = org.call("GET", f"/__zcrm/records/Shots/{rid}/processes").json()["processes"]["zia"]["history"]
     assert [entry["action"] for entry in history] == ["submitted", "rejected"]
     assert history[1]["time"] - history[0]["time"] == 30

@@ -69,7 +69,12 @@ def test_add_list_remove_clear(api: Api) -> None:
     add(api, {"effect": {"drop": True}})
     assert api.delete("/__zcrm/faults").json() == {"deleted": 2}
     assert api.get("/__zcrm/faults").json() == {"faults": []}
-    assert api.put("/__zcrm/faults").json()["code"] == "INVALID_REQUEST_METHOD"
+    assert api.put("/__zcrm/faults").json() == {
+        "code": "INVALID_REQUEST_METHOD",
+        "details": {},
+        "message": "The http request method type is not a valid one",
+        "status": "error",
+    }
     assert api.client.get("/__zcrm/faults").status_code == 401
 
 
@@ -329,9 +334,19 @@ def test_header_latency_and_bad_headers(api: Api) -> None:
 
 def test_header_does_not_bypass_authentication(api: Api) -> None:
     response = api.client.get("/crm/v5/org", headers={"X-Zcrm-Fault": '{"latency_ms":1}'})
-    assert response.json()["code"] == "AUTHENTICATION_FAILURE"
+    assert response.json() == {
+        "code": "AUTHENTICATION_FAILURE",
+        "details": {},
+        "message": "Authentication failed",
+        "status": "error",
+    }
     bad_token = {"Authorization": "Zoho-oauthtoken 1000.a.b", "X-Zcrm-Fault": "500"}
-    assert api.client.get("/crm/v5/org", headers=bad_token).json()["code"] == "INVALID_TOKEN"
+    assert api.client.get("/crm/v5/org", headers=bad_token).json() == {
+        "code": "INVALID_TOKEN",
+        "details": {},
+        "message": "invalid oauth token",
+        "status": "error",
+    }
 
 
 def test_header_can_be_turned_off(tmp_path: Path) -> None:

@@ -156,5 +156,10 @@ def test_search_records_inside_a_function(org: Org) -> None:
     returned = entry["detail"]["returned"]
     assert returned["found"] == ["Printer C", "printer B"]
     assert returned["page2"] == ["printer B"]  # by id, one a page
-    assert returned["bad"]["code"] == "INVALID_QUERY"
+    assert returned["bad"] == {
+        "code": "INVALID_QUERY",
+        "details": {"api_name": "criteria", "reason": "expected '(' at 0"},
+        "message": "invalid query formed",
+        "status": "error",
+    }
     assert returned["bad"]["details"] == {"api_name": "criteria", "reason": "expected '(' at 0"}

@@ -96,8 +96,12 @@ def test_layout_required_field_is_mandatory_on_insert(api: Api) -> None:
 @pytest.mark.parametrize("value", [None, "", []])
 def test_empty_mandatory_value(api: Api, value: Any) -> None:
     _, item = one(api, "Deals", {"Deal_Name": value, "Stage": "Qualification", "Closing_Date": "2024-01-01"})
-    assert item["code"] == "MANDATORY_NOT_FOUND"
-    assert item["details"] == {"api_name": "Deal_Name", "json_path": "$.data[0].Deal_Name"}
+    assert item == entry(
+        "MANDATORY_NOT_FOUND",
+        {"api_name": "Deal_Name", "json_path": "$.data[0].Deal_Name"},
+        "required field not found",
+    )
+    assert api.get("/crm/v5/Deals", params={"fields": "Deal_Name"}).status_code == 204  # nothing stored
 
 
 @pytest.mark.parametrize(
@@ -241,6 +245,25 @@ def test_unique_fields(specimens: Api) -> None:
     _, item = one(specimens, "Specimens", {"Name": "b", "Code": "abc"})
     owner = {"name": "Ada Admin", "id": specimens.creds.user_id, "zuid": specimens.creds.user_id}
     module = specimens.get("/crm/v5/settings/modules/Specimens").json()["modules"][0]
+
+    def duplicate(api_name: str) -> dict[str, Any]:
+        """The clash of ``api_name`` with the first record."""
+        return entry(
+            "DUPLICATE_DATA",
+            {
+                "api_name": api_name,
+                "json_path": f"$.data[0].{api_name}",
+                "id": first,
+                "duplicate_record": {
+                    "Owner": owner,
+                    "module": {"api_name": "Specimens", "id": module["id"]},
+                    "id": first,
+                },
+                "more_records": False,
+            },
+            "duplicate data",
+        )
+
     assert item == entry(
         "DUPLICATE_DATA",
         {
@@ -259,12 +282,16 @@ def test_unique_fields(specimens: Api) -> None:
     # case-sensitive unique field: other case is fine, same case clashes
     specimens.insert("Specimens", {"Name": "c", "Code": "other", "Serial": "xy"})
     _, item = one(specimens, "Specimens", {"Name": "d", "Code": "third", "Serial": "Xy"})
-    assert item["code"] == "DUPLICATE_DATA" and item["details"]["api_name"] == "Serial"
+    assert item == duplicate("Serial")
     # two clashes at once
     _, item = one(specimens, "Specimens", {"Name": "e", "Code": "ABC", "Serial": "Xy"})
-    assert item["code"] == "MULTIPLE_OR_MULTI_ERRORS" and item["message"] == "Multiple errors in the request"
-    assert [e["details"]["api_name"] for e in item["details"]["errors"]] == ["Code", "Serial"]
-    assert all(e["code"] == "DUPLICATE_DATA" for e in item["details"]["errors"])
+    assert item == entry(
+        "MULTIPLE_OR_MULTI_ERRORS",
+        {"errors": [duplicate("Code"), duplicate("Serial")]},
+        "Multiple errors in the request",
+    )
+    names = [r["Name"] for r in specimens.get("/crm/v5/Specimens", params={"fields": "Name"}).json()["data"]]
+    assert sorted(names) == ["a", "c"]  # only the records without a clash were stored
 
 
 def test_unique_clash_inside_one_request(specimens: Api) -> None:
@@ -273,9 +300,26 @@ def test_unique_clash_inside_one_request(specimens: Api) -> None:
     )
     assert response.status_code == 207
     first, second = response.json()["data"]
-    assert second["code"] == "DUPLICATE_DATA"
-    assert second["details"]["id"] == first["details"]["id"]
-    assert second["details"]["duplicate_record"]["Owner"]["id"] == specimens.creds.user_id
+    holder = first["details"]["id"]
+    module = specimens.get("/crm/v5/settings/modules/Specimens").json()["modules"][0]
+    owner = {"name": "Ada Admin", "id": specimens.creds.user_id, "zuid": specimens.creds.user_id}
+    assert second == entry(
+        "DUPLICATE_DATA",
+        {
+            "api_name": "Code",
+            "json_path": "$.data[1].Code",
+            "id": holder,
+            "duplicate_record": {
+                "Owner": owner,
+                "module": {"api_name": "Specimens", "id": module["id"]},
+                "id": holder,
+            },
+            "more_records": False,
+        },
+        "duplicate data",
+    )
+    listed = specimens.get("/crm/v5/Specimens", params={"fields": "Name"}).json()["data"]
+    assert [(r["id"], r["Name"]) for r in listed] == [(holder, "a")]
 
 
 def test_deleting_frees_unique_values(specimens: Api) -> None:

@@ -226,7 +226,12 @@ def test_a_repeated_parameter_is_refused(flow: Flow) -> None:
 def test_other_methods_answer_zohos_json_error(flow: Flow) -> None:
     response = flow.api.client.put("/oauth/v2/auth")
     assert response.status_code == 400
-    assert response.json()["code"] == "INVALID_REQUEST_METHOD"
+    assert response.json() == {
+        "code": "INVALID_REQUEST_METHOD",
+        "details": {},
+        "message": "The http request method type is not a valid one",
+        "status": "error",
+    }
 
 
 # -- accept ------------------------------------------------------------------------------------------------

@@ -154,7 +154,12 @@ def test_list_parameter_errors(api: Api, params: dict[str, str], status: int, bo
 def test_fields_required_even_with_ids(api: Api) -> None:
     [lead] = leads(api, 1)
     response = api.get("/crm/v5/Leads", params={"ids": lead})
-    assert response.json()["code"] == "REQUIRED_PARAM_MISSING"
+    assert response.json() == {
+        "code": "REQUIRED_PARAM_MISSING",
+        "details": {"param_name": "fields"},
+        "message": "One of the expected parameter is missing",
+        "status": "error",
+    }
 
 
 def test_ids_filter_follows_sort_order_and_skips_unknown(api: Api) -> None:
@@ -210,7 +215,12 @@ def test_page_token_walks_everything_and_is_bound(api: Api) -> None:
     assert body["info"]["page"] == 3
     # the token is bound to the other parameters
     mismatch = listing(api, sort_by="Created_Time", sort_order="desc", page_token=token)
-    assert mismatch.json()["code"] == "TOKEN_BOUND_DATA_MISMATCH"
+    assert mismatch.json() == {
+        "code": "TOKEN_BOUND_DATA_MISMATCH",
+        "details": {"param_name": "page_token"},
+        "message": "page_token does not match the user or parameters of this request",
+        "status": "error",
+    }
 
 
 def test_page_token_expires_after_24_hours(api: Api) -> None:

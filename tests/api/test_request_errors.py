@@ -12,7 +12,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import Api, make_settings
+from tests.conftest import Api, make_settings, sql
 from zcrm.app import create_app
 from zcrm.auth.tokens import digest
 from zcrm.records import insert
@@ -92,6 +92,19 @@ def token_with(api: Api, scopes: str) -> str:
                 conn, digest(refresh), c.client_id, c.org_id, c.user_id, scopes, now
             )
         )
+
+
+def stored_lead(api: Api, lead_id: str) -> dict[str, Any]:
+    """The lead as read back, and the trigger set its create event was stored with (sorted)."""
+    got = api.get(f"/crm/v5/Leads/{lead_id}", params={"fields": "Last_Name,Company"}).json()["data"][0]
+    [(triggers,)] = sql(
+        api, "SELECT triggers FROM changes WHERE record_id = :id AND operation = 'insert'", {"id": lead_id}
+    )
+    return {
+        "Last_Name": got["Last_Name"],
+        "Company": got["Company"],
+        "triggers": sorted(json.loads(triggers)),
+    }
 
 
 def lead_count(api: Api) -> int:
@@ -439,6 +452,10 @@ def test_malformed_trigger_is_invalid_data(api: Api, trigger: Any) -> None:
 def test_well_formed_trigger_is_accepted(api: Api, trigger: list[str]) -> None:
     response = api.post("/crm/v5/Leads", {"data": [LEAD], "trigger": trigger})
     assert response.status_code == 201, response.text
+    [entry] = response.json()["data"]
+    assert (entry["code"], entry["message"], entry["status"]) == ("SUCCESS", "record added", "success")
+    stored = stored_lead(api, entry["details"]["id"])
+    assert stored == {"Last_Name": "Daly", "Company": "Zylker", "triggers": sorted(set(trigger))}
 
 
 def test_body_checks_come_in_order(api: Api) -> None:
@@ -451,6 +468,12 @@ def test_body_checks_come_in_order(api: Api) -> None:
 def test_unknown_top_level_keys_are_ignored(api: Api) -> None:
     response = api.post("/crm/v5/Leads", {"data": [LEAD], "whatever": {"x": 1}})
     assert response.status_code == 201, response.text
+    [entry] = response.json()["data"]
+    assert (entry["code"], entry["message"], entry["status"]) == ("SUCCESS", "record added", "success")
+    # stored as without the key, with the default trigger set: all five kinds (behaviour §3.6)
+    stored = stored_lead(api, entry["details"]["id"])
+    every = ["approval", "blueprint", "orchestration", "pathfinder", "workflow"]
+    assert stored == {"Last_Name": "Daly", "Company": "Zylker", "triggers": every}
 
 
 class TestBodyLimit:
@@ -535,8 +558,24 @@ def test_module_names_in_paths_are_case_insensitive(api: Api) -> None:
     duplicate = api.post("/crm/v5/leads", {"data": [{**LEAD, "Lead_Code": "lc-1"}]})
     assert duplicate.status_code == 400
     [entry] = duplicate.json()["data"]
-    assert entry["code"] == "DUPLICATE_DATA"
-    assert entry["details"]["duplicate_record"]["module"]["api_name"] == "Leads"
+    module = api.get("/crm/v5/settings/modules/Leads").json()["modules"][0]
+    owner = {"name": "Priya Raman", "id": api.creds.user_id, "zuid": api.creds.user_id}
+    assert entry == {
+        "code": "DUPLICATE_DATA",
+        "details": {
+            "api_name": "Lead_Code",
+            "json_path": "$.data[0].Lead_Code",
+            "id": lead_id,
+            "duplicate_record": {
+                "Owner": owner,
+                "module": {"api_name": "Leads", "id": module["id"]},
+                "id": lead_id,
+            },
+            "more_records": False,
+        },
+        "message": "duplicate data",
+        "status": "error",
+    }
     deleted = api.delete(f"/crm/v5/LeAdS/{lead_id}")
     assert deleted.status_code == 200
     assert deleted.json()["data"][0]["code"] == "SUCCESS"
@@ -564,7 +603,21 @@ def test_trailing_slash_is_ignored_and_no_redirect_is_sent(api: Api) -> None:
     assert api.client.post("/oauth/v2/token/", data={"grant_type": "x"}).json() == {
         "error": "unsupported_grant_type"
     }
-    assert api.delete(f"/crm/v5/Leads/{lead_id}/", follow_redirects=False).status_code == 200
+    deleted = api.delete(f"/crm/v5/Leads/{lead_id}/", follow_redirects=False)
+    assert (deleted.status_code, deleted.json()) == (
+        200,
+        {
+            "data": [
+                {
+                    "code": "SUCCESS",
+                    "details": {"id": lead_id},
+                    "message": "record deleted",
+                    "status": "success",
+                }
+            ]
+        },
+    )
+    assert lead_count(api) == 0
 
 
 def test_request_body_of_get_and_delete_is_ignored(api: Api) -> None:

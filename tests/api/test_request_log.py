@@ -103,9 +103,19 @@ def test_clear(api: Api) -> None:
 def test_control_plane_calls_are_not_logged_and_need_an_administrator(api: Api) -> None:
     api.get("/__zcrm/faults")
     assert entries(api) == []
-    assert api.client.get("/__zcrm/requests").json()["code"] == "AUTHENTICATION_FAILURE"
+    assert api.client.get("/__zcrm/requests").json() == {
+        "code": "AUTHENTICATION_FAILURE",
+        "details": {},
+        "message": "Authentication failed",
+        "status": "error",
+    }
     assert api.client.delete("/__zcrm/requests").status_code == 401
-    assert api.put("/__zcrm/requests").json()["code"] == "INVALID_REQUEST_METHOD"
+    assert api.put("/__zcrm/requests").json() == {
+        "code": "INVALID_REQUEST_METHOD",
+        "details": {},
+        "message": "The http request method type is not a valid one",
+        "status": "error",
+    }
     user = api.post("/__zcrm/users", {"last_name": "Rep", "email": "rep@zylker.test"}).json()
     token = api.post("/__zcrm/tokens", {"user_id": user["id"], "scope": "ZohoCRM.modules.ALL"}).json()
     denied = api.client.get(
@@ -130,7 +140,12 @@ def test_unknown_paths_are_logged_for_the_org_of_a_valid_token(api: Api) -> None
         ("PATCH", "/crm/v5/Leads", 400, api.creds.user_id),
         ("GET", "/crm/v5/coql", 404, api.creds.user_id),
     ]
-    assert json.loads(logged[1]["response_body"])["code"] == "INVALID_URL_PATTERN"
+    assert json.loads(logged[1]["response_body"]) == {
+        "code": "INVALID_URL_PATTERN",
+        "details": {},
+        "message": "Please check if the URL trying to access is a correct one",
+        "status": "error",
+    }
 
 
 def test_oauth_calls_are_logged_without_secrets(api: Api) -> None:

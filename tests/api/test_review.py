@@ -153,7 +153,12 @@ def test_review_input_errors(org: Org) -> None:
         },
     )
     missing = org.review(CAT, rid)
-    assert missing.json()["code"] == "REQUIRED_PARAM_MISSING"
+    assert missing.json() == {
+        "code": "REQUIRED_PARAM_MISSING",
+        "details": {"param_name": "action"},
+        "message": "One of the expected parameter is missing",
+        "status": "error",
+    }
     unknown = org.as_user(
         CAT, "POST", "/__zcrm/records/Articles/123456789012345/review", {"action": "approve"}
     )

@@ -357,9 +357,19 @@ def test_request_checks_come_in_order(api: Api) -> None:
         "INVALID_MODULE", {"resource_path_index": 0}, "the module name given seems to be invalid"
     )
     response = api.put("/crm/v5/Leads", {"data": [], "trigger": "x"})
-    assert response.json()["code"] == "MANDATORY_NOT_FOUND"
+    assert response.json() == {
+        "code": "MANDATORY_NOT_FOUND",
+        "details": {"api_name": "data", "json_path": "$.data"},
+        "message": "required field not found",
+        "status": "error",
+    }
     response = api.put("/crm/v5/Leads", {"data": [{"id": record}] * 101, "trigger": "x"})
-    assert response.json()["data"][0]["code"] == "LIMIT_EXCEEDED"
+    assert response.json()["data"][0] == {
+        "code": "LIMIT_EXCEEDED",
+        "details": {"maximum_length": 100, "api_name": "data"},
+        "message": "count of records in your request exceeds the limit",
+        "status": "error",
+    }
     response = api.put(
         "/crm/v5/Leads",
         {
@@ -972,11 +982,24 @@ def test_if_unmodified_since_per_record_statuses(timed: Api, clock: FakeClock) -
     assert response.status_code == 207
     data = response.json()["data"]
     assert data[0]["code"] == "SUCCESS"
-    assert data[1]["code"] == "ALREADY_MODIFIED" and data[1]["details"]["id"] == new
+    priya = {"name": "Priya Raman", "id": api.creds.user_id}
+    audit = {
+        "Modified_Time": ist(T0 + 100),
+        "Created_Time": ist(T0 + 100),
+        "id": new,
+        "Modified_By": priya,
+        "Created_By": priya,
+    }
+    assert data[1] == err("ALREADY_MODIFIED", audit, ALREADY)
     # every item fails, not all with ALREADY_MODIFIED: 400
     response = put(api, "Leads", {"id": new, "Last_Name": "x"}, {"Last_Name": "no id"}, headers=header)
     assert response.status_code == 400
-    assert [e["code"] for e in response.json()["data"]] == ["ALREADY_MODIFIED", "MANDATORY_NOT_FOUND"]
+    assert response.json()["data"] == [
+        err("ALREADY_MODIFIED", audit, ALREADY),
+        err(
+            "MANDATORY_NOT_FOUND", {"api_name": "id", "json_path": "$.data[1].id"}, "required field not found"
+        ),
+    ]
     # the first item's write makes the record newer than the header for a second item on it
     clock.current = T0 + 300
     response = put(
@@ -1001,12 +1024,20 @@ def test_if_unmodified_since_is_checked_after_id_and_state_and_before_fields(
     clock.current = T0 + 100
     header = {"If-Unmodified-Since": ist(T0 - 100)}
     status, entry = one(api, "Leads", {"id": record, "Nickname": "x", "Last_Name": None}, headers=header)
-    assert (status, entry["code"]) == (412, "ALREADY_MODIFIED")
+    priya = {"name": "Priya Raman", "id": api.creds.user_id}
+    audit = {
+        "Modified_Time": ist(T0),
+        "Created_Time": ist(T0),
+        "id": record,
+        "Modified_By": priya,
+        "Created_By": priya,
+    }
+    assert (status, entry) == (412, err("ALREADY_MODIFIED", audit, ALREADY))
     status, entry = one(api, "Leads", {"id": "1234567890123456789", "Last_Name": "x"}, headers=header)
     assert (status, entry) == (400, bad_id(0))
     assert set_state(api, "Leads", record, lock_state="record_locking").status_code == 200
     status, entry = one(api, "Leads", {"id": record, "Last_Name": "x"}, headers=header)
-    assert (status, entry["code"]) == (400, "RECORD_LOCKED")
+    assert (status, entry) == (400, err("RECORD_LOCKED", {"id": record, "action": "record_locking"}, LOCKED))
 
 
 @pytest.mark.parametrize(
@@ -1060,7 +1091,10 @@ def test_review_state_blocks_with_not_reviewed(api: Api) -> None:
     assert set_state(api, "Leads", record, lock_state="record_locking").status_code == 200
     assert one(api, "Leads", {"id": record, "Last_Name": "x"}) == (400, expected)
     assert set_state(api, "Leads", record, lock_state="merge").status_code == 200
-    assert one(api, "Leads", {"id": record, "Last_Name": "x"})[1]["code"] == "RECORD_LOCKED"
+    assert one(api, "Leads", {"id": record, "Last_Name": "x"}) == (
+        400,
+        err("RECORD_LOCKED", {"id": record, "action": "merge"}, NOT_APPROVED),
+    )
     assert read(api, "Leads", record)["Last_Name"] == "Orig"
 
 
@@ -1119,10 +1153,16 @@ def test_record_state_comes_before_field_errors(
     _, entry = one(
         api, "Leads", {"id": record, "Nickname": "x", "Email": "bad", "Last_Name": None, "Owner": {"id": "1"}}
     )
-    assert (entry["code"], entry["message"]) == (code, message)
+    details = {"id": record} if action is None else {"id": record, "action": action}
+    assert entry == err(code, details, message)
     # but not before a missing or unknown id
     _, entry = one(api, "Leads", {"Last_Name": "x"})
-    assert entry["code"] == "MANDATORY_NOT_FOUND"
+    assert entry == {
+        "code": "MANDATORY_NOT_FOUND",
+        "details": {"api_name": "id", "json_path": "$.data[0].id"},
+        "message": "required field not found",
+        "status": "error",
+    }
 
 
 def test_clearing_states_allows_updates_again(api: Api) -> None:
@@ -1209,7 +1249,21 @@ def test_state_endpoint_errors(api: Api) -> None:
     response = set_state(api, "Leads", record, lock_state="frozen")
     assert response.status_code == 400
     body = response.json()
-    assert body["code"] == "INVALID_DATA"
+    assert body == {
+        "code": "INVALID_DATA",
+        "details": {
+            "api_name": "lock_state",
+            "supported_values": [
+                None,
+                "zia_vision_processing",
+                "zia_vision_rejected",
+                "merge",
+                "record_locking",
+            ],
+        },
+        "message": "invalid data",
+        "status": "error",
+    }
     assert body["details"]["supported_values"] == [
         None,
         "zia_vision_processing",
@@ -1265,9 +1319,30 @@ def test_a_failed_item_changes_nothing_while_others_succeed(api: Api) -> None:
     assert read(api, "Leads", c)["Lead_Code"] == "code-new"
     # B still holds its old code, and C (not B) holds the new one
     _, entry = one(api, "Leads", {"id": a, "Lead_Code": "code-b"})
-    assert entry["code"] == "DUPLICATE_DATA" and entry["details"]["id"] == b
+    assert entry == lead_code_taken(api, b)
     _, entry = one(api, "Leads", {"id": a, "Lead_Code": "CODE-NEW"})
-    assert entry["code"] == "DUPLICATE_DATA" and entry["details"]["id"] == c
+    assert entry == lead_code_taken(api, c)
+
+
+def lead_code_taken(api: Api, holder: str) -> dict[str, Any]:
+    """The DUPLICATE_DATA of an update's Lead_Code that ``holder`` (Priya's) holds."""
+    module = api.get("/crm/v5/settings/modules/Leads").json()["modules"][0]
+    owner = {"name": "Priya Raman", "id": api.creds.user_id, "zuid": api.creds.user_id}
+    return err(
+        "DUPLICATE_DATA",
+        {
+            "api_name": "Lead_Code",
+            "json_path": "$.data[0].Lead_Code",
+            "id": holder,
+            "duplicate_record": {
+                "Owner": owner,
+                "module": {"api_name": "Leads", "id": module["id"]},
+                "id": holder,
+            },
+            "more_records": False,
+        },
+        "duplicate data",
+    )
 
 
 def test_all_failed_writes_nothing(api: Api) -> None:

@@ -476,7 +476,12 @@ def test_fields_not_mentioned_are_not_checked(api: Api) -> None:
     got = read(api, "Leads", record)
     assert (got["First_Name"], got["Company"]) == ("Ann", None)
     _, entry = one(api, "Leads", {"id": record, "Company": ""})
-    assert entry["code"] == "MANDATORY_NOT_FOUND"
+    assert entry == {
+        "code": "MANDATORY_NOT_FOUND",
+        "details": {"api_name": "Company", "json_path": "$.data[0].Company"},
+        "message": "required field not found",
+        "status": "error",
+    }
 
 
 def test_mandatory_check_comes_before_uniqueness(specimens: Api) -> None:
@@ -615,8 +620,10 @@ def test_append_values_error_index(specimens: Api) -> None:
 # -- unique fields ----------------------------------------------------------------------------------------
 
 
-def duplicate(api: Api, field: str, holder: str, owner: dict[str, str], index: int = 0) -> dict[str, Any]:
-    module = api.get("/crm/v5/settings/modules/Specimens").json()["modules"][0]
+def duplicate(
+    api: Api, field: str, holder: str, owner: dict[str, str], index: int = 0, module_name: str = "Specimens"
+) -> dict[str, Any]:
+    module = api.get(f"/crm/v5/settings/modules/{module_name}").json()["modules"][0]
     return err(
         "DUPLICATE_DATA",
         {
@@ -625,7 +632,7 @@ def duplicate(api: Api, field: str, holder: str, owner: dict[str, str], index: i
             "id": holder,
             "duplicate_record": {
                 "Owner": owner,
-                "module": {"api_name": "Specimens", "id": module["id"]},
+                "module": {"api_name": module_name, "id": module["id"]},
                 "id": holder,
             },
             "more_records": False,
@@ -683,11 +690,17 @@ def test_two_clashes_with_two_different_records(specimens: Api) -> None:
     second = specimen(specimens, Code="two", Serial="S2")
     third = specimen(specimens, Code="three")
     _, entry = one(specimens, "Specimens", {"id": third, "Code": "ONE", "Serial": "S2"})
-    assert entry["code"] == "MULTIPLE_OR_MULTI_ERRORS"
-    assert [(e["details"]["api_name"], e["details"]["id"]) for e in entry["details"]["errors"]] == [
-        ("Code", first),
-        ("Serial", second),
-    ]
+    assert entry == err(
+        "MULTIPLE_OR_MULTI_ERRORS",
+        {
+            "errors": [
+                duplicate(specimens, "Code", first, ada(specimens)),
+                duplicate(specimens, "Serial", second, ada(specimens)),
+            ]
+        },
+        "Multiple errors in the request",
+    )
+    assert read(specimens, "Specimens", third)["Code"] == "three"
 
 
 def test_keeping_ones_own_value_is_fine(specimens: Api) -> None:
@@ -728,12 +741,21 @@ def test_leads_unique_fields(api: Api) -> None:
     holder = lead(api, "Holder", Lead_Code="LC-1", Passport_Number="P-ab")
     record = lead(api, "Other")
     _, entry = one(api, "Leads", {"id": record, "Passport_Number": "P-ab"})
-    assert entry["code"] == "DUPLICATE_DATA" and entry["details"]["api_name"] == "Passport_Number"
+    priya = {"name": "Priya Raman", "id": api.creds.user_id, "zuid": api.creds.user_id}
+    assert entry == duplicate(api, "Passport_Number", holder, priya, module_name="Leads")
     ok(api, "Leads", {"id": record, "Passport_Number": "P-AB"})
     _, entry = one(api, "Leads", {"id": record, "Lead_Code": "Lc-1", "Passport_Number": "P-ab"})
-    assert entry["code"] == "MULTIPLE_OR_MULTI_ERRORS"
-    assert [e["details"]["api_name"] for e in entry["details"]["errors"]] == ["Lead_Code", "Passport_Number"]
-    assert all(e["details"]["id"] == holder for e in entry["details"]["errors"])
+    assert entry == err(
+        "MULTIPLE_OR_MULTI_ERRORS",
+        {
+            "errors": [
+                duplicate(api, "Lead_Code", holder, priya, module_name="Leads"),
+                duplicate(api, "Passport_Number", holder, priya, module_name="Leads"),
+            ]
+        },
+        "Multiple errors in the request",
+    )
+    assert read(api, "Leads", record)["Passport_Number"] == "P-AB"  # the failed item changed nothing
 
 
 def test_null_never_clashes_and_clearing_frees_the_value(specimens: Api) -> None:

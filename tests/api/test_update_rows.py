@@ -608,7 +608,12 @@ def test_participant_limit_comes_after_field_errors_and_before_mandatory(api: Ap
     _, entry = one(api, "Events", {"id": record, "Participants": participants(51), "Venue": True})
     assert entry["details"]["api_name"] == "Venue"
     _, entry = one(api, "Events", {"id": record, "Event_Title": None, "Participants": participants(51)})
-    assert entry["code"] == "LIMIT_EXCEEDED"
+    assert entry == {
+        "code": "LIMIT_EXCEEDED",
+        "details": {"api_name": "Participants", "json_path": "$.data[0].Participants", "limit": 50},
+        "message": "Only 50 participants can be added to an event.",
+        "status": "error",
+    }
 
 
 def call(api: Api, call_type: str = "Outbound", duration: str = "05:00") -> str:

@@ -167,4 +167,9 @@ def test_a_bad_definition_changes_nothing(org: Org, body: dict[str, Any], reason
 def test_an_unknown_module(org: Org) -> None:
     response = org.call("GET", "/__zcrm/modules/Nope/workflow_rules")
     assert response.status_code == 400
-    assert response.json()["code"] == "INVALID_MODULE"
+    assert response.json() == {
+        "code": "INVALID_MODULE",
+        "details": {"resource_path_index": 2},
+        "message": "the module name given seems to be invalid",
+        "status": "error",
+    }

@@ -118,7 +118,12 @@ def test_token_grant_prints_a_code_the_token_endpoint_accepts(tmp_path: Path) ->
         settings_call = client.get(
             "/crm/v5/settings/modules", headers={"Authorization": f"Zoho-oauthtoken {answer['access_token']}"}
         )
-        assert settings_call.json()["code"] == "OAUTH_SCOPE_MISMATCH"
+        assert settings_call.json() == {
+            "code": "OAUTH_SCOPE_MISMATCH",
+            "details": {},
+            "message": "invalid oauth scope to access this URL",
+            "status": "error",
+        }
         assert client.post("/oauth/v2/token", data=form).json() == {"error": "invalid_code"}
 
 

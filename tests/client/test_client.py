@@ -104,7 +104,21 @@ def test_if_unmodified_since(server: Server) -> None:
     past = datetime(2001, 1, 1, tzinfo=UTC)
     stale = server.client.update_record("Leads", lead_id, {"Last_Name": "x"}, if_unmodified_since=past)
     assert stale.status_code == 412
-    assert stale.body["data"][0]["code"] == "ALREADY_MODIFIED"
+    current = server.client.get_record("Leads", lead_id).body["data"][0]
+    who = {"name": current["Created_By"]["name"], "id": current["Created_By"]["id"]}
+    assert stale.body["data"][0] == {
+        "code": "ALREADY_MODIFIED",
+        "details": {
+            "Modified_Time": current["Modified_Time"],
+            "Created_Time": current["Created_Time"],
+            "id": lead_id,
+            "Modified_By": who,
+            "Created_By": who,
+        },
+        "message": "record updated time has already passed if-unmodified-since time",
+        "status": "error",
+    }
+    assert current["Last_Name"] == "A"  # nothing written
 
     stale_bulk = server.client.update_records(
         "Leads", [{"id": lead_id, "Last_Name": "x"}], if_unmodified_since="2001-01-01T00:00:00+00:00"
@@ -149,12 +163,22 @@ def test_delete_then_get_is_204(server: Server) -> None:
 def test_zoho_errors_are_returned_not_raised(server: Server) -> None:
     unknown = server.client.get_records("Nope", "Name")
     assert unknown.status_code == 400
-    assert unknown.body["code"] == "INVALID_MODULE"
+    assert unknown.body == {
+        "code": "INVALID_MODULE",
+        "details": {"resource_path_index": 0},
+        "message": "the module name given seems to be invalid",
+        "status": "error",
+    }
     assert not unknown.ok
 
     missing = server.client.insert_records("Leads", [{"Company": "Z"}])
     assert missing.status_code == 400
-    assert missing.body["data"][0]["code"] == "MANDATORY_NOT_FOUND"
+    assert missing.body["data"][0] == {
+        "code": "MANDATORY_NOT_FOUND",
+        "details": {"api_name": "Last_Name", "json_path": "$.data[0].Last_Name"},
+        "message": "required field not found",
+        "status": "error",
+    }
 
     bad_trigger = server.client.insert_records("Leads", [{"Last_Name": "A", "Company": "Z"}], trigger=["x"])
     assert bad_trigger.status_code == 400
@@ -162,7 +186,10 @@ def test_zoho_errors_are_returned_not_raised(server: Server) -> None:
 
     wrong_token = Client(BASE_URL, "1000.nope", http=server.http)
     denied = wrong_token.org()
-    assert (denied.status_code, denied.body["code"]) == (401, "INVALID_TOKEN")
+    assert (denied.status_code, denied.body) == (
+        401,
+        {"code": "INVALID_TOKEN", "details": {}, "message": "invalid oauth token", "status": "error"},
+    )
 
 
 def test_generic_request_for_other_routes(server: Server) -> None:

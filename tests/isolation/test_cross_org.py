@@ -658,17 +658,36 @@ def _unique_values_do_not_clash_across_orgs(attacker: Org, victim: Org) -> None:
         "POST", "/crm/v5/Leads", {"data": [{"Last_Name": "Dup", "Company": "Zylker", "Lead_Code": "LC-1"}]}
     )
     entry = clash.json()["data"][0]
-    assert entry["code"] == "DUPLICATE_DATA", clash.text
-    assert entry["details"]["id"] == attacker.records["lead"][1], clash.text
+    assert entry == lead_code_taken(attacker, attacker.records["lead"][1]), clash.text
     assert_no_leak(clash, victim)
     # and the victim's own values are still its own
     victim_clash = victim.request(
         "POST", "/crm/v5/Leads", {"data": [{"Last_Name": "Dup", "Company": "Zylker", "Lead_Code": taken}]}
     )
     entry = victim_clash.json()["data"][0]
-    assert entry["code"] == "DUPLICATE_DATA" and entry["details"]["id"] == victim.records["only"][1], (
-        victim_clash.text
-    )
+    assert entry == lead_code_taken(victim, victim.records["only"][1]), victim_clash.text
+
+
+def lead_code_taken(org: Org, holder: str) -> dict[str, Any]:
+    """The DUPLICATE_DATA of a new lead whose Lead_Code ``holder`` holds, in ``org``'s own terms."""
+    owner = org.request("GET", f"/crm/v5/Leads/{holder}").json()["data"][0]["Owner"]
+    module = org.request("GET", "/crm/v5/settings/modules/Leads").json()["modules"][0]
+    return {
+        "code": "DUPLICATE_DATA",
+        "details": {
+            "api_name": "Lead_Code",
+            "json_path": "$.data[0].Lead_Code",
+            "id": holder,
+            "duplicate_record": {
+                "Owner": {"name": owner["name"], "id": owner["id"], "zuid": owner["id"]},
+                "module": {"api_name": "Leads", "id": module["id"]},
+                "id": holder,
+            },
+            "more_records": False,
+        },
+        "message": "duplicate data",
+        "status": "error",
+    }
 
 
 # -- metadata routes -----------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from pathlib import Path
+from typing import cast
 
 from zcrm.store import Database
 from zcrm.store.db import Checkpointer
@@ -30,6 +30,19 @@ def _frames(path: Path) -> int:
         conn.close()
 
 
+class Watched:
+    """The checkpointer's connection, telling the test when its passive checkpoint has returned."""
+
+    def __init__(self, conn: sqlite3.Connection, passive_done: threading.Event) -> None:
+        self.conn, self.passive_done = conn, passive_done
+
+    def execute(self, sql: str) -> sqlite3.Cursor:
+        cursor = self.conn.execute(sql)
+        if "PASSIVE" in sql:
+            self.passive_done.set()
+        return cursor
+
+
 def _scenario(tmp_path: Path, restart_frames: int) -> int:
     """Writes while a reader holds an old snapshot, checkpoints, lets the reader go, writes a little more; returns
     the WAL frames in use at the end."""
@@ -46,15 +59,16 @@ def _scenario(tmp_path: Path, restart_frames: int) -> int:
     _write(path, 200, 1000)
     checkpointer = Checkpointer(db, restart_frames=restart_frames)
     own = sqlite3.connect(path, timeout=30, check_same_thread=False)
-    done = threading.Event()
+    passive_done, done = threading.Event(), threading.Event()
 
     def tick() -> None:
-        checkpointer.checkpoint(own)
+        checkpointer.checkpoint(cast(sqlite3.Connection, Watched(own, passive_done)))
         done.set()
 
     thread = threading.Thread(target=tick)
     thread.start()
-    time.sleep(0.3)
+    # the passive checkpoint ran while the reader held its snapshot, however late the thread started
+    assert passive_done.wait(timeout=30)
     reader.execute("COMMIT")  # the reader goes; a restart that waited for it can finish now
     reader.close()
     thread.join(timeout=30)
