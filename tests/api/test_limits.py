@@ -356,8 +356,8 @@ def test_in_flight_calls_are_shown(held: tuple[Any, Api], monkeypatch: pytest.Mo
         # both calls are held after their handler until the limits have been read: no timing is assumed
         arrived, release, waiting = asyncio.Event(), asyncio.Event(), [0]
 
-        async def holding(request: Any, state: Any) -> Any:
-            response = await original(request, state)  # admitted: in flight until its answer is sent
+        async def holding(request: Any, state: Any, *rest: Any) -> Any:
+            response = await original(request, state, *rest)  # admitted: in flight until its answer is sent
             if request.url.path.startswith("/crm/"):
                 waiting[0] += 1
                 if waiting[0] == 2:
