@@ -9,13 +9,14 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from zcrm.auth.oauth import OAuthServer
 from zcrm.auth.scopes import ALL_SCOPES
 from zcrm.auth.tokens import digest
 from zcrm.schema.orgfile import normalise, read_org_file
 from zcrm.store import oauth as oauth_store
+from zcrm.store import server_meta
 from zcrm.store.clocks import org_now
 from zcrm.store.orgs import create_org as store_create_org
 from zcrm.store.orgs import default_org_id, load_schema
@@ -60,16 +61,14 @@ def _read_previous(path: Path) -> dict[str, str]:
 def server_secret(conn: Connection, seed: int | None = None) -> bytes:
     """The server's secret for signing page tokens: made once (from ZCRM_SEED when set, so that page tokens
     repeat too), shared by every worker."""
-    row = conn.execute(text("SELECT value FROM server_meta WHERE key = :k"), {"k": SERVER_SECRET}).first()
-    if row is not None:
-        return bytes.fromhex(row[0])
+    stored = server_meta.get(conn, SERVER_SECRET)
+    if stored is not None:
+        return bytes.fromhex(stored)
     if seed is None:
         secret = secrets.token_bytes(32)
     else:
         secret = hashlib.sha256(f"zcrm-page-token-secret:{seed}".encode()).digest()
-    conn.execute(
-        text("INSERT INTO server_meta (key, value) VALUES (:k, :v)"), {"k": SERVER_SECRET, "v": secret.hex()}
-    )
+    server_meta.add(conn, SERVER_SECRET, secret.hex())
     return secret
 
 

@@ -12,7 +12,7 @@ A rule is ``{"match": {…}, "effect": {…}, "probability": p, "seed": s, "coun
 - ``probability`` in (0, 1] (default 1), drawn from the rule's own RNG when ``seed`` is given;
 - ``count``: the rule fires for the next ``count`` matching requests, then removes itself.
 
-``parse_rule`` and ``parse_effect`` validate bodies with Zoho's errors (``auth/body.py`` conventions).
+``parse_rule`` and ``parse_effect`` validate bodies with Zoho's errors (``control_input.py`` conventions).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import Any
 
 import orjson
 
+from zcrm import control_input as b
 from zcrm import errors, json_input
-from zcrm.auth import body as b
 from zcrm.errors import InvalidData, MandatoryNotFound, ZohoError
 
 OPERATIONS = ["insert", "update", "delete", "read", "metadata", "oauth", "action", "other"]

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from tests.conftest import Api, make_settings
 from zcrm.app import create_app
 from zcrm.auth.tokens import digest
-from zcrm.records import writes
+from zcrm.records import insert
 from zcrm.settings import Settings
 from zcrm.store import records as record_store
 
@@ -621,5 +621,5 @@ def test_internal_error_is_answered_by_the_app(
     def boom(*args: Any, **kwargs: Any) -> None:
         raise ValueError("unexpected")
 
-    monkeypatch.setattr(writes, "Validator", boom)
+    monkeypatch.setattr(insert, "Validator", boom)
     assert_error(api.post("/crm/v5/Leads", {"data": [LEAD]}), 500, INTERNAL)

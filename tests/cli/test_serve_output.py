@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import db_args, effective_database_url
-from zcrm.cli_serve import database_text
+from zcrm.cli.serve import database_text
 
 BANNER_END = "       curl "  # the last line of the banner
 

@@ -230,13 +230,13 @@ def server_log(server: LiveServer) -> str:
 def reset_clock(org: Org) -> None:
     """The org back on the server's clock, through the database: a clock moved past the token's expiry makes the
     token itself useless for ``DELETE /__zcrm/clock``."""
-    from zcrm import org_clock
+    from zcrm.clock import SERVER
     from zcrm.store import clocks
 
     db = org.database()
     try:
         with db.write() as conn:
-            clocks.write(conn, org.org_id, org_clock.SERVER)
+            clocks.write(conn, org.org_id, SERVER)
     finally:
         db.dispose()
 

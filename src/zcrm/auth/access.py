@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection
 
-from zcrm.auth import body as b
+from zcrm import control_input as b
 from zcrm.auth import passwords
 from zcrm.errors import DuplicateData, InvalidData, invalid_id
 from zcrm.schema.model import OrgSchema, Profile, Role, User

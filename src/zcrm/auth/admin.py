@@ -11,14 +11,14 @@ import os
 import secrets
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from zcrm.auth.tokens import digest, matches
+from zcrm.store import server_meta
 
 META_KEY = "admin_token"
 FILE_NAME = "admin-token"
 ENV_VAR = "ZCRM_ADMIN_TOKEN"
-HEADER = "x-zcrm-admin-token"
 BEARER = "Zoho-oauthtoken "
 
 
@@ -26,20 +26,6 @@ def configured_token() -> str | None:
     """The value ``ZCRM_ADMIN_TOKEN`` fixes, if any."""
     value = os.environ.get(ENV_VAR, "").strip()
     return value or None
-
-
-def _stored_hash(conn: Connection) -> str | None:
-    row = conn.execute(text("SELECT value FROM server_meta WHERE key = :k"), {"k": META_KEY}).first()
-    return None if row is None else str(row[0])
-
-
-def _store_hash(conn: Connection, value: str, existing: str | None) -> None:
-    if existing is None:
-        conn.execute(
-            text("INSERT INTO server_meta (key, value) VALUES (:k, :v)"), {"k": META_KEY, "v": value}
-        )
-    else:
-        conn.execute(text("UPDATE server_meta SET value = :v WHERE key = :k"), {"k": META_KEY, "v": value})
 
 
 def _read_file(path: Path) -> str | None:
@@ -61,7 +47,7 @@ def ensure_admin_token(conn: Connection, data_dir: Path) -> str:
     """The server admin token: ``ZCRM_ADMIN_TOKEN``, else the one in ``<data_dir>/admin-token`` while its hash
     matches the stored one, else a new one. Stores its hash and (re)writes the file. Run in a write transaction."""
     path = Path(data_dir) / FILE_NAME
-    stored = _stored_hash(conn)
+    stored = server_meta.get(conn, META_KEY)
     on_file = _read_file(path)
     token = configured_token()
     if token is None:
@@ -69,7 +55,7 @@ def ensure_admin_token(conn: Connection, data_dir: Path) -> str:
     if token is None:
         token = secrets.token_hex(32)
     if stored != digest(token):
-        _store_hash(conn, digest(token), stored)
+        server_meta.put(conn, META_KEY, digest(token))
     if on_file != token:
         _write_file(path, token)
     return token
@@ -87,7 +73,7 @@ def presented_token(authorization: str | None, admin_header: str | None) -> str 
 def current_hash(conn: Connection, data_dir: Path) -> str:
     """The stored hash of the server admin token. Creates the token on first use (or when ``ZCRM_ADMIN_TOKEN``
     changed since it was stored), so this must run in a write transaction that is committed."""
-    stored = _stored_hash(conn)
+    stored = server_meta.get(conn, META_KEY)
     fixed = configured_token()
     if stored is None or (fixed is not None and stored != digest(fixed)):
         stored = digest(ensure_admin_token(conn, data_dir))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from zcrm.auth.scopes import parse_scopes
 from zcrm.auth.tokens import digest
+from zcrm.clock import now_of
 from zcrm.errors import AuthenticationFailure, InvalidToken
-from zcrm.org_clock import now_of
 from zcrm.schema.model import OrgSchema, User
+from zcrm.store.access_tokens import lookup
 from zcrm.store.orgs import load_schema
 
 PREFIX = "Zoho-oauthtoken "
@@ -58,13 +59,6 @@ def bearer(header: str | None) -> str:
     return token
 
 
-_LOOKUP = text(
-    "SELECT t.org_id, t.user_id, t.scopes, t.expires_time, o.schema_version, o.clock_offset, o.clock_frozen"
-    ", o.faults_version, t.client_id"
-    " FROM oauth_tokens t JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = :h AND t.kind = 'access'"
-)
-
-
 def authenticate(conn: Connection, cache: SchemaCache, header: str | None, now: int) -> Identity:
     return authenticate_at(conn, cache, header, now)[0]
 
@@ -72,17 +66,15 @@ def authenticate(conn: Connection, cache: SchemaCache, header: str | None, now: 
 def authenticate_at(
     conn: Connection, cache: SchemaCache, header: str | None, server_now: int
 ) -> tuple[Identity, int]:
-    """The caller's identity and the org's now (its clock, read with the token: org_clock.py)."""
+    """The caller's identity and the org's now (its clock, read with the token: clock.py)."""
     token = bearer(header)
-    row = conn.execute(_LOOKUP, {"h": digest(token)}).first()
+    row = lookup(conn, digest(token))
     now = server_now if row is None else now_of(row.clock_offset, row.clock_frozen, server_now)
     if row is None or (row.expires_time is not None and row.expires_time < now):
         raise InvalidToken()
-    schema = cache.get(conn, row.org_id, int(row.schema_version))
+    schema = cache.get(conn, row.org_id, row.schema_version)
     user = schema.users_by_id.get(row.user_id)
     if user is None or user.status != "active":
         raise InvalidToken()
-    ident = Identity(
-        row.org_id, user, parse_scopes(row.scopes), schema, int(row.faults_version), row.client_id
-    )
+    ident = Identity(row.org_id, user, parse_scopes(row.scopes), schema, row.faults_version, row.client_id)
     return ident, now

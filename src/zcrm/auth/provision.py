@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from zcrm.auth import body as b
+from zcrm import control_input as b
 from zcrm.auth.oauth import OAuthServer
 from zcrm.auth.scopes import ALL_SCOPES, is_known_scope
 from zcrm.auth.tokens import digest

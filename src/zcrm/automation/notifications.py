@@ -2,7 +2,7 @@
 channels a write concerns, and the callback body Zoho POSTs to a channel's ``notify_url``.
 
 Nothing here knows about HTTP or SQL: ``http/notifications.py`` validates items with :func:`parse_item` and
-renders channels with :func:`list_entries` and :func:`event_details`; ``records/notify.py`` asks :func:`watches`
+renders channels with :func:`list_entries` and :func:`event_details`; ``service/notify.py`` asks :func:`watches`
 and :func:`callback_body` on each record write (docs/notifications.md).
 """
 

@@ -30,10 +30,10 @@ from zcrm.automation.search import parse as parse_criteria
 from zcrm.client.deluge import invalid_trigger, query_trigger
 from zcrm.clock import Clock
 from zcrm.errors import ZohoError
-from zcrm.records import reads
-from zcrm.records.update import Target, update_records
-from zcrm.records.writes import insert_records
+from zcrm.records.update import Target
 from zcrm.schema.model import OrgSchema, User
+from zcrm.service import reads
+from zcrm.service.records import insert_records, update_records
 from zcrm.store import Database
 from zcrm.store import automation as log_store
 from zcrm.store import functions as function_store

@@ -23,6 +23,7 @@ from zcrm.records import approval_actions
 from zcrm.records.approval_actions import APPROVAL_ACTIONS
 from zcrm.records.approval_actions import Request as ActionRequest
 from zcrm.records.reads import positive_param
+from zcrm.service import approval_actions as approval_service
 
 TYPES = ["awaiting", "others_awaiting"]
 MAX_PER_PAGE = 200
@@ -43,7 +44,7 @@ async def list_approvals(request: Request, state: State) -> Response:
         profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
         if others and (profile is None or not profile.admin):
             return no_content(204)  # only administrators see what waits on others
-        found = approval_actions.waiting(conn, ident, "approval", others)
+        found = approval_service.waiting(conn, ident, "approval", others)
         chosen = found[(page - 1) * per_page : page * per_page]
         if not chosen:
             return no_content(204)
@@ -107,7 +108,7 @@ async def record_action(request: Request, state: State, module_name: str, record
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "update")
         wanted = action_request(params, raw)
-        result = approval_actions.act_on_record(conn, ident, module, record_id, "approval", wanted, now)
+        result = approval_service.act_on_record(conn, ident, module, record_id, "approval", wanted, now)
         return json_response(result)
 
     return await state.authed(request.headers.get("authorization"), work, write=True)

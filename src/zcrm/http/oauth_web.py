@@ -32,8 +32,7 @@ from zcrm.auth import passwords
 from zcrm.auth.scopes import is_known_scope
 from zcrm.http.request import no_nul, raw_body
 from zcrm.http.state import State
-from zcrm.store import web as store
-from zcrm.store.clocks import org_now
+from zcrm.service import oauth as oauth_service
 
 PARAMS = ("client_id", "response_type", "scope", "redirect_uri", "state", "access_type", "prompt")
 FORM_FIELDS = (*PARAMS, "csrf_token", "email", "password", "action")
@@ -82,7 +81,7 @@ class Authorization:
     """A verified authorization request."""
 
     params: dict[str, str]
-    client: store.WebClient
+    client: oauth_service.WebClient
     redirect_uri: str
     scopes: tuple[str, ...]
 
@@ -111,7 +110,7 @@ def _scopes(raw: str) -> tuple[str, ...]:
 def _authorize(conn: Connection, params: dict[str, str]) -> Authorization:
     """Checks the request in the accounts server's order: client, redirect URI, response type, scope."""
     client_id = params.get("client_id", "")
-    client = store.get_client(conn, client_id) if client_id else None
+    client = oauth_service.web_client(conn, client_id) if client_id else None
     if client is None:
         raise PageError("invalid_client", "The application (client_id) is not registered with this server.")
     if not client.redirect_uri:
@@ -134,7 +133,7 @@ def _authorize(conn: Connection, params: dict[str, str]) -> Authorization:
 
 # -- the form token ----------------------------------------------------------------------------------------
 def _key(conn: Connection) -> bytes:
-    secret = store.server_secret(conn)
+    secret = oauth_service.server_secret(conn)
     if secret is None:  # pragma: no cover - bootstrap writes it before the server answers
         raise RuntimeError("the server secret is missing")
     return hmac.new(secret, b"zcrm oauth consent form", hashlib.sha256).digest()
@@ -303,7 +302,7 @@ class SignIn:
     key: bytes
     now: int
     email: str
-    user: store.WebUser | None
+    user: oauth_service.WebUser | None
 
 
 def _checked_form(conn: Connection, params: dict[str, str], nonce: str, now: int) -> Response | SignIn:
@@ -327,7 +326,7 @@ def _checked_form(conn: Connection, params: dict[str, str], nonce: str, now: int
     except PageError as exc:
         return _error(exc)
     email = params.get("email", "").strip()
-    user = store.active_user(conn, auth.client.org_id, email) if email else None
+    user = oauth_service.active_user(conn, auth.client.org_id, email) if email else None
     return SignIn(auth, key, now, email, user)
 
 
@@ -385,13 +384,11 @@ async def authorize_submit(request: Request, state: State) -> Response:
     assert signed_in is not None  # _problem lets no unknown user through
 
     def issue(conn: Connection, now: int) -> Response:
-        user = store.active_user(conn, auth.client.org_id, checked.email)
-        if user is None or user.id != signed_in.id or user.password_hash != signed_in.password_hash:
-            return again(WRONG_REQUIRED if required else WRONG, 400, now)  # changed since it was checked
-        org_time = org_now(conn, auth.client.org_id, now)  # the code expires on the org's clock
-        code = state.oauth.issue_grant_code(
-            conn, auth.client.client_id, user.id, ",".join(auth.scopes), org_time, auth.redirect_uri
+        code = oauth_service.grant_code(
+            conn, state.oauth, auth.client, checked.email, signed_in, auth.scopes, auth.redirect_uri, now
         )
+        if code is None:
+            return again(WRONG_REQUIRED if required else WRONG, 400, now)  # changed since it was checked
         return _redirect(
             auth, {"code": code, "location": LOCATION, "accounts-server": state.settings.base_url}
         )

@@ -14,15 +14,17 @@ from zcrm.auth.guards import record_module
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import visible_owners
 from zcrm.automation.functions import AfterCommit
-from zcrm.automation.runner import FunctionRunner
 from zcrm.errors import LimitExceeded, RequiredParamMissing, UnableToParseDataType, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.http.envelope import json_response, no_content, write_response
 from zcrm.http.request import http_time, json_object, query_params, raw_body
 from zcrm.http.state import State
-from zcrm.records import reads, writes
 from zcrm.records.body import MAX_RECORDS, check_features, data_items, trigger_set
-from zcrm.records.update import Target, update_records
+from zcrm.records.reads import parse_bool
+from zcrm.records.update import Target
+from zcrm.service import reads
+from zcrm.service import records as service
+from zcrm.service.after import run_functions
 from zcrm.store import records as store
 
 MAX_DELETE = 100
@@ -37,7 +39,7 @@ async def insert(request: Request, state: State, module_name: str) -> Response:
         items = data_items(payload)
         triggers = trigger_set(payload)
         check_features(payload)
-        return write_response(writes.insert_records(conn, ident, module, items, now, triggers, after), 201)
+        return write_response(service.insert_records(conn, ident, module, items, now, triggers, after), 201)
 
     return await _automated_write(request, state, work)
 
@@ -59,10 +61,19 @@ async def _automated_write(request: Request, state: State, work: AutomatedWork) 
     if after.queued and state.deliverer is not None:
         state.deliverer.wake()
     if after.calls:
-        runner = FunctionRunner(
-            state.db, state.schemas, state.clock, state.limits, pool=state.function_pool()
+        pool = state.function_pool()
+        ident = who[0]
+        await run_in_threadpool(
+            run_functions,
+            state.db,
+            state.schemas,
+            state.clock,
+            state.limits,
+            lambda: pool,
+            ident.org_id,
+            ident.user.id,
+            after,
         )
-        await run_in_threadpool(runner.run, who[0].org_id, who[0].user.id, after.calls)
     return response
 
 
@@ -80,7 +91,7 @@ async def update(request: Request, state: State, module_name: str, record_id: st
         triggers = trigger_set(payload)
         check_features(payload)
         target = Target(path_id=record_id, path_form=record_id is not None)
-        results = update_records(conn, ident, module, items, now, triggers, target, since, after)
+        results = service.update_records(conn, ident, module, items, now, triggers, target, since, after)
         return write_response(results)
 
     return await _automated_write(request, state, work)
@@ -137,7 +148,7 @@ def _delete_ids(params: dict[str, str]) -> list[str]:
 
 def _delete_triggers(params: dict[str, str]) -> frozenset[str]:
     """``wf_trigger`` (default true) decides whether delete-triggered workflows may run (behaviour §5.4)."""
-    return frozenset({"workflow"}) if reads.parse_bool(params, "wf_trigger", True) else frozenset()
+    return frozenset({"workflow"}) if parse_bool(params, "wf_trigger", True) else frozenset()
 
 
 async def delete_many(request: Request, state: State, module_name: str) -> Response:
@@ -147,7 +158,7 @@ async def delete_many(request: Request, state: State, module_name: str) -> Respo
         module = record_module(ident, module_name, "delete")
         ids = _delete_ids(params)
         triggers = _delete_triggers(params)
-        return write_response(writes.delete_records(conn, ident, module, ids, now, triggers, after))
+        return write_response(service.delete_records(conn, ident, module, ids, now, triggers, after))
 
     return await _automated_write(request, state, work)
 
@@ -161,6 +172,6 @@ async def delete_one(request: Request, state: State, module_name: str, record_id
         if parsed is None:
             raise invalid_id({"resource_path_index": 1})
         triggers = _delete_triggers(params)
-        return write_response(writes.delete_records(conn, ident, module, [parsed], now, triggers, after))
+        return write_response(service.delete_records(conn, ident, module, [parsed], now, triggers, after))
 
     return await _automated_write(request, state, work)

@@ -17,9 +17,8 @@ from zcrm.http.envelope import json_response, no_content
 from zcrm.http.request import query_params
 from zcrm.http.state import State
 from zcrm.records import timeline
-from zcrm.records.reads import display_names
-from zcrm.store import changes as change_store
-from zcrm.store import records as record_store
+from zcrm.service import timeline as timeline_service
+from zcrm.service.reads import display_names
 
 
 async def get_timeline(request: Request, state: State, module_name: str, record_id: str) -> Response:
@@ -31,25 +30,11 @@ async def get_timeline(request: Request, state: State, module_name: str, record_
         if parsed is None:
             raise invalid_id({"resource_path_index": 1})
         p = timeline.parse_params(params, module)
-        record = record_store.fetch(conn, ident.org_id, [parsed], module_id=module.id).get(parsed)
-        if (
-            record is None
-            or record.parent_id is not None
-            or not can_see(ident.schema, ident.user, module, record.owner_id)
-        ):
+        record = timeline_service.record(conn, ident.org_id, module.id, parsed)
+        if record is None or not can_see(ident.schema, ident.user, module, record.owner_id):
             return no_content(204)  # as GET of the record: unknown, deleted, another module's or a row
         at = timeline.position(p, state.page_tokens, ident.user, module, parsed, now)
-        query = change_store.ChangeQuery(
-            record_id=parsed,
-            descending=p.descending,
-            limit=at.per_page + 1,
-            offset=at.offset,
-            after=at.after,
-            where=p.where,
-        )
-        rows = change_store.list_for_record(conn, ident.org_id, query)
-        more = len(rows) > at.per_page
-        rows = rows[: at.per_page]
+        rows, more = timeline_service.changes(conn, ident.org_id, parsed, p, at)
         if not rows:
             return no_content(204)
         names = display_names(conn, ident.schema, ident.org_id, timeline.lookup_ids(module, rows))

@@ -1,14 +1,12 @@
-"""What insert, update and delete share: result types, reference and uniqueness outcomes, record states,
+"""What insert, update and delete share (pure: no store, no SQL): result types, reference and uniqueness outcomes, record states,
 turning row operations into stored rows, and change events."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
 
 from zcrm.errors import (
     DuplicateData,
@@ -18,14 +16,12 @@ from zcrm.errors import (
     RecordLocked,
     ZohoError,
 )
+from zcrm.records.model import StoredRecord, unique_text
+from zcrm.records.plan import RowWrites, Stored
 from zcrm.records.rows import ORDER_KEY, RowOps
 from zcrm.records.validate import Prepared
 from zcrm.schema.model import Field, Module, OrgSchema
-from zcrm.store import records as store
-from zcrm.store.records import StoredRecord
-from zcrm.store.text import unique_text
 
-Result = dict[str, Any] | ZohoError
 UPDATE_BLOCKED = "Cannot update record that is not approved yet"
 DELETE_BLOCKED = "cannot delete record that is not approved yet"
 LOCKED = "You cannot perform this operation as the record is locked."
@@ -51,16 +47,15 @@ def ref_error(plan: Prepared, schema: OrgSchema, found: dict[str, str]) -> ZohoE
 
 
 def duplicate_error(
-    conn: Connection,
+    stored: Stored,
     schema: OrgSchema,
     module: Module,
-    org_id: str,
     index: int,
     clashes: list[tuple[Field, str]],
     pending: dict[str, StoredRecord],
 ) -> ZohoError:
     """DUPLICATE_DATA for one clashing unique field, MULTIPLE_OR_MULTI_ERRORS for several (behaviour §3.5)."""
-    holders = store.fetch(conn, org_id, [rid for _, rid in clashes if rid not in pending])
+    holders = stored.records([rid for _, rid in clashes if rid not in pending])
     holders.update({rid: pending[rid] for _, rid in clashes if rid in pending})
     errors = []
     for fld, record_id in clashes:
@@ -104,15 +99,6 @@ def state_error(record: StoredRecord, message: str, new_image: bool = False) -> 
     if record.lock_state == "record_locking":
         return RecordLocked(LOCKED, {"id": record.id, "action": "record_locking"})
     return None
-
-
-@dataclass(slots=True)
-class RowWrites:
-    """Stored-row changes for one or more records: inserts, updates and deletes, applied in batch."""
-
-    inserts: list[StoredRecord] = field(default_factory=list)
-    updates: list[StoredRecord] = field(default_factory=list)
-    deletes: list[str] = field(default_factory=list)
 
 
 def apply_row_ops(

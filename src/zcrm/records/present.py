@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from zcrm.fields.render import Renderer
+from zcrm.records.model import StoredRecord
 from zcrm.records.rows import ORDER_KEY
 from zcrm.schema.model import ROW_TYPES, Field, Module, OrgSchema
-from zcrm.store.records import StoredRecord
 
 
 def approval_label(record: StoredRecord) -> str:

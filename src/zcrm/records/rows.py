@@ -25,8 +25,8 @@ from zcrm.errors import (
     ZohoError,
 )
 from zcrm.fields.coerce import parse_id
+from zcrm.records.model import StoredRecord
 from zcrm.schema.model import COMPUTED_TYPES, SYSTEM_FIELDS, Field, Module, OrgSchema
-from zcrm.store.records import StoredRecord
 
 ROW_SKIP = frozenset({"Parent_Id", "_delete", "Created_Time", "Modified_Time", "Created_By", "Modified_By"})
 ORDER_KEY = "$order"  # a subform row's position, kept in its data (never rendered)

@@ -17,11 +17,11 @@ import orjson
 from zcrm.errors import AmbiguityDuringProcessing, InvalidData, RequiredParamMissing, TokenBoundDataMismatch
 from zcrm.fields.coerce import POSITIVE_INT, parse_datetime, parse_id
 from zcrm.fields.render import Renderer
+from zcrm.records.changes import ChangeFilter, Constant, Group, StoredChange, TimeBetween, UserIn
 from zcrm.records.paging import PageState, PageTokens, query_digest
 from zcrm.records.present import display_name
 from zcrm.records.reads import positive_param
 from zcrm.schema.model import ROW_TYPES, Field, Module, User
-from zcrm.store.changes import ChangeFilter, Constant, Group, StoredChange, TimeBetween, UserIn
 
 MAX_PER_PAGE = 200
 SOURCE = "crm_api"  # every change zcrm records comes through the API

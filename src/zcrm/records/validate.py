@@ -21,6 +21,7 @@ from zcrm.errors import (
     ZohoError,
 )
 from zcrm.fields.coerce import FieldValueError, coerce, compile_coercer
+from zcrm.records.model import StoredRecord
 from zcrm.records.rows import RowError, RowOps, RowPlanner, rows_module
 from zcrm.schema.model import (
     COMPUTED_TYPES,
@@ -31,7 +32,6 @@ from zcrm.schema.model import (
     Module,
     OrgSchema,
 )
-from zcrm.store.records import StoredRecord
 
 PARTICIPANT_LIMIT = 50
 REFERENCE_TYPES = frozenset({"lookup", "ownerlookup", "userlookup", "layout"})

@@ -1,5 +1,6 @@
 """Running a module's workflow rules on a record write: their field updates land in the same transaction, as a
-change event of their own that triggers nothing further; their functions are left to run after the commit."""
+change event of their own that triggers nothing further; their functions are left to run after the commit. Pure: the service writes the webhooks to the outbox
+(``service/save.py``)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import orjson
-from sqlalchemy import Connection
 
 from zcrm.automation.functions import AfterCommit, FunctionCall, WebhookCall
 from zcrm.automation.rules import Event, field_updates, function_actions, webhook_actions
 from zcrm.records.common import change_row
 from zcrm.schema.model import Module
-from zcrm.store import webhooks as webhook_store
 
 
 def runs_workflows(module: Module, triggers: frozenset[str]) -> bool:
@@ -80,14 +79,6 @@ def rules_change(
 ) -> dict[str, Any]:
     """The change row of the rules' field updates: an update by the same user with an empty trigger set."""
     return change_row(change_id, module, record_id, "update", user_id, now, frozenset(), changed, None, data)
-
-
-def queue_webhooks(conn: Connection, org_id: str, prefix: str, now: int, after: AfterCommit | None) -> None:
-    """Writes the webhooks the unit's rules fired to the outbox, in its transaction: sent only if it commits."""
-    if after is not None and after.webhooks:
-        webhook_store.enqueue(conn, org_id, prefix, now, after.webhooks)
-        after.queued += len(after.webhooks)
-        after.webhooks.clear()
 
 
 EVENTS = {"insert": "create", "update": "edit", "delete": "delete"}

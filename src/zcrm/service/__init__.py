@@ -1,2 +1,3 @@
-"""Units of work: each loads what the engine needs from the store, runs the engine, saves its plan through the
-store and leaves what comes after the commit (functions, webhook wake-ups) to its caller."""
+"""Units of work: each opens one transaction, loads what the pure logic needs from the store, runs it, saves
+what it decided through the store and leaves what comes after the commit (functions, webhook wake-ups) to its
+caller."""

@@ -15,50 +15,12 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, text
 
-
-@dataclass(frozen=True, slots=True)
-class StoredChange:
-    id: str
-    module_id: str
-    record_id: str
-    operation: str  # insert | update | delete
-    user_id: str
-    time: int
-    triggers: list[str]
-    changed: dict[str, Any]  # {field: [old, new]}, or {"added"|"updated"|"deleted": [row ids]} for row fields
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class UserIn:
-    """The change was made by one of these users."""
-
-    user_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class TimeBetween:
-    """The change was made between these instants (epoch seconds, both included)."""
-
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class Constant:
-    """A condition already decided without looking at the row (for example a ``source`` every change has)."""
-
-    value: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    operator: str  # AND | OR
-    items: tuple[ChangeFilter, ...]
-
-
-ChangeFilter = UserIn | TimeBetween | Constant | Group
+from zcrm.records.changes import ChangeFilter as ChangeFilter
+from zcrm.records.changes import Constant as Constant
+from zcrm.records.changes import Group as Group
+from zcrm.records.changes import StoredChange as StoredChange
+from zcrm.records.changes import TimeBetween as TimeBetween
+from zcrm.records.changes import UserIn as UserIn
 
 
 @dataclass(frozen=True, slots=True)

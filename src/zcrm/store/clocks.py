@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from zcrm.org_clock import OrgClock, now_of
+from zcrm.clock import OrgClock, now_of
 
 
 def read(conn: Connection, org_id: str) -> OrgClock | None:

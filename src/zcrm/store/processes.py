@@ -5,23 +5,13 @@ every write checks; these rows keep the rest (whose turn it is, what was done, w
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection, text
 
+from zcrm.records.model import ProcessRow as ProcessRow
 from zcrm.store.records import keyed
-
-
-@dataclass(frozen=True, slots=True)
-class ProcessRow:
-    record_id: str
-    kind: str  # approval | review | zia
-    module_id: str
-    status: str  # pending | approved | rejected
-    detail: dict[str, Any]
-    updated_time: int
 
 
 def _row(row: Any) -> ProcessRow:

@@ -8,33 +8,18 @@ so that lists can be filtered and sorted in SQL. Child rows are records of their
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection, bindparam, text
 
+from zcrm.records.model import StoredRecord as StoredRecord
+
 _COLUMNS = (
     "id, module_id, parent_id, data, owner_id, created_by, modified_by, created_time, modified_time,"
     " approval_state, lock_state, converted"
 )
-
-
-@dataclass(slots=True)
-class StoredRecord:
-    id: str
-    module_id: str
-    parent_id: str | None
-    data: dict[str, Any]
-    owner_id: str | None
-    created_by: str
-    modified_by: str
-    created_time: int
-    modified_time: int
-    approval_state: str = "approved"
-    lock_state: str | None = None
-    converted: bool = False
-    children: list[StoredRecord] = field(default_factory=list)
 
 
 def executemany(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:

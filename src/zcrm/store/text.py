@@ -10,18 +10,13 @@ are stored as JSON, where NUL is escaped; the other text columns go through thes
 
 from __future__ import annotations
 
-NUL = "\x00"
-MARK = "\x01"
+from zcrm.records.model import MARK as MARK
+from zcrm.records.model import NUL as NUL
+from zcrm.records.model import unique_text as unique_text
 
 
 def storable(value: str) -> bool:
     return NUL not in value
-
-
-def unique_text(key: str) -> str:
-    if NUL not in key and not key.startswith(MARK):
-        return key
-    return MARK + key.replace("\\", "\\\\").replace(NUL, "\\0")
 
 
 def log_text(value: str | None) -> str | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import orjson
 from sqlalchemy import Connection, text
 
+from zcrm.store import server_meta
 from zcrm.store.text import storable
 
 SERVER_SECRET = "page_token_secret"  # the key bootstrap.server_secret stores the server's secret under
@@ -67,5 +68,5 @@ def active_user(conn: Connection, org_id: str, email: str) -> WebUser | None:
 
 def server_secret(conn: Connection) -> bytes | None:
     """The server's secret (written by bootstrap on first start), or None before it exists."""
-    row = conn.execute(text("SELECT value FROM server_meta WHERE key = :k"), {"k": SERVER_SECRET}).first()
-    return None if row is None else bytes.fromhex(row[0])
+    stored = server_meta.get(conn, SERVER_SECRET)
+    return None if stored is None else bytes.fromhex(stored)

@@ -18,37 +18,31 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zcrm import org_clock
 from zcrm.auth.identity import Identity
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
-from zcrm.store import clocks
+from zcrm.service import clock as clock_service
 
 REQUIRES_BODY = frozenset({"set", "advance"})
 
 
 async def show(request: Request, state: State) -> Response:
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        clock = clocks.read(conn, ident.org_id) or org_clock.SERVER
-        return json_response(clock.as_dict(state.clock.now()))
+        return json_response(clock_service.show(conn, ident.org_id, state.clock.now()))
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 
 
 def change(name: str) -> Callable[[Request, State], Awaitable[Response]]:
-    """The handler of one change of the clock (a key of ``CHANGES``)."""
-    apply = org_clock.CHANGES[name]
+    """The handler of one change of the clock (a key of ``zcrm.clock.CHANGES``)."""
 
     async def handler(request: Request, state: State) -> Response:
         raw = await raw_body(request, state.settings.max_body_bytes)
 
         def work(conn: Connection, ident: Identity, now: int) -> Response:
             body = json_object(raw) if name in REQUIRES_BODY or raw is None or raw.strip() else {}
-            server_now = state.clock.now()
-            clock = apply(clocks.read(conn, ident.org_id) or org_clock.SERVER, body, server_now)
-            clocks.write(conn, ident.org_id, clock)
-            return json_response(clock.as_dict(server_now))
+            return json_response(clock_service.change(conn, ident.org_id, name, body, state.clock.now()))
 
         return await state.authed(request.headers.get("authorization"), work, write=True)
 

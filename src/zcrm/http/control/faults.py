@@ -13,13 +13,12 @@ from starlette.responses import Response
 
 from zcrm.auth.identity import Identity
 from zcrm.errors import InvalidData, invalid_id
-from zcrm.faults import METHODS, OPERATIONS, parse_rule
+from zcrm.faults import METHODS, OPERATIONS
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, query_params, raw_body
 from zcrm.http.state import State
 from zcrm.records.reads import positive_param
-from zcrm.store import faults as fault_store
-from zcrm.store import request_log as log_store
+from zcrm.service import faults as fault_service
 
 MAX_LIMIT = 10_000
 _STATUS = re.compile(r"[0-9]{1,3}")
@@ -62,9 +61,8 @@ async def requests(request: Request, state: State) -> Response:
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         if clear:
-            return json_response({"deleted": log_store.clear(conn, ident.org_id)})
-        filters = log_filters(params)
-        return json_response({"requests": log_store.entries(conn, ident.org_id, **filters)})
+            return json_response(fault_service.clear_requests(conn, ident.org_id))
+        return json_response(fault_service.requests(conn, ident.org_id, log_filters(params)))
 
     return await state.authed(request.headers.get("authorization"), work, write=clear)
 
@@ -76,11 +74,10 @@ async def faults(request: Request, state: State) -> Response:
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         if method == "POST":
-            definition = parse_rule(json_object(raw))
-            return json_response(fault_store.add(conn, ident.org_id, definition, now).as_dict(), 201)
+            return json_response(fault_service.add(conn, ident.org_id, json_object(raw), now), 201)
         if method == "DELETE":
-            return json_response({"deleted": fault_store.clear(conn, ident.org_id)})
-        return json_response({"faults": [r.as_dict() for r in fault_store.rules(conn, ident.org_id)]})
+            return json_response(fault_service.clear(conn, ident.org_id))
+        return json_response(fault_service.rules(conn, ident.org_id))
 
     return await state.authed(request.headers.get("authorization"), work, write=method != "GET")
 
@@ -89,7 +86,7 @@ async def remove_fault(request: Request, state: State, rule_id: str) -> Response
     """``DELETE /__zcrm/faults/{id}``."""
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        if not fault_store.remove(conn, ident.org_id, rule_id):
+        if not fault_service.remove(conn, ident.org_id, rule_id):
             raise invalid_id({"resource_path_index": 2})
         return json_response({"id": rule_id})
 

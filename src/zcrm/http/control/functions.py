@@ -25,13 +25,13 @@ from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
 from zcrm.schema.model import OrgSchema
-from zcrm.store.orgs import schema_version
+from zcrm.service import orgs as org_service
 
 MODULE_PATH_INDEX = 4  # /__zcrm/orgs/{org_id}/modules/{module}/workflow_rules
 
 
 def _schema(conn: Connection, state: State, org_id: str) -> OrgSchema:
-    version = schema_version(conn, org_id)
+    version = org_service.version(conn, org_id)
     assert version is not None  # _authorise found the org
     return state.schemas.get(conn, org_id, version)
 

@@ -7,48 +7,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zcrm import limits
 from zcrm.auth.identity import Identity
 from zcrm.http.api_limits import org_limits, overrides
 from zcrm.http.envelope import json_response
 from zcrm.http.state import State
-from zcrm.schema.model import OrgSchema
-from zcrm.settings import Settings
-from zcrm.store import api_usage
-
-
-def describe(
-    conn: Connection,
-    settings: Settings,
-    schema: OrgSchema,
-    now: int,
-    pending: int = 0,
-    in_flight: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """The org's limits and credits at ``now`` (the org's clock), as ``GET /__zcrm/limits`` answers them."""
-    found = org_limits(schema, overrides(settings))
-    org_id = schema.org.id
-    buckets = api_usage.buckets(conn, org_id, now)
-    if pending:
-        buckets.append((limits.minute(now), pending))
-    used = sum(credits for _, credits in buckets)
-    return {
-        "enabled": settings.api_limits,
-        "edition": found.edition,
-        "user_licences": found.licences,
-        "credits": limits.report(found, used, now, buckets),
-        "concurrency": {
-            "limit": found.concurrency,
-            "sub_concurrency_limit": found.sub_concurrency,
-            "in_flight": in_flight,
-        },
-    }
+from zcrm.service import limits as limits_service
 
 
 async def show(request: Request, state: State) -> Response:
@@ -56,10 +23,14 @@ async def show(request: Request, state: State) -> Response:
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         if method == "DELETE":
-            return json_response({"deleted": api_usage.clear(conn, ident.org_id)})
+            return json_response(limits_service.clear(conn, ident.org_id))
         tracker = state.limits
         pending = tracker.pending(ident.org_id) if tracker is not None else 0
         in_flight = tracker.in_flight(ident.org_id) if tracker is not None else []
-        return json_response(describe(conn, state.settings, ident.schema, now, pending, in_flight))
+        found = org_limits(ident.schema, overrides(state.settings))
+        enabled = state.settings.api_limits
+        return json_response(
+            limits_service.describe(conn, ident.org_id, found, enabled, now, pending, in_flight)
+        )
 
     return await state.authed(request.headers.get("authorization"), work, write=method == "DELETE")

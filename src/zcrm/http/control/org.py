@@ -15,7 +15,6 @@ org and takes the server admin token (``auth/admin.py``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
 from types import EllipsisType
 from typing import Any
 
@@ -28,7 +27,6 @@ from zcrm.auth import access, passwords, provision
 from zcrm.auth.admin import current_hash, is_admin_token, presented_token
 from zcrm.auth.guards import module_for, org_administrator
 from zcrm.auth.identity import Identity, authenticate, authenticate_at, bearer
-from zcrm.auth.tokens import digest
 from zcrm.automation import config
 from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPermission, ZohoError, invalid_id
 from zcrm.fields.coerce import parse_id
@@ -37,10 +35,9 @@ from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, query_params, raw_body
 from zcrm.http.state import State
 from zcrm.records.reads import positive_param
-from zcrm.store import automation as automation_store
-from zcrm.store import oauth as oauth_store
-from zcrm.store import records as store
-from zcrm.store import webhooks as webhook_store
+from zcrm.service import automation as automation_service
+from zcrm.service import oauth as oauth_service
+from zcrm.service import process_control as process_service
 
 APPROVAL_STATES = [
     "approved",
@@ -57,12 +54,7 @@ async def record_state(request: Request, state: State, module_name: str, record_
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = module_for(ident, module_name, {"resource_path_index": 2})
-        parsed = parse_id(record_id)
-        record = (
-            store.fetch(conn, ident.org_id, [parsed], module_id=module.id).get(parsed) if parsed else None
-        )
-        if record is None or record.parent_id is not None:
-            raise invalid_id({"resource_path_index": 3})
+        record = process_service.record(conn, ident.org_id, module.id, record_id)
         body: dict[str, Any] = json_object(raw)
         if "approval_state" in body:
             if body["approval_state"] not in APPROVAL_STATES:
@@ -72,10 +64,7 @@ async def record_state(request: Request, state: State, module_name: str, record_
             if body["lock_state"] not in LOCK_STATES:
                 raise InvalidData(details={"api_name": "lock_state", "supported_values": LOCK_STATES})
             record.lock_state = body["lock_state"]
-        store.set_state(conn, ident.org_id, record.id, record.approval_state, record.lock_state)
-        return json_response(
-            {"id": record.id, "approval_state": record.approval_state, "lock_state": record.lock_state}
-        )
+        return json_response(process_service.set_state(conn, ident.org_id, record))
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
 
@@ -96,8 +85,7 @@ async def automation_log(request: Request, state: State) -> Response:
         if status is not None and status not in LOG_STATUSES:
             raise InvalidData(details={"param_name": "status", "supported_values": LOG_STATUSES})
         limit = min(positive_param(params, "limit", 200), 1000)
-        rows = automation_store.entries(conn, ident.org_id, kind, status, limit)
-        return json_response({"log": [asdict(row) for row in rows]})
+        return json_response(automation_service.log(conn, ident.org_id, kind, status, limit))
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 
@@ -136,9 +124,7 @@ async def webhook_deliveries(request: Request, state: State) -> Response:
         if status is not None and status not in DELIVERY_STATUSES:
             raise InvalidData(details={"param_name": "status", "supported_values": DELIVERY_STATUSES})
         limit = min(positive_param(params, "limit", 200), 1000)
-        rows = webhook_store.deliveries(conn, ident.org_id, status, limit)
-        shown = [{k: v for k, v in asdict(row).items() if k not in ("secret", "org_id")} for row in rows]
-        return json_response({"deliveries": shown})
+        return json_response(automation_service.deliveries(conn, ident.org_id, status, limit))
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 
@@ -231,8 +217,7 @@ async def issue_tokens(request: Request, state: State) -> Response:
     header = request.headers.get("authorization")
 
     def work(conn: Connection, ident: Identity, body: dict[str, Any], now: int) -> dict[str, Any]:
-        caller = oauth_store.get_token(conn, digest(bearer(header)))
-        default_client = caller.client_id if caller is not None else None
+        default_client = oauth_service.token_client(conn, bearer(header))
         return provision.issue_tokens(conn, state.oauth, ident.schema, body, default_client, now)
 
     return await _admin_write(request, state, work)

@@ -17,20 +17,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zcrm.auth import body as b
+from zcrm import control_input as b
 from zcrm.auth import provision
 from zcrm.auth.admin import current_hash, is_admin_token, presented_token
 from zcrm.auth.identity import authenticate
-from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPermission, ZohoError, invalid_id
+from zcrm.errors import AuthenticationFailure, InvalidToken, NoPermission, ZohoError, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.http.envelope import JSON_TYPE, json_response
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
 from zcrm.schema.snapshot import parse
-from zcrm.store import snapshots
-from zcrm.store.admin import org_exists
+from zcrm.service import orgs as org_service
 
-DEFAULT_ORG = "the default org cannot be deleted"
 ORG_PATH_INDEX = 2  # /__zcrm/orgs/{org_id}/…
 
 
@@ -50,7 +48,7 @@ def _authorise(
     presented = presented_token(header, admin)
     if is_admin_token(presented, stored):
         parsed = parse_id(org_id)
-        if parsed is None or parsed != org_id or not org_exists(conn, parsed):
+        if parsed is None or parsed != org_id or not org_service.exists(conn, parsed):
             raise invalid_id({"resource_path_index": ORG_PATH_INDEX})
         return True
     if presented is None:
@@ -79,10 +77,10 @@ async def export(request: Request, state: State, org_id: str) -> Response:
     stored = await _stored_hash(state)
 
     def run() -> dict[str, Any]:
-        with snapshots.consistent_read(state.db) as conn:
+        with org_service.consistent_read(state.db) as conn:
             now = state.clock.now()
             _authorise(conn, state, request, stored, org_id, now, org_admin=True)
-            return snapshots.export(conn, org_id, now)
+            return org_service.export(conn, org_id, now)
 
     return json_response(await run_in_threadpool(run))
 
@@ -115,8 +113,7 @@ async def import_into(request: Request, state: State, org_id: str) -> Response:
 
     def work(conn: Connection, now: int, server_admin: bool) -> dict[str, Any]:
         snapshot = parse(json_object(raw))
-        snapshots.replace_content(conn, org_id, snapshot, keep_functions=not server_admin)
-        return {"org_id": org_id, "imported": snapshot.counts()}
+        return org_service.import_snapshot(conn, org_id, snapshot, keep_functions=not server_admin)
 
     return await _write(request, state, org_id, work)
 
@@ -125,7 +122,7 @@ async def reset(request: Request, state: State, org_id: str) -> Response:
     """``POST /__zcrm/orgs/{org_id}/reset``: the org back to its seed, in one transaction."""
 
     def work(conn: Connection, now: int, server_admin: bool) -> dict[str, Any]:
-        return {"org_id": org_id, "reset": snapshots.reset(conn, org_id).counts()}
+        return org_service.reset(conn, org_id)
 
     return await _write(request, state, org_id, work)
 
@@ -134,8 +131,7 @@ async def put_seed(request: Request, state: State, org_id: str) -> Response:
     """``PUT /__zcrm/orgs/{org_id}/seed``: the org's current state becomes its seed. The body is ignored."""
 
     def work(conn: Connection, now: int, server_admin: bool) -> dict[str, Any]:
-        snapshots.seed_current(conn, org_id, now)
-        return {"org_id": org_id, "seed_time": now}
+        return org_service.put_seed(conn, org_id, now)
 
     return await _write(request, state, org_id, work)
 
@@ -146,12 +142,7 @@ async def get_seed(request: Request, state: State, org_id: str) -> Response:
 
     def run(conn: Connection, now: int) -> bytes:
         _authorise(conn, state, request, stored, org_id, now, org_admin=True)
-        found = snapshots.seed_text(conn, org_id)
-        if found is None:
-            snapshots.seed_current(conn, org_id, now)
-            found = snapshots.seed_text(conn, org_id)
-        assert found is not None
-        return found.encode()
+        return org_service.seed_text(conn, org_id, now).encode()
 
     # a write unit: an org made before seeds were kept gets its current state as its seed on first use
     return Response(await state.unit(run, write=True), media_type=JSON_TYPE)
@@ -161,10 +152,7 @@ async def delete(request: Request, state: State, org_id: str) -> Response:
     """``DELETE /__zcrm/orgs/{org_id}``: the org and all its rows, in every table (server admin token only)."""
 
     def work(conn: Connection, now: int, server_admin: bool) -> dict[str, Any]:
-        row = snapshots.org_row(conn, org_id)
-        if row.is_default:
-            raise InvalidData(DEFAULT_ORG, {"resource_path_index": ORG_PATH_INDEX})
-        return {"org_id": org_id, "deleted": snapshots.delete_org(conn, org_id)}
+        return org_service.delete(conn, org_id, ORG_PATH_INDEX)
 
     response = await _write(request, state, org_id, work, org_admin=False)
     if state.request_log is not None:  # the org's requests still waiting in this process are not written
@@ -177,6 +165,6 @@ def create_from_snapshot(conn: Connection, state: State, body: dict[str, Any], n
     active administrator (a new self client, refresh and access tokens with every scope)."""
     b.only_keys(body, ("snapshot",))
     snapshot = parse(body["snapshot"], "$.snapshot")
-    org_id = snapshots.create_org(conn, snapshot, now, body["snapshot"], state.settings.seed)
+    org_id = org_service.create_from_snapshot(conn, snapshot, now, body["snapshot"], state.settings.seed)
     state.schemas.clear()
     return provision.admin_credentials(conn, state.oauth, org_id, state.settings.base_url, now)

@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,27 +17,15 @@ from starlette.responses import Response
 from zcrm.auth.guards import module_for, record_module
 from zcrm.auth.identity import Identity
 from zcrm.automation.zia import OUTCOMES
-from zcrm.errors import InvalidData, invalid_id
-from zcrm.fields.coerce import parse_id
+from zcrm.errors import InvalidData
 from zcrm.http.approvals import action_and_comments
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
-from zcrm.records import approval_actions, processes
 from zcrm.records.approval_actions import REVIEW_ACTIONS
 from zcrm.records.approval_actions import Request as ActionRequest
-from zcrm.schema.model import Module
-from zcrm.store import processes as process_store
-from zcrm.store import records as store
-from zcrm.store.records import StoredRecord
-
-
-def _record(conn: Connection, ident: Identity, module: Module, record_id: str) -> StoredRecord:
-    parsed = parse_id(record_id)
-    record = store.fetch(conn, ident.org_id, [parsed], module_id=module.id).get(parsed) if parsed else None
-    if record is None or record.parent_id is not None:
-        raise invalid_id({"resource_path_index": 3})
-    return record
+from zcrm.service import approval_actions as approval_service
+from zcrm.service import process_control as process_service
 
 
 async def review(request: Request, state: State, module_name: str, record_id: str) -> Response:
@@ -48,7 +34,7 @@ async def review(request: Request, state: State, module_name: str, record_id: st
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "update")
         wanted = ActionRequest(*action_and_comments(json_object(raw), REVIEW_ACTIONS))
-        result = approval_actions.act_on_record(conn, ident, module, record_id, "review", wanted, now)
+        result = approval_service.act_on_record(conn, ident, module, record_id, "review", wanted, now)
         return json_response(result)
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
@@ -59,11 +45,11 @@ async def zia_validation(request: Request, state: State, module_name: str, recor
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = module_for(ident, module_name, {"resource_path_index": 2})
-        record = _record(conn, ident, module, record_id)
+        record = process_service.record(conn, ident.org_id, module.id, record_id)
         outcome = json_object(raw).get("outcome")
         if outcome not in OUTCOMES:
             raise InvalidData(details={"api_name": "outcome", "supported_values": list(OUTCOMES)})
-        processes.end_validation(conn, ident.org_id, record, outcome, now, ident.user.id)
+        process_service.end_validation(conn, ident.org_id, record, outcome, now, ident.user.id)
         return json_response({"id": record.id, "outcome": outcome, "lock_state": record.lock_state})
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
@@ -72,19 +58,7 @@ async def zia_validation(request: Request, state: State, module_name: str, recor
 async def record_processes(request: Request, state: State, module_name: str, record_id: str) -> Response:
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = module_for(ident, module_name, {"resource_path_index": 2})
-        record = _record(conn, ident, module, record_id)
-        processes.settle(conn, ident.org_id, [record], now, persist=False)
-        rows = process_store.of_record(conn, ident.org_id, record.id)
-        shown: dict[str, Any] = {
-            kind: {"status": row.status, **row.detail} for kind, row in sorted(rows.items())
-        }
-        return json_response(
-            {
-                "id": record.id,
-                "approval_state": record.approval_state,
-                "lock_state": record.lock_state,
-                "processes": shown,
-            }
-        )
+        record = process_service.record(conn, ident.org_id, module.id, record_id)
+        return json_response(process_service.standing(conn, ident.org_id, record, now))
 
     return await state.authed(request.headers.get("authorization"), work, write=False)

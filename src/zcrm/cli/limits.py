@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from zcrm.cli_admin import data_options, echo_json, org_option, session
+from zcrm.cli.common import data_options, echo_json, org_option, org_schema, session
 
 
 @click.group()
@@ -21,12 +21,14 @@ def limits() -> None:
 @org_option
 def limits_show(data_dir: Path, database_url: str | None, org_id: str | None) -> None:
     """Print the org's edition, credits (limit, used, remaining in 24 hours) and concurrency limits."""
-    from zcrm.http.control.limits import describe
+    from zcrm.http.api_limits import org_limits, overrides
+    from zcrm.service import limits as limits_service
     from zcrm.settings import Settings
-    from zcrm.store.orgs import load_schema
 
+    settings = Settings.from_env()
     with session(data_dir, database_url, org_id) as s:
-        echo_json(describe(s.conn, Settings.from_env(), load_schema(s.conn, s.org_id), s.now))
+        found = org_limits(org_schema(s), overrides(settings))
+        echo_json(limits_service.describe(s.conn, s.org_id, found, settings.api_limits, s.now))
 
 
 @limits.command("reset")
@@ -34,10 +36,10 @@ def limits_show(data_dir: Path, database_url: str | None, org_id: str | None) ->
 @org_option
 def limits_reset(data_dir: Path, database_url: str | None, org_id: str | None) -> None:
     """Forget the credits the org used."""
-    from zcrm.store import api_usage
+    from zcrm.service import limits as limits_service
 
     with session(data_dir, database_url, org_id) as s:
-        echo_json({"deleted": api_usage.clear(s.conn, s.org_id)})
+        echo_json(limits_service.clear(s.conn, s.org_id))
 
 
 COMMANDS = (limits,)

@@ -1,6 +1,6 @@
 """The ``zcrm`` commands of the org lifecycle: ``snapshot save|load``, ``org delete|reset|set-seed`` and ``seed``.
 
-Like the access commands (cli_admin.py) they work directly on the database of ``--data-dir`` / ``--database-url``,
+Like the access commands (cli/access.py) they work directly on the database of ``--data-dir`` / ``--database-url``,
 on the default org unless ``--org-id`` is given, and print JSON (docs/snapshots.md).
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import orjson
 
-from zcrm.cli_admin import data_options, echo_json, org_option, prepared, session
+from zcrm.cli.common import data_options, echo_json, org_option, prepared, session
 from zcrm.errors import ZohoError
 
 if TYPE_CHECKING:
@@ -39,16 +39,15 @@ def snapshot() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def snapshot_save(data_dir: Path, database_url: str | None, org_id: str | None, file: Path) -> None:
     """Write the org (the default org unless --org-id) to FILE as a zcrm-snapshot/1 JSON document ('-': stdout)."""
-    from zcrm.store.admin import org_exists
-    from zcrm.store.snapshots import consistent_read, export
+    from zcrm.service import orgs
 
     state, creds = prepared(data_dir, database_url)
     try:
-        with consistent_read(state.db) as conn:
+        with orgs.consistent_read(state.db) as conn:
             target = org_id or creds.org_id
-            if not org_exists(conn, target):
+            if not orgs.exists(conn, target):
                 raise click.ClickException(f"no org {target}")
-            document = export(conn, target, state.clock.now())
+            document = orgs.export(conn, target, state.clock.now())
     finally:
         state.db.dispose()
     content = orjson.dumps(document) + b"\n"
@@ -79,7 +78,7 @@ def snapshot_load(
     all its content in one transaction, or into a new org (--new)."""
     from zcrm.auth.provision import admin_credentials
     from zcrm.schema.snapshot import parse
-    from zcrm.store import snapshots
+    from zcrm.service import orgs
 
     if new and org_id:
         raise click.UsageError("--new and --org-id exclude each other")
@@ -90,11 +89,11 @@ def snapshot_load(
         raise _fail(exc) from None
     with session(data_dir, database_url, org_id) as s:
         if new:
-            created = snapshots.create_org(s.conn, checked, s.server_now, document, s.oauth.settings.seed)
+            seed = s.oauth.settings.seed
+            created = orgs.create_from_snapshot(s.conn, checked, s.server_now, document, seed)
             echo_json(admin_credentials(s.conn, s.oauth, created, s.base_url, s.server_now))
         else:
-            snapshots.replace_content(s.conn, s.org_id, checked)
-            echo_json({"org_id": s.org_id, "imported": checked.counts()})
+            echo_json(orgs.import_snapshot(s.conn, s.org_id, checked))
 
 
 # -- org delete, reset, set-seed ---------------------------------------------------------------------------------
@@ -103,12 +102,15 @@ def snapshot_load(
 @click.option("--org-id", required=True, help="The org to delete (not the default org).")
 def org_delete(data_dir: Path, database_url: str | None, org_id: str) -> None:
     """Delete an org and every row it owns (records, metadata, users, OAuth clients and tokens, logs, seed)."""
-    from zcrm.store import snapshots
+    from zcrm.errors import InvalidData
+    from zcrm.service import orgs
 
     with session(data_dir, database_url, org_id) as s:
-        if snapshots.org_row(s.conn, s.org_id).is_default:
-            raise click.ClickException("the default org cannot be deleted")
-        echo_json({"org_id": s.org_id, "deleted": snapshots.delete_org(s.conn, s.org_id)})
+        try:
+            deleted = orgs.delete(s.conn, s.org_id)
+        except InvalidData:  # the default org
+            raise click.ClickException(orgs.DEFAULT_ORG) from None
+        echo_json(deleted)
 
 
 @click.command("reset")
@@ -116,10 +118,10 @@ def org_delete(data_dir: Path, database_url: str | None, org_id: str) -> None:
 @org_option
 def org_reset(data_dir: Path, database_url: str | None, org_id: str | None) -> None:
     """Put the org back to its seed (the org as created, or as `zcrm org set-seed` left it), in one transaction."""
-    from zcrm.store import snapshots
+    from zcrm.service import orgs
 
     with session(data_dir, database_url, org_id) as s:
-        echo_json({"org_id": s.org_id, "reset": snapshots.reset(s.conn, s.org_id).counts()})
+        echo_json(orgs.reset(s.conn, s.org_id))
 
 
 @click.command("set-seed")
@@ -127,11 +129,10 @@ def org_reset(data_dir: Path, database_url: str | None, org_id: str | None) -> N
 @org_option
 def org_set_seed(data_dir: Path, database_url: str | None, org_id: str | None) -> None:
     """Make the org's current state its seed (what `zcrm org reset` goes back to)."""
-    from zcrm.store import snapshots
+    from zcrm.service import orgs
 
     with session(data_dir, database_url, org_id) as s:
-        snapshots.seed_current(s.conn, s.org_id, s.now)
-        echo_json({"org_id": s.org_id, "seed_time": s.now})
+        echo_json(orgs.put_seed(s.conn, s.org_id, s.now))
 
 
 # -- seed --------------------------------------------------------------------------------------------------------
@@ -150,12 +151,9 @@ def _progress(total: int, label: str, shown: bool | None) -> Iterator[Any]:
 def _seed_identity(state: State, org_id: str, email: str | None) -> Identity:
     from zcrm.auth.identity import Identity
     from zcrm.auth.scopes import parse_scopes
-    from zcrm.bootstrap import admin_user_id
-    from zcrm.store.orgs import load_schema
+    from zcrm.service import orgs
 
-    with state.db.read() as conn:
-        schema = load_schema(conn, org_id)
-        user_id = admin_user_id(conn, org_id) if email is None else None
+    schema, user_id = orgs.schema_and_admin(state.db, org_id, admin=email is None)
     user = next(
         (u for u in schema.users if (u.id == user_id if email is None else u.email.lower() == email.lower())),
         None,
@@ -197,20 +195,16 @@ def seed(
     into --module, through the Insert Records API's checks, 100 per transaction. Prints what was inserted and
     every failed record with its file and row (1-based); exits 1 when any record failed."""
     from zcrm.auth.guards import record_module
-    from zcrm.automation.functions import AfterCommit
-    from zcrm.automation.runner import FunctionRunner
     from zcrm.records.seedfile import SeedFileError, batches, read_records
-    from zcrm.records.writes import insert_records
-    from zcrm.store.clocks import org_now
+    from zcrm.service import orgs
+    from zcrm.service.after import run_functions
+    from zcrm.service.records import insert_batch
 
     state, creds = prepared(data_dir, database_url)
     target = org_id or creds.org_id
     try:
-        from zcrm.store.admin import org_exists
-
-        with state.db.read() as conn:
-            if not org_exists(conn, target):
-                raise click.ClickException(f"no org {target}")
+        if not orgs.found(state.db, target):
+            raise click.ClickException(f"no org {target}")
         ident = _seed_identity(state, target, as_email)
         try:
             module = record_module(ident, module_name, "create")
@@ -227,14 +221,19 @@ def seed(
         with _progress(total, f"seeding {module.api_name}", progress) as bar:
             for file, records in loaded:
                 for offset, batch in batches(records):
-                    after = AfterCommit()
-                    with state.db.write() as conn:
-                        now = org_now(conn, target, state.clock.now())  # the org's clock
-                        results = insert_records(conn, ident, module, batch, now, frozenset(triggers), after)
-                    if after.calls:
-                        FunctionRunner(state.db, state.schemas, state.clock, pool=state.function_pool()).run(
-                            target, ident.user.id, after.calls
-                        )
+                    results, after = insert_batch(
+                        state.db, ident, module, batch, state.clock.now(), frozenset(triggers)
+                    )
+                    run_functions(
+                        state.db,
+                        state.schemas,
+                        state.clock,
+                        None,
+                        state.function_pool,
+                        target,
+                        ident.user.id,
+                        after,
+                    )
                     for index, result in enumerate(results):
                         if isinstance(result, ZohoError):
                             errors.append({"file": str(file), "row": offset + index + 1, **result.as_dict()})

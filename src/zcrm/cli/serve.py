@@ -1,25 +1,119 @@
-"""The ``zcrm`` command."""
+"""The ``zcrm serve`` command: its options, start-up, what it prints at start, and how it hands its bound socket
+to uvicorn.
+
+The banner (stdout) says where the server listens and where its files are, never a secret unless asked
+(``--show-credentials``): start-up output ends up in CI logs. Warnings (stderr): a listening address beyond
+loopback, and data-dir modes that were tightened.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import inspect
 import os
+import socket
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
+from sqlalchemy import make_url
 
-from zcrm.cli_admin import COMMANDS, org, prepared, token_issue
-from zcrm.cli_clock import COMMANDS as CLOCK_COMMANDS
-from zcrm.cli_faults import COMMANDS as FAULT_COMMANDS
-from zcrm.cli_limits import COMMANDS as LIMIT_COMMANDS
-from zcrm.cli_processes import COMMANDS as PROCESS_COMMANDS
-from zcrm.cli_snapshots import COMMANDS as SNAPSHOT_COMMANDS
-from zcrm.cli_snapshots import ORG_COMMANDS
+from zcrm.listen import LISTENING, Listening
 from zcrm.settings import Settings
 
 if TYPE_CHECKING:
+    from zcrm.bootstrap import Credentials
     from zcrm.http.state import State
+
+_defaults = Settings.from_env()
+
+
+def database_text(url: str) -> str:
+    """A database URL as printed: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def banner(
+    settings: Settings,
+    listening: Listening,
+    creds: Credentials,
+    admin_token_file: Path,
+    show_credentials: bool,
+) -> list[str]:
+    """The lines ``zcrm serve`` prints on stdout before serving."""
+    data_dir = Path(settings.data_dir).resolve()
+    credentials_file = data_dir / "credentials.json"
+    lines = [
+        f"zcrm {settings.base_url}",
+        f"{LISTENING}{listening.describe()}",
+        f"  database:         {database_text(settings.effective_database_url)}",
+        f"  data dir:         {data_dir}",
+        f"  org id:           {creds.org_id}",
+        f"  credentials file: {credentials_file}  (client id and secret, refresh and access tokens)",
+    ]
+    if show_credentials:
+        lines += [
+            f"  client id:        {creds.client_id}",
+            f"  client secret:    {creds.client_secret}",
+            f"  refresh token:    {creds.refresh_token}",
+            f"  access token:     {creds.access_token}",
+        ]
+    else:
+        lines.append(
+            "                    (tokens and secrets are not printed: --show-credentials prints them)"
+        )
+    required = "required" if settings.passwords_required else "only for users who have one"
+    lines += [
+        f"  admin token file: {admin_token_file}  (for POST /__zcrm/orgs)",
+        f"  passwords:        {required} on the OAuth consent page (ZCRM_REQUIRE_PASSWORDS)",
+        f"  try: TOKEN=$(python3 -c \"import json; print(json.load(open('{credentials_file}'))['access_token'])\")",
+        f"       curl -H \"Authorization: Zoho-oauthtoken $TOKEN\" '{settings.base_url}/crm/v5/Leads?fields=Last_Name,Email'",
+    ]
+    return lines
+
+
+def exposure_warning(settings: Settings, listening: Listening) -> str | None:
+    """The warning for an address beyond loopback (None on loopback)."""
+    if listening.loopback:
+        return None
+    text = (
+        f"WARNING: zcrm listens on {listening.describe()}, not only on loopback: anyone who can reach this address"
+        " can call its API with a token and open its OAuth consent page."
+    )
+    if settings.passwords_required:
+        return text + (
+            " The consent page requires passwords: users without one cannot sign in there"
+            " (set one with `zcrm user set-password EMAIL`). See docs/security.md."
+        )
+    return text + (
+        " ZCRM_REQUIRE_PASSWORDS=off: the consent page signs in users without a password, so anyone who reaches"
+        " it can act as them. See docs/security.md."
+    )
+
+
+def run(app: Any, sock: socket.socket, settings: Settings, options: dict[str, Any]) -> None:
+    """Serves ``app`` on the bound socket: in this process, or with ``settings.workers`` > 1 in uvicorn's worker
+    processes, each of which builds the app with ``zcrm.app:worker_app``."""
+    import uvicorn
+
+    if settings.workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        config = uvicorn.Config("zcrm.app:worker_app", factory=True, workers=settings.workers, **options)
+        supervisor: Any = Multiprocess
+        with contextlib.suppress(KeyboardInterrupt):
+            if "target" in inspect.signature(Multiprocess).parameters:  # older uvicorn (0.30)
+                supervisor(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
+            else:
+                supervisor(config, sockets=[sock]).run()
+        return
+    server = uvicorn.Server(uvicorn.Config(app, **options))
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run(sockets=[sock])
+    if not server.started:
+        sys.exit(3)  # uvicorn's STARTUP_FAILURE
 
 
 def _settings(host: str, port: int, data_dir: Path, database_url: str | None, org: Path | None) -> Settings:
@@ -33,16 +127,7 @@ def _settings(host: str, port: int, data_dir: Path, database_url: str | None, or
     )
 
 
-@click.group()
-@click.version_option(package_name="zcrm")
-def main() -> None:
-    """zcrm: a local server that speaks Zoho CRM's v5 REST API."""
-
-
-_defaults = Settings.from_env()
-
-
-@main.command()
+@click.command()
 @click.option("--host", default=_defaults.host, show_default=True, help="Interface to listen on (ZCRM_HOST).")
 @click.option(
     "--port",
@@ -103,7 +188,6 @@ def serve(
 ) -> None:
     """Create or migrate the database, then serve the API."""
     from zcrm.app import create_app
-    from zcrm.cli_serve import banner, exposure_warning, run
     from zcrm.datadir import secure
     from zcrm.listen import bind
     from zcrm.schema.orgfile import OrgFileError
@@ -149,57 +233,8 @@ def serve(
 
 def _admin_token(state: State) -> Path:
     """Creates (or reuses) the server admin token; returns the file that holds it."""
-    from zcrm.auth.admin import FILE_NAME, ensure_admin_token
+    from zcrm.auth.admin import FILE_NAME
+    from zcrm.service.admin import ensure_admin_token
 
-    with state.db.write() as conn:
-        ensure_admin_token(conn, state.settings.data_dir)
+    ensure_admin_token(state.db, state.settings.data_dir)
     return (state.settings.data_dir / FILE_NAME).resolve()
-
-
-@main.group()
-def token() -> None:
-    """Issue OAuth grant codes and tokens (self-client flow)."""
-
-
-@token.command("grant")
-@click.option(
-    "--data-dir", default=str(_defaults.data_dir), show_default=True, type=click.Path(path_type=Path)
-)
-@click.option("--database-url", default=None)
-@click.option("--client-id", default=None, help="Default: the client in credentials.json.")
-@click.option("--scope", default="ZohoCRM.modules.ALL,ZohoCRM.settings.ALL", show_default=True)
-@click.option("--user", "user_email", default=None, help="User email; default: the org administrator.")
-def grant(
-    data_dir: Path, database_url: str | None, client_id: str | None, scope: str, user_email: str | None
-) -> None:
-    """Print a one-use grant code (valid 3 minutes) for the authorization_code grant."""
-
-    from zcrm.store.clocks import org_now
-    from zcrm.store.orgs import load_schema
-
-    state, creds = prepared(data_dir, database_url)
-    client = client_id or creds.client_id
-    with state.db.write() as conn:
-        schema = load_schema(conn, creds.org_id)
-        user_id = creds.user_id
-        if user_email:
-            match = [u for u in schema.users if u.email.lower() == user_email.lower()]
-            if not match:
-                raise click.ClickException(f"no user {user_email}")
-            if match[0].status != "active":
-                raise click.ClickException(f"user {user_email} is {match[0].status}")
-            user_id = match[0].id
-        now = org_now(conn, creds.org_id, state.clock.now())  # the code expires on the org's clock
-        code = state.oauth.issue_grant_code(conn, client, user_id, scope, now)
-    click.echo(code)
-
-
-token.add_command(token_issue)
-for _command in (*COMMANDS, *PROCESS_COMMANDS, *CLOCK_COMMANDS, *FAULT_COMMANDS):
-    main.add_command(_command)
-for _snapshot_command in SNAPSHOT_COMMANDS:
-    main.add_command(_snapshot_command)
-for _org_command in ORG_COMMANDS:
-    org.add_command(_org_command)
-for _limit_command in LIMIT_COMMANDS:
-    main.add_command(_limit_command)

@@ -1,7 +1,7 @@
 """The ``zcrm`` commands for record processes: ``approvals`` (list, approve, reject, delegate, resubmit),
 ``review`` (approve, reject, resubmit) and ``zia end``.
 
-Like the access commands (cli_admin.py) they work directly on the database of ``--data-dir`` /
+Like the access commands (cli/access.py) they work directly on the database of ``--data-dir`` /
 ``--database-url``, on the default org unless ``--org-id`` is given, and print JSON; approval and review actions
 are taken as the user named by ``--as`` (their email), with the same checks as the API.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from zcrm.cli_admin import Session, data_options, echo_json, org_option, session
+from zcrm.cli.common import Session, data_options, echo_json, org_option, org_schema, session
 
 if TYPE_CHECKING:
     from zcrm.auth.identity import Identity
@@ -23,9 +23,8 @@ if TYPE_CHECKING:
 def _identity(s: Session, email: str) -> Identity:
     from zcrm.auth.identity import Identity
     from zcrm.auth.scopes import parse_scopes
-    from zcrm.store.orgs import load_schema
 
-    schema = load_schema(s.conn, s.org_id)
+    schema = org_schema(s)
     user = next((u for u in schema.users if u.email.lower() == email.lower()), None)
     if user is None:
         raise click.ClickException(f"no user {email}")
@@ -69,6 +68,7 @@ def approvals_list(
     """The approvals waiting on the user, oldest first."""
     from zcrm.fields.render import Renderer
     from zcrm.records import approval_actions
+    from zcrm.service import approval_actions as approval_service
 
     with session(data_dir, database_url, org_id) as s:
         ident = _identity(s, as_email)
@@ -76,7 +76,7 @@ def approvals_list(
         echo_json(
             [
                 approval_actions.list_item(renderer, approval, module, info, ident.user.id)
-                for approval, module, info in approval_actions.waiting(s.conn, ident, "approval", others)
+                for approval, module, info in approval_service.waiting(s.conn, ident, "approval", others)
             ]
         )
 
@@ -93,14 +93,14 @@ def _act(
     comments: str | None,
     to_email: str | None = None,
 ) -> None:
-    from zcrm.records import approval_actions
     from zcrm.records.approval_actions import Request
+    from zcrm.service import approval_actions as approval_service
 
     with session(data_dir, database_url, org_id) as s:
         ident = _identity(s, as_email)
         wanted = Request(action, comments, _user_id(ident, to_email))
         echo_json(
-            approval_actions.act_on_record(
+            approval_service.act_on_record(
                 s.conn, ident, _module(ident, module), record_id, kind, wanted, s.now
             )
         )
@@ -190,20 +190,16 @@ def zia_end(
 ) -> None:
     """End a record's running image validation now."""
     from zcrm.errors import invalid_id
-    from zcrm.fields.coerce import parse_id
-    from zcrm.records import processes
-    from zcrm.store import records as store
-    from zcrm.store.orgs import load_schema
+    from zcrm.service import process_control as process_service
 
     with session(data_dir, database_url, org_id) as s:
-        target = load_schema(s.conn, s.org_id).module(module)
+        target = org_schema(s).module(module)
         if target is None:
             raise click.ClickException(f"no module {module}")
-        parsed = parse_id(record_id)
-        record = store.fetch(s.conn, s.org_id, [parsed], module_id=target.id).get(parsed) if parsed else None
+        record = process_service.fetch(s.conn, s.org_id, target.id, record_id)
         if record is None:
             raise invalid_id({"id": record_id})
-        processes.end_validation(s.conn, s.org_id, record, outcome, s.now, None)
+        process_service.end_validation(s.conn, s.org_id, record, outcome, s.now, None)
         echo_json({"id": record.id, "outcome": outcome, "lock_state": record.lock_state})
 
 

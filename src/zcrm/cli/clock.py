@@ -1,6 +1,6 @@
 """``zcrm clock show|set|advance|freeze|unfreeze|reset``: an org's clock (docs/control-plane.md#clock).
 
-Like the access commands (cli_admin.py) they work directly on the database of ``--data-dir`` /
+Like the access commands (cli/access.py) they work directly on the database of ``--data-dir`` /
 ``--database-url``, on the default org unless ``--org-id`` is given, and print the clock as
 ``GET /__zcrm/clock`` shows it. A running server sees the change on the org's next request.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from zcrm.cli_admin import data_options, echo_json, org_option, session
+from zcrm.cli.common import data_options, echo_json, org_option, session
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"^(\d+)([smhd]?)\Z")
@@ -22,17 +22,13 @@ _DURATION = re.compile(r"^(\d+)([smhd]?)\Z")
 def _change(
     data_dir: Path, database_url: str | None, org_id: str | None, name: str, body: dict[str, Any]
 ) -> None:
-    from zcrm import org_clock
-    from zcrm.store import clocks
+    from zcrm.service import clock as clock_service
 
     with session(data_dir, database_url, org_id) as s:
-        current = clocks.read(s.conn, s.org_id) or org_clock.SERVER
         if name == "show":
-            echo_json(current.as_dict(s.server_now))
+            echo_json(clock_service.show(s.conn, s.org_id, s.server_now))
             return
-        changed = org_clock.CHANGES[name](current, body, s.server_now)
-        clocks.write(s.conn, s.org_id, changed)
-        echo_json(changed.as_dict(s.server_now))
+        echo_json(clock_service.change(s.conn, s.org_id, name, body, s.server_now))
 
 
 @click.group()

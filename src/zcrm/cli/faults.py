@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from zcrm.cli_admin import data_options, echo_json, org_option, session
+from zcrm.cli.common import data_options, echo_json, org_option, session
 
 
 @click.group()
@@ -31,11 +31,11 @@ def requests() -> None:
 def requests_list(data_dir: Path, database_url: str | None, org_id: str | None, **params: str | None) -> None:
     """Print the org's logged requests, newest first."""
     from zcrm.http.control.faults import log_filters
-    from zcrm.store import request_log
+    from zcrm.service import faults as fault_service
 
     with session(data_dir, database_url, org_id) as s:
         filters = log_filters({k: v for k, v in params.items() if v is not None})
-        echo_json({"requests": request_log.entries(s.conn, s.org_id, **filters)})
+        echo_json(fault_service.requests(s.conn, s.org_id, filters))
 
 
 @requests.command("clear")
@@ -43,10 +43,10 @@ def requests_list(data_dir: Path, database_url: str | None, org_id: str | None, 
 @org_option
 def requests_clear(data_dir: Path, database_url: str | None, org_id: str | None) -> None:
     """Empty the org's request log."""
-    from zcrm.store import request_log
+    from zcrm.service import faults as fault_service
 
     with session(data_dir, database_url, org_id) as s:
-        echo_json({"deleted": request_log.clear(s.conn, s.org_id)})
+        echo_json(fault_service.clear_requests(s.conn, s.org_id))
 
 
 @click.group()
@@ -59,10 +59,10 @@ def faults() -> None:
 @org_option
 def faults_list(data_dir: Path, database_url: str | None, org_id: str | None) -> None:
     """Print the org's fault rules, oldest first."""
-    from zcrm.store import faults as store
+    from zcrm.service import faults as fault_service
 
     with session(data_dir, database_url, org_id) as s:
-        echo_json({"faults": [r.as_dict() for r in store.rules(s.conn, s.org_id)]})
+        echo_json(fault_service.rules(s.conn, s.org_id))
 
 
 @faults.command("add")
@@ -71,8 +71,7 @@ def faults_list(data_dir: Path, database_url: str | None, org_id: str | None) ->
 @click.argument("rule")
 def faults_add(data_dir: Path, database_url: str | None, org_id: str | None, rule: str) -> None:
     """Add a rule given as JSON, e.g. '{"match":{"module":"Leads"},"effect":{"status":503},"count":1}'."""
-    from zcrm.faults import parse_rule
-    from zcrm.store import faults as store
+    from zcrm.service import faults as fault_service
 
     try:
         body = json.loads(rule)
@@ -81,7 +80,7 @@ def faults_add(data_dir: Path, database_url: str | None, org_id: str | None, rul
     if not isinstance(body, dict):
         raise click.BadParameter("a JSON object is expected", param_hint="RULE")
     with session(data_dir, database_url, org_id) as s:
-        echo_json(store.add(s.conn, s.org_id, parse_rule(body), s.now).as_dict())
+        echo_json(fault_service.add(s.conn, s.org_id, body, s.now))
 
 
 @faults.command("remove")
@@ -90,10 +89,10 @@ def faults_add(data_dir: Path, database_url: str | None, org_id: str | None, rul
 @click.argument("rule_id")
 def faults_remove(data_dir: Path, database_url: str | None, org_id: str | None, rule_id: str) -> None:
     """Remove one rule."""
-    from zcrm.store import faults as store
+    from zcrm.service import faults as fault_service
 
     with session(data_dir, database_url, org_id) as s:
-        if not store.remove(s.conn, s.org_id, rule_id):
+        if not fault_service.remove(s.conn, s.org_id, rule_id):
             raise click.ClickException(f"no fault rule {rule_id}")
         echo_json({"id": rule_id})
 
@@ -103,10 +102,10 @@ def faults_remove(data_dir: Path, database_url: str | None, org_id: str | None, 
 @org_option
 def faults_clear(data_dir: Path, database_url: str | None, org_id: str | None) -> None:
     """Remove every rule of the org."""
-    from zcrm.store import faults as store
+    from zcrm.service import faults as fault_service
 
     with session(data_dir, database_url, org_id) as s:
-        echo_json({"deleted": store.clear(s.conn, s.org_id)})
+        echo_json(fault_service.clear(s.conn, s.org_id))
 
 
 COMMANDS = (requests, faults)

@@ -4,19 +4,15 @@ the module and operation (see automation/notifications.py and docs/notifications
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import Connection
 
 from zcrm.automation import notifications as watch
 from zcrm.automation.functions import AfterCommit, WebhookCall
+from zcrm.records.plan import Written
 from zcrm.schema.model import Module
 from zcrm.store import notifications as store
 from zcrm.store.webhooks import enqueue
-
-# (record id, the fields the write changed as {api_name: [old, new]}, the record's field values after the write
-# or None for a delete)
-Written = tuple[str, dict[str, Any], dict[str, Any] | None]
 
 
 def queue(

@@ -9,108 +9,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy import Connection
 
+from zcrm.cli.common import data_options, echo_json, org_option, org_schema, prepared, session
 from zcrm.errors import ZohoError
-from zcrm.settings import Settings
-
-if TYPE_CHECKING:
-    from zcrm.auth.oauth import OAuthServer
-    from zcrm.bootstrap import Credentials
-    from zcrm.http.state import State
-    from zcrm.schema.model import OrgSchema
-
-F = TypeVar("F", bound=Callable[..., Any])
-_defaults = Settings.from_env()
-
-
-@dataclass(frozen=True)
-class Session:
-    """An open data directory: the shared state, the default org's credentials, and the org to work on."""
-
-    conn: Connection
-    now: int  # the org's clock
-    org_id: str
-    default_client: str | None
-    base_url: str
-    oauth: OAuthServer
-    server_now: int = 0  # the server's clock (a new org's)
-
-
-def data_options(func: F) -> F:
-    func = click.option("--database-url", default=None, help="SQLAlchemy URL (ZCRM_DATABASE_URL).")(func)
-    func = click.option(
-        "--data-dir",
-        default=str(_defaults.data_dir),
-        show_default=True,
-        type=click.Path(path_type=Path),
-        help="The data directory (ZCRM_DATA_DIR).",
-    )(func)
-    return func
-
-
-def org_option(func: F) -> F:
-    return click.option("--org-id", default=None, help="The org to work on; default: the default org.")(func)
-
-
-def prepared(data_dir: Path, database_url: str | None) -> tuple[State, Credentials]:
-    """``zcrm.app.prepare`` on the data dir, keeping the address the server was started with."""
-    from zcrm.app import prepare
-    from zcrm.auth.admin import ensure_admin_token
-
-    base = Settings.from_env()
-    settings = base.with_(data_dir=data_dir, database_url=database_url or base.database_url)
-    previous = data_dir / "credentials.json"
-    if previous.exists():
-        try:
-            base_url = json.loads(previous.read_text("utf-8")).get("base_url")
-        except ValueError:
-            base_url = None
-        if isinstance(base_url, str) and base_url:
-            settings = settings.with_(public_url=base_url)
-    state, creds = prepare(settings)
-    with state.db.write() as conn:
-        ensure_admin_token(conn, data_dir)
-    return state, creds
-
-
-@contextmanager
-def session(data_dir: Path, database_url: str | None, org_id: str | None) -> Iterator[Session]:
-    """One write transaction on the org; Zoho errors become a failed command."""
-    from zcrm.store.admin import first_client, org_exists
-    from zcrm.store.clocks import org_now
-
-    state, creds = prepared(data_dir, database_url)
-    try:
-        with state.db.write() as conn:
-            target = org_id or creds.org_id
-            if not org_exists(conn, target):
-                raise click.ClickException(f"no org {target}")
-            client = creds.client_id if target == creds.org_id else first_client(conn, target)
-            server_now = state.clock.now()
-            now = org_now(conn, target, server_now)
-            yield Session(conn, now, target, client, state.settings.base_url, state.oauth, server_now)
-    except ZohoError as exc:
-        raise click.ClickException(f"{exc.code}: {exc.message} {json.dumps(exc.details)}") from None
-    finally:
-        state.db.dispose()
-
-
-def echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2))
-
-
-def _schema(s: Session) -> OrgSchema:
-    from zcrm.store.orgs import load_schema
-
-    return load_schema(s.conn, s.org_id)
 
 
 # -- org --------------------------------------------------------------------------------------------------------
@@ -155,21 +59,15 @@ def org_create(data_dir: Path, database_url: str | None, org_file: Path | None) 
 def org_functions(data_dir: Path, database_url: str | None, org_id: str | None, org_file: Path) -> None:
     """Install the functions of an org file in an org (the default org unless --org-id), replacing those of the same
     names: their code is compiled and checked, not run. Prints the org's functions by name and handler."""
-    from zcrm.automation.functions import Installed
     from zcrm.schema.orgfile import OrgFileError, org_file_functions, read_org_file
-    from zcrm.store import functions as function_store
+    from zcrm.service import functions as function_service
 
     try:
         given = org_file_functions(read_org_file(org_file))
     except OrgFileError as exc:
         raise click.ClickException(f"org file: {exc}") from exc
     with session(data_dir, database_url, org_id) as s:
-        installing = {name: Installed(name, f["handler"], f["source"]) for name, f in given.items()}
-        function_store.install(s.conn, s.org_id, installing)
-        installed = function_store.installed(s.conn, s.org_id).values()
-        echo_json(
-            {"org_id": s.org_id, "functions": [{"name": f.name, "handler": f.handler} for f in installed]}
-        )
+        echo_json({"org_id": s.org_id, "functions": function_service.install(s.conn, s.org_id, given)})
 
 
 # -- user -------------------------------------------------------------------------------------------------------
@@ -194,7 +92,7 @@ def user_create(data_dir: Path, database_url: str | None, org_id: str | None, **
 
     body = {key: value for key, value in fields.items() if value is not None}
     with session(data_dir, database_url, org_id) as s:
-        echo_json(create_user(s.conn, _schema(s), body, s.now))
+        echo_json(create_user(s.conn, org_schema(s), body, s.now))
 
 
 @user.command("set-status")
@@ -209,7 +107,7 @@ def user_set_status(
     from zcrm.auth.access import update_user
 
     with session(data_dir, database_url, org_id) as s:
-        schema = _schema(s)
+        schema = org_schema(s)
         match = [u for u in schema.users if u.email.lower() == email.lower()]
         if not match:
             raise click.ClickException(f"no user {email}")
@@ -260,7 +158,7 @@ def user_set_password(
     password = None if clear else _read_password(password_stdin)
     hashes = {} if password is None else {password: _hashed(password)}  # hashed before the write transaction
     with session(data_dir, database_url, org_id) as s:
-        schema = _schema(s)
+        schema = org_schema(s)
         match = [u for u in schema.users if u.email.lower() == email.lower()]
         if not match:
             raise click.ClickException(f"no user {email}")
@@ -294,7 +192,7 @@ def role_create(
     from zcrm.auth.access import create_role
 
     with session(data_dir, database_url, org_id) as s:
-        echo_json(create_role(s.conn, _schema(s), {"name": name, "reports_to": reports_to}))
+        echo_json(create_role(s.conn, org_schema(s), {"name": name, "reports_to": reports_to}))
 
 
 def _permissions(values: tuple[str, ...]) -> dict[str, list[str]]:
@@ -338,7 +236,7 @@ def profile_create(
 
     body = {"name": name, "admin": admin, "permissions": _permissions(permissions)}
     with session(data_dir, database_url, org_id) as s:
-        echo_json(create_profile(s.conn, _schema(s), body))
+        echo_json(create_profile(s.conn, org_schema(s), body))
 
 
 # -- client, token issue ---------------------------------------------------------------------------------------
@@ -396,7 +294,40 @@ def token_issue(
 
     body = {"email": user_email, "scope": scope, "client_id": client_id}
     with session(data_dir, database_url, org_id) as s:
-        echo_json(issue_tokens(s.conn, s.oauth, _schema(s), body, s.default_client, s.now))
+        echo_json(issue_tokens(s.conn, s.oauth, org_schema(s), body, s.default_client, s.now))
 
 
-COMMANDS = (org, user, role, profile, client)
+@click.group()
+def token() -> None:
+    """Issue OAuth grant codes and tokens (self-client flow)."""
+
+
+@token.command("grant")
+@data_options
+@click.option("--client-id", default=None, help="Default: the client in credentials.json.")
+@click.option("--scope", default="ZohoCRM.modules.ALL,ZohoCRM.settings.ALL", show_default=True)
+@click.option("--user", "user_email", default=None, help="User email; default: the org administrator.")
+def grant(
+    data_dir: Path, database_url: str | None, client_id: str | None, scope: str, user_email: str | None
+) -> None:
+    """Print a one-use grant code (valid 3 minutes) for the authorization_code grant."""
+    from zcrm.service import orgs
+
+    state, creds = prepared(data_dir, database_url)
+    client = client_id or creds.client_id
+    with orgs.unit(state.db, creds.org_id, state.clock.now, creds.org_id, creds.client_id) as u:
+        schema = orgs.schema(u.conn, creds.org_id)
+        user_id = creds.user_id
+        if user_email:
+            match = [u for u in schema.users if u.email.lower() == user_email.lower()]
+            if not match:
+                raise click.ClickException(f"no user {user_email}")
+            if match[0].status != "active":
+                raise click.ClickException(f"user {user_email} is {match[0].status}")
+            user_id = match[0].id
+        code = state.oauth.issue_grant_code(u.conn, client, user_id, scope, u.now)  # on the org's clock
+    click.echo(code)
+
+
+token.add_command(token_issue)
+COMMANDS = (org, user, role, profile, client, token)
