@@ -12,6 +12,7 @@ layers learn on the way (org and user, the fault that fired, latency to add)."""
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,9 +107,7 @@ def describe(
 
 
 def _with(kind: RequestKind, **changes: Any) -> RequestKind:
-    return RequestKind(
-        **{name: changes.get(name, getattr(kind, name)) for name in RequestKind.__dataclass_fields__}
-    )
+    return dataclasses.replace(kind, **changes)
 
 
 @dataclass(slots=True)
