@@ -19,6 +19,7 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The pytest step of `make test` on PostgreSQL instead of SQLite. The caller provides a running server and names it

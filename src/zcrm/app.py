@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -22,12 +22,13 @@ from zcrm.bootstrap import Credentials, ensure_credentials, server_secret
 from zcrm.clock import Clock
 from zcrm.datadir import secure_logged
 from zcrm.errors import InternalError, ZohoError
-from zcrm.http.api_limits import Tracker, limited
-from zcrm.http.body_limit import BodyLimit
-from zcrm.http.calls import FaultFired, observed
+from zcrm.http.api_limits import Tracker
+from zcrm.http.call import call_of
 from zcrm.http.envelope import error_response, json_response
+from zcrm.http.faulting import FaultFired
+from zcrm.http.middleware import ApiLimits, BodyLimit, Classify, ErrorGuard, Faults, RequestLogging
 from zcrm.http.request_log import RequestLog
-from zcrm.http.routes import dispatch
+from zcrm.http.routes import classify, dispatch
 from zcrm.http.state import State
 from zcrm.records.body import TooManyRecords
 from zcrm.records.paging import PageTokens
@@ -97,23 +98,29 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     return build_app(state, creds)
 
 
-def every_request(answer: Callable[[Request], Awaitable[Response]]) -> ASGIApp:
+def endpoint(state: State) -> ASGIApp:
     """The router's only destination, for every path and method: Starlette's routes match no path that holds a
     control character (``/crm/v5/Leads/1/%0a/x``) and know no method but those they list, and answer those in
-    plain text; ``http/routes.py`` matches the path itself (404 ``INVALID_URL_PATTERN``, 400
-    ``INVALID_REQUEST_METHOD``). Whatever the layers around the handler raise (the request log and fault rules,
-    API limits: ``endpoint`` answers the handler's own errors) is answered in JSON too, never in plain text."""
+    plain text; ``http/routes.py`` dispatches over the route the request was classified by (404
+    ``INVALID_URL_PATTERN``, 400 ``INVALID_REQUEST_METHOD``). The handler's errors are answered here; a fault or
+    a limit raised in its unit of work goes to the layers around it (``http/middleware/faults.py``)."""
 
-    async def guarded(request: Request) -> Response:
+    async def answer(request: Request) -> Response:
+        call = call_of(request.scope)
+        kind = call.kind if call is not None else classify(request.method, request.scope["path"], "")
         try:
-            return await answer(request)
+            return await dispatch(request, state, kind)
+        except TooManyRecords as exc:
+            return json_response({"data": [exc.as_dict()]}, 400)
         except ZohoError as exc:
             return error_response(exc)
+        except FaultFired:
+            raise  # answered by middleware.Faults
         except Exception:
-            log.exception("unhandled error around %s %r", request.method, request.scope["path"])
+            log.exception("unhandled error on %s %r", request.method, request.scope["path"])
             return error_response(InternalError())
 
-    http = request_response(guarded)
+    http = request_response(answer)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -125,21 +132,8 @@ def every_request(answer: Callable[[Request], Awaitable[Response]]) -> ASGIApp:
 
 
 def build_app(state: State, creds: Credentials | None) -> Starlette:
-    """The ASGI app over a prepared state: every request to one endpoint (``every_request``), the body limit
-    around it, Zoho's error envelopes, the WAL checkpointer."""
-
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await dispatch(request, state)
-        except TooManyRecords as exc:
-            return json_response({"data": [exc.as_dict()]}, 400)
-        except ZohoError as exc:
-            return error_response(exc)
-        except FaultFired:
-            raise  # answered by calls.observed
-        except Exception:
-            log.exception("unhandled error on %s %r", request.method, request.scope["path"])
-            return error_response(InternalError())
+    """The ASGI app over a prepared state: the layers of ``http/middleware/`` around one endpoint (``endpoint``),
+    the WAL checkpointer, the webhook deliverer and the request log's writer."""
 
     checkpointer = Checkpointer(state.db)
     deliverer = state.deliverer = WebhookDeliverer(state.db, state.settings)
@@ -165,11 +159,29 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
             functions.close()
             checkpointer.stop()
 
-    app = Starlette(
-        lifespan=lifespan, middleware=[Middleware(BodyLimit, max_bytes=state.settings.max_body_bytes)]
-    )
+    settings = state.settings
+    layers = [
+        Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        Middleware(ErrorGuard),
+        Middleware(Classify, classify=classify, fault_header=settings.fault_header),
+    ]
+    if state.limits is not None:
+        layers.append(Middleware(ApiLimits, tracker=state.limits))
+    if request_log is not None:
+        layers.append(
+            Middleware(
+                RequestLogging,
+                log=request_log,
+                db=state.db,
+                clock=state.clock,
+                schemas=state.schemas,
+                body_cap=settings.request_log_body_bytes,
+            )
+        )
+    layers.append(Middleware(Faults, db=state.db, clock=state.clock, cache=state.faults))
+    app = Starlette(lifespan=lifespan, middleware=layers)
     app.router.redirect_slashes = False
-    app.router.default = every_request(limited(state, observed(state, endpoint)))
+    app.router.default = endpoint(state)
     app.state.zcrm = state
     app.state.credentials = creds
     return app

@@ -96,7 +96,7 @@ class LimitExceeded(ZohoError):
 
 
 class BodyTooLarge(LimitExceeded):
-    """A request body larger than ``ZCRM_MAX_BODY_BYTES`` (``http/body_limit.py``): Zoho's ``LIMIT_EXCEEDED``
+    """A request body larger than ``ZCRM_MAX_BODY_BYTES`` (``http/middleware/body_limit.py``): Zoho's ``LIMIT_EXCEEDED``
     with ``{"limit": <bytes>}`` and HTTP's 413 (docs/configuration.md)."""
 
     status = 413

@@ -119,7 +119,7 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """What a request is, for matching: from its method and path (``http/calls.py``)."""
+    """What a request is, for matching: from its method and path (``http/call.RequestKind.target``)."""
 
     method: str
     path: str

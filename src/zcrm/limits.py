@@ -19,7 +19,6 @@ SUB_CONCURRENCY = 10  # heavy calls in flight per client and user, on every edit
 HEAVY_ITEMS = 10  # insert, update and upsert of more than this many records are heavy
 CREDITS_MESSAGE = "You have exceeded the API credits allowed for your organization in a 24 hour window"
 CONCURRENCY_MESSAGE = "You have exceeded the number of concurrent API calls allowed"
-RESERVED = frozenset({"settings", "users", "org", "coql", "actions", "Approvals"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,32 +107,8 @@ def limits_of(org_edition: str, licences: int, overrides: Overrides) -> Limits:
     )
 
 
-# -- what a call is, and what it costs ---------------------------------------------------------------------------
+# -- what a call costs (its kind: http/call.RequestKind.limit_kind) ---------------------------------------
 _COQL_LIMIT = re.compile(r"\blimit\s+(\d+)(?:\s*,\s*(\d+))?(?:\s+offset\s+\d+)?\s*;?\s*\Z", re.IGNORECASE)
-
-
-def kind_of(method: str, path: str) -> str:
-    """``oauth``, ``coql``, ``search``, ``write`` (insert, update, upsert of a module), ``list`` (GET of a module's
-    records) or ``call`` (anything else) for a request."""
-    if path.startswith("/oauth/"):
-        return "oauth"
-    if not path.startswith("/crm/v5/"):
-        return "call"
-    segments = path[len("/crm/v5/") :].rstrip("/").split("/")
-    head = segments[0]
-    if head == "coql":
-        return "coql" if len(segments) == 1 else "call"
-    if not head or head in RESERVED:
-        return "call"
-    if len(segments) == 1:
-        if method == "GET":
-            return "list"
-        return "write" if method in ("POST", "PUT") else "call"
-    if len(segments) == 2 and segments[1] == "search":
-        return "search" if method == "GET" else "call"
-    if len(segments) == 2 and segments[1] == "upsert":
-        return "write" if method == "POST" else "call"
-    return "call"
 
 
 def coql_limit(body: Any) -> int:

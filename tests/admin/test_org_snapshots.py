@@ -17,7 +17,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import CREDENTIAL_KEYS, Api, make_settings, sql
-from zcrm.app import create_app
+from zcrm.app import build_app, prepare
 from zcrm.auth.admin import ensure_admin_token
 from zcrm.http.request_log import RequestLog
 from zcrm.store import Database
@@ -446,11 +446,12 @@ def test_a_deleted_orgs_waiting_requests_never_reach_an_org_given_its_id(tmp_pat
     """With a seed, an org made after a delete gets the deleted org's id: the requests of the deleted org that were
     still waiting to be written are forgotten by the delete, not written into the new org's log."""
     settings = make_settings(tmp_path / "seeded", seed=7)
-    app = create_app(settings)
+    state, creds = prepare(settings)
+    # the app's log, whose writer waits an hour: entries wait until a read writes them
+    state.request_log = RequestLog(state.db, 1000, interval=3600)
+    app = build_app(state, creds)
     with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
         api = Api(client, app.state.credentials, settings.data_dir)
-        state = app.state.zcrm
-        state.request_log = RequestLog(state.db, 1000)  # not started: entries wait until a read writes them
         first = new_org(api)
         assert api.client.get("/crm/v5/org", headers=as_user(first["access_token"])).status_code == 200
         assert call(api, "DELETE", f"/__zcrm/orgs/{first['org_id']}").status_code == 200

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from tests.admin.test_admin_cli import Cli
 from tests.conftest import Api, LiveServer, make_settings, sql
 from zcrm.app import create_app
-from zcrm.http.calls import ConnectionDropped
+from zcrm.http.faulting import ConnectionDropped
 
 LEAD = {"Last_Name": "Fault", "Company": "Zylker"}
 TOO_MANY = {
@@ -270,7 +270,12 @@ def test_a_fault_free_org_is_unaffected(api: Api) -> None:
     assert sql(api, "SELECT faults_version FROM orgs") == [(0,)]
     assert api.put(f"/crm/v5/Leads/{lead}", {"data": [{"Company": "Y"}]}).status_code == 200
     assert api.get(f"/crm/v5/Leads/{lead}").json()["data"][0]["Company"] == "Y"
-    assert all(e["fault"] is None for e in api.get("/__zcrm/requests").json()["requests"])
+    logged = api.get("/__zcrm/requests").json()["requests"]
+    assert [(e["method"], e["path"], e["fault"]) for e in logged] == [
+        ("GET", f"/crm/v5/Leads/{lead}", None),
+        ("PUT", f"/crm/v5/Leads/{lead}", None),
+        ("POST", "/crm/v5/Leads", None),
+    ]
 
 
 def test_oauth_calls_take_their_clients_org_rules(api: Api) -> None:

@@ -213,7 +213,9 @@ def test_modules_lists_every_module_of_the_default_org(api: Api) -> None:
 
 
 def test_every_module_has_the_documented_keys_and_a_generated_type(api: Api) -> None:
-    for module in all_modules(api):
+    modules = all_modules(api)
+    assert modules
+    for module in modules:
         missing = MODULE_KEYS - set(module)
         assert not missing, (module["api_name"], missing)
         assert module["generated_type"] in ("default", "custom", "linking", "subform", "web"), module
@@ -222,12 +224,14 @@ def test_every_module_has_the_documented_keys_and_a_generated_type(api: Api) -> 
         assert module["visibility"] in (1, 0, 2, -1)
         assert isinstance(module["arguments"], list)
         assert isinstance(module["parent_module"], dict)
-        assert all(set(p) >= {"name", "id"} and ID.match(p["id"]) for p in module["profiles"])
+        assert module["profiles"] and all(
+            set(p) >= {"name", "id"} and ID.match(p["id"]) for p in module["profiles"]
+        )
 
 
 def test_module_ids_are_unique_19_digit_strings(api: Api) -> None:
     ids = [m["id"] for m in all_modules(api)]
-    assert all(isinstance(i, str) and ID.match(i) for i in ids), ids
+    assert ids and all(isinstance(i, str) and ID.match(i) for i in ids), ids
     assert len(set(ids)) == len(ids)
 
 

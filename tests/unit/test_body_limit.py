@@ -1,4 +1,4 @@
-"""Unit tests of ``zcrm.http.body_limit.BodyLimit`` around stand-in ASGI apps."""
+"""Unit tests of ``zcrm.http.middleware.body_limit.BodyLimit`` around stand-in ASGI apps."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from starlette.types import Message, Receive, Scope, Send
 
 from zcrm.errors import ZohoError
-from zcrm.http.body_limit import BodyLimit
+from zcrm.http.middleware.body_limit import BodyLimit
 
 TOO_LARGE = {
     "code": "LIMIT_EXCEEDED",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from zcrm import limits
+from zcrm.http.routes import classify
 from zcrm.limits import Overrides, credits_per_day, limits_of
 from zcrm.settings import Settings
 
@@ -90,7 +91,7 @@ def test_overrides() -> None:
     ],
 )
 def test_kind_of(method: str, path: str, kind: str) -> None:
-    assert limits.kind_of(method, path) == kind
+    assert classify(method, path, "").limit_kind == kind
 
 
 @pytest.mark.parametrize(

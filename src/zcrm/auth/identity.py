@@ -24,7 +24,7 @@ class Identity:
     user: User
     scopes: frozenset[str]
     schema: OrgSchema
-    faults_version: int = 0  # the org's fault rules' version (0: it never had one; http/calls.py)
+    faults_version: int = 0  # the org's fault rules' version (0: it never had one; http/faulting.py)
     client_id: str = ""  # the token's OAuth client (API limits: calls in flight per client and user)
 
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, text
 
+from zcrm.auth.guards import record_module
 from zcrm.auth.identity import Identity, SchemaCache
 from zcrm.auth.scopes import parse_scopes
 from zcrm.auth.sharing import visible_owners
@@ -29,7 +30,6 @@ from zcrm.automation.search import parse as parse_criteria
 from zcrm.client.deluge import invalid_trigger, query_trigger
 from zcrm.clock import Clock
 from zcrm.errors import ZohoError
-from zcrm.http.guards import record_module
 from zcrm.records import reads
 from zcrm.records.update import Target, update_records
 from zcrm.records.writes import insert_records

@@ -58,17 +58,6 @@ def _split(text: str, separator: str) -> list[str]:
     return parts
 
 
-def _unescape(text: str) -> str:
-    out, escaped = [], False
-    for char in text:
-        if escaped or char != "\\":
-            out.append(char)
-            escaped = False
-        else:
-            escaped = True
-    return "".join(out)
-
-
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text, self.at = text.strip(), 0

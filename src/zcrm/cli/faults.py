@@ -30,7 +30,7 @@ def requests() -> None:
 @click.option("--limit", default="200", show_default=True, help="At most this many, newest first.")
 def requests_list(data_dir: Path, database_url: str | None, org_id: str | None, **params: str | None) -> None:
     """Print the org's logged requests, newest first."""
-    from zcrm.http.control_faults import log_filters
+    from zcrm.http.control.faults import log_filters
     from zcrm.service import faults as fault_service
 
     with session(data_dir, database_url, org_id) as s:

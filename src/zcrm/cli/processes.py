@@ -34,7 +34,7 @@ def _identity(s: Session, email: str) -> Identity:
 
 
 def _module(ident: Identity, name: str) -> Module:
-    from zcrm.http.guards import record_module
+    from zcrm.auth.guards import record_module
 
     return record_module(ident, name, "update")
 

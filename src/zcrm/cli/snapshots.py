@@ -198,9 +198,9 @@ def seed(
     """Insert the records of FILES (JSON, YAML: a list or {"data": [...]}; CSV: a header row of field API names)
     into --module, through the Insert Records API's checks, 100 per transaction. Prints what was inserted and
     every failed record with its file and row (1-based); exits 1 when any record failed."""
+    from zcrm.auth.guards import record_module
     from zcrm.automation.functions import AfterCommit
     from zcrm.automation.runner import FunctionRunner
-    from zcrm.http.guards import record_module
     from zcrm.records.seedfile import SeedFileError, batches, read_records
     from zcrm.records.writes import insert_records
     from zcrm.service import orgs

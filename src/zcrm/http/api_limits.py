@@ -1,11 +1,11 @@
 """Zoho's API limits on the request path (docs/limits.md), when ``ZCRM_API_LIMITS`` is on.
 
-``limited(state, answer)`` wraps the app's endpoint outside ``calls.observed``; with the limits off it returns
-``answer`` itself, so the request path pays nothing. With them on, each ``/crm/`` request gets a ``Held`` in
-``HELD``; ``Tracker.admit`` (called by ``State.authed`` right after the token look-up, before fault rules, in the
-unit of work) reads the org's credits of the last 24 hours from ``api_usage``, adds the credits in flight on this
-process, checks the caller's (client, user) calls in flight and answers 429 ``TOO_MANY_REQUESTS`` with
-``Retry-After`` over a limit (``LimitReached``: rendered by ``calls.observed`` like a fault's 429). An admitted
+The layer ``http/middleware/api_limits.ApiLimits`` is in the app only with the limits on, so otherwise the request
+path pays nothing. With them on, each ``/crm/`` request gets a ``Held``; ``Tracker.admit`` (run when the request
+authenticates, right after the token look-up, before fault rules, in the unit of work: ``http/authed.py``) reads
+the org's credits of the last 24 hours from ``api_usage``, adds the credits in flight on this process, checks the
+caller's (client, user) calls in flight and answers 429 ``TOO_MANY_REQUESTS`` with ``Retry-After`` over a limit
+(``LimitReached``: answered by the fault layer like a fault's 429). An admitted
 call holds its slot until its answer is ready (added latency included); then its credits are written to its
 minute in a short write transaction of its own, unless it answered 429. Failures are charged: the charge does not
 depend on the unit of work's commit.
@@ -17,30 +17,21 @@ may have up to N times the edition's concurrency in flight. The credits are shar
 from __future__ import annotations
 
 import threading
-from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import orjson
 from sqlalchemy import Connection
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import Response
 
 from zcrm import limits
 from zcrm.auth.identity import Identity
 from zcrm.errors import TooManyRequests
 from zcrm.faults import Effect
-from zcrm.http import calls
+from zcrm.http.call import Call
+from zcrm.http.faulting import FaultFired
 from zcrm.schema.model import OrgSchema
 from zcrm.settings import Settings
 from zcrm.store import Database, api_usage
 
-if TYPE_CHECKING:
-    from zcrm.http.state import State
-
-Answer = Callable[[Request], Awaitable[Response]]
 Key = tuple[str, str, str]  # org id, client id, user id
 
 
@@ -55,10 +46,7 @@ class Held:
     now: int = 0  # the org's clock when the call was admitted
 
 
-HELD: ContextVar[Held | None] = ContextVar("zcrm_limits", default=None)
-
-
-class LimitReached(calls.FaultFired):
+class LimitReached(FaultFired):
     """A credit or concurrency limit was hit: 429 ``TOO_MANY_REQUESTS`` with ``Retry-After``, before the handler."""
 
     def __init__(self, message: str, retry_after: int) -> None:
@@ -102,21 +90,14 @@ class Tracker:
         self._limits[schema.org.id] = (schema.version, found)
         return found
 
-    def admit(self, conn: Connection, ident: Identity, now: int) -> None:
-        """Lets the current call through, or raises ``LimitReached`` (behaviour §2.3 step 3, §8)."""
-        held = HELD.get()
-        call = calls.CURRENT.get()
-        if held is None or call is None or held.org_id is not None:
-            return  # not a Zoho API call, or already admitted (a request run again)
-        kind = limits.kind_of(call.method, call.path)
-        body: Any = None
-        if kind in ("write", "coql"):
-            try:
-                body = orjson.loads(b"".join(call.chunks))
-            except orjson.JSONDecodeError:
-                body = None
+    def admit(self, conn: Connection, ident: Identity, now: int, held: Held, call: Call) -> None:
+        """Lets the call through (noting it in ``held``), or raises ``LimitReached`` (behaviour §2.3 step 3, §8)."""
+        if held.org_id is not None:
+            return  # already admitted (a request run again)
+        kind = call.kind.limit_kind
+        body: Any = call.json() if kind in ("write", "coql") else None
         credits = limits.cost(kind, limits.coql_limit(body) if kind == "coql" else 200)
-        heavy = limits.heavy(kind, call.query, limits.items_of(body) if kind == "write" else 0)
+        heavy = limits.heavy(kind, call.kind.query, limits.items_of(body) if kind == "write" else 0)
         found = self.limits_of(ident.schema)
         org_id = ident.org_id
         stored = api_usage.used(conn, org_id, now)
@@ -199,27 +180,3 @@ def _decrement(counts: dict[Any, int], key: Any, by: int) -> None:
         counts[key] = left
     else:
         counts.pop(key, None)
-
-
-def limited(state: State, answer: Answer) -> Answer:
-    """The endpoint ``answer`` with the limits around it; ``answer`` itself when they are off."""
-    tracker = state.limits
-    if tracker is None:
-        return answer
-
-    async def endpoint(request: Request) -> Response:
-        if not request.scope["path"].startswith("/crm/"):
-            return await answer(request)  # the control plane, OAuth (free) and unknown paths
-        held = Held()
-        token = HELD.set(held)
-        status = None
-        try:
-            response = await answer(request)
-            status = response.status_code
-            return response
-        finally:
-            HELD.reset(token)
-            if held.org_id is not None:
-                await run_in_threadpool(tracker.settle, held, status != 429)
-
-    return endpoint

@@ -10,13 +10,13 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zcrm.auth.guards import record_module
 from zcrm.auth.identity import Identity
 from zcrm.auth.scopes import module_scope_allows
 from zcrm.errors import InvalidData, OAuthScopeMismatch, RequiredParamMissing
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.http.envelope import json_response, no_content
-from zcrm.http.guards import record_module
 from zcrm.http.request import parse_json, query_params, raw_body
 from zcrm.http.state import State
 from zcrm.records import approval_actions

@@ -22,7 +22,10 @@ from typing import Any, Generic, Literal, TypeVar
 
 H = TypeVar("H", bound=Callable[..., Any])
 Tag = Literal["zoho", "zcrm"]
-Auth = Literal["token", "admin", "none"]  # an org access token; the server admin token or one; nothing
+Auth = Literal["token", "org_admin", "admin", "none"]
+# an org access token; one of a user whose profile is an administrator's; the server admin token (or one, as the
+# handler says); nothing. ``http/routes.dispatch`` enforces ``org_admin``; ``token`` is the handler's unit of work's
+# (``State.authed``), ``admin`` the control-plane handler's
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +51,15 @@ class Operation(Generic[H]):
 @dataclass(frozen=True, slots=True)
 class Route(Generic[H]):
     """``operations`` by method; a handler is called with the request, the state and the template's parameters in
-    order. A template parameter without an entry in ``params`` gets a plain rule (any non-empty segment)."""
+    order. A template parameter without an entry in ``params`` gets a plain rule (any non-empty segment). ``kind``
+    is the family of calls the route serves, from which a request is classified once (``http/call.describe``)."""
 
     template: str
     operations: Mapping[str, Operation[H]]
     tag: Tag
     auth: Auth = "token"
     params: tuple[Param, ...] = ()
+    kind: str = "other"
     segments: tuple[str | Param, ...] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:

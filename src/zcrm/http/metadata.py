@@ -6,6 +6,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zcrm.auth.guards import settings_scope
 from zcrm.auth.identity import Identity
 from zcrm.errors import (
     InvalidData,
@@ -18,7 +19,6 @@ from zcrm.errors import (
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.http.envelope import json_response, no_content
-from zcrm.http.guards import settings_scope
 from zcrm.http.request import http_time, query_params
 from zcrm.http.state import State
 from zcrm.records.reads import positive_param

@@ -1,5 +1,6 @@
 """The Notifications API: ``GET`` (list), ``POST`` (enable), ``PUT`` (replace), ``PATCH`` (update, or remove events
-with ``_delete_events``) and ``DELETE`` (disable) on ``/crm/v5/actions/watch`` (docs/notifications.md)."""
+with ``_delete_events``) and ``DELETE`` (disable) on ``/crm/v5/actions/watch`` (docs/notifications.md): the
+request read and the answer rendered here, the units of work in ``service/notifications.py``."""
 
 from __future__ import annotations
 
@@ -9,39 +10,30 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zcrm.auth.guards import notifications_scope
 from zcrm.auth.identity import Identity
 from zcrm.automation import notifications as watch
-from zcrm.automation.notifications import Channel
 from zcrm.errors import (
     MSG_INVALID_DATA,
-    AlreadyUsed,
     InvalidData,
     InvalidModule,
     LimitExceeded,
     MandatoryNotFound,
-    NotSubscribed,
     RequiredParamMissing,
     ZohoError,
 )
 from zcrm.fields.coerce import parse_id
 from zcrm.http.envelope import json_response, no_content, write_status
-from zcrm.http.guards import notifications_scope
 from zcrm.http.request import json_object, query_params, raw_body
 from zcrm.http.state import State
 from zcrm.records.reads import positive_param
+from zcrm.service import notifications as service
+from zcrm.service.notifications import Result
 from zcrm.store import notifications as store
-from zcrm.store.orgs import lock as lock_org
 
 MAX_PER_PAGE = 200
 MAX_DISABLE = 100
 SCOPE_OF = {"enable": "create", "replace": "update", "update": "update"}
-MESSAGE_OF = {
-    "enable": watch.MSG_SUBSCRIBED,
-    "replace": watch.MSG_SUBSCRIBED,
-    "update": watch.MSG_UPDATED,
-    "remove": watch.MSG_REMOVED,
-}
-Result = dict[str, Any] | ZohoError
 
 
 def watch_items(body: dict[str, Any]) -> list[Any]:
@@ -64,55 +56,13 @@ def _answer(results: list[Result], all_success: int) -> Response:
     return json_response({"watch": body}, write_status(results, all_success))
 
 
-def apply(
-    conn: Connection, ident: Identity, items: list[Any], action: str, now: int
-) -> tuple[list[Result], dict[str, Channel | None]]:
-    """Checks and applies the items in order against the org's live channels; returns the per-item results and
-    the channels changed (None: disabled)."""
-    current: dict[str, Channel | None] = {c.channel_id: c for c in store.live(conn, ident.org_id, now)}
-    changed: dict[str, Channel | None] = {}
-    results: list[Result] = []
-    for index, raw in enumerate(items):
-        item = watch.parse_item(ident.schema, index, raw, action)
-        if item.error is not None:
-            results.append(item.error)
-            continue
-        channel_id = item.channel_id
-        where = {"api_name": "channel_id", "json_path": f"$.watch[{index}].channel_id"}
-        existing = current.get(channel_id)
-        if item.action == "enable" and existing is not None:
-            results.append(AlreadyUsed(details=where))
-            continue
-        if item.action != "enable" and existing is None:
-            results.append(NotSubscribed(details=where))
-            continue
-        channel = watch.build(item, now, ident.user.id, existing)
-        if item.action == "remove":
-            details = watch.event_details(
-                ident.schema, channel, list(item.values["events"]), with_expiry=False
-            )
-        else:
-            details = watch.event_details(ident.schema, channel, list(channel.events))
-        current[channel_id] = changed[channel_id] = channel if channel.events else None
-        results.append(watch.success(MESSAGE_OF[item.action], {"events": details}))
-    return results, changed
-
-
-def _save(conn: Connection, org_id: str, changed: dict[str, Channel | None]) -> None:
-    store.remove(conn, org_id, [cid for cid, channel in changed.items() if channel is None])
-    store.put(conn, org_id, [channel for channel in changed.values() if channel is not None])
-
-
 async def _write(request: Request, state: State, action: str, all_success: int) -> Response:
     raw = await raw_body(request, state.settings.max_body_bytes)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         notifications_scope(ident, SCOPE_OF[action])
         items = watch_items(json_object(raw))
-        lock_org(conn, ident.org_id)
-        results, changed = apply(conn, ident, items, action, now)
-        _save(conn, ident.org_id, changed)
-        return _answer(results, all_success)
+        return _answer(service.change(conn, ident, items, action, now), all_success)
 
     return await state.authed(request.headers.get("authorization"), work, write=True)
 
@@ -186,17 +136,6 @@ async def disable(request: Request, state: State) -> Response:
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         notifications_scope(ident, "delete")
-        ids = _channel_ids(params)
-        lock_org(conn, ident.org_id)
-        live = {c.channel_id: c for c in store.live(conn, ident.org_id, now)}
-        results: list[Result] = []
-        for channel_id in ids:
-            channel = live.pop(channel_id, None)
-            if channel is None:
-                results.append(NotSubscribed(details={"channel_id": channel_id}))
-                continue
-            results.extend(watch.unsubscribed(ident.schema, channel))
-            store.remove(conn, ident.org_id, [channel_id])
-        return _answer(results, 200)
+        return _answer(service.disable(conn, ident, _channel_ids(params), now), 200)
 
     return await state.authed(request.headers.get("authorization"), work, write=True)

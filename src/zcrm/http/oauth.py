@@ -24,7 +24,7 @@ async def _params(request: Request) -> dict[str, str]:
                     if isinstance(value, str):
                         params[no_nul(key)] = no_nul(value)
         except BodyTooLarge:
-            raise  # answered 413 (http/body_limit.py)
+            raise  # answered 413 (http/middleware/body_limit.py)
         except Exception:  # a malformed form body: answer from the query string alone (always 200 JSON)
             return {no_nul(k): no_nul(v) for k, v in request.query_params.items()}
     return params

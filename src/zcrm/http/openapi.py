@@ -45,6 +45,7 @@ SECURITY_SCHEMES = {
 }
 SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "token": [{"zohoOAuth": []}],
+    "org_admin": [{"zohoOAuth": []}],
     "admin": [{"zcrmAdminToken": []}, {"zohoOAuth": []}],
     "none": [],
 }

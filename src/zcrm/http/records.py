@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zcrm.auth.guards import record_module
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import visible_owners
 from zcrm.automation.functions import AfterCommit
@@ -17,7 +18,6 @@ from zcrm.automation.runner import FunctionRunner
 from zcrm.errors import LimitExceeded, RequiredParamMissing, UnableToParseDataType, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.http.envelope import json_response, no_content, write_response
-from zcrm.http.guards import record_module
 from zcrm.http.request import http_time, json_object, query_params, raw_body
 from zcrm.http.state import State
 from zcrm.records import reads, writes

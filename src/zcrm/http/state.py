@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlalchemy import Connection
-from starlette.concurrency import run_in_threadpool
 
 from zcrm.auth.identity import Identity, SchemaCache, authenticate_at
 from zcrm.auth.oauth import OAuthServer
@@ -15,7 +14,9 @@ from zcrm.auth.passwords import SignInGuard
 from zcrm.automation.pool import FunctionPool
 from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.clock import Clock
-from zcrm.http import api_limits, calls
+from zcrm.http import authed, unit
+from zcrm.http.api_limits import Tracker
+from zcrm.http.faulting import FaultCache
 from zcrm.http.request_log import RequestLog
 from zcrm.records.paging import PageTokens
 from zcrm.settings import Settings
@@ -34,8 +35,8 @@ class State:
     page_tokens: PageTokens
     deliverer: WebhookDeliverer | None = None  # started by the app's lifespan
     request_log: RequestLog | None = None  # None when ZCRM_REQUEST_LOG_SIZE is 0
-    faults: calls.FaultCache = field(default_factory=calls.FaultCache)
-    limits: api_limits.Tracker | None = None  # None unless ZCRM_API_LIMITS is on (set by the app)
+    faults: FaultCache = field(default_factory=FaultCache)
+    limits: Tracker | None = None  # None unless ZCRM_API_LIMITS is on (set by the app)
     functions: FunctionPool | None = (
         None  # the workers of workflow functions (set by the app, stopped by its lifespan)
     )
@@ -53,13 +54,7 @@ class State:
     async def unit(self, work: Callable[[Connection, int], T], *, write: bool) -> T:
         """Runs ``work(conn, now)`` in one transaction, synchronously, in a worker thread."""
 
-        def run() -> T:
-            with self.db.write() if write else self.db.read() as conn:
-                # read the clock once the transaction holds its locks, so a write's Modified_Time is never
-                # earlier than the moment it becomes visible
-                return work(conn, self.clock.now())
-
-        return await run_in_threadpool(run)
+        return await unit.unit(self.db, self.clock, work, write=write)
 
     async def authed(
         self, header: str | None, work: Callable[[Connection, Identity, int], T], *, write: bool
@@ -68,9 +63,9 @@ class State:
 
         def run(conn: Connection, server_now: int) -> T:
             ident, now = authenticate_at(conn, self.schemas, header, server_now)  # now: the org's clock
-            if self.limits is not None:
-                self.limits.admit(conn, ident, now)  # API credits and concurrency (§8): 429 over a limit
-            calls.authenticated(conn, self, ident, write)  # the request log's org; fault rules
+            # the layers around the handler: API credits and concurrency (§8: 429 over a limit), the request
+            # log's org, fault rules (http/authed.py)
+            authed.authenticated(conn, ident, now, write)
             return work(conn, ident, now)
 
         return await self.unit(run, write=write)

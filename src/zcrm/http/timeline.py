@@ -7,13 +7,13 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zcrm.auth.guards import record_module
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import can_see
 from zcrm.errors import invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.http.envelope import json_response, no_content
-from zcrm.http.guards import record_module
 from zcrm.http.request import query_params
 from zcrm.http.state import State
 from zcrm.records import timeline

@@ -22,7 +22,6 @@ COMPUTED_TYPES = frozenset({"formula", "autonumber", "rollup_summary"})
 SYSTEM_FIELDS = frozenset({"id", "Created_Time", "Created_By", "Modified_Time", "Modified_By"})
 # keys ignored silently on input (besides `$`-keys)
 IGNORED_KEYS = frozenset({"Tag", "Locked__s", "Record_Status__s", "Converted__s"})
-USER_LOOKUP_TYPES = frozenset({"ownerlookup", "userlookup"})
 
 
 @dataclass(frozen=True, slots=True)

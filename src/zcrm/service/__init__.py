@@ -1,1 +1,2 @@
-"""Units of work: each service opens one transaction, loads what the pure logic needs, runs it, saves, commits, then runs what comes after the commit."""
+"""Units of work: each loads what the engine needs from the store, runs the engine, saves its plan through the
+store and leaves what comes after the commit (functions, webhook wake-ups) to its caller."""

@@ -1,4 +1,5 @@
-"""Request checks shared by the /crm/v5 routes: module, scope and profile (behaviour §2.3 steps 4-6)."""
+"""Request checks shared by the /crm/v5 routes, the automation runner and the CLI: module, scope and profile
+(behaviour §2.3 steps 4-6). No HTTP."""
 
 from __future__ import annotations
 
@@ -44,6 +45,14 @@ def record_module(ident: Identity, name: str, operation: str) -> Module:
             {"permissions": [f"Crm_Implied_{PERMISSION_NAME[operation]}_{module.api_name}"]},
         )
     return module
+
+
+def org_administrator(ident: Identity) -> None:
+    """The caller's profile is an administrator's (the control plane's org routes: ``org_admin`` in
+    ``http/routes.py``), else NO_PERMISSION."""
+    profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
+    if profile is None or not profile.admin:
+        raise NoPermission("Permission denied", {"permissions": ["administrator"]})
 
 
 def settings_scope(ident: Identity, area: str) -> None:

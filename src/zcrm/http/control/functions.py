@@ -18,10 +18,10 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zcrm.auth.guards import schema_module
 from zcrm.automation import config, trust
-from zcrm.http.control_orgs import _authorise, _stored_hash
+from zcrm.http.control.orgs import _authorise, _stored_hash
 from zcrm.http.envelope import json_response
-from zcrm.http.guards import schema_module
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
 from zcrm.schema.model import OrgSchema

@@ -25,13 +25,13 @@ from starlette.responses import Response
 
 from zcrm.auth import access, passwords, provision
 from zcrm.auth.admin import current_hash, is_admin_token, presented_token
+from zcrm.auth.guards import module_for, org_administrator
 from zcrm.auth.identity import Identity, authenticate, authenticate_at, bearer
 from zcrm.automation import config
 from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPermission, ZohoError, invalid_id
 from zcrm.fields.coerce import parse_id
-from zcrm.http import control_orgs
+from zcrm.http.control import orgs as control_orgs
 from zcrm.http.envelope import json_response
-from zcrm.http.guards import module_for
 from zcrm.http.request import json_object, query_params, raw_body
 from zcrm.http.state import State
 from zcrm.records.reads import positive_param
@@ -49,17 +49,10 @@ APPROVAL_STATES = [
 LOCK_STATES = [None, "zia_vision_processing", "zia_vision_rejected", "merge", "record_locking"]
 
 
-def require_admin(ident: Identity) -> None:
-    profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
-    if profile is None or not profile.admin:
-        raise NoPermission("Permission denied", {"permissions": ["administrator"]})
-
-
 async def record_state(request: Request, state: State, module_name: str, record_id: str) -> Response:
     raw = await raw_body(request, state.settings.max_body_bytes)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        require_admin(ident)
         module = module_for(ident, module_name, {"resource_path_index": 2})
         record = process_service.record(conn, ident.org_id, module.id, record_id)
         body: dict[str, Any] = json_object(raw)
@@ -86,7 +79,6 @@ async def automation_log(request: Request, state: State) -> Response:
     params = query_params(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        require_admin(ident)
         kind, status = params.get("kind"), params.get("status")
         if kind is not None and kind not in LOG_KINDS:
             raise InvalidData(details={"param_name": "kind", "supported_values": LOG_KINDS})
@@ -105,7 +97,6 @@ async def workflow_rules(request: Request, state: State, module_name: str) -> Re
     raw = await raw_body(request, state.settings.max_body_bytes) if write else b""
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        require_admin(ident)
         module = module_for(ident, module_name, {"resource_path_index": 2})
         if write:
             return json_response(
@@ -129,7 +120,6 @@ async def webhook_deliveries(request: Request, state: State) -> Response:
     params = query_params(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        require_admin(ident)
         status = params.get("status")
         if status is not None and status not in DELIVERY_STATUSES:
             raise InvalidData(details={"param_name": "status", "supported_values": DELIVERY_STATUSES})
@@ -152,7 +142,6 @@ async def _admin_write(
     header = request.headers.get("authorization")
 
     def run(conn: Connection, ident: Identity, now: int) -> Response:
-        require_admin(ident)
         return json_response(work(conn, ident, json_object(body), now), status)
 
     return await state.authed(header, run, write=True)
@@ -172,7 +161,7 @@ async def _password_hashes(request: Request, state: State, raw: bytes | None) ->
 
     def caller(conn: Connection, now: int) -> None:
         ident, _ = authenticate_at(conn, state.schemas, header, now)
-        require_admin(ident)
+        org_administrator(ident)  # before the unit of work, so the route's own check comes too late
 
     try:
         await state.unit(caller, write=False)
@@ -262,7 +251,7 @@ async def create_org(request: Request, state: State) -> Response:
     def work(conn: Connection, now: int) -> Response:
         _require_server_admin(conn, state, header, admin, stored, now)
         body = json_object(raw) if raw is None or raw.strip() else {}
-        if "snapshot" in body:  # a new org from a snapshot (control_orgs.py)
+        if "snapshot" in body:  # a new org from a snapshot (control/orgs.py)
             return json_response(control_orgs.create_from_snapshot(conn, state, body, now), 201)
         definition = provision.org_from_body(body)
         credentials = provision.create_org(conn, state.oauth, definition, state.settings.base_url, now)

@@ -14,7 +14,6 @@ from starlette.responses import Response
 from zcrm.auth.identity import Identity
 from zcrm.errors import InvalidData, invalid_id
 from zcrm.faults import METHODS, OPERATIONS
-from zcrm.http.control import require_admin
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, query_params, raw_body
 from zcrm.http.state import State
@@ -61,7 +60,6 @@ async def requests(request: Request, state: State) -> Response:
     await _flushed(state)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        require_admin(ident)
         if clear:
             return json_response(fault_service.clear_requests(conn, ident.org_id))
         return json_response(fault_service.requests(conn, ident.org_id, log_filters(params)))
@@ -75,7 +73,6 @@ async def faults(request: Request, state: State) -> Response:
     raw = await raw_body(request, state.settings.max_body_bytes) if method == "POST" else b""
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        require_admin(ident)
         if method == "POST":
             return json_response(fault_service.add(conn, ident.org_id, json_object(raw), now), 201)
         if method == "DELETE":
@@ -89,7 +86,6 @@ async def remove_fault(request: Request, state: State, rule_id: str) -> Response
     """``DELETE /__zcrm/faults/{id}``."""
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
-        require_admin(ident)
         if not fault_service.remove(conn, ident.org_id, rule_id):
             raise invalid_id({"resource_path_index": 2})
         return json_response({"id": rule_id})
