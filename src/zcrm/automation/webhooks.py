@@ -77,7 +77,7 @@ class WebhookDeliverer:
         """Sends the deliveries due now; returns how many were attempted."""
         now_ms = int(time.time() * 1000)
         with self.db.read() as conn:  # most ticks find nothing: do not take SQLite's write lock for that
-            if not conn.execute(store.DUE, {"now": now_ms}).first():
+            if not store.any_due(conn, now_ms):
                 return 0
         with self.db.write() as conn:
             claimed = store.claim_due(conn, now_ms, int((self.timeout + 5) * 1000), 20)

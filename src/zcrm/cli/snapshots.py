@@ -19,6 +19,8 @@ from zcrm.cli.common import data_options, echo_json, org_option, prepared, sessi
 from zcrm.errors import ZohoError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from zcrm.auth.identity import Identity
     from zcrm.http.state import State
 
@@ -42,12 +44,14 @@ def snapshot_save(data_dir: Path, database_url: str | None, org_id: str | None, 
     from zcrm.service import orgs
 
     state, creds = prepared(data_dir, database_url)
+    target = org_id or creds.org_id
+
+    def check(conn: Connection, now: int) -> None:
+        if not orgs.exists(conn, target):
+            raise click.ClickException(f"no org {target}")
+
     try:
-        with orgs.consistent_read(state.db) as conn:
-            target = org_id or creds.org_id
-            if not orgs.exists(conn, target):
-                raise click.ClickException(f"no org {target}")
-            document = orgs.export(conn, target, state.clock.now())
+        document = orgs.export(state.db, target, state.clock.now, check)
     finally:
         state.db.dispose()
     content = orjson.dumps(document) + b"\n"

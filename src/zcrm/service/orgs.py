@@ -52,13 +52,6 @@ def unit(
         yield OrgUnit(conn, org_id, org_now(conn, org_id, server_now), server_now, client)
 
 
-@contextmanager
-def consistent_read(db: Database) -> Iterator[Connection]:
-    """A read transaction that sees one state of the database throughout (``store.snapshots.consistent_read``)."""
-    with snapshots.consistent_read(db) as conn:
-        yield conn
-
-
 def exists(conn: Connection, org_id: str) -> bool:
     return org_exists(conn, org_id)
 
@@ -90,9 +83,15 @@ def now_of(conn: Connection, org_id: str, server_now: int) -> int:
     return org_now(conn, org_id, server_now)
 
 
-def export(conn: Connection, org_id: str, now: int) -> dict[str, Any]:
-    """The org as a ``zcrm-snapshot/1`` document."""
-    return snapshots.export(conn, org_id, now)
+def export(
+    db: Database, org_id: str, clock: Callable[[], int], check: Callable[[Connection, int], object]
+) -> dict[str, Any]:
+    """The org as a ``zcrm-snapshot/1`` document, read in one state of the database, after ``check(conn, now)``
+    (which raises to refuse; ``now``: ``clock()``, the server's, read in the transaction)."""
+    with snapshots.consistent_read(db) as conn:
+        now = clock()
+        check(conn, now)
+        return snapshots.export(conn, org_id, now)
 
 
 def import_snapshot(

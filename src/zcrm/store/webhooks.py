@@ -91,6 +91,11 @@ def enqueue(conn: Connection, org_id: str, prefix: str, now: int, calls: Sequenc
 DUE = text("SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_ms <= :now LIMIT 1")
 
 
+def any_due(conn: Connection, now_ms: int) -> bool:
+    """Whether any delivery is due by ``now_ms`` (of any org)."""
+    return conn.execute(DUE, {"now": now_ms}).first() is not None
+
+
 def claim_due(conn: Connection, now_ms: int, lease_ms: int, limit: int) -> list[Delivery]:
     """Pending deliveries due by ``now_ms``, oldest first, each claimed for ``lease_ms`` (another worker's claim
     wins: a delivery is returned to one claimant only)."""

@@ -76,13 +76,12 @@ async def export(request: Request, state: State, org_id: str) -> Response:
     """``GET /__zcrm/orgs/{org_id}/snapshot``: the org as a ``zcrm-snapshot/1`` document, read in one state."""
     stored = await _stored_hash(state)
 
-    def run() -> dict[str, Any]:
-        with org_service.consistent_read(state.db) as conn:
-            now = state.clock.now()
-            _authorise(conn, state, request, stored, org_id, now, org_admin=True)
-            return org_service.export(conn, org_id, now)
+    def check(conn: Connection, now: int) -> None:
+        _authorise(conn, state, request, stored, org_id, now, org_admin=True)
 
-    return json_response(await run_in_threadpool(run))
+    return json_response(
+        await run_in_threadpool(org_service.export, state.db, org_id, state.clock.now, check)
+    )
 
 
 async def _write(

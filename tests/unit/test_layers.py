@@ -1,0 +1,63 @@
+"""The layers' import rules (docs/architecture.md): HTTP adapters and the CLI reach the store only through the
+services of ``zcrm.service``, and services know nothing of HTTP."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import zcrm
+
+SRC = Path(zcrm.__file__).parent
+# http/ modules that still import the store (their units of work have not moved to services yet)
+STORE_IN_HTTP = {
+    "api_limits.py",
+    "faulting.py",
+    "middleware/faults.py",
+    "middleware/request_log.py",
+    "notifications.py",
+    "records.py",
+    "request_log.py",
+    "state.py",
+    "unit.py",
+}
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports (``from a import b`` counts as ``a`` and ``a.b``), at any depth."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _touches(path: Path, package: str) -> bool:
+    return any(name == package or name.startswith(package + ".") for name in _imports(path))
+
+
+def test_http_modules_reach_the_store_through_services() -> None:
+    leaking = [
+        str(path.relative_to(SRC))
+        for path in sorted((SRC / "http").rglob("*.py"))
+        if path.relative_to(SRC / "http").as_posix() not in STORE_IN_HTTP and _touches(path, "zcrm.store")
+    ]
+    assert leaking == []
+
+
+def test_cli_reaches_the_store_through_services() -> None:
+    leaking = [
+        str(p.relative_to(SRC)) for p in sorted((SRC / "cli").rglob("*.py")) if _touches(p, "zcrm.store")
+    ]
+    assert leaking == []
+
+
+def test_services_know_nothing_of_http() -> None:
+    services = sorted((SRC / "service").rglob("*.py"))
+    assert services
+    for path in services:
+        assert not _touches(path, "zcrm.http"), path
+        assert not _touches(path, "starlette"), path
