@@ -9,6 +9,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import orjson
 from sqlalchemy import Connection, text
 
 from zcrm.auth.oauth import OAuthServer
@@ -18,7 +19,7 @@ from zcrm.schema.orgfile import normalise, read_org_file
 from zcrm.store import oauth as oauth_store
 from zcrm.store.clocks import org_now
 from zcrm.store.orgs import create_org as store_create_org
-from zcrm.store.orgs import default_org_id, load_schema
+from zcrm.store.orgs import default_org_id
 
 SERVER_SECRET = "page_token_secret"
 
@@ -42,10 +43,17 @@ def create_org(
 
 
 def admin_user_id(conn: Connection, org_id: str) -> str:
-    schema = load_schema(conn, org_id)
-    for user in schema.users:
-        if user.status == "active" and schema.profiles_by_id[user.profile_id].admin:
-            return user.id
+    """The org's first active user (in id order) with an administrator profile; reads users and profiles only,
+    not the whole schema."""
+    params = {"org": org_id}
+    profiles = conn.execute(text("SELECT id, definition FROM profiles WHERE org_id = :org"), params)
+    admin_profiles = {row[0] for row in profiles if orjson.loads(row[1]).get("admin", False)}
+    users = conn.execute(
+        text("SELECT id, status, definition FROM users WHERE org_id = :org ORDER BY id"), params
+    )
+    for user_id, status, definition in users:
+        if status == "active" and orjson.loads(definition)["profile_id"] in admin_profiles:
+            return str(user_id)
     raise RuntimeError("the org has no active administrator")  # pragma: no cover - the loader ensures one
 
 

@@ -20,7 +20,7 @@ from zcrm.errors import InvalidData, MandatoryNotFound, invalid_id
 from zcrm.schema.model import OrgSchema, User
 from zcrm.schema.orgfile import OrgFileError, normalise, read_org_file
 from zcrm.store import oauth as oauth_store
-from zcrm.store.orgs import create_org as store_create_org
+from zcrm.store.templates import create_org as store_create_org
 from zcrm.store.text import storable
 
 CLIENT_TYPES = ["self", "server"]
