@@ -66,7 +66,8 @@ def test_a_copied_org_is_the_replayed_org(tmp_path: Path, org_file: Path | None)
         copied_db.dispose()
 
 
-def test_a_reset_copies_the_template_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize("metadata_changed", [True, False], ids=["metadata changed", "records only"])
+def test_a_reset_copies_the_template_again(tmp_path: Path, metadata_changed: bool) -> None:
     definition = normalise(read_org_file(SPECIMENS))
     replayed_db, copied_db = _database(tmp_path / "replayed"), _database(tmp_path / "copied")
     try:
@@ -74,13 +75,28 @@ def test_a_reset_copies_the_template_again(tmp_path: Path) -> None:
             org_id = replay_org(a, definition, NOW, seed=3)
             assert templates.create_org(b, definition, NOW, seed=3) == org_id
         for db in (replayed_db, copied_db):
-            with db.write() as conn:  # changes the reset undoes: a user gone, the id counter moved on
-                conn.execute(text("DELETE FROM users WHERE org_id = :org"), {"org": org_id})
+            with (
+                db.write() as conn
+            ):  # changes the reset undoes: the id counter moved on, a record's sequence, …
                 conn.execute(text("UPDATE orgs SET next_id = next_id + 50 WHERE id = :org"), {"org": org_id})
-        with replayed_db.write() as a, copied_db.write() as b:
-            assert snapshots.reset(b, org_id).counts() == snapshots.reset(a, org_id).counts()
-        with replayed_db.read() as a, copied_db.read() as b:
-            assert _rows(b, org_id) == _rows(a, org_id)
+                conn.execute(
+                    text("INSERT INTO sequences (org_id, field_id, next_value) VALUES (:org, '1', 5)"),
+                    {"org": org_id},
+                )
+                if metadata_changed:  # … a user gone (as every metadata change, with a new schema version)
+                    conn.execute(text("DELETE FROM users WHERE org_id = :org"), {"org": org_id})
+                    conn.execute(
+                        text("UPDATE orgs SET schema_version = schema_version + 1 WHERE id = :org"),
+                        {"org": org_id},
+                    )
+        for _ in range(2):  # a second reset too (its metadata as the first one left it)
+            with replayed_db.write() as a, copied_db.write() as b:
+                assert snapshots.reset(b, org_id).counts() == snapshots.reset(a, org_id).counts()
+            with replayed_db.read() as a, copied_db.read() as b:
+                assert _rows(b, org_id) == _rows(a, org_id)
+                assert not b.execute(
+                    text("SELECT * FROM sequences WHERE org_id = :org"), {"org": org_id}
+                ).all()
     finally:
         replayed_db.dispose()
         copied_db.dispose()

@@ -260,10 +260,14 @@ def _stored_seed(conn: Connection, org_id: str) -> tuple[str, int] | None:
     return None if row is None else (str(row[0]), int(row[1]))
 
 
-def _template_of(conn: Connection, stored: tuple[str, int] | None) -> templates.Template | None:
-    """The template a stored seed names (an org made from a template, not re-seeded since), else None."""
-    key = None if stored is None else templates.marker_key(stored[0])
-    return None if key is None else templates.find(conn, key)
+def _template_of(conn: Connection, stored: tuple[str, int] | None) -> tuple[templates.Template, int] | None:
+    """The template a stored seed names (an org made from a template, not re-seeded since) and the org's schema
+    version when it was last copied, else None."""
+    marker = None if stored is None else templates.read_marker(stored[0])
+    if marker is None:
+        return None
+    template = templates.find(conn, marker[0])
+    return None if template is None else (template, marker[1])
 
 
 def _template_document(conn: Connection, org_id: str, template: templates.Template, seed_time: int) -> Any:
@@ -289,9 +293,9 @@ def seed_of(conn: Connection, org_id: str) -> tuple[dict[str, Any], int] | None:
     stored = _stored_seed(conn, org_id)
     if stored is None:
         return None
-    template = _template_of(conn, stored)
-    if template is not None:
-        return _template_document(conn, org_id, template, stored[1]), stored[1]
+    found = _template_of(conn, stored)
+    if found is not None:
+        return _template_document(conn, org_id, found[0], stored[1]), stored[1]
     return orjson.loads(stored[0]), stored[1]
 
 
@@ -300,9 +304,9 @@ def seed_text(conn: Connection, org_id: str) -> str | None:
     stored = _stored_seed(conn, org_id)
     if stored is None:
         return None
-    template = _template_of(conn, stored)
-    if template is not None:
-        return _dumps(_template_document(conn, org_id, template, stored[1]))
+    found = _template_of(conn, stored)
+    if found is not None:
+        return _dumps(_template_document(conn, org_id, found[0], stored[1]))
     return stored[0]
 
 
@@ -316,12 +320,18 @@ class Counts:
         return dict(self.tables)
 
 
-def _reset_to_template(conn: Connection, org_id: str, template: templates.Template, seed_time: int) -> None:
-    """``replace_content`` with the org's seed, when that is its template: the rows copied again."""
+def _reset_to_template(
+    conn: Connection, org_id: str, template: templates.Template, copied_version: int, seed_time: int
+) -> None:
+    """``replace_content`` with the org's seed, when that is its template: the rows copied again. The metadata is
+    left as it is when the org is still at the schema version of its last copy (``templates.METADATA``)."""
     lock(conn, org_id)
     current = org_row(conn, org_id)
-    _delete_content(conn, org_id)
-    templates.copy(conn, template, org_id, str(current.prefix), seed_time)
+    intact = int(current.schema_version) == copied_version
+    skip = templates.METADATA if intact else ()
+    _delete_content(conn, org_id, skip)
+    templates.copy(conn, template, org_id, str(current.prefix), seed_time, skip)
+    version = max(int(current.schema_version), 1) + 1
     conn.execute(
         text(
             "UPDATE orgs SET next_id = :next, schema_version = :version, info = :info, created_time = :created "
@@ -329,20 +339,25 @@ def _reset_to_template(conn: Connection, org_id: str, template: templates.Templa
         ),
         {
             "next": max(int(current.next_id), template.next_id),
-            "version": max(int(current.schema_version), 1) + 1,
+            "version": version,
             "info": template.info,
             "created": seed_time,
             "org": org_id,
         },
+    )
+    conn.execute(
+        text("UPDATE org_seeds SET snapshot = :s WHERE org_id = :org"),
+        {"s": templates.seed_marker(template.key, version), "org": org_id},
     )
 
 
 def reset(conn: Connection, org_id: str) -> Snapshot | Counts:
     """Puts the org back to its seed; returns the seed (or, from a template, its counts)."""
     stored = _stored_seed(conn, org_id)
-    template = _template_of(conn, stored)
-    if stored is not None and template is not None:
-        _reset_to_template(conn, org_id, template, stored[1])
+    from_template = _template_of(conn, stored)
+    if stored is not None and from_template is not None:
+        template, copied_version = from_template
+        _reset_to_template(conn, org_id, template, copied_version, stored[1])
         return Counts(template.counts)
     found = seed_of(conn, org_id)
     if found is None:  # an org made before seeds were kept: its seed is what it holds now

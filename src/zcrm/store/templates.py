@@ -30,6 +30,19 @@ PLACEHOLDER = "0000000"  # the prefix of a template's ids: no org has it (store/
 VERSION = "1"  # part of the key: a change to what write_definition stores makes new templates
 MARKER = '{"template":"'  # how org_seeds holds "the seed is the template" (no snapshot has that key)
 TIME_COLUMNS = {"users": ("created_time", "modified_time")}  # set to the org's creation time
+# what load_schema reads: every change to these bumps the org's schema_version (store/admin.py; the schema caches
+# rely on it), so an org at the schema version of its last copy still holds the template's rows there
+METADATA = ("roles", "profiles", "modules", "fields", "layouts", "users")
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A normalised org definition with its template key, computed once (``auth/provision.py`` keeps recent ones:
+    hashing the standard org's definition costs more than copying its template)."""
+
+    definition: dict[str, Any]
+    key: str
+    usable: bool  # see ``usable``
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,10 @@ def usable(definition: dict[str, Any]) -> bool:
     return f'"{PLACEHOLDER}' not in orjson.dumps(definition).decode()
 
 
+def definition_of(definition: dict[str, Any]) -> Definition:
+    return Definition(definition, template_key(definition), usable(definition))
+
+
 def find(conn: Connection, key: str) -> Template | None:
     row = conn.execute(
         text("SELECT key, template_id, next_id, info, counts FROM org_templates WHERE key = :k"), {"k": key}
@@ -66,12 +83,12 @@ def find(conn: Connection, key: str) -> Template | None:
     return Template(row[0], row[1], int(row[2]), row[3], orjson.loads(row[4]))
 
 
-def prepare(conn: Connection, definition: dict[str, Any], now: int) -> Template | None:
+def prepare(conn: Connection, prepared: Definition, now: int) -> Template | None:
     """The template of a normalised definition, written on first use; None when the definition cannot have one
     (``usable``)."""
-    if not usable(definition):
+    if not prepared.usable:
         return None
-    key = template_key(definition)
+    key, definition = prepared.key, prepared.definition
     if conn.dialect.name == "postgresql":  # two first uses at once: the second waits, then finds the first's
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(key[:15], 16)})
     found = find(conn, key)
@@ -115,8 +132,11 @@ def _column(table: str, name: str, kind: str) -> str:
     return name
 
 
-def copy(conn: Connection, template: Template, org_id: str, prefix: str, now: int) -> None:
-    """Copies the template's rows into the org (which holds none): ids with ``prefix``, users made at ``now``."""
+def copy(
+    conn: Connection, template: Template, org_id: str, prefix: str, now: int, skip: tuple[str, ...] = ()
+) -> None:
+    """Copies the template's rows into the org (which holds none in those tables): ids with ``prefix``, users made
+    at ``now``; not into the tables in ``skip``."""
     params = {
         "org": org_id,
         "template": template.template_id,
@@ -126,7 +146,7 @@ def copy(conn: Connection, template: Template, org_id: str, prefix: str, now: in
         "now": now,
     }
     for table, columns in TABLES.items():
-        if not template.counts.get(table):
+        if table in skip or not template.counts.get(table):
             continue
         names = ", ".join(c.name for c in columns)
         values = ", ".join(_column(table, c.name, c.kind) for c in columns)
@@ -138,22 +158,29 @@ def copy(conn: Connection, template: Template, org_id: str, prefix: str, now: in
         )
 
 
-def seed_marker(key: str) -> str:
-    """What ``org_seeds`` holds for an org whose seed is its template."""
-    return f'{MARKER}{key}"}}'
+def seed_marker(key: str, schema_version: int) -> str:
+    """What ``org_seeds`` holds for an org whose seed is its template, copied last when the org's schema version
+    became ``schema_version`` (so that a reset knows whether its metadata changed since)."""
+    return f'{MARKER}{key}","schema_version":{schema_version}}}'
 
 
-def marker_key(stored: str) -> str | None:
-    """The template key of a stored seed that is a marker, else None."""
-    return str(orjson.loads(stored)["template"]) if stored.startswith(MARKER) else None
+def read_marker(stored: str) -> tuple[str, int] | None:
+    """The template key and schema version of a stored seed that is a marker, else None."""
+    if not stored.startswith(MARKER):
+        return None
+    marker = orjson.loads(stored)
+    return str(marker["template"]), int(marker["schema_version"])
 
 
-def create_org(conn: Connection, definition: dict[str, Any], now: int, *, seed: int | None = None) -> str:
+def create_org(
+    conn: Connection, definition: dict[str, Any] | Definition, now: int, *, seed: int | None = None
+) -> str:
     """A new org (not the default) from a normalised definition, copied from its template; returns its id. The same
     ids, rows and seed as ``store.orgs.create_org`` makes, in a fraction of the time."""
-    template = prepare(conn, definition, now)
+    prepared = definition if isinstance(definition, Definition) else definition_of(definition)
+    template = prepare(conn, prepared, now)
     if template is None:
-        return replay_org(conn, definition, now, seed=seed)
+        return replay_org(conn, prepared.definition, now, seed=seed)
     prefix = new_prefix(conn, seed)
     org_id = format_id(prefix, 0)
     conn.execute(
@@ -173,6 +200,6 @@ def create_org(conn: Connection, definition: dict[str, Any], now: int, *, seed: 
     copy(conn, template, org_id, prefix, now)
     conn.execute(
         text("INSERT INTO org_seeds (org_id, snapshot, created_time) VALUES (:org, :s, :now)"),
-        {"org": org_id, "s": seed_marker(template.key), "now": now},
+        {"org": org_id, "s": seed_marker(template.key, 1), "now": now},
     )
     return org_id
