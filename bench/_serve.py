@@ -1,11 +1,11 @@
-"""What the benchmarks share: a real ``zcrm serve`` on a free port, ready and with its access token."""
+"""What the benchmarks share: a real ``zcrm serve`` on a port it binds itself, ready and with its access token."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -16,38 +16,37 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+# the banner's line with the bound address (zcrm.listen.LISTENING)
+_LISTENING = re.compile(r"listening on:\s+http://\S+:(\d+)")
 
 
-def start_server(data_dir: Path, *args: str) -> tuple[subprocess.Popen[bytes], str, str]:
-    """Starts ``zcrm serve`` on ``data_dir`` with extra ``args``; returns the process, base URL and access token."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "zcrm",
-        "serve",
-        "--port",
-        str(port),
-        "--data-dir",
-        str(data_dir),
-        "--log-level",
-        "warning",
-        *args,
-    ]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+def start_server(
+    data_dir: Path, *args: str, python: str = sys.executable
+) -> tuple[subprocess.Popen[bytes], str, str]:
+    """Starts ``zcrm serve --port 0`` on ``data_dir`` with extra ``args`` (``python``: the interpreter, whose zcrm
+    runs); the server binds a free port itself and prints it. Returns the process, base URL and access token."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / "server.log"
+    command = [python, "-m", "zcrm", "serve", "--port", "0", "--data-dir", str(data_dir)]
+    with open(log_path, "ab") as log:
+        server = subprocess.Popen([*command, "--log-level", "warning", *args], stdout=log, stderr=log)
+    base = ""
+    for _ in range(600):
+        if server.poll() is not None:
+            raise RuntimeError(f"zcrm serve exited: {log_path.read_text('utf-8', 'replace')[-2000:]}")
+        if not base:
+            match = _LISTENING.search(log_path.read_text("utf-8", "replace"))
+            if match is None:
+                time.sleep(0.05)
+                continue
+            base = f"http://127.0.0.1:{match.group(1)}"
         try:
             httpx.get(base + "/crm/v5/org", timeout=1)
             break
         except httpx.TransportError:
-            time.sleep(0.1)
-    token = json.loads((Path(data_dir) / "credentials.json").read_text())["access_token"]
+            time.sleep(0.05)
+    token = json.loads((data_dir / "credentials.json").read_text())["access_token"]
     return server, base, token
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +29,7 @@ from starlette.testclient import TestClient
 from zcrm.app import create_app
 from zcrm.bootstrap import Credentials
 from zcrm.clock import Clock
+from zcrm.listen import LISTENING
 from zcrm.settings import Settings
 from zcrm.store import Database
 
@@ -210,29 +211,42 @@ def api(settings: Settings) -> Iterator[Api]:
     app.state.zcrm.db.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+_LISTENING = re.compile(re.escape(LISTENING) + r"http://\S+:(\d+)")  # the banner's line with the bound port
 
 
 @dataclass
 class LiveServer:
+    """A ``zcrm serve`` subprocess on ``data_dir``. Its first start binds port 0 (a free port the server picks and
+    prints: ``port`` is then the real one); a restart binds the same port again."""
+
     data_dir: Path
-    port: int
+    port: int = 0
     process: subprocess.Popen[bytes] | None = None
     extra_args: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str:
+        assert self.port, "the server has not started yet"
         return f"http://127.0.0.1:{self.port}"
 
     @property
     def credentials(self) -> dict[str, str]:
         return dict(json.loads((self.data_dir / "credentials.json").read_text()))
 
+    @property
+    def log_path(self) -> Path:
+        """Where the server's output goes (appended to on every start)."""
+        return self.data_dir.parent / f"server-{self.data_dir.name}.log"
+
+    def _bound_port(self, offset: int) -> int | None:
+        with open(self.log_path, "rb") as log:
+            log.seek(offset)
+            match = _LISTENING.search(log.read().decode("utf-8", "replace"))
+        return int(match.group(1)) if match else None
+
     def start(self) -> None:
-        log = open(self.data_dir.parent / f"server-{self.port}.log", "ab")  # noqa: SIM115 - closed by the process
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed by the process
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -252,15 +266,22 @@ class LiveServer:
             stderr=subprocess.STDOUT,
             env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"},
         )
+        bound: int | None = None
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"zcrm serve exited with {self.process.returncode}")
+            if bound is None:
+                bound = self._bound_port(offset)
+                if bound is None:
+                    time.sleep(0.05)
+                    continue
+                self.port = bound
             try:
                 httpx.get(f"{self.base_url}/crm/v5/org", timeout=1)
                 return
             except httpx.TransportError:
-                time.sleep(0.1)
+                time.sleep(0.05)
         raise RuntimeError("zcrm serve did not start in 30 s")
 
     def stop(self) -> None:
@@ -278,7 +299,7 @@ class LiveServer:
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     data_dir = tmp_path / "live-data"
     data_dir.mkdir()
-    server = LiveServer(data_dir, free_port())
+    server = LiveServer(data_dir)
     server.start()
     try:
         yield server

@@ -17,9 +17,10 @@ from zcrm.auth.tokens import digest
 from zcrm.schema.orgfile import normalise, read_org_file
 from zcrm.store import oauth as oauth_store
 from zcrm.store import server_meta
+from zcrm.store.admin import admin_user_id
 from zcrm.store.clocks import org_now
-from zcrm.store.orgs import create_org as store_create_org
-from zcrm.store.orgs import default_org_id, load_schema
+from zcrm.store.orgs import default_org_id
+from zcrm.store.snapshots import new_org
 
 SERVER_SECRET = "page_token_secret"
 
@@ -39,15 +40,8 @@ class Credentials:
 def create_org(
     conn: Connection, org_file: Path | None, now: int, *, is_default: bool = False, seed: int | None = None
 ) -> str:
-    return store_create_org(conn, normalise(read_org_file(org_file)), now, is_default=is_default, seed=seed)
-
-
-def admin_user_id(conn: Connection, org_id: str) -> str:
-    schema = load_schema(conn, org_id)
-    for user in schema.users:
-        if user.status == "active" and schema.profiles_by_id[user.profile_id].admin:
-            return user.id
-    raise RuntimeError("the org has no active administrator")  # pragma: no cover - the loader ensures one
+    definition = normalise(read_org_file(org_file))
+    return new_org(conn, definition, now, is_default=is_default, seed=seed, template=False)
 
 
 def _read_previous(path: Path) -> dict[str, str]:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import Api, LiveServer, free_port, make_settings, sql
+from tests.conftest import Api, LiveServer, make_settings, sql
 from zcrm.app import create_app
 from zcrm.auth.admin import ensure_admin_token
 from zcrm.settings import Settings
@@ -145,7 +145,7 @@ def test_the_seed_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_serve_seed_gives_the_same_default_org(tmp_path: Path) -> None:
     data_dir = tmp_path / "live"
     data_dir.mkdir()
-    server = LiveServer(data_dir, free_port(), extra_args=("--seed", "42"))
+    server = LiveServer(data_dir, extra_args=("--seed", "42"))
     server.start()
     try:
         assert server.credentials["org_id"] == "5045984000000000000"  # as in-process, with seed 42

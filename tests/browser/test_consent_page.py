@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, free_port, make_settings
+from tests.conftest import LiveServer, make_settings
 from zcrm.app import prepare
 
 CHROMIUM = os.environ.get("ZCRM_CHROMIUM", "/usr/bin/chromium")
@@ -139,12 +139,11 @@ class WebApp:
 def web_app(tmp_path: Path) -> Iterator[WebApp]:
     """A live zcrm serve whose org has a web client registered with the callback server's URI."""
     data_dir = tmp_path / "live-data"
-    port = free_port()
     callback = Callback()
-    server = LiveServer(data_dir, port)
+    server = LiveServer(data_dir)
     try:
         # register the client on the server's own database before the server starts
-        state, creds = prepare(make_settings(data_dir, port=port))
+        state, creds = prepare(make_settings(data_dir))  # serve writes its own base URL
         with state.db.write() as conn:
             client = state.oauth.create_client(
                 conn,

@@ -16,7 +16,6 @@ from tests.conftest import (
     SPECIMENS,
     LiveServer,
     db_args,
-    free_port,
     make_settings,
     sql,
 )
@@ -54,7 +53,7 @@ def test_serve_writes_credentials_that_work(live_server: LiveServer) -> None:
 def test_serve_with_an_org_file(tmp_path: Path) -> None:
     data_dir = tmp_path / "org-file"
     data_dir.mkdir()
-    server = LiveServer(data_dir, free_port(), extra_args=("--org", str(SPECIMENS)))
+    server = LiveServer(data_dir, extra_args=("--org", str(SPECIMENS)))
     server.start()
     try:
         creds = server.credentials

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import LiveServer, free_port, sql
+from tests.conftest import LiveServer, sql
 
 
 def test_sigkill_during_a_bulk_update_leaves_each_record_old_or_new(tmp_path: Path) -> None:
     data_dir = tmp_path / "crash"
     data_dir.mkdir()
-    server = LiveServer(data_dir, free_port())
+    server = LiveServer(data_dir)
     server.start()
     try:
         base = server.base_url

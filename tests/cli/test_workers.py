@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer
 
 
 def _worker_pids(server: LiveServer) -> list[int]:
@@ -27,7 +27,7 @@ def _worker_pids(server: LiveServer) -> list[int]:
 def two_workers(tmp_path: Path) -> Iterator[LiveServer]:
     data_dir = tmp_path / "workers"
     data_dir.mkdir()
-    server = LiveServer(data_dir, free_port(), extra_args=("--workers", "2"))
+    server = LiveServer(data_dir, extra_args=("--workers", "2"))
     server.start()
     try:
         yield server

@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import text
 
-from tests.conftest import LiveServer, effective_database_url, free_port
+from tests.conftest import LiveServer, effective_database_url
 from zcrm.store import Database
 
 DEFAULT_EXAMPLES = 8
@@ -118,7 +118,7 @@ class Org:
 def start_server(tmp_path: Path) -> LiveServer:
     data_dir = tmp_path / "fuzz-data"
     data_dir.mkdir()
-    server = LiveServer(data_dir, free_port(), extra_args=("--seed", "12"))  # the same ids on every run
+    server = LiveServer(data_dir, extra_args=("--seed", "12"))  # the same ids on every run
     server.start()
     return server
 
@@ -223,7 +223,7 @@ def assert_healthy(org: Org) -> None:
 
 
 def server_log(server: LiveServer) -> str:
-    path = server.data_dir.parent / f"server-{server.port}.log"
+    path = server.log_path
     return path.read_text("utf-8", "replace") if path.exists() else ""
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer
 
 DRIVER = Path(__file__).with_name("sdk_driver.py")
 # The SDK renders datetimes in the client's local zone; a fixed UTC-3 (POSIX form, no tz database needed) differs
@@ -138,7 +138,7 @@ def sdk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
     org_file.write_text(json.dumps(org))
     data_dir = root / "live-data"
     data_dir.mkdir()
-    server = LiveServer(data_dir, free_port(), extra_args=("--org", str(org_file)))
+    server = LiveServer(data_dir, extra_args=("--org", str(org_file)))
     server.start()
     try:
         yield server

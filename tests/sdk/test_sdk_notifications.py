@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer
 
 DRIVER = Path(__file__).with_name("notifications_driver.py")
 URL = "https://hooks.test/in?x=1"
@@ -33,7 +33,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-notifications")
     data_dir = root / "live-data"
     data_dir.mkdir()
-    server = LiveServer(data_dir, free_port())
+    server = LiveServer(data_dir)
     server.start()
     try:
         proc = subprocess.run(

@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, db_args, effective_database_url, free_port
+from tests.conftest import LiveServer, db_args, effective_database_url
 from zcrm.auth.oauth import OAuthServer
 from zcrm.settings import Settings
 from zcrm.store import Database
@@ -187,7 +187,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live ``zcrm serve`` with the standard org, shared by this module's tests."""
     data_dir = tmp_path_factory.mktemp("sdk-scopes") / "live-data"
     data_dir.mkdir()
-    live = LiveServer(data_dir, free_port())
+    live = LiveServer(data_dir)
     live.start()
     try:
         yield live

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer
 
 DRIVER = Path(__file__).with_name("timeline_driver.py")
 CLIENT_TZ = "<-03>3"  # the SDK turns datetimes to the client's zone: not the admin's (+05:30)
@@ -59,7 +59,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-timeline")
     data_dir = root / "live-data"
     data_dir.mkdir()
-    server = LiveServer(data_dir, free_port())
+    server = LiveServer(data_dir)
     server.start()
     try:
         creds = server.credentials

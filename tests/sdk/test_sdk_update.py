@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer
 
 DRIVER = Path(__file__).with_name("sdk_update_driver.py")
 CLIENT_TZ = (
@@ -137,7 +137,7 @@ def update_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
     """A live server (as tests/conftest.py's ``live_server``) on the standard org, shared by this module."""
     data_dir = tmp_path_factory.mktemp("sdk-update") / "live-data"
     data_dir.mkdir()
-    server = LiveServer(data_dir, free_port())
+    server = LiveServer(data_dir)
     server.start()
     try:
         yield server

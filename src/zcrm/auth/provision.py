@@ -6,21 +6,25 @@ stored.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 from zcrm import control_input as b
 from zcrm.auth.oauth import OAuthServer
 from zcrm.auth.scopes import ALL_SCOPES, is_known_scope
 from zcrm.auth.tokens import digest
-from zcrm.bootstrap import Credentials, admin_user_id
+from zcrm.bootstrap import Credentials
 from zcrm.errors import InvalidData, MandatoryNotFound, invalid_id
 from zcrm.schema.model import OrgSchema, User
 from zcrm.schema.orgfile import OrgFileError, normalise, read_org_file
 from zcrm.store import oauth as oauth_store
-from zcrm.store.orgs import create_org as store_create_org
+from zcrm.store.admin import admin_user_id
+from zcrm.store.snapshots import new_org
+from zcrm.store.templates import Definition, definition_of
 from zcrm.store.text import storable
 
 CLIENT_TYPES = ["self", "server"]
@@ -28,17 +32,39 @@ MAX_URL = 2_000  # a redirect URI
 INACTIVE_USER = "the user is not active"
 
 
-def create_org(
-    conn: Connection, oauth: OAuthServer, raw: dict[str, Any], base_url: str, now: int
-) -> dict[str, str]:
-    """Creates an isolated org from a raw org definition (the org-file format) and returns credentials for its
-    administrator, with the keys of credentials.json."""
+@functools.lru_cache(maxsize=1)
+def _standard() -> Definition:
+    return definition_of(normalise(read_org_file(None)))
+
+
+@functools.lru_cache(maxsize=16)
+def _from_text(raw_text: str) -> Definition:
+    return definition_of(normalise(orjson.loads(raw_text)))
+
+
+def _definition(raw: dict[str, Any] | None) -> Definition:
+    """The normalised definition of a raw one (None: the standard org), from the recent ones when it is one."""
     try:
-        definition = normalise(raw)
+        if raw is None:
+            return _standard()
+        try:
+            text = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS).decode()
+        except (
+            TypeError
+        ):  # not JSON as it is (a YAML file's keys that are not strings): normalised every time
+            return definition_of(normalise(raw))
+        return _from_text(text)
     except OrgFileError as exc:
         raise InvalidData(str(exc), {"api_name": "org_file"}) from None
+
+
+def create_org(
+    conn: Connection, oauth: OAuthServer, raw: dict[str, Any] | None, base_url: str, now: int
+) -> dict[str, str]:
+    """Creates an isolated org from a raw org definition (the org-file format; None: the standard org) and returns
+    credentials for its administrator, with the keys of credentials.json."""
     # ``now`` is the server's: a new org's clock is the server's
-    org_id = store_create_org(conn, definition, now, seed=oauth.settings.seed)
+    org_id = new_org(conn, _definition(raw), now, seed=oauth.settings.seed)
     return admin_credentials(conn, oauth, org_id, base_url, now)
 
 
@@ -65,11 +91,10 @@ def admin_credentials(
     return asdict(credentials)
 
 
-def org_from_body(body: dict[str, Any]) -> dict[str, Any]:
-    """The raw org definition of a ``POST /__zcrm/orgs`` body: ``org_file``, or ``{}`` for the standard org."""
+def org_from_body(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The raw org definition of a ``POST /__zcrm/orgs`` body: ``org_file``, or None for the standard org."""
     b.only_keys(body, ("org_file",))
-    raw = b.json_object(body, "org_file")
-    return raw if raw is not None else read_org_file(None)
+    return b.json_object(body, "org_file")
 
 
 def create_client(

@@ -263,11 +263,11 @@ def client_create(
 ) -> None:
     """Create an OAuth client acting for the org administrator; prints client_id and client_secret (shown once)."""
     from zcrm.auth.provision import create_client
-    from zcrm.bootstrap import admin_user_id
+    from zcrm.service.orgs import administrator
 
     body = {"name": name, "redirect_uri": redirect_uri, "client_type": client_type}
     with session(data_dir, database_url, org_id) as s:
-        admin = admin_user_id(s.conn, s.org_id)
+        admin = administrator(s.conn, s.org_id)
         echo_json(create_client(s.conn, s.oauth, s.org_id, admin, body, s.now))
 
 

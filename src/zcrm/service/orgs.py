@@ -11,12 +11,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from zcrm.bootstrap import admin_user_id
 from zcrm.errors import InvalidData
 from zcrm.schema.model import OrgSchema
 from zcrm.schema.snapshot import Snapshot
 from zcrm.store import Database, snapshots
-from zcrm.store.admin import first_client, org_exists
+from zcrm.store.admin import admin_user_id, first_client, org_exists
 from zcrm.store.clocks import org_now
 from zcrm.store.orgs import load_schema, schema_version
 
@@ -66,6 +65,11 @@ def schema_and_admin(db: Database, org_id: str, *, admin: bool) -> tuple[OrgSche
     """The org's schema and (``admin``) its first active administrator's id, read in one unit."""
     with db.read() as conn:
         return load_schema(conn, org_id), admin_user_id(conn, org_id) if admin else None
+
+
+def administrator(conn: Connection, org_id: str) -> str:
+    """The id of the org's first active user with an administrator's profile."""
+    return admin_user_id(conn, org_id)
 
 
 def schema(conn: Connection, org_id: str) -> OrgSchema:

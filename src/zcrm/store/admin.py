@@ -132,3 +132,18 @@ def update_module_definition(
         {"d": _dumps(definition), "org": org_id, "id": module_id},
     )
     bump_schema_version(conn, org_id)
+
+
+def admin_user_id(conn: Connection, org_id: str) -> str:
+    """The org's first active user (in id order) with an administrator profile; reads users and profiles only,
+    not the whole schema."""
+    params = {"org": org_id}
+    profiles = conn.execute(text("SELECT id, definition FROM profiles WHERE org_id = :org"), params)
+    admin_profiles = {row[0] for row in profiles if orjson.loads(row[1]).get("admin", False)}
+    users = conn.execute(
+        text("SELECT id, status, definition FROM users WHERE org_id = :org ORDER BY id"), params
+    )
+    for user_id, status, definition in users:
+        if status == "active" and orjson.loads(definition)["profile_id"] in admin_profiles:
+            return str(user_id)
+    raise RuntimeError("the org has no active administrator")  # pragma: no cover - the loader ensures one

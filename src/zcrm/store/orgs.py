@@ -44,7 +44,9 @@ def create_org(
     seed: int | None = None,
 ) -> str:
     """Persist a normalised org definition (``schema.orgfile.normalise``); returns the new org id. With a
-    ``seed`` (ZCRM_SEED) the org's id prefix is derived from it (``store/prefixes.py``), else random."""
+    ``seed`` (ZCRM_SEED) the org's id prefix is derived from it (``store/prefixes.py``), else random. (New orgs of
+    the control plane copy a template instead: ``store/templates.py``.) The caller keeps its seed:
+    ``store.snapshots.new_org``."""
     prefix = new_prefix(conn, seed)
     org_id = format_id(prefix, 0)
     conn.execute(
@@ -54,7 +56,14 @@ def create_org(
         ),
         {"id": org_id, "prefix": prefix, "d": is_default, "info": _dumps(definition["org"]), "now": now},
     )
+    next_id = write_definition(conn, org_id, prefix, definition, now)
+    conn.execute(text("UPDATE orgs SET next_id = :n WHERE id = :org"), {"n": next_id, "org": org_id})
+    return org_id
 
+
+def write_definition(conn: Connection, org_id: str, prefix: str, definition: dict[str, Any], now: int) -> int:
+    """Writes the rows of a normalised org definition under ``org_id`` (its roles, profiles, users, modules,
+    fields, layouts and functions), with ids ``prefix`` + 1, 2, …; returns the next counter value."""
     counter = iter(range(1, 10**12))
     meta: dict[str, list[dict[str, Any]]] = {
         table: [] for table in META_TABLES
@@ -130,13 +139,9 @@ def create_org(
                 ),
                 rows,
             )
-    conn.execute(text("UPDATE orgs SET next_id = :n WHERE id = :org"), {"n": next(counter), "org": org_id})
     functions = definition.get("functions", [])
     install(conn, org_id, {f["name"]: Installed(f["name"], f["handler"], f["source"]) for f in functions})
-    from zcrm.store.snapshots import seed_current  # here: store.snapshots imports this module
-
-    seed_current(conn, org_id, now)  # what POST /__zcrm/orgs/{id}/reset goes back to
-    return org_id
+    return next(counter)
 
 
 def default_org_id(conn: Connection) -> str | None:

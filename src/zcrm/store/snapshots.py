@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -19,8 +20,10 @@ from zcrm.errors import InvalidData
 from zcrm.schema import typecheck
 from zcrm.schema.snapshot import JSON_KINDS, TABLES, Snapshot, id_floor, parse
 from zcrm.store import functions as function_store
+from zcrm.store import templates
 from zcrm.store.db import Database
 from zcrm.store.ids import format_id
+from zcrm.store.orgs import create_org as create_plain_org
 from zcrm.store.orgs import load_schema, lock
 from zcrm.store.prefixes import new_prefix
 from zcrm.store.records import insert_rows, query
@@ -246,27 +249,139 @@ def save_seed(conn: Connection, org_id: str, document: dict[str, Any], now: int)
     )
 
 
+def new_org(
+    conn: Connection,
+    definition: dict[str, Any] | templates.Definition,
+    now: int,
+    *,
+    is_default: bool = False,
+    seed: int | None = None,
+    template: bool = True,
+) -> str:
+    """A new org from a normalised org definition; returns its id. With ``template`` (not for the default org) it
+    copies the definition's template when there is one (``store/templates.py``); else its rows are written one by
+    one (``store.orgs.create_org``) and its state is kept as its seed, what a reset goes back to."""
+    if template and not is_default:
+        copied = templates.create_org(conn, definition, now, seed=seed)
+        if copied is not None:
+            return copied
+    plain = definition.definition if isinstance(definition, templates.Definition) else definition
+    org_id = create_plain_org(conn, plain, now, is_default=is_default, seed=seed)
+    seed_current(conn, org_id, now)
+    return org_id
+
+
 def seed_current(conn: Connection, org_id: str, now: int) -> None:
     """Makes the org's current state its seed."""
     save_seed(conn, org_id, export(conn, org_id, now), now)
 
 
-def seed_of(conn: Connection, org_id: str) -> tuple[dict[str, Any], int] | None:
-    """The org's seed document and when it was stored."""
+def _stored_seed(conn: Connection, org_id: str) -> tuple[str, int] | None:
     row = conn.execute(
         text("SELECT snapshot, created_time FROM org_seeds WHERE org_id = :org"), {"org": org_id}
     ).first()
-    return None if row is None else (orjson.loads(row[0]), int(row[1]))
+    return None if row is None else (str(row[0]), int(row[1]))
+
+
+def _template_of(conn: Connection, stored: tuple[str, int] | None) -> tuple[templates.Template, int] | None:
+    """The template a stored seed names (an org made from a template, not re-seeded since) and the org's schema
+    version when it was last copied, else None."""
+    marker = None if stored is None else templates.read_marker(stored[0])
+    if marker is None:
+        return None
+    template = templates.find(conn, marker[0])
+    return None if template is None else (template, marker[1])
+
+
+def _template_document(conn: Connection, org_id: str, template: templates.Template, seed_time: int) -> Any:
+    """The seed of an org made from ``template`` at ``seed_time``, as a document: the org as it was made (copied
+    again in a savepoint that is rolled back, then exported), equal to what ``seed_current`` would have stored."""
+    prefix = str(org_row(conn, org_id).prefix)
+    with conn.begin_nested() as savepoint:
+        _delete_content(conn, org_id)
+        templates.copy(conn, template, org_id, prefix, seed_time)
+        conn.execute(
+            text(
+                "UPDATE orgs SET next_id = :next, schema_version = 1, info = :info, created_time = :t WHERE id = :org"
+            ),
+            {"next": template.next_id, "info": template.info, "t": seed_time, "org": org_id},
+        )
+        document = export(conn, org_id, seed_time)
+        savepoint.rollback()
+    return document
+
+
+def seed_of(conn: Connection, org_id: str) -> tuple[dict[str, Any], int] | None:
+    """The org's seed document and when it was stored."""
+    stored = _stored_seed(conn, org_id)
+    if stored is None:
+        return None
+    found = _template_of(conn, stored)
+    if found is not None:
+        return _template_document(conn, org_id, found[0], stored[1]), stored[1]
+    return orjson.loads(stored[0]), stored[1]
 
 
 def seed_text(conn: Connection, org_id: str) -> str | None:
     """The org's seed as stored (JSON text)."""
-    row = conn.execute(text("SELECT snapshot FROM org_seeds WHERE org_id = :org"), {"org": org_id}).first()
-    return None if row is None else str(row[0])
+    stored = _stored_seed(conn, org_id)
+    if stored is None:
+        return None
+    found = _template_of(conn, stored)
+    if found is not None:
+        return _dumps(_template_document(conn, org_id, found[0], stored[1]))
+    return stored[0]
 
 
-def reset(conn: Connection, org_id: str) -> Snapshot:
-    """Puts the org back to its seed; returns the seed."""
+@dataclass(frozen=True)
+class Counts:
+    """The rows per table an org was reset to (``Snapshot.counts`` for a reset from a template)."""
+
+    tables: dict[str, int]
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.tables)
+
+
+def _reset_to_template(
+    conn: Connection, org_id: str, template: templates.Template, copied_version: int, seed_time: int
+) -> None:
+    """``replace_content`` with the org's seed, when that is its template: the rows copied again. The metadata is
+    left as it is when the org is still at the schema version of its last copy (``templates.METADATA``)."""
+    lock(conn, org_id)
+    current = org_row(conn, org_id)
+    intact = int(current.schema_version) == copied_version
+    skip = templates.METADATA if intact else ()
+    _delete_content(conn, org_id, skip)
+    templates.copy(conn, template, org_id, str(current.prefix), seed_time, skip)
+    version = max(int(current.schema_version), 1) + 1
+    conn.execute(
+        text(
+            "UPDATE orgs SET next_id = :next, schema_version = :version, info = :info, created_time = :created "
+            "WHERE id = :org"
+        ),
+        {
+            "next": max(int(current.next_id), template.next_id),
+            "version": version,
+            "info": template.info,
+            "created": seed_time,
+            "org": org_id,
+        },
+    )
+    conn.execute(
+        text("UPDATE org_seeds SET snapshot = :s WHERE org_id = :org"),
+        {"s": templates.seed_marker(template.key, version), "org": org_id},
+    )
+
+
+def reset(conn: Connection, org_id: str) -> Snapshot | Counts:
+    """Puts the org back to its seed; returns the seed (or, from a template, its counts)."""
+    stored = _stored_seed(conn, org_id)
+    from_template = _template_of(conn, stored)
+    if stored is not None and from_template is not None:
+        template, copied_version = from_template
+        _reset_to_template(conn, org_id, template, copied_version, stored[1])
+        return Counts(template.counts)
     found = seed_of(conn, org_id)
     if found is None:  # an org made before seeds were kept: its seed is what it holds now
         seed_current(conn, org_id, int(org_row(conn, org_id).created_time))

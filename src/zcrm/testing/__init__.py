@@ -7,7 +7,7 @@ See docs/testing-with-zcrm.md.
 from zcrm.testing.inprocess import PortalTransport, ZcrmApp
 from zcrm.testing.org import ZcrmOrg
 from zcrm.testing.sdk import close_sdk_log, configure_sdk
-from zcrm.testing.server import ServerError, ZcrmServer, free_port, start_server
+from zcrm.testing.server import ServerError, ZcrmServer, start_server
 
 __all__ = [
     "PortalTransport",
@@ -17,6 +17,5 @@ __all__ = [
     "ZcrmServer",
     "close_sdk_log",
     "configure_sdk",
-    "free_port",
     "start_server",
 ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -32,13 +31,6 @@ _LISTENING = re.compile(re.escape(LISTENING) + r"http://\S+:(\d+)")
 
 class ServerError(RuntimeError):
     """``zcrm serve`` exited or did not answer in time; the message ends with the tail of its log."""
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on at this moment, on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def bypass_proxies() -> None:
