@@ -11,7 +11,14 @@ from sqlalchemy import inspect
 from tests.conftest import make_settings
 from zcrm.store import Database
 
-REFERENCE_TABLES = {"server_meta", "orgs", "oauth_clients", "oauth_tokens", "alembic_version"}
+REFERENCE_TABLES = {
+    "server_meta",
+    "orgs",
+    "oauth_clients",
+    "oauth_tokens",
+    "alembic_version",
+    "org_templates",
+}
 
 
 def test_every_org_table_is_keyed_by_org(tmp_path: Path) -> None:
