@@ -15,8 +15,6 @@ STORE_IN_HTTP = {
     "faulting.py",
     "middleware/faults.py",
     "middleware/request_log.py",
-    "notifications.py",
-    "records.py",
     "request_log.py",
     "state.py",
     "unit.py",
