@@ -11,11 +11,6 @@ import zcrm
 SRC = Path(zcrm.__file__).parent
 # http/ modules that still import the store (their units of work have not moved to services yet)
 STORE_IN_HTTP = {
-    "api_limits.py",
-    "faulting.py",
-    "middleware/faults.py",
-    "middleware/request_log.py",
-    "request_log.py",
     "state.py",
     "unit.py",
 }
