@@ -34,6 +34,7 @@ from zcrm.records.update import Target
 from zcrm.schema.model import OrgSchema, User
 from zcrm.service import reads
 from zcrm.service.records import insert_records, update_records
+from zcrm.service.unit import transaction
 from zcrm.store import Database
 from zcrm.store import automation as log_store
 from zcrm.store import functions as function_store
@@ -220,14 +221,16 @@ class FunctionRunner:
         with the API limits on and ``charge``, the task is charged first, in a transaction of its own (charged
         whatever its outcome)."""
         if self.limits is not None and charge:
-            with self.db.write() as conn:
-                schema, _user, now = self._context(conn, org_id, user_id)
+            with transaction(self.db, self.clock.now, write=True) as (conn, server_now):
+                schema, _user, now = self._context(conn, org_id, user_id, server_now)
                 self.limits.charge_task(conn, schema, now)
-        with self.db.write() as conn:
-            schema, user, now = self._context(conn, org_id, user_id)
+        with transaction(self.db, self.clock.now, write=True) as (conn, server_now):
+            schema, user, now = self._context(conn, org_id, user_id, server_now)
             return work(conn, Identity(org_id, user, ALL_SCOPES, schema), now)
 
-    def _context(self, conn: Connection, org_id: str, user_id: str) -> tuple[OrgSchema, User, int]:
+    def _context(
+        self, conn: Connection, org_id: str, user_id: str, server_now: int
+    ) -> tuple[OrgSchema, User, int]:
         version = conn.execute(
             text("SELECT schema_version FROM orgs WHERE id = :org"), {"org": org_id}
         ).scalar()
@@ -237,7 +240,7 @@ class FunctionRunner:
         user = schema.users_by_id.get(user_id)
         if user is None or user.status != "active":
             raise Gone(f"user {user_id} is no longer active")
-        return schema, user, org_now(conn, org_id, self.clock.now())
+        return schema, user, org_now(conn, org_id, server_now)
 
     def run(self, org_id: str, user_id: str, calls: list[FunctionCall]) -> None:
         """Runs ``calls`` and the calls their writes start. A call whose org or user is gone is not run (a
@@ -276,7 +279,7 @@ class FunctionRunner:
             return function_store.get(conn, org_id, name)
 
     def _log(self, org_id: str, call: FunctionCall, status: str, detail: Any) -> None:
-        with self.db.write() as conn:
+        with transaction(self.db, self.clock.now, write=True) as (conn, server_now):
             prefix = conn.execute(text("SELECT prefix FROM orgs WHERE id = :org"), {"org": org_id}).scalar()
             if prefix is None:  # the org was deleted while the function ran: nothing to log into
                 return
@@ -284,7 +287,7 @@ class FunctionRunner:
                 conn,
                 org_id,
                 str(prefix),
-                org_now(conn, org_id, self.clock.now()),
+                org_now(conn, org_id, server_now),
                 "function",
                 call.rule,
                 call.module,
