@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from zcrm.auth.guards import record_module
 from zcrm.auth.identity import Identity, SchemaCache
@@ -38,6 +38,7 @@ from zcrm.service.unit import transaction
 from zcrm.store import Database
 from zcrm.store import automation as log_store
 from zcrm.store import functions as function_store
+from zcrm.store import orgs as org_store
 from zcrm.store import records as record_store
 from zcrm.store.clocks import org_now
 from zcrm.store.records import ListQuery
@@ -231,12 +232,10 @@ class FunctionRunner:
     def _context(
         self, conn: Connection, org_id: str, user_id: str, server_now: int
     ) -> tuple[OrgSchema, User, int]:
-        version = conn.execute(
-            text("SELECT schema_version FROM orgs WHERE id = :org"), {"org": org_id}
-        ).scalar()
+        version = org_store.schema_version(conn, org_id)
         if version is None:
             raise Gone(f"org {org_id} no longer exists")
-        schema = self.schemas.get(conn, org_id, int(version))
+        schema = self.schemas.get(conn, org_id, version)
         user = schema.users_by_id.get(user_id)
         if user is None or user.status != "active":
             raise Gone(f"user {user_id} is no longer active")
@@ -280,13 +279,13 @@ class FunctionRunner:
 
     def _log(self, org_id: str, call: FunctionCall, status: str, detail: Any) -> None:
         with transaction(self.db, self.clock.now, write=True) as (conn, server_now):
-            prefix = conn.execute(text("SELECT prefix FROM orgs WHERE id = :org"), {"org": org_id}).scalar()
+            prefix = org_store.prefix(conn, org_id)
             if prefix is None:  # the org was deleted while the function ran: nothing to log into
                 return
             log_store.add(
                 conn,
                 org_id,
-                str(prefix),
+                prefix,
                 org_now(conn, org_id, server_now),
                 "function",
                 call.rule,
