@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from zcrm.auth.guards import record_module
 from zcrm.auth.identity import Identity, SchemaCache
@@ -34,9 +34,11 @@ from zcrm.records.update import Target
 from zcrm.schema.model import OrgSchema, User
 from zcrm.service import reads
 from zcrm.service.records import insert_records, update_records
+from zcrm.service.unit import transaction
 from zcrm.store import Database
 from zcrm.store import automation as log_store
 from zcrm.store import functions as function_store
+from zcrm.store import orgs as org_store
 from zcrm.store import records as record_store
 from zcrm.store.clocks import org_now
 from zcrm.store.records import ListQuery
@@ -220,24 +222,24 @@ class FunctionRunner:
         with the API limits on and ``charge``, the task is charged first, in a transaction of its own (charged
         whatever its outcome)."""
         if self.limits is not None and charge:
-            with self.db.write() as conn:
-                schema, _user, now = self._context(conn, org_id, user_id)
+            with transaction(self.db, self.clock.now, write=True) as (conn, server_now):
+                schema, _user, now = self._context(conn, org_id, user_id, server_now)
                 self.limits.charge_task(conn, schema, now)
-        with self.db.write() as conn:
-            schema, user, now = self._context(conn, org_id, user_id)
+        with transaction(self.db, self.clock.now, write=True) as (conn, server_now):
+            schema, user, now = self._context(conn, org_id, user_id, server_now)
             return work(conn, Identity(org_id, user, ALL_SCOPES, schema), now)
 
-    def _context(self, conn: Connection, org_id: str, user_id: str) -> tuple[OrgSchema, User, int]:
-        version = conn.execute(
-            text("SELECT schema_version FROM orgs WHERE id = :org"), {"org": org_id}
-        ).scalar()
+    def _context(
+        self, conn: Connection, org_id: str, user_id: str, server_now: int
+    ) -> tuple[OrgSchema, User, int]:
+        version = org_store.schema_version(conn, org_id)
         if version is None:
             raise Gone(f"org {org_id} no longer exists")
-        schema = self.schemas.get(conn, org_id, int(version))
+        schema = self.schemas.get(conn, org_id, version)
         user = schema.users_by_id.get(user_id)
         if user is None or user.status != "active":
             raise Gone(f"user {user_id} is no longer active")
-        return schema, user, org_now(conn, org_id, self.clock.now())
+        return schema, user, org_now(conn, org_id, server_now)
 
     def run(self, org_id: str, user_id: str, calls: list[FunctionCall]) -> None:
         """Runs ``calls`` and the calls their writes start. A call whose org or user is gone is not run (a
@@ -276,15 +278,15 @@ class FunctionRunner:
             return function_store.get(conn, org_id, name)
 
     def _log(self, org_id: str, call: FunctionCall, status: str, detail: Any) -> None:
-        with self.db.write() as conn:
-            prefix = conn.execute(text("SELECT prefix FROM orgs WHERE id = :org"), {"org": org_id}).scalar()
+        with transaction(self.db, self.clock.now, write=True) as (conn, server_now):
+            prefix = org_store.prefix(conn, org_id)
             if prefix is None:  # the org was deleted while the function ran: nothing to log into
                 return
             log_store.add(
                 conn,
                 org_id,
-                str(prefix),
-                org_now(conn, org_id, self.clock.now()),
+                prefix,
+                org_now(conn, org_id, server_now),
                 "function",
                 call.rule,
                 call.module,

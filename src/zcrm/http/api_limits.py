@@ -29,8 +29,9 @@ from zcrm.faults import Effect
 from zcrm.http.call import Call
 from zcrm.http.faulting import FaultFired
 from zcrm.schema.model import OrgSchema
+from zcrm.service import api_usage
+from zcrm.service.unit import Database
 from zcrm.settings import Settings
-from zcrm.store import Database, api_usage
 
 Key = tuple[str, str, str]  # org id, client id, user id
 
@@ -140,11 +141,10 @@ class Tracker:
         try:
             if charge and held.credits:
                 minute = limits.minute(held.now)
-                with self.db.write() as conn:
-                    api_usage.charge(conn, held.org_id, minute, held.credits)
-                    if self._pruned.get(held.org_id) != minute:
-                        api_usage.prune(conn, held.org_id, held.now)
-                        self._pruned[held.org_id] = minute
+                prune = self._pruned.get(held.org_id) != minute
+                api_usage.charge_alone(self.db, held.org_id, held.now, held.credits, prune)
+                if prune:
+                    self._pruned[held.org_id] = minute
         finally:
             with self._lock:
                 self._release(held)

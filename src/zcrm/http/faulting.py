@@ -19,8 +19,8 @@ from starlette.types import Receive, Scope, Send
 from zcrm.faults import Draws, Effect, Rule, parse_header
 from zcrm.http.call import Call
 from zcrm.http.envelope import error_response
-from zcrm.store import Database
-from zcrm.store import faults as fault_store
+from zcrm.service import fault_rules
+from zcrm.service.unit import Database
 
 TRANSPORT = "zcrm.transport"  # the connection's asyncio transport in scope["state"] (http/drop.py)
 
@@ -77,7 +77,7 @@ class FaultCache:
         cached = self._rules.get(org_id)
         if cached is not None and cached[0] == version:
             return cached[1]
-        rules = fault_store.rules(conn, org_id)
+        rules = fault_rules.rules(conn, org_id)
         with self._lock:
             self._rules[org_id] = (version, rules)
             live = {r.key() for _, rs in self._rules.values() for r in rs}
@@ -116,9 +116,8 @@ def choose(
 def _claim(conn: Connection, db: Database, org_id: str, rule_id: str, write: bool) -> bool:
     """A counted latency: claimed in the request's own transaction when it writes (it commits with it)."""
     if write:
-        return fault_store.claim(conn, org_id, rule_id)
-    with db.write() as own:  # a read unit: claim in a short write transaction of its own
-        return fault_store.claim(own, org_id, rule_id)
+        return fault_rules.claim(conn, org_id, rule_id)
+    return fault_rules.claim_alone(db, org_id, rule_id)  # a read unit: a short write transaction of its own
 
 
 def _apply(

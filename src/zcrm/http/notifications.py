@@ -29,7 +29,6 @@ from zcrm.http.state import State
 from zcrm.records.reads import positive_param
 from zcrm.service import notifications as service
 from zcrm.service.notifications import Result
-from zcrm.store import notifications as store
 
 MAX_PER_PAGE = 200
 MAX_DISABLE = 100
@@ -99,7 +98,7 @@ async def list_channels(request: Request, state: State) -> Response:
             module = found.api_name
         entries = [
             entry
-            for channel in store.live(conn, ident.org_id, now)
+            for channel in service.live(conn, ident.org_id, now)
             if channel_id is None or channel.channel_id == channel_id
             for entry in watch.list_entries(ident.schema, channel, module)
         ]

@@ -12,7 +12,6 @@ from starlette.responses import Response
 
 from zcrm.auth.guards import record_module
 from zcrm.auth.identity import Identity
-from zcrm.auth.sharing import visible_owners
 from zcrm.automation.functions import AfterCommit
 from zcrm.errors import LimitExceeded, RequiredParamMissing, UnableToParseDataType, invalid_id
 from zcrm.fields.coerce import parse_id
@@ -25,7 +24,6 @@ from zcrm.records.update import Target
 from zcrm.service import reads
 from zcrm.service import records as service
 from zcrm.service.after import run_functions
-from zcrm.store import records as store
 
 MAX_DELETE = 100
 
@@ -108,10 +106,7 @@ async def list_records(request: Request, state: State, module_name: str) -> Resp
             since = http_time(since_header, "If-Modified-Since", bad=UnableToParseDataType)
         result = reads.list_records(conn, ident, module, params, state.page_tokens, now, since)
         if result is None:
-            owners = visible_owners(ident.schema, ident.user, module)
-            if since is not None and not store.any_modified_since(
-                conn, ident.org_id, module.id, since, owners
-            ):
+            if since is not None and not reads.any_modified_since(conn, ident, module, since):
                 return no_content(304)
             return no_content(204)
         data, info = result

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 
-from zcrm.store import Database
-from zcrm.store import request_log as store
+from zcrm.service import request_log as service
+from zcrm.service.request_log import Entry
+from zcrm.service.unit import Database
 
 log = logging.getLogger("zcrm.request_log")
 
@@ -23,14 +24,14 @@ class RequestLog:
         self.size = size
         self.interval = interval
         self.batch = batch
-        self._buffer: list[store.Entry] = []
+        self._buffer: list[Entry] = []
         self._lock = threading.Lock()  # guards the buffer
         self._flushing = threading.Lock()  # one writer at a time, so batches land in order
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def add(self, entry: store.Entry) -> None:
+    def add(self, entry: Entry) -> None:
         """Called on the event loop for every logged request: an append, nothing else."""
         with self._lock:
             self._buffer.append(entry)
@@ -45,14 +46,12 @@ class RequestLog:
                 taken, self._buffer = self._buffer, []
             if not taken:
                 return
-            with self.db.write() as conn:
-                for org_id in store.insert(conn, taken):
-                    store.trim(conn, org_id, self.size)
+            service.write(self.db, taken, self.size)
 
     def discard(self, org_id: str) -> None:
         """Forgets this process's entries of a deleted org: those waiting, and (by waiting for it) a batch being
         written, so that none is written once this returns, even if a new org gets the same id. Entries of
-        other processes are left out when written, since the org no longer exists (``store.insert``)."""
+        other processes are left out when written, since the org no longer exists (``service/request_log.write``)."""
         with self._flushing, self._lock:
             self._buffer = [e for e in self._buffer if e.org_id != org_id]
 

@@ -19,8 +19,8 @@ from zcrm.http.api_limits import Tracker
 from zcrm.http.faulting import FaultCache
 from zcrm.http.request_log import RequestLog
 from zcrm.records.paging import PageTokens
+from zcrm.service.unit import Database
 from zcrm.settings import Settings
-from zcrm.store import Database
 
 T = TypeVar("T")
 

@@ -25,6 +25,11 @@ MESSAGE_OF = {
 Result = dict[str, Any] | ZohoError
 
 
+def live(conn: Connection, org_id: str, now: int) -> list[Channel]:
+    """The org's channels that have not expired by ``now`` , oldest first (for the list)."""
+    return store.live(conn, org_id, now)
+
+
 def apply(
     conn: Connection, ident: Identity, items: list[Any], action: str, now: int
 ) -> tuple[list[Result], dict[str, Channel | None]]:

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from zcrm.errors import InvalidData
 from zcrm.schema.model import OrgSchema
 from zcrm.schema.snapshot import Snapshot
+from zcrm.service.unit import transaction
 from zcrm.store import Database, snapshots
 from zcrm.store.admin import admin_user_id, first_client, org_exists
 from zcrm.store.clocks import org_now
@@ -42,12 +43,11 @@ def unit(
     db: Database, org_id: str, clock: Callable[[], int], default_org: str, default_client: str | None
 ) -> Iterator[OrgUnit]:
     """One write transaction on ``org_id``, committed when the block ends (``UnknownOrg`` when there is none);
-    ``clock``: the server's, read once the transaction holds its locks."""
-    with db.write() as conn:
+    ``clock``: the server's, read once the transaction holds its locks (``service/unit.py``)."""
+    with transaction(db, clock, write=True) as (conn, server_now):
         if not org_exists(conn, org_id):
             raise UnknownOrg(org_id)
         client = default_client if org_id == default_org else first_client(conn, org_id)
-        server_now = clock()
         yield OrgUnit(conn, org_id, org_now(conn, org_id, server_now), server_now, client)
 
 

@@ -115,6 +115,12 @@ def list_records(
     return data, info
 
 
+def any_modified_since(conn: Connection, ident: Identity, module: Module, since: int) -> bool:
+    """Whether a record of ``module`` the user can see was modified since ``since`` (a 304 when none was)."""
+    owners = visible_owners(ident.schema, ident.user, module)
+    return store.any_modified_since(conn, ident.org_id, module.id, since, owners)
+
+
 def get_record(
     conn: Connection, ident: Identity, module: Module, record_id: str, params: dict[str, str], now: int
 ) -> dict[str, Any] | None:

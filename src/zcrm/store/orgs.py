@@ -156,6 +156,12 @@ def schema_version(conn: Connection, org_id: str) -> int | None:
     return None if row is None else int(row[0])
 
 
+def prefix(conn: Connection, org_id: str) -> str | None:
+    """The org's record-id prefix (None: no such org)."""
+    row = conn.execute(text("SELECT prefix FROM orgs WHERE id = :org"), {"org": org_id}).first()
+    return None if row is None else str(row[0])
+
+
 def _field(field_id: str, seq: int, d: dict[str, Any]) -> Field:
     link = d.get("link")
     currency = d.get("currency") or {}

@@ -24,9 +24,8 @@ from zcrm.http.envelope import error_response
 from zcrm.http.faulting import Dropped, FaultCache, FaultFired, choose
 from zcrm.http.request import no_nul
 from zcrm.http.unit import unit
-from zcrm.store import Database
-from zcrm.store import faults as fault_store
-from zcrm.store import oauth as oauth_store
+from zcrm.service import fault_rules
+from zcrm.service.unit import Database
 
 
 def _replay(body: bytes, inner: Receive) -> Receive:
@@ -107,7 +106,7 @@ class Faults:
 
     async def _claimed(self, claim: tuple[str, str]) -> bool:
         """A counted error or drop: its request's unit rolled back, so the claim is a write of its own."""
-        return await unit(self.db, self.clock, lambda conn, now: fault_store.claim(conn, *claim), write=True)
+        return await unit(self.db, self.clock, lambda conn, now: fault_rules.claim(conn, *claim), write=True)
 
     async def _oauth_faults(self, scope: Scope, call: Call) -> None:
         params = dict(urllib.parse.parse_qsl(call.kind.query))
@@ -117,12 +116,12 @@ class Faults:
         client_id = no_nul(params.get("client_id", ""))
 
         def work(conn: Connection, now: int) -> None:
-            client = oauth_store.get_client(conn, client_id) if client_id else None
-            if client is not None:
-                call.org_id, call.user_id = client.org_id, client.user_id
-                version = fault_store.version(conn, client.org_id)
+            caller = fault_rules.oauth_caller(conn, client_id) if client_id else None
+            if caller is not None:
+                org_id, call.user_id, version = caller
+                call.org_id = org_id
                 if call.header_fault is not None or version:
-                    choose(conn, self.db, self.cache, call, client.org_id, version, False)
+                    choose(conn, self.db, self.cache, call, org_id, version, False)
             elif call.header_fault is not None:
                 choose(conn, self.db, self.cache, call, "", 0, False)
 

@@ -21,8 +21,8 @@ from zcrm.http.call import Call, call_of
 from zcrm.http.middleware.answer import Recorded
 from zcrm.http.request_log import RequestLog
 from zcrm.http.unit import unit
-from zcrm.store import Database
-from zcrm.store.request_log import Entry
+from zcrm.service.request_log import Entry
+from zcrm.service.unit import Database
 
 
 def _masked(data: bytes, cap: int, content_type: str | None) -> bytes | None:
