@@ -17,7 +17,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from zcrm.auth.admin import ensure_admin_token
 from zcrm.auth.identity import SchemaCache
 from zcrm.auth.oauth import OAuthServer
-from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.bootstrap import Credentials, ensure_credentials, server_secret
 from zcrm.clock import Clock
 from zcrm.datadir import secure_logged
@@ -32,6 +31,7 @@ from zcrm.http.routes import classify, dispatch
 from zcrm.http.state import State
 from zcrm.records.body import TooManyRecords
 from zcrm.records.paging import PageTokens
+from zcrm.runtime.webhooks import WebhookDeliverer
 from zcrm.settings import Settings
 from zcrm.store import Database
 from zcrm.store.db import Checkpointer

@@ -19,8 +19,8 @@ import pytest
 
 from tests.api.org_app import OrgClient, serve
 from zcrm.automation.functions import FunctionCall
-from zcrm.automation.pool import FunctionPool
-from zcrm.automation.runner import FunctionRunner, ServerCrm
+from zcrm.runtime.pool import FunctionPool
+from zcrm.runtime.runner import FunctionRunner, ServerCrm
 
 WORKERS = Path(__file__).parent.parent / "data" / "workers.yaml"
 

@@ -352,7 +352,7 @@ def test_100000_rules_are_refused_before_any_is_checked(api: Api, monkeypatch: p
     def never(*args: Any) -> Any:
         raise AssertionError("the rules were checked")
 
-    monkeypatch.setattr("zcrm.automation.config.normalise_module_rules", never)
+    monkeypatch.setattr("zcrm.service.workflow_rules.normalise_module_rules", never)
     body = json.dumps({"workflow_rules": [{"name": "r", "when": "create"}] * 100_000}).encode()
     assert len(body) < 10 * 1024 * 1024
     check(

@@ -6,7 +6,7 @@ the same server.
 A function is a callable ``handler(record, zoho)`` defined at the top level of its source. An org's installed
 functions are stored by name (``store/functions.py``); a rule's action names one. Installing a function only
 compiles its source and checks, with ``ast``, that it defines the handler: nothing of it runs until a rule calls
-it, and then it runs in a worker process (``automation/pool.py``, ``automation/worker.py``), never in the server's.
+it, and then it runs in a worker process (``runtime/pool.py``, ``runtime/worker.py``), never in the server's.
 """
 
 from __future__ import annotations

@@ -11,14 +11,14 @@ from sqlalchemy import Connection
 from zcrm.auth.identity import Identity, SchemaCache, authenticate_at
 from zcrm.auth.oauth import OAuthServer
 from zcrm.auth.passwords import SignInGuard
-from zcrm.automation.pool import FunctionPool
-from zcrm.automation.webhooks import WebhookDeliverer
 from zcrm.clock import Clock
 from zcrm.http import authed, unit
 from zcrm.http.api_limits import Tracker
 from zcrm.http.faulting import FaultCache
 from zcrm.http.request_log import RequestLog
 from zcrm.records.paging import PageTokens
+from zcrm.runtime.pool import FunctionPool
+from zcrm.runtime.webhooks import WebhookDeliverer
 from zcrm.service.unit import Database
 from zcrm.settings import Settings
 

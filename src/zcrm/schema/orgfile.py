@@ -350,7 +350,7 @@ def normalise_module_rules(
     """One module's ``workflow_rules`` given through the control plane, with the ``functions`` (inline ``source``)
     and ``webhooks`` they name, checked like those of an org file; rules may also name the org's ``installed``
     functions. Returns the rules and the functions the body gives that are not installed as they are (whether the
-    caller may install them is ``automation/config.py``'s to decide)."""
+    caller may install them is ``service/workflow_rules.py``'s to decide)."""
     if not isinstance(raw, dict):
         raise OrgFileError("the body must be an object")
     given = _normalise_functions(raw.get("functions"))

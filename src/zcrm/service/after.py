@@ -1,5 +1,5 @@
 """What comes after a write's commit: the functions its workflow rules started, run as the user whose write started
-them (``automation/runner.py``; their zoho.crm tasks call ``service/records.py`` again, each in a unit of work of
+them (``runtime/runner.py``; their zoho.crm tasks call ``service/records.py`` again, each in a unit of work of
 its own). The webhooks and notifications were written to the outbox in the write's transaction; the caller wakes
 the deliverer when ``after.queued`` says there are any."""
 
@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 from zcrm.auth.identity import SchemaCache
 from zcrm.automation.functions import AfterCommit
-from zcrm.automation.pool import FunctionPool
-from zcrm.automation.runner import FunctionRunner, TaskLimits
 from zcrm.clock import Clock
+from zcrm.runtime.pool import FunctionPool
+from zcrm.runtime.runner import FunctionRunner, TaskLimits
 from zcrm.store import Database
 
 

@@ -1,5 +1,5 @@
 """A unit of work's transaction, shared by every caller (``State.unit`` and ``State.authed`` over HTTP, a workflow
-function's ``zoho.crm`` tasks in ``automation/runner.py``, ``service/orgs.unit`` for the CLI and the control plane):
+function's ``zoho.crm`` tasks in ``runtime/runner.py``, ``service/orgs.unit`` for the CLI and the control plane):
 one transaction, with the server's clock read once the transaction holds its locks, so a write's Modified_Time is
 never earlier than the moment it becomes visible. Synchronous: the HTTP side runs it in a worker thread."""
 

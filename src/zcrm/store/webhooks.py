@@ -1,5 +1,5 @@
 """Webhook deliveries: an outbox written with the record write, claimed and updated by the delivery worker
-(``automation/webhooks.py``). A claim pushes ``next_attempt_ms`` past the attempt's deadline, so a worker that
+(``runtime/webhooks.py``). A claim pushes ``next_attempt_ms`` past the attempt's deadline, so a worker that
 dies mid-attempt leaves the delivery to be claimed again once that lease runs out."""
 
 from __future__ import annotations

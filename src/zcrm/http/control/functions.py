@@ -19,13 +19,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zcrm.auth.guards import schema_module
-from zcrm.automation import config, trust
+from zcrm.automation import trust
 from zcrm.http.control.orgs import _authorise, _stored_hash
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
 from zcrm.schema.model import OrgSchema
 from zcrm.service import orgs as org_service
+from zcrm.service import workflow_rules as config
 
 MODULE_PATH_INDEX = 4  # /__zcrm/orgs/{org_id}/modules/{module}/workflow_rules
 
@@ -56,7 +57,7 @@ async def functions(request: Request, state: State, org_id: str) -> Response:
 
 
 async def workflow_rules(request: Request, state: State, org_id: str, module_name: str) -> Response:
-    """``GET`` / ``PUT``: the module's workflow rules, or all of them replaced (``automation/config.py``)."""
+    """``GET`` / ``PUT``: the module's workflow rules, or all of them replaced (``service/workflow_rules.py``)."""
     write = request.method == "PUT"
     raw = await raw_body(request, state.settings.max_body_bytes) if write else b""
     stored = await _stored_hash(state)

@@ -27,7 +27,6 @@ from zcrm.auth import access, passwords, provision
 from zcrm.auth.admin import current_hash, is_admin_token, presented_token
 from zcrm.auth.guards import module_for, org_administrator
 from zcrm.auth.identity import Identity, authenticate, authenticate_at, bearer
-from zcrm.automation import config
 from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPermission, ZohoError, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.http.control import orgs as control_orgs
@@ -38,6 +37,7 @@ from zcrm.records.reads import positive_param
 from zcrm.service import automation as automation_service
 from zcrm.service import oauth as oauth_service
 from zcrm.service import process_control as process_service
+from zcrm.service import workflow_rules as config
 
 APPROVAL_STATES = [
     "approved",

@@ -1,6 +1,6 @@
 """Running the functions that workflow rules started, after the write that fired them has committed.
 
-Each function runs in a worker process (``automation/pool.py``) and gets the record (as ``GET /crm/v5/{module}/{id}``
+Each function runs in a worker process (``runtime/pool.py``) and gets the record (as ``GET /crm/v5/{module}/{id}``
 shows it) and a ``zoho`` object whose ``zoho.crm`` tasks (getRecordById, updateRecord, createRecord, searchRecords)
 behave like Deluge's: same arguments, same return maps, Deluge's default trigger set. The worker sends each task
 here, where ``ServerCrm`` runs it as the user whose write started the function, each in a transaction of its own.
@@ -24,13 +24,13 @@ from zcrm.auth.identity import Identity, SchemaCache
 from zcrm.auth.scopes import parse_scopes
 from zcrm.auth.sharing import visible_owners
 from zcrm.automation.functions import MAX_DEPTH, AfterCommit, FunctionCall, Installed
-from zcrm.automation.pool import FunctionPool, Job, Outcome, RaiseInFunction
 from zcrm.automation.search import CriteriaError, matches
 from zcrm.automation.search import parse as parse_criteria
 from zcrm.client.deluge import invalid_trigger, query_trigger
 from zcrm.clock import Clock
 from zcrm.errors import ZohoError
 from zcrm.records.update import Target
+from zcrm.runtime.pool import FunctionPool, Job, Outcome, RaiseInFunction
 from zcrm.schema.model import OrgSchema, User
 from zcrm.service import reads
 from zcrm.service.records import insert_records, update_records

@@ -1,4 +1,4 @@
-"""The worker process that runs workflow functions (started by ``automation/pool.py``; docs/automation.md).
+"""The worker process that runs workflow functions (started by ``runtime/pool.py``; docs/automation.md).
 
 It imports as little as it can (not the server), never opens the database and holds no lock of it: the record a
 function gets and every ``zoho.crm.<task>(…)`` it calls cross the pipe to the server process, which runs the task

@@ -2,7 +2,7 @@
 
 A few long-lived processes (``ZCRM_FUNCTION_WORKERS``, default 2), started on first use and stopped by the app's
 lifespan. Each is a fresh interpreter started with ``subprocess`` (fork and exec: a threaded server is never forked
-as it is) that imports only ``automation/worker.py``; multiprocessing's ``spawn`` would import the server's main
+as it is) that imports only ``runtime/worker.py``; multiprocessing's ``spawn`` would import the server's main
 module in every worker, about 1 s each instead of 0.07 s. A ``Connection`` over a socket pair carries JSON messages.
 
 The thread that runs a function sends it the job, then answers its ``zoho.crm`` tasks (run here, by ``tasks``,
@@ -28,11 +28,11 @@ from typing import Any
 
 import orjson
 
-from zcrm.automation.worker import TASKS, encode
+from zcrm.runtime.worker import TASKS, encode
 
 BOOT = (
     "import sys, json; sys.path[:] = json.loads(sys.argv[1]); "
-    "from zcrm.automation.worker import main; main(int(sys.argv[2]), int(sys.argv[3]))"
+    "from zcrm.runtime.worker import main; main(int(sys.argv[2]), int(sys.argv[3]))"
 )
 HIDDEN_ENVIRONMENT = ("ZCRM_ADMIN_TOKEN", "ZCRM_DATABASE_URL")  # not a function's business
 
