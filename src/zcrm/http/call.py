@@ -151,6 +151,15 @@ class Call:
         )
 
 
+def header(scope: Scope, name: bytes) -> str | None:
+    """The value of the request's header ``name`` (lower-case bytes), or None."""
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            text: str = value.decode("latin-1")
+            return text
+    return None
+
+
 def call_of(scope: Scope) -> Call | None:
     """The request's Call (None before ``middleware.Classify`` ran, or outside a request)."""
     found: Call | None = scope.get("state", {}).get(CALL)

@@ -35,6 +35,23 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+def insert_org(
+    conn: Connection, seed: int | None, next_id: int, is_default: bool, info: str, now: int
+) -> tuple[str, str]:
+    """The ``orgs`` row of a new org at schema version 1, with a new id prefix (from ``seed`` when given); returns
+    the org's id and prefix."""
+    prefix = new_prefix(conn, seed)
+    org_id = format_id(prefix, 0)
+    conn.execute(
+        text(
+            "INSERT INTO orgs (id, prefix, next_id, schema_version, is_default, info, created_time) "
+            "VALUES (:id, :prefix, :next, 1, :d, :info, :now)"
+        ),
+        {"id": org_id, "prefix": prefix, "next": next_id, "d": is_default, "info": info, "now": now},
+    )
+    return org_id, prefix
+
+
 def create_org(
     conn: Connection,
     definition: dict[str, Any],
@@ -47,15 +64,7 @@ def create_org(
     ``seed`` (ZCRM_SEED) the org's id prefix is derived from it (``store/prefixes.py``), else random. (New orgs of
     the control plane copy a template instead: ``store/templates.py``.) The caller keeps its seed:
     ``store.snapshots.new_org``."""
-    prefix = new_prefix(conn, seed)
-    org_id = format_id(prefix, 0)
-    conn.execute(
-        text(
-            "INSERT INTO orgs (id, prefix, next_id, schema_version, is_default, info, created_time) "
-            "VALUES (:id, :prefix, 1, 1, :d, :info, :now)"
-        ),
-        {"id": org_id, "prefix": prefix, "d": is_default, "info": _dumps(definition["org"]), "now": now},
-    )
+    org_id, prefix = insert_org(conn, seed, 1, is_default, _dumps(definition["org"]), now)
     next_id = write_definition(conn, org_id, prefix, definition, now)
     conn.execute(text("UPDATE orgs SET next_id = :n WHERE id = :org"), {"n": next_id, "org": org_id})
     return org_id

@@ -21,9 +21,7 @@ import orjson
 from sqlalchemy import Connection, text
 
 from zcrm.schema.snapshot import JSON_KINDS, TABLES
-from zcrm.store.ids import format_id
-from zcrm.store.orgs import write_definition
-from zcrm.store.prefixes import new_prefix
+from zcrm.store.orgs import insert_org, write_definition
 
 PLACEHOLDER = "0000000"  # the prefix of a template's ids: no org has it (store/prefixes.py: MIN_PREFIX)
 VERSION = "1"  # part of the key: a change to what write_definition stores makes new templates
@@ -181,22 +179,7 @@ def create_org(
     template = prepare(conn, prepared, now)
     if template is None:
         return None
-    prefix = new_prefix(conn, seed)
-    org_id = format_id(prefix, 0)
-    conn.execute(
-        text(
-            "INSERT INTO orgs (id, prefix, next_id, schema_version, is_default, info, created_time) "
-            "VALUES (:id, :prefix, :next, 1, :d, :info, :now)"
-        ),
-        {
-            "id": org_id,
-            "prefix": prefix,
-            "next": template.next_id,
-            "d": False,
-            "info": template.info,
-            "now": now,
-        },
-    )
+    org_id, prefix = insert_org(conn, seed, template.next_id, False, template.info, now)
     copy(conn, template, org_id, prefix, now)
     conn.execute(
         text("INSERT INTO org_seeds (org_id, snapshot, created_time) VALUES (:org, :s, :now)"),

@@ -8,15 +8,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from zcrm.http.call import CALL, Call, RequestKind
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key.lower() == name:
-            text: str = value.decode("latin-1")
-            return text
-    return None
+from zcrm.http.call import CALL, Call, RequestKind, header
 
 
 class Classify:
@@ -34,8 +26,8 @@ class Classify:
         # the path as the server decoded it: a URL's path goes through urlsplit, which drops tabs and newlines
         # (so /crm/v5/Leads/%0a would be the list of Leads)
         kind = self.classify(scope["method"], scope["path"], scope["query_string"].decode("latin-1"))
-        header = _header(scope, b"x-zcrm-fault") if self.fault_header and not kind.control else None
-        call = Call(kind, header)
+        fault = header(scope, b"x-zcrm-fault") if self.fault_header and not kind.control else None
+        call = Call(kind, fault)
         scope.setdefault("state", {})[CALL] = call
         if kind.control:
             await self.app(scope, receive, send)

@@ -17,7 +17,7 @@ from zcrm.auth.identity import SchemaCache, authenticate
 from zcrm.clock import Clock
 from zcrm.errors import ZohoError
 from zcrm.http import redact
-from zcrm.http.call import Call, call_of
+from zcrm.http.call import Call, call_of, header
 from zcrm.http.middleware.answer import Recorded
 from zcrm.http.request_log import RequestLog
 from zcrm.http.unit import unit
@@ -30,14 +30,6 @@ def _masked(data: bytes, cap: int, content_type: str | None) -> bytes | None:
     if not data:
         return None
     return redact.body(data if len(data) <= cap else data[:cap], content_type)[:cap]
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key.lower() == name:
-            text: str = value.decode("latin-1")
-            return text
-    return None
 
 
 class RequestLogging:
@@ -69,7 +61,7 @@ class RequestLogging:
 
     async def _add(self, scope: Scope, call: Call, answer: Recorded, started: float) -> None:
         status = None if call.dropped else answer.status
-        authorization = _header(scope, b"authorization")
+        authorization = header(scope, b"authorization")
         if call.org_id is None and authorization and status in (400, 404):
             await self._org_of_token(call, authorization)
         if call.org_id is None:
@@ -90,7 +82,7 @@ class RequestLogging:
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
                 request_body=None
                 if oauth
-                else _masked(call.body(), self.cap, _header(scope, b"content-type")),
+                else _masked(call.body(), self.cap, header(scope, b"content-type")),
                 response_body=None
                 if oauth or call.dropped
                 else _masked(answer.body(), self.cap, answer.header(b"content-type")),
