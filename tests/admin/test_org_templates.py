@@ -12,8 +12,8 @@ from sqlalchemy import Connection, text
 
 from tests.conftest import SPECIMENS, effective_database_url
 from zcrm.schema.orgfile import normalise, read_org_file
-from zcrm.schema.snapshot import TABLES
-from zcrm.store import Database, snapshots, templates
+from zcrm.schema.snapshot import TABLES, parse
+from zcrm.store import Database, fields, snapshots, templates
 
 NOW = 1_700_000_000_000
 
@@ -38,9 +38,18 @@ def _rows(conn: Connection, org_id: str) -> dict[str, list[tuple[Any, ...]]]:
             text(f"SELECT {names} FROM {table} WHERE org_id = :org ORDER BY 1, 2"), {"org": org_id}
         )
         out[table] = [tuple(row) for row in rows]
-    org = conn.execute(text("SELECT * FROM orgs WHERE id = :org"), {"org": org_id}).one()
-    out["orgs"] = [tuple(org)]
+    out["fields"] = sorted(fields.rows(conn, org_id))  # its own or its template's, as every reader sees them
+    org = conn.execute(text("SELECT * FROM orgs WHERE id = :org"), {"org": org_id}).one()._asdict()
+    del org["fields_from"]
+    out["orgs"] = [tuple(org.values())]
     return out
+
+
+def _held_fields(conn: Connection, org_id: str) -> tuple[int, str | None]:
+    """The field rows the org holds itself, and the template whose fields it shares."""
+    held = conn.execute(text("SELECT COUNT(*) FROM fields WHERE org_id = :org"), {"org": org_id}).scalar_one()
+    shared = conn.execute(text("SELECT fields_from FROM orgs WHERE id = :org"), {"org": org_id}).scalar_one()
+    return int(held), shared
 
 
 @pytest.mark.parametrize("org_file", [None, SPECIMENS], ids=["standard", "specimens"])
@@ -53,8 +62,14 @@ def test_a_copied_org_is_the_replayed_org(tmp_path: Path, org_file: Path | None)
         with copied_db.write() as conn:
             copied = [templates.create_org(conn, definition, NOW + i, seed=7) for i in range(3)]
         assert copied == replayed  # the same ids with a seed: the template counts for no org
+        with copied_db.read() as conn:
+            template_id = conn.execute(text("SELECT template_id FROM org_templates")).scalar_one()
         for org_id in replayed:
             with replayed_db.write() as a, copied_db.write() as b:
+                # the copy holds no fields of its own: it reads the template's (store/fields.py)
+                held = sum(len(m["fields"]) for m in definition["modules"])
+                assert _held_fields(a, org_id) == (held, None)
+                assert _held_fields(b, org_id) == (0, template_id)
                 assert _rows(b, org_id) == _rows(a, org_id)
                 assert orjson.loads(snapshots.seed_text(b, org_id) or "") == orjson.loads(
                     snapshots.seed_text(a, org_id) or ""
@@ -98,6 +113,7 @@ def test_a_reset_copies_the_template_again(tmp_path: Path, metadata_changed: boo
                 assert snapshots.reset(b, org_id).counts() == snapshots.reset(a, org_id).counts()
             with replayed_db.read() as a, copied_db.read() as b:
                 assert _rows(b, org_id) == _rows(a, org_id)
+                assert _held_fields(b, org_id)[0] == 0 and _held_fields(b, org_id)[1] is not None
                 assert not b.execute(
                     text("SELECT * FROM sequences WHERE org_id = :org"), {"org": org_id}
                 ).all()
@@ -118,5 +134,27 @@ def test_a_definition_holding_the_placeholder_is_replayed(tmp_path: Path) -> Non
             org_id = snapshots.new_org(conn, definition, NOW, seed=1)
             assert conn.execute(text("SELECT COUNT(*) FROM org_templates")).scalar_one() == 0
             assert snapshots.seed_of(conn, org_id) is not None
+    finally:
+        db.dispose()
+
+
+def test_an_import_into_a_copied_org_ends_the_sharing(tmp_path: Path) -> None:
+    """A snapshot import replaces the org's content: it then holds its own fields, those of the snapshot, and the
+    template's rows (which other orgs read) are left as they were."""
+    definition = normalise(read_org_file(SPECIMENS))
+    db = _database(tmp_path / "db")
+    try:
+        with db.write() as conn:
+            first = templates.create_org(conn, definition, NOW, seed=5)
+            second = templates.create_org(conn, definition, NOW + 1, seed=5)
+            assert first is not None and second is not None
+            before = _rows(conn, second)
+            document = snapshots.export(conn, first, NOW)
+            field_count = len(document["fields"])
+            assert field_count > 0 and _held_fields(conn, first)[0] == 0
+            snapshots.replace_content(conn, first, parse(document))
+            assert _held_fields(conn, first) == (field_count, None)
+            assert snapshots.export(conn, first, NOW)["fields"] == document["fields"]
+            assert _rows(conn, second) == before  # the other copy still reads the template's
     finally:
         db.dispose()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,8 @@ REFUSED = {
     "status": "error",
 }
 RULES = "/__zcrm/modules/Tickets/workflow_rules"
+
+MATERIALISE = importlib.import_module("zcrm.store.migrations.versions.0012_shared_fields").MATERIALISE
 
 
 class Org(OrgClient):
@@ -368,6 +371,8 @@ def test_the_migration_moves_code_from_rules_into_installed_functions(org: Org) 
             {"d": json.dumps(definition), "o": org.org_id, "m": module_id},
         )
         conn.execute(sql("DROP TABLE functions"))
+        conn.execute(sql(MATERIALISE))  # what the later migration 0012 gave, taken back as its downgrade does
+        conn.execute(sql("ALTER TABLE orgs DROP COLUMN fields_from"))
         conn.execute(sql("DROP TABLE org_templates"))  # made by a later migration (0011)
         conn.execute(sql("UPDATE alembic_version SET version_num = '0009'"))
     state.db.migrate()

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, text
 
+from zcrm.store import fields
 from zcrm.store.ids import allocate
 
 
@@ -117,11 +118,7 @@ def module_definitions(
         text("SELECT definition FROM modules WHERE org_id = :org AND id = :id"),
         {"org": org_id, "id": module_id},
     ).one()
-    fields = conn.execute(
-        text("SELECT definition FROM fields WHERE org_id = :org AND module_id = :id ORDER BY seq"),
-        {"org": org_id, "id": module_id},
-    )
-    return orjson.loads(module[0]), [orjson.loads(row[0]) for row in fields]
+    return orjson.loads(module[0]), [orjson.loads(row[3]) for row in fields.rows(conn, org_id, module_id)]
 
 
 def update_module_definition(

@@ -23,6 +23,7 @@ from zcrm.schema.model import (
     Role,
     User,
 )
+from zcrm.store import fields
 from zcrm.store.functions import install
 from zcrm.store.ids import format_id
 from zcrm.store.prefixes import MAX_PREFIX as MAX_PREFIX  # where the tests read it
@@ -280,13 +281,8 @@ def load_schema(conn: Connection, org_id: str) -> OrgSchema:
     )
     params = {"org": org_id}
     fields_by_module: dict[str, list[Field]] = {}
-    for row in conn.execute(
-        text("SELECT id, module_id, seq, definition FROM fields WHERE org_id = :org ORDER BY module_id, seq"),
-        params,
-    ):
-        fields_by_module.setdefault(row.module_id, []).append(
-            _field(row.id, row.seq, orjson.loads(row.definition))
-        )
+    for field_id, module_id, seq, definition in fields.rows(conn, org_id):
+        fields_by_module.setdefault(module_id, []).append(_field(field_id, seq, orjson.loads(definition)))
     layouts_by_module: dict[str, list[Layout]] = {}
     for row in conn.execute(
         text("SELECT id, module_id, definition FROM layouts WHERE org_id = :org ORDER BY module_id, seq"),

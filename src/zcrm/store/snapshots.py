@@ -19,8 +19,8 @@ from zcrm.automation import trust
 from zcrm.errors import InvalidData
 from zcrm.schema import typecheck
 from zcrm.schema.snapshot import JSON_KINDS, TABLES, Snapshot, id_floor, parse
+from zcrm.store import fields, templates
 from zcrm.store import functions as function_store
-from zcrm.store import templates
 from zcrm.store.db import Database
 from zcrm.store.ids import format_id
 from zcrm.store.orgs import create_org as create_plain_org
@@ -91,7 +91,12 @@ def export(conn: Connection, org_id: str, now: int) -> dict[str, Any]:
     tables: dict[str, list[dict[str, Any]]] = {}
     for table, columns in TABLES.items():
         names = ", ".join(c.name for c in columns)
-        rows = query(conn, f"SELECT {names} FROM {table} WHERE org_id = ? ORDER BY {_ORDER[table]}", [org_id])
+        if table == "fields":  # its own or its template's (store/fields.py)
+            rows: list[tuple[Any, ...]] = list(fields.rows(conn, org_id))
+        else:
+            rows = query(
+                conn, f"SELECT {names} FROM {table} WHERE org_id = ? ORDER BY {_ORDER[table]}", [org_id]
+            )
         out = []
         for values in rows:
             item: dict[str, Any] = {}
@@ -131,6 +136,8 @@ def _delete_content(conn: Connection, org_id: str, skip: tuple[str, ...] = ()) -
     for table in TABLES:
         if table not in skip:
             conn.execute(text(f"DELETE FROM {table} WHERE org_id = :org"), {"org": org_id})
+    if "fields" not in skip:
+        fields.unshare(conn, org_id)
 
 
 def _check_loads(conn: Connection, org_id: str) -> None:

@@ -21,6 +21,7 @@ import orjson
 from sqlalchemy import Connection, text
 
 from zcrm.schema.snapshot import JSON_KINDS, TABLES
+from zcrm.store import fields
 from zcrm.store.orgs import insert_org, write_definition
 
 PLACEHOLDER = "0000000"  # the prefix of a template's ids: no org has it (store/prefixes.py: MIN_PREFIX)
@@ -133,7 +134,8 @@ def copy(
     conn: Connection, template: Template, org_id: str, prefix: str, now: int, skip: tuple[str, ...] = ()
 ) -> None:
     """Copies the template's rows into the org (which holds none in those tables): ids with ``prefix``, users made
-    at ``now``; not into the tables in ``skip``."""
+    at ``now``; not into the tables in ``skip``. The org shares the template's fields rather than copying them
+    (``store/fields.py``)."""
     params = {
         "org": org_id,
         "template": template.template_id,
@@ -144,6 +146,9 @@ def copy(
     }
     for table, columns in TABLES.items():
         if table in skip or not template.counts.get(table):
+            continue
+        if table == "fields":  # shared, not copied (store/fields.py)
+            fields.share(conn, org_id, template.template_id)
             continue
         names = ", ".join(c.name for c in columns)
         values = ", ".join(_column(table, c.name, c.kind) for c in columns)
