@@ -22,10 +22,12 @@ from typing import Any, Generic, Literal, TypeVar
 
 H = TypeVar("H", bound=Callable[..., Any])
 Tag = Literal["zoho", "zcrm"]
-Auth = Literal["token", "org_admin", "admin", "none"]
-# an org access token; one of a user whose profile is an administrator's; the server admin token (or one, as the
-# handler says); nothing. ``http/routes.dispatch`` enforces ``org_admin``; ``token`` is the handler's unit of work's
-# (``State.authed``), ``admin`` the control-plane handler's
+Auth = Literal["token", "org_admin", "admin", "server_admin", "none"]
+# an org access token; one of a user whose profile is an administrator's; the server admin token or an
+# administrator's of the org the path names; the server admin token only; nothing. ``http/routes.dispatch``
+# enforces ``org_admin`` (a hook of the handler's ``State.authed``) and gives ``admin`` and ``server_admin``
+# handlers the ``AdminCall`` whose unit of work checks them (``http/control/access.py``); ``token`` is
+# ``State.authed``'s
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,7 @@ SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "token": [{"zohoOAuth": []}],
     "org_admin": [{"zohoOAuth": []}],
     "admin": [{"zcrmAdminToken": []}, {"zohoOAuth": []}],
+    "server_admin": [{"zcrmAdminToken": []}, {"zohoOAuth": []}],  # the admin token in either header
     "none": [],
 }
 TAGS = [

@@ -35,6 +35,7 @@ from zcrm.http.control import limits as control_limits
 from zcrm.http.control import org as control
 from zcrm.http.control import orgs as control_orgs
 from zcrm.http.control import processes as control_processes
+from zcrm.http.control.access import AdminCall
 from zcrm.http.envelope import json_response
 from zcrm.http.matcher import Auth, Matcher, Operation, Param, Route
 from zcrm.http.state import State
@@ -204,8 +205,14 @@ ROUTES: tuple[Route[Handler], ...] = (
     _zcrm("/__zcrm/profiles", POST=op(control.create_profile, "Create a profile")),
     _zcrm("/__zcrm/clients", POST=op(control.create_client, "Create an OAuth client")),
     _zcrm("/__zcrm/tokens", POST=op(control.issue_tokens, "Issue a refresh and an access token")),
-    _zcrm("/__zcrm/orgs", "admin", POST=op(control.create_org, "Create an isolated org and its credentials")),
-    _zcrm("/__zcrm/orgs/{id}", "admin", DELETE=op(control_orgs.delete, "Delete an org and all its rows")),
+    _zcrm(
+        "/__zcrm/orgs",
+        "server_admin",
+        POST=op(control.create_org, "Create an isolated org and its credentials"),
+    ),
+    _zcrm(
+        "/__zcrm/orgs/{id}", "server_admin", DELETE=op(control_orgs.delete, "Delete an org and all its rows")
+    ),
     _zcrm(
         "/__zcrm/orgs/{id}/snapshot",
         "admin",
@@ -295,6 +302,11 @@ async def dispatch(request: Request, state: State, kind: RequestKind) -> Respons
         with on_authenticated(_org_administrator):
             response: Response = await operation.handler(request, state, *kind.values)
             return response
+    if route.auth in ("admin", "server_admin"):  # checked by the call's unit of work (control/access.py)
+        org_id = kind.values[0] if kind.values else None
+        call = AdminCall(request, org_id, org_admin=route.auth == "admin")
+        response = await operation.handler(request, state, call, *kind.values)
+        return response
     response = await operation.handler(request, state, *kind.values)
     return response
 

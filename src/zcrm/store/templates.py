@@ -87,11 +87,14 @@ def prepare(conn: Connection, prepared: Definition, now: int) -> Template | None
     if not prepared.usable:
         return None
     key, definition = prepared.key, prepared.definition
-    if conn.dialect.name == "postgresql":  # two first uses at once: the second waits, then finds the first's
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(key[:15], 16)})
     found = find(conn, key)
     if found is not None:
         return found
+    if conn.dialect.name == "postgresql":  # two first uses at once: the second waits, then finds the first's
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(key[:15], 16)})
+        found = find(conn, key)
+        if found is not None:
+            return found
     template_id = "t" + key[:18]
     next_id = write_definition(conn, template_id, PLACEHOLDER, definition, now)
     counts = {

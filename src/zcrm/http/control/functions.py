@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from zcrm.auth.guards import schema_module
 from zcrm.automation import trust
-from zcrm.http.control.orgs import _authorise, _stored_hash
+from zcrm.http.control.access import AdminCall
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, raw_body
 from zcrm.http.state import State
@@ -33,19 +33,17 @@ MODULE_PATH_INDEX = 4  # /__zcrm/orgs/{org_id}/modules/{module}/workflow_rules
 
 def _schema(conn: Connection, state: State, org_id: str) -> OrgSchema:
     version = org_service.version(conn, org_id)
-    assert version is not None  # _authorise found the org
+    assert version is not None  # the call's authorisation found the org
     return state.schemas.get(conn, org_id, version)
 
 
-async def functions(request: Request, state: State, org_id: str) -> Response:
+async def functions(request: Request, state: State, call: AdminCall, org_id: str) -> Response:
     """``GET``: the org's functions (name, handler, source); ``PUT`` (server admin token only): replaced by the
     body's ``{"functions": [{name, source, handler?}]}``."""
     write = request.method == "PUT"
     raw = await raw_body(request, state.settings.max_body_bytes) if write else b""
-    stored = await _stored_hash(state)
 
-    def run(conn: Connection, now: int) -> dict[str, Any]:
-        server_admin = _authorise(conn, state, request, stored, org_id, now, org_admin=True)
+    def run(conn: Connection, now: int, server_admin: bool) -> dict[str, Any]:
         if not write:
             return {"functions": config.functions_of(conn, org_id)}
         if not server_admin:
@@ -53,17 +51,17 @@ async def functions(request: Request, state: State, org_id: str) -> Response:
         modules = list(_schema(conn, state, org_id).modules)
         return {"functions": config.replace_functions(conn, org_id, json_object(raw), modules)}
 
-    return json_response(await state.unit(run, write=True))
+    return json_response(await call.unit(state, run))
 
 
-async def workflow_rules(request: Request, state: State, org_id: str, module_name: str) -> Response:
+async def workflow_rules(
+    request: Request, state: State, call: AdminCall, org_id: str, module_name: str
+) -> Response:
     """``GET`` / ``PUT``: the module's workflow rules, or all of them replaced (``service/workflow_rules.py``)."""
     write = request.method == "PUT"
     raw = await raw_body(request, state.settings.max_body_bytes) if write else b""
-    stored = await _stored_hash(state)
 
-    def run(conn: Connection, now: int) -> dict[str, Any]:
-        server_admin = _authorise(conn, state, request, stored, org_id, now, org_admin=True)
+    def run(conn: Connection, now: int, server_admin: bool) -> dict[str, Any]:
         module = schema_module(
             _schema(conn, state, org_id), module_name, {"resource_path_index": MODULE_PATH_INDEX}
         )
@@ -72,4 +70,4 @@ async def workflow_rules(request: Request, state: State, org_id: str, module_nam
         body = json_object(raw)
         return {"workflow_rules": config.replace_rules(conn, org_id, module, body, server_admin=server_admin)}
 
-    return json_response(await state.unit(run, write=True))
+    return json_response(await call.unit(state, run))

@@ -24,12 +24,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zcrm.auth import access, passwords, provision
-from zcrm.auth.admin import current_hash, is_admin_token, presented_token
 from zcrm.auth.guards import module_for, org_administrator
-from zcrm.auth.identity import Identity, authenticate, authenticate_at, bearer
-from zcrm.errors import AuthenticationFailure, InvalidData, InvalidToken, NoPermission, ZohoError, invalid_id
+from zcrm.auth.identity import Identity, authenticate_at, bearer
+from zcrm.errors import InvalidData, ZohoError, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.http.control import orgs as control_orgs
+from zcrm.http.control.access import AdminCall
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, query_params, raw_body
 from zcrm.http.state import State
@@ -224,32 +224,10 @@ async def issue_tokens(request: Request, state: State) -> Response:
 
 
 # -- server level: orgs ---------------------------------------------------------------------------------------
-def _require_server_admin(
-    conn: Connection, state: State, header: str | None, admin: str | None, stored: str, now: int
-) -> None:
-    presented = presented_token(header, admin)
-    if is_admin_token(presented, stored):
-        return
-    if presented is None:
-        raise AuthenticationFailure()
-    if admin is None:
-        try:  # a working org token that is not the server admin token
-            authenticate(conn, state.schemas, header, now)
-        except ZohoError:
-            raise InvalidToken() from None
-        raise NoPermission("Permission denied", {"permissions": ["server_administrator"]})
-    raise InvalidToken()
-
-
-async def create_org(request: Request, state: State) -> Response:
+async def create_org(request: Request, state: State, call: AdminCall) -> Response:
     raw = await raw_body(request, state.settings.max_body_bytes)
-    header = request.headers.get("authorization")
-    admin = request.headers.get("x-zcrm-admin-token")
-    # made on first use, in its own committed unit (a rejected call must not roll it back)
-    stored = await state.unit(lambda conn, now: current_hash(conn, state.settings.data_dir), write=True)
 
-    def work(conn: Connection, now: int) -> Response:
-        _require_server_admin(conn, state, header, admin, stored, now)
+    def work(conn: Connection, now: int, server_admin: bool) -> Response:
         body = json_object(raw) if raw is None or raw.strip() else {}
         if "snapshot" in body:  # a new org from a snapshot (control/orgs.py)
             return json_response(control_orgs.create_from_snapshot(conn, state, body, now), 201)
@@ -257,4 +235,4 @@ async def create_org(request: Request, state: State) -> Response:
         credentials = provision.create_org(conn, state.oauth, definition, state.settings.base_url, now)
         return json_response(credentials, 201)
 
-    return await state.unit(work, write=True)
+    return await call.unit(state, work)
