@@ -1,5 +1,5 @@
-"""The layers' import rules (docs/architecture.md): HTTP adapters and the CLI reach the store only through the
-services of ``zcrm.service``, and services know nothing of HTTP."""
+"""The layers' import rules (docs/architecture.md): HTTP adapters, the CLI and the after-commit runtime reach the
+store only through the services of ``zcrm.service``, and services know nothing of HTTP."""
 
 from __future__ import annotations
 
@@ -43,6 +43,12 @@ def test_cli_reaches_the_store_through_services() -> None:
         str(p.relative_to(SRC)) for p in sorted((SRC / "cli").rglob("*.py")) if _touches(p, "zcrm.store")
     ]
     assert leaking == []
+
+
+def test_the_runtime_reaches_the_store_through_services() -> None:
+    runtime = sorted((SRC / "runtime").rglob("*.py"))
+    assert len(runtime) >= 4  # the function runner, its pool and worker, the webhook deliverer
+    assert [str(p.relative_to(SRC)) for p in runtime if _touches(p, "zcrm.store")] == []
 
 
 def test_services_know_nothing_of_http() -> None:

@@ -21,32 +21,25 @@ from sqlalchemy import Connection
 
 from zcrm.auth.guards import record_module
 from zcrm.auth.identity import Identity, SchemaCache
-from zcrm.auth.scopes import parse_scopes
-from zcrm.auth.sharing import visible_owners
 from zcrm.automation.functions import MAX_DEPTH, AfterCommit, FunctionCall, Installed
-from zcrm.automation.search import CriteriaError, matches
+from zcrm.automation.search import CriteriaError
 from zcrm.automation.search import parse as parse_criteria
 from zcrm.client.deluge import invalid_trigger, query_trigger
 from zcrm.clock import Clock
 from zcrm.errors import ZohoError
 from zcrm.records.update import Target
 from zcrm.runtime.pool import FunctionPool, Job, Outcome, RaiseInFunction
-from zcrm.schema.model import OrgSchema, User
+from zcrm.schema.model import OrgSchema
+from zcrm.service import function_tasks as tasks
 from zcrm.service import reads
+from zcrm.service.function_tasks import Gone
 from zcrm.service.records import insert_records, update_records
-from zcrm.service.unit import transaction
-from zcrm.store import Database
-from zcrm.store import automation as log_store
-from zcrm.store import functions as function_store
-from zcrm.store import orgs as org_store
-from zcrm.store import records as record_store
-from zcrm.store.clocks import org_now
-from zcrm.store.records import ListQuery
+from zcrm.service.unit import Database
+
+__all__ = ["FunctionRunner", "Gone", "ServerCrm", "TaskLimits"]
 
 T = TypeVar("T")
 log = logging.getLogger("zcrm.automation")
-
-ALL_SCOPES = parse_scopes("ZohoCRM.modules.ALL")
 
 
 def _triggers(query_value: Mapping[str, Any] | None) -> frozenset[str] | None:
@@ -60,11 +53,6 @@ def _task_result(result: Any) -> dict[str, Any]:
         return result.as_dict()
     details = result.get("details")
     return dict(details) if isinstance(details, dict) else {}
-
-
-class Gone(LookupError):
-    """The org, or the user whose write started the functions, is no longer there (deleted, inactive): there is
-    no one left to run them as."""
 
 
 class ServerCrm:
@@ -177,14 +165,7 @@ class ServerCrm:
 
         def work(conn: Connection, ident: Identity, now: int) -> list[dict[str, Any]]:
             module = record_module(ident, module_name, "read")
-            owners = visible_owners(ident.schema, ident.user, module)
-            every = record_store.list_records(
-                conn, ident.org_id, ListQuery(module.id, "id", False, limit=2**62, owners=owners)
-            )
-            hits = [r for r in every if matches(tree, {**r.data, "id": r.id})]
-            chosen = hits[(page - 1) * per_page : page * per_page]
-            shown = (reads.get_record(conn, ident, module, r.id, {}, now) for r in chosen)
-            return [record for record in shown if record]
+            return tasks.search(conn, ident, module, tree, page, per_page, now)
 
         try:
             return self._runner.unit(self._org_id, self._user_id, work)
@@ -221,25 +202,8 @@ class FunctionRunner:
         """``work(conn, identity, now)`` in a write transaction, as the user (Gone when they or the org went);
         with the API limits on and ``charge``, the task is charged first, in a transaction of its own (charged
         whatever its outcome)."""
-        if self.limits is not None and charge:
-            with transaction(self.db, self.clock.now, write=True) as (conn, server_now):
-                schema, _user, now = self._context(conn, org_id, user_id, server_now)
-                self.limits.charge_task(conn, schema, now)
-        with transaction(self.db, self.clock.now, write=True) as (conn, server_now):
-            schema, user, now = self._context(conn, org_id, user_id, server_now)
-            return work(conn, Identity(org_id, user, ALL_SCOPES, schema), now)
-
-    def _context(
-        self, conn: Connection, org_id: str, user_id: str, server_now: int
-    ) -> tuple[OrgSchema, User, int]:
-        version = org_store.schema_version(conn, org_id)
-        if version is None:
-            raise Gone(f"org {org_id} no longer exists")
-        schema = self.schemas.get(conn, org_id, version)
-        user = schema.users_by_id.get(user_id)
-        if user is None or user.status != "active":
-            raise Gone(f"user {user_id} is no longer active")
-        return schema, user, org_now(conn, org_id, server_now)
+        charged = self.limits.charge_task if self.limits is not None and charge else None
+        return tasks.as_user(self.db, self.schemas, self.clock.now, org_id, user_id, work, charged)
 
     def run(self, org_id: str, user_id: str, calls: list[FunctionCall]) -> None:
         """Runs ``calls`` and the calls their writes start. A call whose org or user is gone is not run (a
@@ -274,27 +238,10 @@ class FunctionRunner:
         return self.pool.run(job, lambda task, args: _task(crm, task, args))
 
     def _installed(self, org_id: str, name: str) -> Installed | None:
-        with self.db.read() as conn:
-            return function_store.get(conn, org_id, name)
+        return tasks.installed(self.db, org_id, name)
 
     def _log(self, org_id: str, call: FunctionCall, status: str, detail: Any) -> None:
-        with transaction(self.db, self.clock.now, write=True) as (conn, server_now):
-            prefix = org_store.prefix(conn, org_id)
-            if prefix is None:  # the org was deleted while the function ran: nothing to log into
-                return
-            log_store.add(
-                conn,
-                org_id,
-                prefix,
-                org_now(conn, org_id, server_now),
-                "function",
-                call.rule,
-                call.module,
-                call.record_id,
-                call.function,
-                status,
-                detail,
-            )
+        tasks.log_run(self.db, self.clock.now, org_id, call, status, detail)
 
 
 def _task(crm: ServerCrm, task: str, args: dict[str, Any]) -> Any:

@@ -1,5 +1,5 @@
 """Delivering webhooks: a background thread in each server process sends the deliveries that workflow rules queued
-(``store/webhooks.py``), never on a request's path.
+(``service/deliveries.py``), never on a request's path.
 
 Each delivery is a POST of its body (JSON, or a form) with ``X-Zcrm-Signature: sha256=<hex>``, the HMAC-SHA256 of
 the body under the webhook's secret (left out when the secret is empty, as for Notifications API callbacks),
@@ -20,9 +20,9 @@ from typing import Any
 
 import httpx
 
+from zcrm.service import deliveries
+from zcrm.service.unit import Database
 from zcrm.settings import Settings
-from zcrm.store import Database
-from zcrm.store import webhooks as store
 
 log = logging.getLogger("zcrm.webhooks")
 CONTENT_TYPES = {"json": "application/json", "form": "application/x-www-form-urlencoded"}
@@ -76,11 +76,7 @@ class WebhookDeliverer:
     def tick(self, client: httpx.Client) -> int:
         """Sends the deliveries due now; returns how many were attempted."""
         now_ms = int(time.time() * 1000)
-        with self.db.read() as conn:  # most ticks find nothing: do not take SQLite's write lock for that
-            if not store.any_due(conn, now_ms):
-                return 0
-        with self.db.write() as conn:
-            claimed = store.claim_due(conn, now_ms, int((self.timeout + 5) * 1000), 20)
+        claimed = deliveries.claim_due(self.db, now_ms, int((self.timeout + 5) * 1000), 20)
         for delivery in claimed:
             attempt, ok = self.send(client, delivery)
             attempts = delivery.attempts + 1
@@ -91,11 +87,10 @@ class WebhookDeliverer:
             else:
                 status = "pending"
                 next_ms = int(time.time() * 1000 + self.backoff * 1000 * 2 ** (attempts - 1))
-            with self.db.write() as conn:
-                store.record_attempt(conn, delivery, attempt, status, next_ms)
+            deliveries.record_attempt(self.db, delivery, attempt, status, next_ms)
         return len(claimed)
 
-    def send(self, client: httpx.Client, delivery: store.Delivery) -> tuple[dict[str, Any], bool]:
+    def send(self, client: httpx.Client, delivery: deliveries.Delivery) -> tuple[dict[str, Any], bool]:
         body = delivery.body.encode()
         headers = {
             "Content-Type": CONTENT_TYPES.get(delivery.body_type, "application/json"),
