@@ -16,7 +16,7 @@ from zcrm.automation.functions import AfterCommit
 from zcrm.errors import LimitExceeded, RequiredParamMissing, UnableToParseDataType, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.http.envelope import json_response, no_content, write_response
-from zcrm.http.request import http_time, json_object, query_params, raw_body
+from zcrm.http.request import http_time, query_params, raw_body, record_body
 from zcrm.http.state import State
 from zcrm.records.body import MAX_RECORDS, check_features, data_items, trigger_set
 from zcrm.records.reads import parse_bool
@@ -33,7 +33,7 @@ async def insert(request: Request, state: State, module_name: str) -> Response:
 
     def work(conn: Connection, ident: Identity, now: int, after: AfterCommit) -> Response:
         module = record_module(ident, module_name, "create")
-        payload = json_object(raw, exact=True)
+        payload = record_body(request, raw)
         items = data_items(payload)
         triggers = trigger_set(payload)
         check_features(payload)
@@ -84,7 +84,7 @@ async def update(request: Request, state: State, module_name: str, record_id: st
         since = None
         if unmodified_header is not None:
             since = http_time(unmodified_header, "If-Unmodified-Since", bad=UnableToParseDataType)
-        payload = json_object(raw, exact=True)
+        payload = record_body(request, raw)
         items = data_items(payload, limit=1 if record_id is not None else MAX_RECORDS)
         triggers = trigger_set(payload)
         check_features(payload)
