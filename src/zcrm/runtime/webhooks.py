@@ -62,7 +62,8 @@ class WebhookDeliverer:
         self._wake.set()
 
     def _run(self) -> None:
-        with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
+        client = _LazyClient(self.timeout)  # made on the first delivery: most servers send none
+        try:
             while not self._stop.is_set():
                 try:
                     sent = self.tick(client)
@@ -72,8 +73,10 @@ class WebhookDeliverer:
                 if not sent:  # nothing was due: sleep until the next tick or a wake-up
                     self._wake.wait(self.interval)
                     self._wake.clear()
+        finally:
+            client.close()
 
-    def tick(self, client: httpx.Client) -> int:
+    def tick(self, client: _LazyClient) -> int:
         """Sends the deliveries due now; returns how many were attempted."""
         now_ms = int(time.time() * 1000)
         claimed = deliveries.claim_due(self.db, now_ms, int((self.timeout + 5) * 1000), 20)
@@ -90,7 +93,7 @@ class WebhookDeliverer:
             deliveries.record_attempt(self.db, delivery, attempt, status, next_ms)
         return len(claimed)
 
-    def send(self, client: httpx.Client, delivery: deliveries.Delivery) -> tuple[dict[str, Any], bool]:
+    def send(self, client: _LazyClient, delivery: deliveries.Delivery) -> tuple[dict[str, Any], bool]:
         body = delivery.body.encode()
         headers = {
             "Content-Type": CONTENT_TYPES.get(delivery.body_type, "application/json"),
@@ -103,7 +106,7 @@ class WebhookDeliverer:
         started = time.time()
         attempt: dict[str, Any] = {"attempt": delivery.attempts + 1, "time": int(started)}
         try:
-            response = client.post(delivery.url, content=body, headers=headers)
+            response = client.get().post(delivery.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             attempt.update(status_code=None, error=f"{type(exc).__name__}: {exc}")
             ok = False
@@ -112,3 +115,21 @@ class WebhookDeliverer:
             ok = 200 <= response.status_code < 300
         attempt["duration_ms"] = round((time.time() - started) * 1000, 1)
         return attempt, ok
+
+
+class _LazyClient:
+    """The deliverer's HTTP client, made when the first delivery is sent (making one loads the CA bundle: about
+    20 ms, which every server start and stop, and every test's app, would otherwise spend)."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._client: httpx.Client | None = None
+
+    def get(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(timeout=self.timeout, follow_redirects=False)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()

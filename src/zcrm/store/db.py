@@ -8,6 +8,7 @@ so that concurrent writers queue on the busy timeout instead of failing on a loc
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import os
 import sqlite3
@@ -19,7 +20,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.pool import ConnectionPoolEntry
 
 WRITE = "zcrm_write"
@@ -120,10 +122,11 @@ class Database:
                 conn.commit()
 
     def migrate(self) -> None:
-        """Create or upgrade the schema to the newest Alembic revision."""
-        config = Config()
-        location = resources.files("zcrm.store").joinpath("migrations")
-        config.set_main_option("script_location", str(location))
+        """Create or upgrade the schema to the newest Alembic revision (nothing to do, and no migration scripts
+        loaded, when the database is at it already: every start but the first after an upgrade)."""
+        if self._revision() == _head():
+            return
+        config = _alembic_config()
         with self.engine.connect() as conn:
             conn = conn.execution_options(**{WRITE: True})
             config.attributes["connection"] = conn
@@ -131,8 +134,28 @@ class Database:
             if conn.in_transaction():
                 conn.commit()
 
+    def _revision(self) -> str | None:
+        """The database's Alembic revision; None for a new database."""
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    location = resources.files("zcrm.store").joinpath("migrations")
+    config.set_main_option("script_location", str(location))
+    return config
+
+
+@functools.cache
+def _head() -> str | None:
+    """The newest Alembic revision of this zcrm (read once per process)."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 class Checkpointer:
