@@ -205,30 +205,44 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def prepared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
-    """A data dir migrated and bootstrapped once per session (per xdist worker): the default org, its credentials.
-    ``api`` copies it rather than migrating a new database for each test (about 0.5 s each). None on PostgreSQL,
-    where each data dir has a database of its own."""
-    if ON_POSTGRESQL:
-        return None
+def prepared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir migrated and bootstrapped once per session (per xdist worker): the default org, its credentials
+    (on PostgreSQL, with its own database). ``api`` copies it rather than migrating a new database for each test
+    (about 0.5 s each)."""
     data_dir = tmp_path_factory.mktemp("prepared") / "data"
     app = create_app(make_settings(data_dir))
     with TestClient(app, base_url="http://127.0.0.1:8000"):
         pass
-    app.state.zcrm.db.dispose()
+    app.state.zcrm.db.dispose()  # on PostgreSQL, a template database takes no connection while it is copied
     return data_dir
 
 
-def copy_data_dir(prepared: Path | None, data_dir: Path) -> None:
-    """Puts a copy of the prepared data dir (database, credentials, …) at ``data_dir``, unless it exists already or
-    there is none (PostgreSQL)."""
-    if prepared is not None and not data_dir.exists():
-        shutil.copytree(prepared, data_dir)
+def copy_data_dir(prepared: Path, data_dir: Path) -> None:
+    """Puts a copy of the prepared data dir (database, credentials, …) at ``data_dir``, unless it exists already;
+    on PostgreSQL its database is a copy of the prepared one (``CREATE DATABASE … TEMPLATE``)."""
+    if data_dir.exists():
+        return
+    shutil.copytree(prepared, data_dir)
+    if TEST_DATABASE_URL is None:
+        return
+    prepared_url = database_url(prepared)
+    assert prepared_url is not None
+    template = make_url(prepared_url).database
+    key = data_dir.resolve()
+    known = _databases.get(key)  # the data dir's URL given out already (its settings made first): kept
+    name = str(make_url(known).database) if known else f"zcrm_t_{secrets.token_hex(8)}"
+    with _admin_engine().connect() as conn:
+        if known:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    if not known:
+        _created.append(name)
+        _databases[key] = make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture
-def api(settings: Settings, prepared_data_dir: Path | None) -> Iterator[Api]:
-    copy_data_dir(prepared_data_dir, settings.data_dir)
+def api(settings: Settings, prepared_data_dir: Path) -> Iterator[Api]:
+    copy_data_dir(prepared_data_dir, settings.data_dir)  # on PostgreSQL, into the database settings names
     app = create_app(settings)
     with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
         yield Api(client, app.state.credentials, settings.data_dir)
