@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 document of zcrm's routes, built from the route table (``GET /__zcrm/openapi.json``,
 docs/control-plane.md "OpenAPI document"): paths, methods, summaries, path parameters and their rules, tags and
 who may call each operation; and, from ``http/openapi_operations.py``, each operation's query parameters, request
-headers and body, and its answers by status with their content types and body schemas."""
+headers and body, and its answers by status with their content types and body schemas (the component schemas and
+the common error answers from ``http/openapi_shapes.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 
 from zcrm import __version__
 from zcrm.http.matcher import Param, Route
-from zcrm.http.openapi_operations import (
+from zcrm.http.openapi_operations import OPERATIONS
+from zcrm.http.openapi_shapes import (
     ERROR_400,
     ERROR_401,
     ERROR_403,
@@ -19,7 +21,6 @@ from zcrm.http.openapi_operations import (
     FAULTED_4XX,
     FAULTED_5XX,
     JSON,
-    OPERATIONS,
     SCHEMAS,
     Answer,
     Described,
