@@ -17,7 +17,7 @@ from zcrm import control_input as b
 from zcrm.auth import passwords
 from zcrm.errors import DuplicateData, InvalidData, invalid_id
 from zcrm.schema.model import OrgSchema, Profile, Role, User
-from zcrm.schema.orgfile import PERMISSIONS, USER_STATUSES
+from zcrm.schema.orgfile_access import PERMISSIONS, USER_STATUSES
 from zcrm.store import admin as store
 
 STATUSES = sorted(USER_STATUSES)  # active, deleted, inactive

@@ -59,7 +59,8 @@ def org_create(data_dir: Path, database_url: str | None, org_file: Path | None) 
 def org_functions(data_dir: Path, database_url: str | None, org_id: str | None, org_file: Path) -> None:
     """Install the functions of an org file in an org (the default org unless --org-id), replacing those of the same
     names: their code is compiled and checked, not run. Prints the org's functions by name and handler."""
-    from zcrm.schema.orgfile import OrgFileError, org_file_functions, read_org_file
+    from zcrm.schema.orgfile import OrgFileError, read_org_file
+    from zcrm.schema.orgfile_rules import org_file_functions
     from zcrm.service import functions as function_service
 
     try:

@@ -12,7 +12,8 @@ from zcrm.automation import trust
 from zcrm.automation.functions import Installed
 from zcrm.errors import InvalidData, LimitExceeded
 from zcrm.schema.model import Module
-from zcrm.schema.orgfile import OrgFileError, normalise_module_rules, normalise_org_functions
+from zcrm.schema.orgfile_checks import OrgFileError
+from zcrm.schema.orgfile_rules import normalise_module_rules, normalise_org_functions
 from zcrm.store import admin as store
 from zcrm.store import functions as function_store
 
