@@ -676,3 +676,18 @@ def test_created_secrets_are_stored_hashed(api: Api) -> None:
     for secret in ("client_secret", "refresh_token", "access_token"):
         assert creds[secret] not in everything
     assert admin_token(api) not in everything
+
+
+def test_the_first_server_level_call_makes_the_admin_token_even_when_refused(api: Api) -> None:
+    """The server admin token is made on first use, in a unit of its own: a refused call keeps it, and the token
+    on file then works. (``zcrm serve`` makes it at start; a database whose token was never made is one a test
+    or an older server left.)"""
+    sql(api, "DELETE FROM server_meta WHERE key = 'admin_token'")
+    (api.data_dir / "admin-token").unlink()
+    refused = api.client.post("/__zcrm/orgs", json={}, headers={"X-ZCRM-Admin-Token": "wrong"})
+    assert (refused.status_code, refused.json()) == (401, error("INVALID_TOKEN", "invalid oauth token", {}))
+    token = (api.data_dir / "admin-token").read_text().strip()
+    stored = hashlib.sha256(token.encode()).hexdigest()
+    assert sql(api, "SELECT value FROM server_meta WHERE key = 'admin_token'") == [(stored,)]
+    made = api.client.post("/__zcrm/orgs", json={}, headers={"X-ZCRM-Admin-Token": token})
+    assert made.status_code == 201 and list(made.json()) == CREDENTIAL_KEYS

@@ -70,6 +70,16 @@ def presented_token(authorization: str | None, admin_header: str | None) -> str 
     return None
 
 
+def settled_hash(conn: Connection) -> str | None:
+    """The stored hash of the server admin token when ``current_hash`` would leave it as it is (it exists, and
+    matches ``ZCRM_ADMIN_TOKEN`` when that is set); None when it must be made first. Reads only."""
+    stored = server_meta.get(conn, META_KEY)
+    fixed = configured_token()
+    if stored is None or (fixed is not None and stored != digest(fixed)):
+        return None
+    return stored
+
+
 def current_hash(conn: Connection, data_dir: Path) -> str:
     """The stored hash of the server admin token. Creates the token on first use (or when ``ZCRM_ADMIN_TOKEN``
     changed since it was stored), so this must run in a write transaction that is committed."""

@@ -19,7 +19,7 @@ from typing import TypeVar
 from sqlalchemy import Connection
 from starlette.requests import Request
 
-from zcrm.auth.admin import current_hash, is_admin_token, presented_token
+from zcrm.auth.admin import current_hash, is_admin_token, presented_token, settled_hash
 from zcrm.auth.identity import authenticate
 from zcrm.errors import AuthenticationFailure, InvalidToken, NoPermission, ZohoError, invalid_id
 from zcrm.fields.coerce import parse_id
@@ -76,10 +76,27 @@ class AdminCall:
     async def unit(
         self, state: State, work: Callable[[Connection, int, bool], T], *, write: bool = True
     ) -> T:
-        """Authorises, then runs ``work(conn, now, server_admin)``, in one unit of work."""
-        stored = await self.stored_hash(state)
+        """Authorises, then runs ``work(conn, now, server_admin)``, in one unit of work. The admin token's hash is
+        read in that unit; only on first use (or after ``ZCRM_ADMIN_TOKEN`` changed) is it made first, in a unit
+        of its own."""
+        stored: str | None = None
 
-        def run(conn: Connection, now: int) -> T:
-            return work(conn, now, self.authorise(conn, state, stored, now))
+        def run(conn: Connection, now: int) -> T | _Unsettled:
+            known = stored or settled_hash(conn)
+            if known is None:
+                return _UNSETTLED
+            return work(conn, now, self.authorise(conn, state, known, now))
 
-        return await state.unit(run, write=write)
+        answer = await state.unit(run, write=write)
+        if isinstance(answer, _Unsettled):
+            stored = await self.stored_hash(state)
+            answer = await state.unit(run, write=write)
+            assert not isinstance(answer, _Unsettled)
+        return answer
+
+
+class _Unsettled:
+    """The admin token's hash had to be made before the call could be checked."""
+
+
+_UNSETTLED = _Unsettled()
