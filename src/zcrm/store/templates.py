@@ -147,6 +147,7 @@ def copy(
         "quoted_prefix": f'"{prefix}',
         "now": now,
     }
+    copies = []
     for table, columns in TABLES.items():
         if table in skip or not template.counts.get(table):
             continue
@@ -155,12 +156,15 @@ def copy(
             continue
         names = ", ".join(c.name for c in columns)
         values = ", ".join(_column(table, c.name, c.kind) for c in columns)
-        conn.execute(
-            text(
-                f"INSERT INTO {table} (org_id, {names}) SELECT :org, {values} FROM {table} WHERE org_id = :template"
-            ),
-            params,
+        copies.append(
+            f"INSERT INTO {table} (org_id, {names}) SELECT :org, {values} FROM {table} WHERE org_id = :template"
         )
+    if conn.dialect.name == "postgresql" and len(copies) > 1:
+        # one statement (data-modifying WITH clauses): each statement is a round trip to the server
+        heads = ", ".join(f"c{i} AS ({sql})" for i, sql in enumerate(copies[:-1]))
+        copies = [f"WITH {heads} {copies[-1]}"]
+    for sql in copies:
+        conn.execute(text(sql), params)
 
 
 def seed_marker(key: str, schema_version: int) -> str:
