@@ -4,25 +4,20 @@ fault rules match its ids, the handler writes it)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
 from tests.conftest import Api, make_settings, sql
 from zcrm import json_input
-from zcrm.app import create_app
+from zcrm.settings import Settings
 
 
 @pytest.fixture
-def limited(tmp_path: Path) -> Iterator[Api]:
-    settings = make_settings(tmp_path / "data", api_limits=True)
-    app = create_app(settings)
-    with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
-        yield Api(client, app.state.credentials, settings.data_dir)
-    app.state.zcrm.db.dispose()
+def settings(tmp_path: Path) -> Settings:
+    """``api``'s settings here: the API limits on (they count a write's records from its body)."""
+    return make_settings(tmp_path / "data", api_limits=True)
 
 
 @pytest.fixture
@@ -40,40 +35,38 @@ def decodes(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     return seen
 
 
-def test_a_bulk_update_under_api_limits_decodes_its_body_once(limited: Api, decodes: list[bytes]) -> None:
-    ids = limited.insert("Leads", {"Last_Name": "A", "Company": "C"}, {"Last_Name": "B", "Company": "C"})
+def test_a_bulk_update_under_api_limits_decodes_its_body_once(api: Api, decodes: list[bytes]) -> None:
+    ids = api.insert("Leads", {"Last_Name": "A", "Company": "C"}, {"Last_Name": "B", "Company": "C"})
     decodes.clear()
     body = {"data": [{"id": ids[0], "Last_Name": "A2"}, {"id": ids[1], "Last_Name": "B2"}]}
     raw = json.dumps(body).encode()
-    response = limited.put("/crm/v5/Leads", content=raw)
+    response = api.put("/crm/v5/Leads", content=raw)
     assert response.status_code == 200, response.text
     assert [item["code"] for item in response.json()["data"]] == ["SUCCESS", "SUCCESS"]
     assert decodes == [raw]  # API limits counted the records from the same decode the handler wrote
-    stored = sql(
-        limited, "SELECT data FROM records WHERE id IN (:a, :b) ORDER BY id", {"a": ids[0], "b": ids[1]}
-    )
+    stored = sql(api, "SELECT data FROM records WHERE id IN (:a, :b) ORDER BY id", {"a": ids[0], "b": ids[1]})
     assert sorted(json.loads(row[0])["Last_Name"] for row in stored) == ["A2", "B2"]
 
 
-def test_fault_rules_matching_body_ids_read_the_same_decode(limited: Api, decodes: list[bytes]) -> None:
+def test_fault_rules_matching_body_ids_read_the_same_decode(api: Api, decodes: list[bytes]) -> None:
     """A fault rule matching a record id of the body fires once (``count`` 1): the first request ends with the
     fault, the second is written; each decoded its body once for the rule, API limits and the handler."""
-    ids = limited.insert("Leads", {"Last_Name": "A", "Company": "C"})
+    ids = api.insert("Leads", {"Last_Name": "A", "Company": "C"})
     rule = {"match": {"operation": "update", "record_id": ids[0]}, "effect": {"status": 500}, "count": 1}
-    made = limited.post("/__zcrm/faults", rule)
+    made = api.post("/__zcrm/faults", rule)
     assert made.status_code == 201, made.text
     decodes.clear()
     raw = json.dumps({"data": [{"id": ids[0], "Last_Name": "Again"}]}).encode()
-    first = limited.put("/crm/v5/Leads", content=raw)
+    first = api.put("/crm/v5/Leads", content=raw)
     assert (first.status_code, first.json()) == (
         500,
         {"code": "INTERNAL_ERROR", "details": {}, "message": "Internal Server Error", "status": "error"},
     )
     assert decodes == [raw]
-    stored = sql(limited, "SELECT data FROM records WHERE id = :a", {"a": ids[0]})
+    stored = sql(api, "SELECT data FROM records WHERE id = :a", {"a": ids[0]})
     assert json.loads(stored[0][0])["Last_Name"] == "A"  # the fault ended it before the handler
-    second = limited.put("/crm/v5/Leads", content=raw)
+    second = api.put("/crm/v5/Leads", content=raw)
     assert second.status_code == 200, second.text
     assert decodes == [raw, raw]  # one decode per request
-    stored = sql(limited, "SELECT data FROM records WHERE id = :a", {"a": ids[0]})
+    stored = sql(api, "SELECT data FROM records WHERE id = :a", {"a": ids[0]})
     assert json.loads(stored[0][0])["Last_Name"] == "Again"
