@@ -237,3 +237,16 @@ class ServiceUnavailable(ZohoError):
     code = "SERVICE_UNAVAILABLE"
     status = 503
     default_message = "The service is temporarily unavailable"
+
+
+MSG_INVALID_QUERY = "invalid query formed"
+
+
+class InvalidQuery(ZohoError):
+    code = "INVALID_QUERY"
+    default_message = MSG_INVALID_QUERY
+
+
+class CriteriaLimitExceeded(ZohoError):
+    code = "CRITERIA_LIMIT_EXCEEDED"
+    default_message = "no of criterium that can be given exceed the limit 10"
