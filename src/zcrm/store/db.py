@@ -62,6 +62,9 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA wal_autocheckpoint=0")
             cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
             cursor.close()
+            # text compared ignoring case as Python lower-cases it (search criteria: store/search.py); SQLite's own
+            # lower() changes ASCII letters only
+            dbapi_connection.create_function("zcrm_lower", 1, _lower, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
@@ -143,6 +146,10 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _alembic_config() -> Config:

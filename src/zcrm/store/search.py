@@ -1,0 +1,191 @@
+"""Search criteria as SQL over the ``records`` table (zoho-v5-queries.md §2.6): the typed tree of
+``search/checks.py`` compiled into one condition in which every value, field name and JSON path is a bound
+parameter (no text of a request becomes SQL text). SQLite and PostgreSQL.
+
+How values are stored decides the SQL (docs/architecture.md, "Stored value forms"): the audit fields and the owner
+are columns; other values live in the ``data`` JSON document (text, picklists and ids as strings, multi-select
+picklists as lists, integers as numbers, bigint as digit strings, decimals as numbers, dates as ``yyyy-MM-dd``,
+datetimes as epoch seconds, booleans as JSON booleans). Text compares ignoring case as Python's ``str.lower`` does
+(§1.2): ``zcrm_lower`` on SQLite (registered on every connection, ``store/db.py``), ``lower`` on PostgreSQL. A null
+value (or an empty list) matches no condition, ``not_equal`` included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from zcrm.schema.model import Field
+from zcrm.search.checks import Typed, TypedGroup, Value
+
+# the fields held in columns of ``records`` (the rest are in ``data``)
+COLUMNS = {
+    "Owner": "owner_id",
+    "Created_By": "created_by",
+    "Modified_By": "modified_by",
+    "Created_Time": "created_time",
+    "Modified_Time": "modified_time",
+}
+TEXTS = frozenset({"text", "textarea", "email", "phone", "website", "autonumber", "picklist"})
+INTEGERS = frozenset({"integer", "bigint", "datetime"})  # compared as integers (a datetime: epoch seconds)
+COMPARE = {
+    "equals": "=",
+    "not_equal": "<>",
+    "greater_than": ">",
+    "greater_equal": ">=",
+    "less_than": "<",
+    "less_equal": "<=",
+}
+Resolve = Callable[[Field, str], Sequence[str]]  # the ids of a lookup's targets with that display name
+
+
+class Compiler:
+    """Compiles typed criteria for one dialect; ``params`` collects the bound values."""
+
+    def __init__(self, dialect: str, resolve: Resolve) -> None:
+        self.postgres = dialect == "postgresql"
+        self.resolve = resolve
+        self.params: dict[str, Any] = {}
+
+    def bind(self, value: Any) -> str:
+        name = f"s{len(self.params)}"
+        if not self.postgres and isinstance(value, Decimal):
+            value = float(value)  # sqlite3 binds no Decimal; stored decimals are floats there
+        self.params[name] = value
+        return f":{name}"
+
+    def lower(self, expr: str) -> str:
+        return f"lower({expr})" if self.postgres else f"zcrm_lower({expr})"
+
+    # -- where a field's value is --------------------------------------------------------------------------------
+    def _json(self, field: Field) -> str:
+        """The JSON value of a ``data`` field (SQLite: as SQL typed by JSON; PostgreSQL: jsonb)."""
+        if self.postgres:
+            return f"(data::jsonb -> {self.bind(field.api_name)})"
+        return f"json_extract(data, {self.bind(_path(field.api_name))})"
+
+    def _scalar(self, field: Field) -> str:
+        """The field's value as text (PostgreSQL) or as stored (SQLite); NULL when absent or null."""
+        column = COLUMNS.get(field.api_name)
+        if column is not None:
+            return column
+        if self.postgres:
+            return f"(data::jsonb ->> {self.bind(field.api_name)})"
+        return self._json(field)
+
+    def _number(self, field: Field, kind: str) -> str:
+        value = self._scalar(field)
+        if field.api_name in COLUMNS:
+            return value
+        if self.postgres:
+            return f"({value})::numeric"
+        return f"CAST({value} AS {'INTEGER' if kind in INTEGERS else 'REAL'})"
+
+    # -- conditions ----------------------------------------------------------------------------------------------
+    def condition(self, typed: Typed) -> str:
+        kind, op = typed.data_type, typed.operator
+        if kind in TEXTS:
+            return self._text(typed.field, op, [str(v) for v in typed.values])
+        if kind == "multiselectpicklist":
+            return self._multi(typed.field, op, [str(v) for v in typed.values])
+        if kind == "boolean":
+            return self._boolean(typed.field, op, bool(typed.values[0]))
+        if kind in ("lookup", "ownerlookup", "userlookup"):
+            return self._lookup(typed.field, op, typed.values)
+        if kind == "date":
+            value = self._scalar(typed.field)
+            return self._ordered(value, op, [_iso(v) for v in typed.values])
+        return self._ordered(self._number(typed.field, kind), op, list(typed.values))
+
+    def _text(self, field: Field, op: str, values: list[str]) -> str:
+        value = self._scalar(field)
+        known = f"{value} IS NOT NULL"
+        lowered = self.lower(value)
+        if op == "starts_with":
+            prefix = self.lower(self.bind(values[0]))
+            return f"({known} AND substr({lowered}, 1, length({prefix})) = {prefix})"
+        if op == "in":
+            listed = ", ".join(self.lower(self.bind(v)) for v in values)
+            return f"({known} AND {lowered} IN ({listed}))"
+        return f"({known} AND {lowered} {COMPARE[op]} {self.lower(self.bind(values[0]))})"
+
+    def _multi(self, field: Field, op: str, values: list[str]) -> str:
+        if self.postgres:
+            array = self._json(field)
+            elements = f"jsonb_array_elements_text(CASE WHEN jsonb_typeof({array}) = 'array' THEN {array} END) AS e(v)"
+            element, non_empty = "e.v", f"jsonb_typeof({array}) = 'array' AND jsonb_array_length({array}) > 0"
+        else:
+            path = self.bind(_path(field.api_name))
+            elements = f"json_each(records.data, {path}) AS e"
+            element, non_empty = (
+                "e.value",
+                f"json_type(records.data, {path}) = 'array' AND json_array_length(records.data, {path}) > 0",
+            )
+        lowered = self.lower(element)
+        if op == "starts_with":
+            prefix = self.lower(self.bind(values[0]))
+            test = f"substr({lowered}, 1, length({prefix})) = {prefix}"
+        elif op == "in":
+            test = f"{lowered} IN ({', '.join(self.lower(self.bind(v)) for v in values)})"
+        else:
+            test = f"{lowered} = {self.lower(self.bind(values[0]))}"
+        found = f"EXISTS (SELECT 1 FROM {elements} WHERE {test})"
+        if op == "not_equal":
+            return f"({non_empty} AND NOT {found})"
+        return found
+
+    def _boolean(self, field: Field, op: str, wanted: bool) -> str:
+        if self.postgres:
+            value = self._json(field)
+            test = f"{value} = to_jsonb(CAST({self.bind(wanted)} AS boolean))"
+            known = f"jsonb_typeof({value}) = 'boolean'"
+        else:
+            path = self.bind(_path(field.api_name))
+            test = f"json_extract(data, {path}) = {self.bind(int(wanted))}"
+            known = f"json_type(data, {path}) IN ('true', 'false')"
+        return f"({known} AND {'NOT ' if op == 'not_equal' else ''}{test})"
+
+    def _lookup(self, field: Field, op: str, values: Sequence[Value]) -> str:
+        ids: list[str] = []
+        for value in values:
+            assert isinstance(value, tuple)
+            form, text = value
+            ids.extend([text] if form == "id" else self.resolve(field, text))
+        value = self._scalar(field)
+        if not ids:  # no target has such a name: equals and in match nothing, not_equal every set value
+            return f"({value} IS NOT NULL)" if op == "not_equal" else "(1 = 0)"
+        listed = ", ".join(self.bind(i) for i in dict.fromkeys(ids))
+        negation = "NOT " if op == "not_equal" else ""
+        return f"({value} IS NOT NULL AND {value} {negation}IN ({listed}))"
+
+    def _ordered(self, value: str, op: str, values: list[Any]) -> str:
+        known = f"{value} IS NOT NULL"
+        if op == "between":
+            return f"({known} AND {value} BETWEEN {self.bind(values[0])} AND {self.bind(values[1])})"
+        if op == "in":
+            return f"({known} AND {value} IN ({', '.join(self.bind(v) for v in values)}))"
+        return f"({known} AND {value} {COMPARE[op]} {self.bind(values[0])})"
+
+    def tree(self, node: Typed | TypedGroup) -> str:
+        if isinstance(node, Typed):
+            return self.condition(node)
+        joiner = " AND " if node.connector == "and" else " OR "
+        return "(" + joiner.join(self.tree(operand) for operand in node.operands) + ")"
+
+
+def _path(api_name: str) -> str:
+    """A JSON path naming one key, quoted (an API name never holds a double quote)."""
+    return f'$."{api_name}"'
+
+
+def _iso(value: Value) -> str:
+    assert isinstance(value, dt.date)
+    return value.isoformat()
+
+
+def compile_criteria(tree: Typed | TypedGroup, dialect: str, resolve: Resolve) -> tuple[str, dict[str, Any]]:
+    """The criteria as one SQL condition over ``records`` and its bound parameters (named ``s0``, ``s1``, …)."""
+    compiler = Compiler(dialect, resolve)
+    return compiler.tree(tree), compiler.params
