@@ -250,3 +250,20 @@ class InvalidQuery(ZohoError):
 class CriteriaLimitExceeded(ZohoError):
     code = "CRITERIA_LIMIT_EXCEEDED"
     default_message = "no of criterium that can be given exceed the limit 10"
+
+
+class NotSupported(ZohoError):
+    code = "NOT_SUPPORTED"
+    default_message = "module not supported for search"
+
+
+class ExpectedParamMissing(ZohoError):
+    code = "EXPECTED_PARAM_MISSING"
+    default_message = "mandatory param missing"
+
+
+class SearchLimitReached(ZohoError):
+    """Search Records reaches only the first 2,000 matching records (zoho-v5-queries.md §2.2)."""
+
+    code = "LIMIT_REACHED"
+    default_message = "maximum response iteration limit reached"

@@ -213,7 +213,6 @@ def test_other_methods_and_a_trailing_slash(api: Api) -> None:
     ("method", "path"),
     [
         ("POST", "/crm/v5/Leads/upsert"),
-        ("GET", "/crm/v5/Leads/search"),
         ("GET", "/crm/v5/Leads/deleted"),
         ("GET", "/crm/v5/Contacts/roles"),
         ("GET", "/crm/v5/files"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from zcrm.auth.identity import Identity
 from zcrm.auth.scopes import NOTIFICATION_SCOPES, SETTINGS_SCOPES, any_scope, module_scope_allows
-from zcrm.errors import InvalidModule, NoPermission, OAuthScopeMismatch
+from zcrm.errors import InvalidModule, NoPermission, NotSupported, OAuthScopeMismatch
 from zcrm.schema.model import Module, OrgSchema
 
+SEARCH_SCOPES = ("ZohoSearch.securesearch.READ", "ZohoSearch.securesearch.ALL")
 PROFILE_PERMISSION = {"create": "create", "update": "edit", "delete": "delete", "read": "view"}
 PERMISSION_NAME = {"create": "Create", "update": "Edit", "delete": "Delete", "read": "View"}
 DENIED = {
@@ -38,13 +39,37 @@ def record_module(ident: Identity, name: str, operation: str) -> Module:
     custom = module.generated_type != "default"
     if not module_scope_allows(ident.scopes, operation, module.scope_name, module.api_name, custom):
         raise OAuthScopeMismatch()
+    _profile_allows(ident, module, operation)
+    return module
+
+
+def search_module(ident: Identity, name: str) -> Module:
+    """The module of ``GET /crm/v5/{module}/search`` (zoho-v5-queries.md §2.1): it exists, is API-supported and
+    searchable (a default or custom module: not a linking or subform module, ``NOT_SUPPORTED``); the token holds a
+    read scope of the module and ``ZohoSearch.securesearch.READ`` (or ``.ALL``); the profile may read it."""
+    details: dict[str, object] = {"resource_path_index": 0}
+    module = ident.schema.module(name)
+    if module is None:
+        raise InvalidModule(details=details)
+    if not module.api_supported:
+        raise InvalidModule(InvalidModule.NOT_SUPPORTED, details)
+    if module.generated_type not in ("default", "custom"):
+        raise NotSupported(details=details)
+    custom = module.generated_type != "default"
+    readable = module_scope_allows(ident.scopes, "read", module.scope_name, module.api_name, custom)
+    if not readable or not any_scope(ident.scopes, SEARCH_SCOPES):
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "read")
+    return module
+
+
+def _profile_allows(ident: Identity, module: Module, operation: str) -> None:
     profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
     if profile is None or not profile.allows(module.api_name, PROFILE_PERMISSION[operation]):
         raise NoPermission(
             DENIED[operation],
             {"permissions": [f"Crm_Implied_{PERMISSION_NAME[operation]}_{module.api_name}"]},
         )
-    return module
 
 
 def org_administrator(ident: Identity) -> None:

@@ -212,6 +212,28 @@ ZOHO_OPERATIONS: dict[tuple[str, str], Described] = {
         required_query=("fields",),
         headers=SINCE,
     ),
+    ("GET", "/crm/v5/{module}/search"): Described(
+        {**ok("Records"), "204": NO_CONTENT},
+        query={
+            "criteria": {
+                "type": "string",
+                "description": "(Field:operator:value) groups joined by and / or, at most 10 conditions",
+            },
+            "email": STRING,
+            "phone": STRING,
+            "word": {"type": "string", "description": "at least 2 characters"},
+            "fields": {"type": "string", "description": "comma-separated API names, at most 50"},
+            "sort_by": choice(["id", "Created_Time", "Modified_Time"]),
+            "sort_order": choice(["asc", "desc"]),
+            **PAGING,
+            "approved": {
+                "type": "string",
+                "enum": ["true", "false", "both"],
+                "description": "any letter case",
+            },
+            "converted": {"type": "string", "enum": ["true", "false", "both"], "description": "Leads only"},
+        },
+    ),
     ("POST", "/crm/v5/{module}"): Described(
         {"201": json("Every item succeeded", "WriteResults"), "207": WRITTEN["207"], "400": WRITE_400},
         body=ref("WriteBody"),

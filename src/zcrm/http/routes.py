@@ -24,6 +24,7 @@ from zcrm.http import (
     oauth_web,
     openapi,
     records,
+    search,
     timeline,
 )
 from zcrm.http.authed import on_authenticated
@@ -142,6 +143,13 @@ ROUTES: tuple[Route[Handler], ...] = (
         GET=op(approvals.list_approvals, "List the approvals waiting on the user or others"),
     ),
     # -- records ---------------------------------------------------------------------------------------------
+    _zoho(
+        "/crm/v5/{module}/search",
+        "token",
+        (MODULE,),
+        "search",
+        GET=op(search.search, "Search records by criteria, email, phone or word"),
+    ),
     _zoho(
         "/crm/v5/{module}",
         "token",
@@ -271,7 +279,6 @@ MATCHER = Matcher(ROUTES)
 # Zoho APIs zcrm does not serve (404 INVALID_URL_PATTERN), known for what their calls are: API limits charge them
 UNSERVED: tuple[Route[Handler], ...] = (
     Route("/crm/v5/coql", {}, "zoho", "token", (), "coql"),
-    Route("/crm/v5/{module}/search", {}, "zoho", "token", (MODULE,), "search"),
     Route("/crm/v5/{module}/upsert", {}, "zoho", "token", (MODULE,), "upsert"),
 )
 _UNSERVED = Matcher(UNSERVED)

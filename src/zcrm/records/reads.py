@@ -33,7 +33,7 @@ def parse_bool(params: dict[str, str], name: str, default: bool) -> bool:
     return lowered == "true"
 
 
-def _tristate(params: dict[str, str], name: str, default: bool | None) -> bool | None:
+def tristate(params: dict[str, str], name: str, default: bool | None) -> bool | None:
     raw = params.get(name)
     if raw is None:
         return default
@@ -114,8 +114,8 @@ def parse_list_params(module: Module, params: dict[str, str]) -> ListParams:
     per_page = min(positive_param(params, "per_page", 200), 200)
     if page_token is None and page * per_page > DISCRETE_LIMIT:
         raise DiscretePaginationLimitExceeded(details={"limit": DISCRETE_LIMIT})
-    approved = _tristate(params, "approved", True)
-    converted = _tristate(params, "converted", False) if module.api_name == "Leads" else None
+    approved = tristate(params, "approved", True)
+    converted = tristate(params, "converted", False) if module.api_name == "Leads" else None
     return ListParams(
         fields, ids, sort_by, sort_order == "desc", page, per_page, page_token, approved, converted
     )

@@ -65,6 +65,7 @@ def make_engine(url: str) -> Engine:
             # text compared ignoring case as Python lower-cases it (search criteria: store/search.py); SQLite's own
             # lower() changes ASCII letters only
             dbapi_connection.create_function("zcrm_lower", 1, _lower, deterministic=True)
+            dbapi_connection.create_function("zcrm_digits", 1, _digits, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
@@ -150,6 +151,11 @@ class Database:
 
 def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
+
+
+def _digits(value: Any) -> Any:
+    """The ASCII digits of a text, in order (a phone search compares numbers so)."""
+    return "".join(c for c in value if "0" <= c <= "9") if isinstance(value, str) else value
 
 
 def _alembic_config() -> Config:

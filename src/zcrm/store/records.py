@@ -251,6 +251,9 @@ class ListQuery:
     converted: bool | None = None
     modified_since: int | None = None
     owners: frozenset[str] | None = None  # only records of these owners (record sharing); None: all
+    condition: tuple[str, dict[str, Any]] | None = (
+        None  # search criteria: SQL and its bound values (store/search.py)
+    )
 
 
 def list_records(conn: Connection, org_id: str, query: ListQuery) -> list[StoredRecord]:
@@ -274,6 +277,9 @@ def list_records(conn: Connection, org_id: str, query: ListQuery) -> list[Stored
     if query.owners is not None:
         where.append("owner_id IN :owners")
         params["owners"] = sorted(query.owners)
+    if query.condition is not None:
+        where.append(query.condition[0])
+        params.update(query.condition[1])
     column = query.sort_column
     direction = "DESC" if query.descending else "ASC"
     if query.after is not None:

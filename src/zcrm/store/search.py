@@ -7,7 +7,8 @@ are columns; other values live in the ``data`` JSON document (text, picklists an
 picklists as lists, integers as numbers, bigint as digit strings, decimals as numbers, dates as ``yyyy-MM-dd``,
 datetimes as epoch seconds, booleans as JSON booleans). Text compares ignoring case as Python's ``str.lower`` does
 (§1.2): ``zcrm_lower`` on SQLite (registered on every connection, ``store/db.py``), ``lower`` on PostgreSQL. A null
-value (or an empty list) matches no condition, ``not_equal`` included.
+value (or an empty list) matches no condition, ``not_equal`` included. Two operators of their own serve the
+``word`` and ``phone`` searches (§2.8): ``contains`` (ignoring case) and ``same_digits``.
 """
 
 from __future__ import annotations
@@ -109,6 +110,13 @@ class Compiler:
         if op == "in":
             listed = ", ".join(self.lower(self.bind(v)) for v in values)
             return f"({known} AND {lowered} IN ({listed}))"
+        if op == "contains":  # the word search (§2.8)
+            return f"({known} AND {'strpos' if self.postgres else 'instr'}({lowered}, {self.lower(self.bind(values[0]))}) > 0)"
+        if op == "same_digits":  # the phone search (§2.8)
+            digits = (
+                f"regexp_replace({value}, '[^0-9]', '', 'g')" if self.postgres else f"zcrm_digits({value})"
+            )
+            return f"({known} AND {digits} = {self.bind(''.join(c for c in values[0] if '0' <= c <= '9'))})"
         return f"({known} AND {lowered} {COMPARE[op]} {self.lower(self.bind(values[0]))})"
 
     def _multi(self, field: Field, op: str, values: list[str]) -> str:

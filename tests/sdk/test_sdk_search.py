@@ -1,0 +1,118 @@
+"""End to end: the official SDK's ``RecordOperations().search_records`` against a live ``zcrm serve``: records
+written over plain HTTP, then searched by ``search_driver.py`` in a fresh interpreter (criteria, email, phone,
+word, paging, a 204, and Zoho's errors parsed into ``APIException``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import LiveServer
+
+DRIVER = Path(__file__).with_name("search_driver.py")
+LEADS = [
+    {"Last_Name": "Burns", "Company": "Zylker", "Email": "burns@zylker.test", "Phone": "+1 (555) 010-2030"},
+    {"Last_Name": "Kate", "Company": "Acme", "Email": "kate@acme.test"},
+    {"Last_Name": "Burnside", "Company": "Globex"},
+]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("sdk-search")
+    data_dir = root / "live-data"
+    data_dir.mkdir()
+    server = LiveServer(data_dir)
+    server.start()
+    try:
+        creds = server.credentials
+        headers = {"Authorization": f"Zoho-oauthtoken {creds['access_token']}"}
+        with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
+            made = http.post("/crm/v5/Leads", content=json.dumps({"data": LEADS}))
+            assert made.status_code == 201, made.text
+            ids = [item["details"]["id"] for item in made.json()["data"]]
+        work = root / "work"
+        proc = subprocess.run(
+            [sys.executable, str(DRIVER), str(data_dir / "credentials.json"), str(work), "{}"],
+            cwd=root,
+            env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        result: dict[str, Any] = json.loads((work / "result.json").read_text())
+        assert result["ok"], result.get("traceback")
+        result["ids"] = dict(zip(("burns", "kate", "burnside"), ids, strict=True))
+        return result
+    finally:
+        server.stop()
+
+
+def sent(report: dict[str, Any], step: str) -> dict[str, Any]:
+    """The one search request the SDK sent during ``step`` (on first use it also reads the module's metadata):
+    method, path and query."""
+    marks = report["marks"]
+    start = marks[step]
+    end = min([m for m in marks.values() if m > start], default=len(report["wire"]))
+    [entry] = [e for e in report["wire"][start:end] if e["path"].endswith("/search")]
+    return {"method": entry["method"], "path": entry["path"], "query": entry["query"]}
+
+
+def found(report: dict[str, Any], step: str) -> list[int]:
+    answer = report[step]
+    assert (answer["status_code"], answer["object"]) == (200, "ResponseWrapper"), answer
+    assert {r["class"] for r in answer["records"]} == {"Record"}
+    return [r["id"] for r in answer["records"]]
+
+
+def test_the_sdk_searches_by_criteria_email_phone_and_word(report: dict[str, Any]) -> None:
+    ids = {name: int(value) for name, value in report["ids"].items()}  # the SDK's ids are ints
+    assert sent(report, "criteria") == {
+        "method": "GET",
+        "path": "/crm/v5/Leads/search",
+        "query": {"criteria": "((Last_Name:starts_with:burn)and(Company:equals:zylker))"},
+    }
+    assert found(report, "criteria") == [ids["burns"]]
+    assert found(report, "email") == [ids["kate"]]
+    assert found(report, "phone") == [ids["burns"]]
+    assert found(report, "word") == [ids["burnside"]]
+    [burnside] = report["word"]["records"]
+    assert burnside["values"]["Last_Name"] == "Burnside" and burnside["values"]["Company"] == "Globex"
+
+
+def test_the_sdk_reads_paging_info_and_204(report: dict[str, Any]) -> None:
+    ids = {name: int(value) for name, value in report["ids"].items()}
+    assert found(report, "paged") == [ids["burnside"], ids["kate"]]  # id, descending
+    assert report["paged"]["info"] == {
+        "class": "Info",
+        "per_page": 2,
+        "count": 2,
+        "page": 1,
+        "more_records": True,
+    }
+    assert report["nothing"] == {"status_code": 204, "object": None}
+
+
+def test_the_sdk_parses_search_errors(report: dict[str, Any]) -> None:
+    assert report["malformed"]["status_code"] == 400
+    assert report["malformed"]["object"] == "APIException"
+    assert report["malformed"]["error"] == {
+        "code": "INVALID_QUERY",
+        "status": "error",
+        "message": "invalid query formed",
+        "details": {"param_name": "criteria"},
+    }
+    assert report["bad_operator"]["error"] == {
+        "code": "INVALID_QUERY",
+        "status": "error",
+        "message": "invalid query formed",
+        "details": {"reason": "invalid operator found", "api_name": "Last_Name", "operator": "greater_than"},
+    }
