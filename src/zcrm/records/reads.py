@@ -43,6 +43,18 @@ def tristate(params: dict[str, str], name: str, default: bool | None) -> bool | 
     return None if lowered == "both" else lowered == "true"
 
 
+def sort_params(params: dict[str, str]) -> tuple[str, bool]:
+    """``sort_by`` (``id``, ``Created_Time``, ``Modified_Time``; default ``id``) and whether ``sort_order`` is
+    descending (the default)."""
+    sort_by = params.get("sort_by", "id")
+    if sort_by not in SORT_COLUMNS:
+        raise InvalidData(details={"param_name": "sort_by", "supported_values": list(SORT_COLUMNS)})
+    sort_order = params.get("sort_order", "desc")
+    if sort_order not in ("asc", "desc"):
+        raise InvalidData(details={"param_name": "sort_order", "supported_values": ["asc", "desc"]})
+    return sort_by, sort_order == "desc"
+
+
 def positive_param(params: dict[str, str], name: str, default: int) -> int:
     raw = params.get(name)
     if raw is None:
@@ -99,12 +111,7 @@ def parse_list_params(module: Module, params: dict[str, str]) -> ListParams:
         if len(parts) > MAX_IDS:
             raise LimitExceeded(details={"limit": MAX_IDS, "param_name": "ids"})
         ids = tuple(p for p in parsed if p is not None)
-    sort_by = params.get("sort_by", "id")
-    if sort_by not in SORT_COLUMNS:
-        raise InvalidData(details={"param_name": "sort_by", "supported_values": list(SORT_COLUMNS)})
-    sort_order = params.get("sort_order", "desc")
-    if sort_order not in ("asc", "desc"):
-        raise InvalidData(details={"param_name": "sort_order", "supported_values": ["asc", "desc"]})
+    sort_by, descending = sort_params(params)
     if "cvid" in params:
         raise InvalidData(details={"param_name": "cvid"})
     page_token = params.get("page_token")
@@ -116,6 +123,4 @@ def parse_list_params(module: Module, params: dict[str, str]) -> ListParams:
         raise DiscretePaginationLimitExceeded(details={"limit": DISCRETE_LIMIT})
     approved = tristate(params, "approved", True)
     converted = tristate(params, "converted", False) if module.api_name == "Leads" else None
-    return ListParams(
-        fields, ids, sort_by, sort_order == "desc", page, per_page, page_token, approved, converted
-    )
+    return ListParams(fields, ids, sort_by, descending, page, per_page, page_token, approved, converted)

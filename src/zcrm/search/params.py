@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from zcrm.errors import ExpectedParamMissing, InvalidData, LimitExceeded, SearchLimitReached
-from zcrm.records.reads import MAX_FIELDS, SORT_COLUMNS, positive_param, tristate
+from zcrm.records.reads import MAX_FIELDS, positive_param, sort_params, tristate
 from zcrm.schema.model import Module
 
 SEARCH_LIMIT = 2000  # the matching records a search reaches
@@ -33,12 +33,7 @@ class SearchParams:
 def parse_search_params(module: Module, params: dict[str, str]) -> SearchParams:
     page = positive_param(params, "page", 1)
     per_page = min(positive_param(params, "per_page", 200), 200)
-    sort_by = params.get("sort_by", "id")
-    if sort_by not in SORT_COLUMNS:
-        raise InvalidData(details={"param_name": "sort_by", "supported_values": list(SORT_COLUMNS)})
-    sort_order = params.get("sort_order", "desc")
-    if sort_order not in ("asc", "desc"):
-        raise InvalidData(details={"param_name": "sort_order", "supported_values": ["asc", "desc"]})
+    sort_by, descending = sort_params(params)
     converted = tristate(params, "converted", False)
     approved = tristate(params, "approved", True)
     fields = None
@@ -60,7 +55,7 @@ def parse_search_params(module: Module, params: dict[str, str]) -> SearchParams:
         page,
         per_page,
         sort_by,
-        sort_order == "desc",
+        descending,
         converted if module.api_name == "Leads" else None,
         approved,
         fields,
