@@ -69,6 +69,13 @@ def test_without_fields_every_field_of_the_list_shape(api: Api, leads: dict[str,
     mine = next(r for r in listed if r["id"] == leads["kate"])
     assert {k: found[0][k] for k in mine} == mine
     assert found[0]["Lead_Status"] == "Contacted" and "Created_Time" in found[0]
+    single = api.get(f"/crm/v5/Leads/{leads['kate']}").json()["data"][0]
+    annotations = {k: v for k, v in single.items() if k.startswith("$") and k in found[0]}
+    assert annotations == {
+        "$approval_state": "approved", "$editable": True, "$locked_for_me": False, "$in_merge": False,
+        "$currency_symbol": "$",
+    }  # fmt: skip
+    assert list(found[0])[-5:] == list(annotations)  # after the fields, as a single record has them
 
 
 @pytest.mark.parametrize(

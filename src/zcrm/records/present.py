@@ -149,10 +149,17 @@ class Presenter:
                 continue
             out[name] = self.field_value(module, record, name)
         out["id"] = record.id
-        out["$approval_state"] = approval_label(record)
-        out["$editable"] = True
-        out["$locked_for_me"] = record.lock_state == "record_locking"
-        out["$in_merge"] = record.lock_state == "merge"
+        out.update(self.annotations(module, record))
+        return out
+
+    def annotations(self, module: Module, record: StoredRecord) -> dict[str, Any]:
+        """The record's ``$`` annotations (behaviour §5.3): a single record's, and a search's without ``fields``."""
+        out: dict[str, Any] = {
+            "$approval_state": approval_label(record),
+            "$editable": True,
+            "$locked_for_me": record.lock_state == "record_locking",
+            "$in_merge": record.lock_state == "merge",
+        }
         if any(f.data_type == "currency" for f in module.fields):
             out["$currency_symbol"] = "$"
         return out

@@ -95,6 +95,9 @@ def search_records(
     names = display_names(conn, ident.schema, ident.org_id, lookup_ids(module, rows, ident.schema))
     presenter = Presenter(ident.schema, Renderer(ident.schema, ident.user, names))
     data = [presenter.list_record(module, row, wanted) for row in rows]
+    if p.fields is None:  # every field, and the annotations a single record has
+        for shown, row in zip(data, rows, strict=True):
+            shown.update(presenter.annotations(module, row))
     info = {
         "per_page": p.per_page,
         "count": len(data),
