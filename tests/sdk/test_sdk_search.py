@@ -5,9 +5,6 @@ word, paging, a 204, and Zoho's errors parsed into ``APIException``)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
+from tests.sdk import live
 
 DRIVER = Path(__file__).with_name("search_driver.py")
 LEADS = [
@@ -38,18 +36,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             made = http.post("/crm/v5/Leads", content=json.dumps({"data": LEADS}))
             assert made.status_code == 201, made.text
             ids = [item["details"]["id"] for item in made.json()["data"]]
-        work = root / "work"
-        proc = subprocess.run(
-            [sys.executable, str(DRIVER), str(data_dir / "credentials.json"), str(work), "{}"],
-            cwd=root,
-            env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert proc.returncode == 0, proc.stderr
-        result: dict[str, Any] = json.loads((work / "result.json").read_text())
-        assert result["ok"], result.get("traceback")
+        result = live.run_driver(DRIVER, data_dir / "credentials.json", root / "work", {})
         result["ids"] = dict(zip(("burns", "kate", "burnside"), ids, strict=True))
         return result
     finally:

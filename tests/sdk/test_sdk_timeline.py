@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +16,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
+from tests.sdk import live
 
 DRIVER = Path(__file__).with_name("timeline_driver.py")
 CLIENT_TZ = "<-03>3"  # the SDK turns datetimes to the client's zone: not the admin's (+05:30)
@@ -26,18 +24,7 @@ UNKNOWN_ID = "1234567890123456789"
 
 
 def run_driver(server: LiveServer, work: Path, args: dict[str, Any]) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, str(DRIVER), str(server.data_dir / "credentials.json"), str(work), json.dumps(args)],
-        cwd=work.parent,
-        env={**os.environ, "TZ": CLIENT_TZ, "NO_PROXY": "127.0.0.1,localhost"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    report: dict[str, Any] = json.loads((work / "result.json").read_text())
-    assert report["ok"], report.get("traceback")
-    return report
+    return live.run_driver(DRIVER, server.data_dir / "credentials.json", work, args, {"TZ": CLIENT_TZ})
 
 
 def wire(report: dict[str, Any], step: str) -> dict[str, Any]:
