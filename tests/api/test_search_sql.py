@@ -41,7 +41,11 @@ def found(api: Api, criteria: str, resolve: Any = None, zone: str = "UTC") -> se
         schema = load_schema(conn, api.creds.org_id)
         module = schema.by_lower["specimens"]
         where, params = compile_criteria(
-            check(parse(criteria), module, zone), state.db.dialect, resolve or none
+            check(parse(criteria), module, zone),
+            state.db.dialect,
+            resolve or none,
+            api.creds.org_id,
+            module.id,
         )
         rows = conn.execute(
             text(

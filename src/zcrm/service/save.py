@@ -11,6 +11,7 @@ from zcrm.records.plan import Plan
 from zcrm.schema.model import Module
 from zcrm.service import notify
 from zcrm.service.processes import save as save_processes
+from zcrm.store import keys as key_store
 from zcrm.store import processes as process_store
 from zcrm.store import records as store
 from zcrm.store import webhooks as webhook_store
@@ -27,8 +28,8 @@ def save(
 ) -> None:
     """Writes ``plan``: deleted records (with their rows, unique values and processes), changed records, child rows
     (rows added and removed within the request never reach the database; rows added and then changed are inserted
-    in their final state), unique values, change events and process rows; then queues the webhooks and
-    notifications."""
+    in their final state), unique values, search keys, change events and process rows; then queues the webhooks
+    and notifications."""
     store.delete(conn, org_id, plan.deletes)
     process_store.drop(conn, org_id, plan.deletes)
     store.update(conn, org_id, plan.updates)
@@ -41,6 +42,7 @@ def save(
     store.update(conn, org_id, list(updated.values()))
     store.replace_unique(conn, org_id, plan.unique_changes)
     store.insert_unique(conn, org_id, plan.claims)
+    key_store.write(conn, org_id, module, plan.inserts, plan.updates, plan.deletes)
     store.add_changes(conn, org_id, plan.changes)
     save_processes(conn, org_id, prefix, plan.processes)
     queue_webhooks(conn, org_id, prefix, now, after)

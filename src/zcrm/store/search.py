@@ -9,6 +9,12 @@ datetimes as epoch seconds, booleans as JSON booleans). Text compares ignoring c
 (§1.2): ``zcrm_lower`` on SQLite (registered on every connection, ``store/db.py``), ``lower`` on PostgreSQL. A null
 value (or an empty list) matches no condition, ``not_equal`` included. Two operators of their own serve the
 ``word`` and ``phone`` searches (§2.8): ``contains`` (ignoring case) and ``same_digits``.
+
+Given the org and module, equality, ``in``, prefix and range conditions on a field with search keys
+(``store/keys.py``) first narrow the records to those whose key matches, through an index of ``record_keys``, and
+then check the value itself as above (so a text longer than its key, or a case ``lower`` folds otherwise than
+Python, is decided by the value). Without them, or on other operators and fields, the condition reads every row's
+value.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any
 
 from zcrm.schema.model import Field
 from zcrm.search.checks import Typed, TypedGroup, Value
+from zcrm.store import keys
 
 # the fields held in columns of ``records`` (the rest are in ``data``)
 COLUMNS = {
@@ -40,15 +47,25 @@ COMPARE = {
     "less_equal": "<=",
 }
 Resolve = Callable[[Field, str], Sequence[str]]  # the ids of a lookup's targets with that display name
+KEYED = {  # the operators a search key answers, by the key's form
+    "text": frozenset({"equals", "in", "starts_with"}),
+    **dict.fromkeys(
+        ("date", "number"),
+        frozenset({"equals", "in", "between", "greater_than", "greater_equal", "less_than", "less_equal"}),
+    ),
+}
 
 
 class Compiler:
     """Compiles typed criteria for one dialect; ``params`` collects the bound values."""
 
-    def __init__(self, dialect: str, resolve: Resolve) -> None:
+    def __init__(
+        self, dialect: str, resolve: Resolve, org_id: str | None = None, module_id: str | None = None
+    ) -> None:
         self.postgres = dialect == "postgresql"
         self.resolve = resolve
         self.params: dict[str, Any] = {}
+        self.scope = None if org_id is None or module_id is None else (org_id, module_id)
 
     def bind(self, value: Any) -> str:
         name = f"s{len(self.params)}"
@@ -86,6 +103,39 @@ class Compiler:
 
     # -- conditions ----------------------------------------------------------------------------------------------
     def condition(self, typed: Typed) -> str:
+        keyed = self._keyed(typed.field, typed.operator, list(typed.values))
+        exact = self._exact(typed)
+        return exact if keyed is None else f"({keyed} AND {exact})"
+
+    def _keyed(self, field: Field, op: str, values: list[Any]) -> str | None:
+        """The records whose search key matches (a superset of those the condition finds), or None when the
+        field has no keys, the operator no use of them, or the org and module are not known."""
+        form = keys.form(field)
+        if self.scope is None or form is None or op not in KEYED[form]:
+            return None
+        if form == "text":
+            values = [keys.text_key(str(v)) for v in values]
+        elif form == "date":
+            values = [_iso(v) for v in values]
+        column = "num_key" if form == "number" else "text_key"
+        if op == "starts_with":
+            upper = _after_prefix(values[0])
+            test = f"text_key >= {self.bind(values[0])}"
+            if upper is not None:
+                test += f" AND text_key < {self.bind(upper)}"
+        elif op == "between":
+            test = f"{column} BETWEEN {self.bind(values[0])} AND {self.bind(values[1])}"
+        elif op == "in":
+            test = f"{column} IN ({', '.join(self.bind(v) for v in values)})"
+        else:
+            test = f"{column} {COMPARE[op]} {self.bind(values[0])}"
+        org, module = self.scope
+        return (
+            f"records.id IN (SELECT record_id FROM record_keys WHERE org_id = {self.bind(org)}"
+            f" AND module_id = {self.bind(module)} AND field = {self.bind(field.api_name)} AND {test})"
+        )
+
+    def _exact(self, typed: Typed) -> str:
         kind, op = typed.data_type, typed.operator
         if kind in TEXTS:
             return self._text(typed.field, op, [str(v) for v in typed.values])
@@ -193,7 +243,27 @@ def _iso(value: Value) -> str:
     return value.isoformat()
 
 
-def compile_criteria(tree: Typed | TypedGroup, dialect: str, resolve: Resolve) -> tuple[str, dict[str, Any]]:
-    """The criteria as one SQL condition over ``records`` and its bound parameters (named ``s0``, ``s1``, …)."""
-    compiler = Compiler(dialect, resolve)
+def _after_prefix(prefix: str) -> str | None:
+    """The least text greater than every text starting with ``prefix`` in code point order (which is UTF-8's byte
+    order: SQLite's binary collation, PostgreSQL's ``"C"``); None when there is none."""
+    chars = list(prefix)
+    while chars and chars[-1] == "\U0010ffff":
+        chars.pop()
+    if not chars:
+        return None
+    point = ord(chars[-1]) + 1
+    chars[-1] = chr(0xE000 if 0xD800 <= point <= 0xDFFF else point)  # surrogates are no text
+    return "".join(chars)
+
+
+def compile_criteria(
+    tree: Typed | TypedGroup,
+    dialect: str,
+    resolve: Resolve,
+    org_id: str | None = None,
+    module_id: str | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """The criteria as one SQL condition over ``records`` and its bound parameters (named ``s0``, ``s1``, …); with
+    the org and module, one that uses their search keys where it can."""
+    compiler = Compiler(dialect, resolve, org_id, module_id)
     return compiler.tree(tree), compiler.params

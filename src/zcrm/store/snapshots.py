@@ -19,7 +19,7 @@ from zcrm.automation import trust
 from zcrm.errors import InvalidData
 from zcrm.schema import typecheck
 from zcrm.schema.snapshot import JSON_KINDS, TABLES, Snapshot, id_floor, parse
-from zcrm.store import fields, templates
+from zcrm.store import fields, keys, templates
 from zcrm.store import functions as function_store
 from zcrm.store.db import Database
 from zcrm.store.ids import format_id
@@ -136,12 +136,14 @@ def _delete_content(conn: Connection, org_id: str, skip: tuple[str, ...] = ()) -
     for table in TABLES:
         if table not in skip:
             conn.execute(text(f"DELETE FROM {table} WHERE org_id = :org"), {"org": org_id})
+    conn.execute(text("DELETE FROM record_keys WHERE org_id = :org"), {"org": org_id})  # (store/keys.py)
     if "fields" not in skip:
         fields.unshare(conn, org_id)
 
 
 def _check_loads(conn: Connection, org_id: str) -> None:
-    """The imported metadata must load as an org schema with an active administrator."""
+    """The imported metadata must load as an org schema with an active administrator; then the imported records'
+    search keys are written (``store/keys.py``)."""
     try:
         schema = load_schema(conn, org_id)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -151,6 +153,7 @@ def _check_loads(conn: Connection, org_id: str) -> None:
         raise InvalidData(f"{BAD_METADATA}: {wrong}", {"api_name": "snapshot"})
     if not any(u.status == "active" and schema.profiles_by_id[u.profile_id].admin for u in schema.users):
         raise InvalidData(NO_ADMIN, {"api_name": "snapshot", "json_path": "$.users"})
+    keys.rebuild(conn, org_id, schema)
 
 
 @contextmanager
