@@ -30,6 +30,8 @@ def save(
     (rows added and removed within the request never reach the database; rows added and then changed are inserted
     in their final state), unique values, search keys, change events and process rows; then queues the webhooks
     and notifications."""
+    # the search keys first: they are found from the records as they were
+    key_store.write(conn, org_id, module, plan.inserts, plan.updates, plan.deletes)
     store.delete(conn, org_id, plan.deletes)
     process_store.drop(conn, org_id, plan.deletes)
     store.update(conn, org_id, plan.updates)
@@ -42,7 +44,6 @@ def save(
     store.update(conn, org_id, list(updated.values()))
     store.replace_unique(conn, org_id, plan.unique_changes)
     store.insert_unique(conn, org_id, plan.claims)
-    key_store.write(conn, org_id, module, plan.inserts, plan.updates, plan.deletes)
     store.add_changes(conn, org_id, plan.changes)
     save_processes(conn, org_id, prefix, plan.processes)
     queue_webhooks(conn, org_id, prefix, now, after)

@@ -71,7 +71,9 @@ def search_records(
     check_reach(p)
     if tree is None:
         return None
-    condition = compile_criteria(tree, conn.dialect.name, _resolver(conn, ident), ident.org_id, module.id)
+    condition = compile_criteria(
+        tree, conn.dialect.name, _resolver(conn, ident), ident.org_id, module.id, conn
+    )
     offset = (p.page - 1) * p.per_page
     limit = min(p.per_page, SEARCH_LIMIT - offset)  # a page straddling the 2,000th match is cut there
     query = ListQuery(

@@ -1,6 +1,11 @@
-"""Search keys (table ``record_keys``): one row per top-level record and indexed field holding a value, so that an
-equality, prefix or range search reads an index instead of every record's JSON (``store/search.py``, docs/search.md
-"Speed and indexes").
+"""Search keys (tables ``text_keys`` and ``number_keys``): one row per top-level record and indexed field holding a
+value, so that an equality, prefix or range search reads an index instead of every record's JSON
+(``store/search.py``, docs/search.md "Speed and indexes").
+
+Each table's primary key is all its columns, ``(org_id, module_id, field, search_key, record_id)``: the key's index is the
+table itself (SQLite: ``WITHOUT ROWID``), one B-tree entry per key, and a search for a key, a prefix or a range
+reads one range of it. A key row is found again by computing it from the record's values: a write reads the
+records it changes or deletes as they were, and writes only the keys that changed.
 
 Which fields have keys, and in what form (``form``):
 
@@ -13,14 +18,14 @@ Which fields have keys, and in what form (``form``):
 Textarea, multi-select picklist, boolean, lookup and formula fields have none, nor the fields held in columns of
 ``records`` (the owner and audit fields: those columns have indexes of their own). Child rows have none.
 
-Keys are written by the one write tail (``service/save.py`` → ``write``) in the write's transaction, and rebuilt
+Keys are written by the one write tail (``service/save.py`` → ``write``, before the records are), and rebuilt
 from the records for a whole org when its records are replaced otherwise (a snapshot import or a reset:
 ``rebuild``) and by migration 0013 for records stored before keys existed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -29,14 +34,14 @@ from sqlalchemy import Connection, text
 
 from zcrm.records.model import StoredRecord
 from zcrm.schema.model import Field, Module, OrgSchema
-from zcrm.store.records import executemany, insert_rows, query
+from zcrm.store.records import executemany, insert_rows, keyed, query
 
 TEXT_LIMIT = 200  # characters of a text key; longer values are found through their first 200 and a recheck
 TEXT_TYPES = frozenset({"text", "email", "phone", "website", "autonumber", "picklist"})
 NUMBER_TYPES = frozenset({"integer", "bigint", "double", "currency", "decimal", "percent", "datetime"})
 # the fields held in columns of ``records`` (store/search.py COLUMNS): indexed there
 COLUMN_FIELDS = frozenset({"Owner", "Created_By", "Modified_By", "Created_Time", "Modified_Time"})
-COLUMNS = "org_id, module_id, field, record_id, text_key, num_key"
+COLUMNS = "org_id, module_id, field, search_key, record_id"
 Key = tuple[str, str | None, Any]  # (field api name, text key, number key)
 
 
@@ -91,25 +96,34 @@ def keys_of(fields: Sequence[tuple[str, str]], data: dict[str, Any], postgres: b
             yield name, (text_key(value) if kind == "text" else value), None
 
 
-def _rows(
-    org_id: str,
-    module_id: str,
-    fields: Sequence[tuple[str, str]],
-    records: Iterable[tuple[str, dict[str, Any]]],
-    postgres: bool,
-) -> list[tuple[Any, ...]]:
-    return [
-        (org_id, module_id, name, record_id, text_value, number)
-        for record_id, data in records
-        for name, text_value, number in keys_of(fields, data, postgres)
-    ]
+def _old(conn: Connection, org_id: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The stored values of these records, before the write."""
+    rows = keyed(conn, "id, data", "records", ("id",), org_id, [(i,) for i in ids])
+    return {row[0]: orjson.loads(row[1]) for row in rows}
 
 
-def delete(conn: Connection, org_id: str, record_ids: Sequence[str]) -> None:
-    """Removes the keys of these records (deleted ones, or ones whose keys are written again)."""
-    executemany(
-        conn, "DELETE FROM record_keys WHERE org_id = ? AND record_id = ?", [(org_id, r) for r in record_ids]
-    )
+_DELETE = {
+    table: f"DELETE FROM {table} WHERE org_id = ? AND module_id = ? AND field = ? AND search_key = ? AND record_id = ?"
+    for table in ("text_keys", "number_keys")
+}
+
+
+def _apply(
+    conn: Connection, org_id: str, module_id: str, gone: list[tuple[str, Key]], added: list[tuple[str, Key]]
+) -> None:
+    for table, wanted in (("text_keys", True), ("number_keys", False)):
+        index = 1 if wanted else 2
+        executemany(
+            conn,
+            _DELETE[table],
+            [(org_id, module_id, k[0], k[index], r) for r, k in gone if (k[1] is not None) == wanted],
+        )
+        insert_rows(
+            conn,
+            table,
+            COLUMNS,
+            [(org_id, module_id, k[0], k[index], r) for r, k in added if (k[1] is not None) == wanted],
+        )
 
 
 def write(
@@ -120,23 +134,34 @@ def write(
     updates: Sequence[StoredRecord],
     deletes: Sequence[str],
 ) -> None:
-    """Keeps the keys of a write: the deleted records' go, the updated records' are written again, the inserted
-    records' are added (child rows and records of other modules have none)."""
-    postgres = conn.dialect.name == "postgresql"
-    mine = [r for r in updates if r.module_id == module.id and r.parent_id is None]
-    delete(conn, org_id, [*deletes, *(r.id for r in mine)])
+    """Keeps the keys of a write, called before its records are written: the deleted records' keys go, the updated
+    records' changed keys are replaced, the inserted records' are added (child rows and records of other modules
+    have none)."""
     fields = indexed(module)
     if not fields:
         return
-    new = [r for r in inserts if r.module_id == module.id and r.parent_id is None]
-    rows = _rows(org_id, module.id, fields, ((r.id, r.data) for r in [*new, *mine]), postgres)
-    insert_rows(conn, "record_keys", COLUMNS, rows)
+    postgres = conn.dialect.name == "postgresql"
+    mine = [r for r in updates if r.module_id == module.id and r.parent_id is None]
+    old = _old(conn, org_id, [*deletes, *(r.id for r in mine)]) if deletes or mine else {}
+    gone: list[tuple[str, Key]] = []
+    added: list[tuple[str, Key]] = []
+    for record_id in deletes:
+        gone += [(record_id, k) for k in keys_of(fields, old.get(record_id, {}), postgres)]
+    for r in mine:
+        before = set(keys_of(fields, old.get(r.id, {}), postgres))
+        after = set(keys_of(fields, r.data, postgres))
+        gone += [(r.id, k) for k in before - after]
+        added += [(r.id, k) for k in after - before]
+    for r in inserts:
+        if r.module_id == module.id and r.parent_id is None:
+            added += [(r.id, k) for k in keys_of(fields, r.data, postgres)]
+    _apply(conn, org_id, module.id, gone, added)
 
 
 def rebuild(conn: Connection, org_id: str, schema: OrgSchema, batch: int = 5000) -> int:
     """Writes the keys of every top-level record of the org again from its ``data``; returns the rows written."""
     postgres = conn.dialect.name == "postgresql"
-    conn.execute(text("DELETE FROM record_keys WHERE org_id = :org"), {"org": org_id})
+    clear(conn, org_id)
     fields = {m.id: indexed(m) for m in schema.modules}
     written, after = 0, ""
     while True:
@@ -148,13 +173,18 @@ def rebuild(conn: Connection, org_id: str, schema: OrgSchema, batch: int = 5000)
         )
         if not found:
             return written
-        rows = [
-            row
-            for record_id, module_id, data in found
-            for row in _rows(
-                org_id, module_id, fields.get(module_id, ()), [(record_id, orjson.loads(data))], postgres
+        by_module: dict[str, list[tuple[str, Key]]] = {}
+        for record_id, module_id, data in found:
+            by_module.setdefault(module_id, []).extend(
+                (record_id, k) for k in keys_of(fields.get(module_id, ()), orjson.loads(data), postgres)
             )
-        ]
-        insert_rows(conn, "record_keys", COLUMNS, rows)
-        written += len(rows)
+        for module_id, added in by_module.items():
+            _apply(conn, org_id, module_id, [], added)
+            written += len(added)
         after = found[-1][0]
+
+
+def clear(conn: Connection, org_id: str) -> None:
+    """Removes every key of the org."""
+    for table in ("text_keys", "number_keys"):
+        conn.execute(text(f"DELETE FROM {table} WHERE org_id = :org"), {"org": org_id})

@@ -11,10 +11,16 @@ value (or an empty list) matches no condition, ``not_equal`` included. Two opera
 ``word`` and ``phone`` searches (§2.8): ``contains`` (ignoring case) and ``same_digits``.
 
 Given the org and module, equality, ``in``, prefix and range conditions on a field with search keys
-(``store/keys.py``) first narrow the records to those whose key matches, through an index of ``record_keys``, and
+(``store/keys.py``) first narrow the records to those whose key matches, through the key tables' primary keys, and
 then check the value itself as above (so a text longer than its key, or a case ``lower`` folds otherwise than
 Python, is decided by the value). Without them, or on other operators and fields, the condition reads every row's
 value.
+
+A key many records share (a picklist value held by a third of the module) is cheaper the other way round: walk
+the module in the order asked and keep the rows that match, which finds a page after a few rows. PostgreSQL's
+planner chooses from its statistics. SQLite's has none, so with a ``count`` (``compile_criteria``'s ``conn``) the
+compiler counts the matching keys up to ``CAP`` first: under it, the records are fetched through the keys; at it,
+an equality or ``in`` becomes a probe of the key for each row walked, and a prefix or a range the plain check.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
+
+from sqlalchemy import Connection, text
 
 from zcrm.schema.model import Field
 from zcrm.search.checks import Typed, TypedGroup, Value
@@ -47,6 +55,8 @@ COMPARE = {
     "less_equal": "<=",
 }
 Resolve = Callable[[Field, str], Sequence[str]]  # the ids of a lookup's targets with that display name
+Count = Callable[[str, dict[str, Any]], int]  # runs a ``SELECT count(*)`` with its parameters
+CAP = 10_000  # matching keys from which walking the module beats fetching each match (SQLite, ``Count``)
 KEYED = {  # the operators a search key answers, by the key's form
     "text": frozenset({"equals", "in", "starts_with"}),
     **dict.fromkeys(
@@ -60,12 +70,18 @@ class Compiler:
     """Compiles typed criteria for one dialect; ``params`` collects the bound values."""
 
     def __init__(
-        self, dialect: str, resolve: Resolve, org_id: str | None = None, module_id: str | None = None
+        self,
+        dialect: str,
+        resolve: Resolve,
+        org_id: str | None = None,
+        module_id: str | None = None,
+        count: Count | None = None,
     ) -> None:
         self.postgres = dialect == "postgresql"
         self.resolve = resolve
         self.params: dict[str, Any] = {}
         self.scope = None if org_id is None or module_id is None else (org_id, module_id)
+        self.count = count
 
     def bind(self, value: Any) -> str:
         name = f"s{len(self.params)}"
@@ -107,6 +123,13 @@ class Compiler:
         exact = self._exact(typed)
         return exact if keyed is None else f"({keyed} AND {exact})"
 
+    def _selective(self, table: str, where: str) -> bool | None:
+        """Whether fewer than ``CAP`` keys match (None: not known, no ``count``)."""
+        if self.count is None:
+            return None
+        limited = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT {CAP})"
+        return self.count(limited, self.params) < CAP
+
     def _keyed(self, field: Field, op: str, values: list[Any]) -> str | None:
         """The records whose search key matches (a superset of those the condition finds), or None when the
         field has no keys, the operator no use of them, or the org and module are not known."""
@@ -117,23 +140,28 @@ class Compiler:
             values = [keys.text_key(str(v)) for v in values]
         elif form == "date":
             values = [_iso(v) for v in values]
-        column = "num_key" if form == "number" else "text_key"
         if op == "starts_with":
             upper = _after_prefix(values[0])
-            test = f"text_key >= {self.bind(values[0])}"
+            test = f"search_key >= {self.bind(values[0])}"
             if upper is not None:
-                test += f" AND text_key < {self.bind(upper)}"
+                test += f" AND search_key < {self.bind(upper)}"
         elif op == "between":
-            test = f"{column} BETWEEN {self.bind(values[0])} AND {self.bind(values[1])}"
+            test = f"search_key BETWEEN {self.bind(values[0])} AND {self.bind(values[1])}"
         elif op == "in":
-            test = f"{column} IN ({', '.join(self.bind(v) for v in values)})"
+            test = f"search_key IN ({', '.join(self.bind(v) for v in values)})"
         else:
-            test = f"{column} {COMPARE[op]} {self.bind(values[0])}"
+            test = f"search_key {COMPARE[op]} {self.bind(values[0])}"
         org, module = self.scope
-        return (
-            f"records.id IN (SELECT record_id FROM record_keys WHERE org_id = {self.bind(org)}"
-            f" AND module_id = {self.bind(module)} AND field = {self.bind(field.api_name)} AND {test})"
+        table = "number_keys" if form == "number" else "text_keys"
+        where = (
+            f"org_id = {self.bind(org)} AND module_id = {self.bind(module)}"
+            f" AND field = {self.bind(field.api_name)} AND {test}"
         )
+        if self._selective(table, where) is False:
+            if op in ("equals", "in"):  # one probe of the primary key per row walked
+                return f"EXISTS (SELECT 1 FROM {table} WHERE {where} AND record_id = records.id)"
+            return None
+        return f"records.id IN (SELECT record_id FROM {table} WHERE {where})"
 
     def _exact(self, typed: Typed) -> str:
         kind, op = typed.data_type, typed.operator
@@ -262,8 +290,16 @@ def compile_criteria(
     resolve: Resolve,
     org_id: str | None = None,
     module_id: str | None = None,
+    conn: Connection | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The criteria as one SQL condition over ``records`` and its bound parameters (named ``s0``, ``s1``, …); with
-    the org and module, one that uses their search keys where it can."""
-    compiler = Compiler(dialect, resolve, org_id, module_id)
+    the org and module, one that uses their search keys where it can; with ``conn`` on SQLite, one that counts the
+    matching keys to choose how (see above)."""
+    count = None
+    if conn is not None and dialect != "postgresql":
+
+        def count(sql: str, params: dict[str, Any]) -> int:
+            return int(conn.execute(text(sql), params).scalar_one())
+
+    compiler = Compiler(dialect, resolve, org_id, module_id, count)
     return compiler.tree(tree), compiler.params

@@ -136,7 +136,7 @@ def _delete_content(conn: Connection, org_id: str, skip: tuple[str, ...] = ()) -
     for table in TABLES:
         if table not in skip:
             conn.execute(text(f"DELETE FROM {table} WHERE org_id = :org"), {"org": org_id})
-    conn.execute(text("DELETE FROM record_keys WHERE org_id = :org"), {"org": org_id})  # (store/keys.py)
+    keys.clear(conn, org_id)
     if "fields" not in skip:
         fields.unshare(conn, org_id)
 
