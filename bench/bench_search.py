@@ -94,7 +94,10 @@ KINDS: list[tuple[str, Callable[[httpx.Client, int], httpx.Response]]] = [
         "date equals (100 match)",
         search(lambda i: f"(Last_Contacted:equals:{(DAY0 + dt.timedelta(days=i // 100)).isoformat()})"),
     ),
-    ("email= parameter", lambda client, i: client.get(MODULE + "/search", params={"email": f"p{i}@bench.test"})),
+    (
+        "email= parameter",
+        lambda client, i: client.get(MODULE + "/search", params={"email": f"p{i}@bench.test"}),
+    ),
     ("COQL order by Created_Time limit 200", coql),
 ]
 

@@ -1,6 +1,8 @@
 """Search criteria compiled to SQL (``store/search.py``) find exactly the records zoho-v5-queries.md §2.6 says, on
 SQLite and PostgreSQL: records written through the API, criteria parsed and checked as a search request's are, the
-compiled condition run over the ``records`` table."""
+compiled condition run over the ``records`` table. Each criterion is run three ways, which must agree: reading every
+row's values (``scan``), through the search keys (``keys``), and walking the module with a probe of the keys per
+row, as SQLite does for a key many records share (``walk``)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from zcrm.schema.model import Field
 from zcrm.search.checks import check
 from zcrm.search.criteria import parse
 from zcrm.store.orgs import load_schema
-from zcrm.store.search import compile_criteria
+from zcrm.store.search import CAP, Compiler, compile_criteria
 
 ROWS: dict[str, dict[str, Any]] = {
     "a": {"Name": "Ärger", "Code": "A1", "Email": "Ann@Zylker.test", "Colour": "Red", "Tags_Multi": ["A", "B"],
@@ -34,19 +36,26 @@ def ids(specimens: Api) -> dict[str, str]:
     return dict(zip(ROWS, made, strict=True))
 
 
-def found(api: Api, criteria: str, resolve: Any = None, zone: str = "UTC") -> set[str]:
-    """The records of Specimens the criteria find (as keys of ROWS)."""
+def found(api: Api, criteria: str, resolve: Any = None, zone: str = "UTC", how: str = "keys") -> set[str]:
+    """The records of Specimens the criteria find (as keys of ROWS), compiled ``how`` (see above)."""
     state = api.client.app.state.zcrm  # type: ignore[attr-defined]
     with state.db.read() as conn:
         schema = load_schema(conn, api.creds.org_id)
         module = schema.by_lower["specimens"]
-        where, params = compile_criteria(
-            check(parse(criteria), module, zone),
-            state.db.dialect,
-            resolve or none,
-            api.creds.org_id,
-            module.id,
-        )
+        tree = check(parse(criteria), module, zone)
+        if how == "scan":
+            where, params = compile_criteria(tree, state.db.dialect, resolve or none)
+        else:
+            compiler = Compiler(
+                state.db.dialect,
+                resolve or none,
+                api.creds.org_id,
+                module.id,
+                (lambda sql, params: CAP) if how == "walk" else None,
+            )
+            where, params = compiler.tree(tree), compiler.params
+            if how == "keys":
+                assert ("_keys" in where) == any(k in criteria for k in KEYED), where
         rows = conn.execute(
             text(
                 "SELECT id FROM records WHERE org_id = :org AND module_id = :module AND parent_id IS NULL"
@@ -55,6 +64,13 @@ def found(api: Api, criteria: str, resolve: Any = None, zone: str = "UTC") -> se
             {**params, "org": api.creds.org_id, "module": module.id},
         ).all()
     return {row[0] for row in rows}
+
+
+# criteria the keys answer in these tests (equality, in, prefix and ranges on text, number and date fields)
+KEYED = (
+    "Name:equals", "Count:equals", "Name:starts", "Name:in", "Email:equals", "Site:starts", "Colour:", "Count:greater", "Count:between",
+    "Count:in", "Big:", "Ratio:", "Price:", "Day:", "Moment:",
+)  # fmt: skip
 
 
 def none(field: Field, name: str) -> Sequence[str]:
@@ -110,7 +126,8 @@ def keys(ids: dict[str, str], *names: str) -> set[str]:
 def test_criteria_find_exactly_their_records(
     specimens: Api, ids: dict[str, str], criteria: str, expected: str
 ) -> None:
-    assert found(specimens, criteria) == keys(ids, *expected)
+    for how in ("scan", "keys", "walk"):
+        assert found(specimens, criteria, how=how) == keys(ids, *expected), how
 
 
 def test_a_date_on_a_datetime_field_starts_the_day_in_the_users_zone(
