@@ -78,7 +78,13 @@ def test_keys_follow_inserts_updates_and_deletes(specimens: Api) -> None:
             "Price": 1.5,
         },
         {"Name": "Beta", "Code": "K2", "Email": "b@zylker.test", "Count": 7, "Colour": "Red", "Site": LONG},
-        {"Name": "Gamma", "Code": "K3", "Moment": "2024-05-02T11:17:33+05:30", "Big": "9007199254740993"},
+        {
+            "Name": "Gamma",
+            "Code": "K3",
+            "Moment": "2024-05-02T11:17:33+05:30",
+            "Big": "9007199254740993",
+            "Ratio": 2.5,
+        },
     )
     assert stored(specimens) == expected(specimens) != set()
     assert ("text_keys", stored(specimens).pop()[1], "Email", "a@zylker.test", a) in stored(specimens)
