@@ -170,3 +170,26 @@ def test_the_end_of_a_prefix() -> None:
     assert _after_prefix("a\U0010ffff") == "b"
     assert _after_prefix("\U0010ffff") is None
     assert _after_prefix("a\ud7ff") == "a\ue000"  # past the surrogates
+
+
+def test_migration_0013_writes_the_keys_of_records_stored_before(specimens: Api) -> None:
+    from alembic import command
+
+    from zcrm.store.db import WRITE, _alembic_config
+
+    specimens.insert("Specimens", {"Name": "Old", "Code": "M1", "Count": 3, "Email": "Old@Zylker.test"})
+    before = stored(specimens)
+    state = specimens.client.app.state.zcrm  # type: ignore[attr-defined]
+    config = _alembic_config()
+    for target, step in (("0012", command.downgrade), ("head", command.upgrade)):
+        with state.db.engine.connect() as conn:
+            config.attributes["connection"] = conn.execution_options(**{WRITE: True})
+            step(config, target)
+            if conn.in_transaction():
+                conn.commit()
+        if target == "0012":
+            assert not sql(
+                specimens, "SELECT 1 FROM records WHERE 1 = 0 LIMIT 1"
+            )  # the records are still there
+    assert stored(specimens) == expected(specimens) == before != set()
+    assert names(specimens, "(Email:equals:old@zylker.test)") == {"Old"}
