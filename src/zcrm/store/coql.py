@@ -23,6 +23,7 @@ from zcrm.coql.where import TEXTS, Both, Test
 from zcrm.store.records import _COLUMNS, StoredRecord, _from_row
 from zcrm.store.search import COLUMNS
 
+NOT_NULL = frozenset({"Created_Time", "Modified_Time", "Created_By", "Modified_By"})  # NOT NULL columns
 COMPARE = {"=": "=", "!=": "<>", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
 INTEGERS = frozenset({"integer", "bigint", "datetime"})
 RECORD_COLUMNS = ", ".join(f"records.{c.strip()}" for c in _COLUMNS.split(","))
@@ -203,11 +204,15 @@ class Compiler:
         return f"{function}({self.value(ref)})"
 
     def order(self, sort: Sort) -> str:
-        expr = self.sort_key(sort.ref) if sort.function is None else self.aggregate(sort.function, sort.ref)
-        return self._direction(expr, sort.descending)
+        if sort.function is not None:
+            return self._direction(self.aggregate(sort.function, sort.ref), sort.descending)
+        never_null = not sort.ref.steps and (sort.ref.field is None or sort.ref.field.api_name in NOT_NULL)
+        return self._direction(self.sort_key(sort.ref), sort.descending, never_null)
 
-    def _direction(self, expr: str, descending: bool) -> str:
-        if not self.postgres:
+    def _direction(self, expr: str, descending: bool, never_null: bool = False) -> str:
+        """``expr`` sorted with nulls first ascending and last descending (PostgreSQL says so, which an index on a
+        column that is never null would not serve: such a column sorts plainly)."""
+        if not self.postgres or never_null:
             return f"{expr} {'DESC' if descending else 'ASC'}"
         return f"{expr} {'DESC NULLS LAST' if descending else 'ASC NULLS FIRST'}"
 
