@@ -576,3 +576,35 @@ def test_workflow_rules_run_for_the_insert_or_the_update(tickets: Tickets) -> No
     [entry] = tickets.upsert({"Code": "T-1", "Status": "New", "Amount": 6000}, trigger=[])
     assert done(entry, "update", "Code") == record
     assert tickets.get(record)["Status"] == "New"  # trigger [] runs no rule
+
+
+def test_a_matched_record_that_is_locked_or_pending_is_not_updated(api: Api, two: tuple[str, str]) -> None:
+    a, b = two
+    assert api.put(f"/__zcrm/records/Leads/{a}/state", {"lock_state": "record_locking"}).status_code == 200
+    assert (
+        api.put(
+            f"/__zcrm/records/Leads/{b}/state", {"approval_state": "approval_process_pending"}
+        ).status_code
+        == 200
+    )
+    data = entries(
+        upsert(
+            api, "Leads", {"Email": "a@upsert.test", "Company": "x"}, {"Lead_Code": "code-b", "Company": "x"}
+        ),
+        400,
+    )
+    assert data == [
+        err(
+            "RECORD_LOCKED",
+            {"id": a, "action": "record_locking"},
+            "You cannot perform this operation as the record is locked.",
+        ),
+        err("NOT_APPROVED", {"id": b}, "Cannot update record that is not approved yet"),
+    ]
+    assert [read(api, "Leads", r)["Company"] for r in (a, b)] == ["Zylker", "Zylker"]
+
+
+def test_feature_execution_items_may_name_an_action(api: Api) -> None:
+    body = {"skip_feature_execution": [{"name": "cadences", "action": "insert"}]}
+    [entry] = entries(upsert(api, "Leads", lead("Cadence", Email="cadence@upsert.test"), **body), 200)
+    assert emails(api, "cadence@upsert.test") == [done(entry, "insert", None)]
