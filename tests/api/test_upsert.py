@@ -608,3 +608,32 @@ def test_feature_execution_items_may_name_an_action(api: Api) -> None:
     body = {"skip_feature_execution": [{"name": "cadences", "action": "insert"}]}
     [entry] = entries(upsert(api, "Leads", lead("Cadence", Email="cadence@upsert.test"), **body), 200)
     assert emails(api, "cadence@upsert.test") == [done(entry, "insert", None)]
+
+
+@pytest.mark.parametrize(
+    ("permissions", "denied"),
+    [
+        (["view", "edit"], ("create", "Create")),
+        (["view", "create"], ("update", "Edit")),
+    ],
+)
+def test_the_profile_must_allow_both_create_and_edit(
+    api: Api, permissions: list[str], denied: tuple[str, str]
+) -> None:
+    profile = api.post("/__zcrm/profiles", {"name": "Half", "permissions": {"Leads": permissions}})
+    assert profile.status_code == 201, profile.text
+    made = api.post("/__zcrm/users", {"last_name": "Half", "email": "half@upsert.test", "profile": "Half"})
+    assert made.status_code == 201, made.text
+    issued = api.post("/__zcrm/tokens", {"user_id": made.json()["id"], "scope": "ZohoCRM.modules.ALL"})
+    assert issued.status_code in (200, 201), issued.text
+    headers = {"Authorization": f"Zoho-oauthtoken {issued.json()['access_token']}"}
+    response = upsert(api, "Leads", lead("Half", Email="half@upsert.test"), headers=headers)
+    assert (response.status_code, response.json()) == (
+        403,
+        err(
+            "NO_PERMISSION",
+            {"permissions": [f"Crm_Implied_{denied[1]}_Leads"]},
+            f"Permission denied to {denied[0]}",
+        ),
+    )
+    assert emails(api, "half@upsert.test") == []
