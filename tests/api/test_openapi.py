@@ -212,7 +212,6 @@ def test_other_methods_and_a_trailing_slash(api: Api) -> None:
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("POST", "/crm/v5/Leads/upsert"),
         ("GET", "/crm/v5/Leads/deleted"),
         ("GET", "/crm/v5/Contacts/roles"),
         ("GET", "/crm/v5/files"),

@@ -296,7 +296,6 @@ def test_a_lookup_by_the_display_name_of_its_target(api: Api) -> None:
             "Deal_Name": "D3",
             "Stage": "Qualification",
             "Closing_Date": "2026-12-31",
-            "Closing_Date": "2026-12-31",
             "Account_Name": {"id": zylker_too},
         },
     )

@@ -48,7 +48,9 @@ def test_a_query_with_every_clause() -> None:
                 "and",
                 Comparison(Path(("Last_Name",)), "=", (Literal("O'Brien", True, "string"),)),
                 Comparison(
-                    Path(("Amount",)), "between", (Literal("1", False, "number"), Literal("5", False, "number"))
+                    Path(("Amount",)),
+                    "between",
+                    (Literal("1", False, "number"), Literal("5", False, "number")),
                 ),
             ),
             Comparison(Path(("Lead_Source",)), "=", (Literal("Advertisement", False, "word"),)),
@@ -145,7 +147,8 @@ def test_a_missing_clause(query: str, clause: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["update Leads set A = 1", "delete from Leads where A = 1", "", "   ", "(select A from M where A = 1)"]
+    "query",
+    ["update Leads set A = 1", "delete from Leads where A = 1", "", "   ", "(select A from M where A = 1)"],
 )
 def test_only_select_is_supported(query: str) -> None:
     assert syntax_error(query) == ("given coql query not supported", {})
@@ -168,5 +171,9 @@ def test_limit_forms() -> None:
 
 def test_keywords_as_parts_of_names_stay_names() -> None:
     query = parse("select Order_Number, Selected, Is_Null from M where In_Stock = 1 order by Order_Number")
-    assert [c.expr for c in query.columns] == [Path(("Order_Number",)), Path(("Selected",)), Path(("Is_Null",))]
+    assert [c.expr for c in query.columns] == [
+        Path(("Order_Number",)),
+        Path(("Selected",)),
+        Path(("Is_Null",)),
+    ]
     assert query.order_by == (Ordering(Path(("Order_Number",)), False),)

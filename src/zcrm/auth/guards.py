@@ -51,6 +51,20 @@ def record_module(ident: Identity, name: str, operation: str) -> Module:
     return module
 
 
+def upsert_module(ident: Identity, name: str) -> Module:
+    """The module of ``POST /crm/v5/{module}/upsert`` (zoho-v5-queries.md §4.1): a record module whose scopes allow
+    both create and update (``ALL``, ``WRITE``, or ``CREATE`` and ``UPDATE`` together), and whose profile
+    permissions allow both too."""
+    module = module_for(ident, name, {"resource_path_index": 0})
+    custom = module.generated_type != "default"
+    for operation in ("create", "update"):
+        if not module_scope_allows(ident.scopes, operation, module.scope_name, module.api_name, custom):
+            raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "create")
+    _profile_allows(ident, module, "update")
+    return module
+
+
 def search_module(ident: Identity, name: str) -> Module:
     """The module of ``GET /crm/v5/{module}/search`` (zoho-v5-queries.md §2.1): it exists, is API-supported and
     searchable (a default or custom module: not a linking or subform module, ``NOT_SUPPORTED``); the token holds a

@@ -254,6 +254,9 @@ ZOHO_OPERATIONS: dict[tuple[str, str], Described] = {
         body=ref("WriteBody"),
         body_required=True,
     ),
+    ("POST", "/crm/v5/{module}/upsert"): Described(
+        {**WRITTEN, "400": WRITE_400}, body=ref("UpsertBody"), body_required=True
+    ),
     ("PUT", "/crm/v5/{module}"): Described(
         UPDATED, body=ref("WriteBody"), body_required=True, headers=UNMODIFIED_SINCE
     ),

@@ -153,6 +153,13 @@ ROUTES: tuple[Route[Handler], ...] = (
         GET=op(search.search, "Search records by criteria, email, phone or word"),
     ),
     _zoho(
+        "/crm/v5/{module}/upsert",
+        "token",
+        (MODULE,),
+        "upsert",
+        POST=op(records.upsert, "Insert or update records, matched on their duplicate check fields"),
+    ),
+    _zoho(
         "/crm/v5/{module}",
         "token",
         (MODULE,),
@@ -279,9 +286,7 @@ ROUTES: tuple[Route[Handler], ...] = (
 )
 MATCHER = Matcher(ROUTES)
 # Zoho APIs zcrm does not serve (404 INVALID_URL_PATTERN), known for what their calls are: API limits charge them
-UNSERVED: tuple[Route[Handler], ...] = (
-    Route("/crm/v5/{module}/upsert", {}, "zoho", "token", (MODULE,), "upsert"),
-)
+UNSERVED: tuple[Route[Handler], ...] = ()
 _UNSERVED = Matcher(UNSERVED)
 
 
