@@ -728,6 +728,20 @@ def test_aggregates_per_type(specimens: Api, ids: dict[str, str]) -> None:
     assert one("MAX(Count), COUNT(Count)", "Count is null") == {"MAX(Count)": None, "COUNT(Count)": 0}
 
 
+def test_a_sum_of_bigints_beyond_64_bits_is_exact(specimens: Api) -> None:
+    # ten 18-digit values (the most a bigint holds, B§3.5) add up to more than 2^63 - 1
+    many = [
+        {"Name": f"n{i}", "Code": f"K{i}", "Big": "999999999999999999", "Count": 999999999} for i in range(10)
+    ]
+    specimens.insert("Specimens", *many)
+    [row] = data(specimens, "select SUM(Big), MAX(Big), SUM(Count) from Specimens where id is not null")
+    assert typed(row) == typed(
+        {"SUM(Big)": "9999999999999999990", "MAX(Big)": "999999999999999999", "SUM(Count)": 9999999990}
+    )
+    groups = data(specimens, "select Count, SUM(Big) from Specimens where id is not null group by Count")
+    assert groups == [{"Count": 999999999, "SUM(Big)": "9999999999999999990"}]
+
+
 @pytest.mark.parametrize(
     ("column", "field", "data_type"),
     [
