@@ -45,10 +45,15 @@ class Found:
     more: bool
 
 
+def _int64(value: int) -> bool:
+    return -(2**63) <= value < 2**63
+
+
 class Compiler:
     def __init__(self, dialect: str) -> None:
         self.postgres = dialect == "postgresql"
         self.params: dict[str, Any] = {}
+        self.grouping = False  # rows are groups: sort by grouped expressions
         self.joins: dict[tuple[str, ...], str] = {}  # relation -> table alias
         self._join_sql: list[str] = []
         self._exprs: dict[tuple[str, str, str], str] = {}  # one SQL text per value, so GROUP BY matches it
@@ -56,8 +61,10 @@ class Compiler:
 
     def bind(self, value: Any) -> str:
         name = f"c{len(self.params)}"
-        if not self.postgres and isinstance(value, Decimal):
-            value = float(value)
+        if not self.postgres and (
+            isinstance(value, Decimal) or (isinstance(value, int) and not _int64(value))
+        ):
+            value = float(value)  # sqlite3 binds no Decimal, and no integer past 64 bits (none is stored)
         self.params[name] = value
         return f":{name}"
 
@@ -142,6 +149,8 @@ class Compiler:
         return f"CAST({expr} AS {'INTEGER' if ref.kind in INTEGERS else 'REAL'})"
 
     def sort_key(self, ref: Ref) -> str:
+        if self.grouping and ref.kind == "multiselectpicklist":
+            return self.raw(ref)  # a group's own value (PostgreSQL sorts groups by grouped expressions only)
         expr = self.value(ref)
         if ref.kind in TEXTS:
             return self.lower(expr)
@@ -201,6 +210,8 @@ class Compiler:
     def aggregate(self, function: str, ref: Ref) -> str:
         if function == "COUNT":
             return f"COUNT({self.raw(ref)})"
+        if function == "SUM" and ref.kind == "bigint" and not self.postgres:
+            return f"zcrm_sum({self.value(ref)})"  # SQLite's SUM raises past 64 bits
         return f"{function}({self.value(ref)})"
 
     def order(self, sort: Sort) -> str:
@@ -237,6 +248,7 @@ def _base(compiler: Compiler, plan: Plan, seen: Visibility) -> str:
 def run(conn: Connection, plan: Plan, seen: Visibility) -> Found:
     """The page of the query's rows, and whether more follow."""
     compiler = Compiler(conn.dialect.name)
+    compiler.grouping = plan.grouped
     base = _base(compiler, plan, seen)
     condition = compiler.where(plan.where)
     orders = [compiler.order(s) for s in plan.order_by]

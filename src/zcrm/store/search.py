@@ -42,6 +42,10 @@ COMPARE = {
 Resolve = Callable[[Field, str], Sequence[str]]  # the ids of a lookup's targets with that display name
 
 
+def _int64(value: int) -> bool:
+    return -(2**63) <= value < 2**63
+
+
 class Compiler:
     """Compiles typed criteria for one dialect; ``params`` collects the bound values."""
 
@@ -52,8 +56,12 @@ class Compiler:
 
     def bind(self, value: Any) -> str:
         name = f"s{len(self.params)}"
-        if not self.postgres and isinstance(value, Decimal):
-            value = float(value)  # sqlite3 binds no Decimal; stored decimals are floats there
+        if not self.postgres and (
+            isinstance(value, Decimal) or (isinstance(value, int) and not _int64(value))
+        ):
+            value = float(
+                value
+            )  # sqlite3 binds no Decimal, and no integer past 64 bits (none is stored)  # sqlite3 binds no Decimal; stored decimals are floats there
         self.params[name] = value
         return f":{name}"
 
