@@ -262,6 +262,25 @@ class ExpectedParamMissing(ZohoError):
     default_message = "mandatory param missing"
 
 
+class CoqlSyntaxError(ZohoError):
+    """A COQL query that does not parse (zoho-v5-queries.md §3.8)."""
+
+    code = "SYNTAX_ERROR"
+    default_message = "error occured while parsing the query"
+    NOT_SUPPORTED = "given coql query not supported"
+    MISSING_CLAUSE = "missing clause"
+
+
+class InvalidAlias(ZohoError):
+    code = "INVALID_ALIAS"
+    default_message = "alias name cannot be an empty string"
+
+
+class DuplicateAlias(ZohoError):
+    code = "DUPLICATE_ALIAS"
+    default_message = "same alias cannot refer more than one column"
+
+
 class SearchLimitReached(ZohoError):
     """Search Records reaches only the first 2,000 matching records (zoho-v5-queries.md §2.2)."""
 

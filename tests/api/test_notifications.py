@@ -802,6 +802,34 @@ def test_bulk_update_sends_one_callback_with_every_id_and_affected_values(org: O
     assert len(org.queued()) == 2
 
 
+def test_an_upsert_sends_one_callback_per_operation(org: Org) -> None:
+    """Upsert (zoho-v5-queries.md §4.3): its inserts and its updates are notified as an insert and an update of
+    several records are, one callback per channel and operation for the whole request."""
+    org.enable(channel("1", ["Leads.all"], org.receiver.url + "/all"))
+    [known] = org.insert("Leads", {"Last_Name": "Known", "Email": "known@upsert.test"})
+    org.receiver.bodies(1)
+    response = org.post(
+        "/crm/v5/Leads/upsert",
+        {
+            "data": [
+                {"Last_Name": "New", "Company": "Zylker", "Email": "new@upsert.test"},
+                {"Email": "KNOWN@upsert.test", "Mobile": "1"},
+                {"Email": "new@upsert.test", "Mobile": "2"},
+                {"Email": "other@upsert.test"},  # fails: an insert without Last_Name
+            ]
+        },
+    )
+    assert response.status_code == 207, response.text
+    data = response.json()["data"]
+    new = data[0]["details"]["id"]
+    assert [e.get("action") for e in data] == ["insert", "update", "update", None]
+    [_, inserted, updated] = org.receiver.bodies(3)
+    assert (inserted["operation"], inserted["ids"]) == ("insert", [new])
+    assert (updated["operation"], updated["ids"]) == ("update", [known, new])
+    assert updated["affected_fields"] == [{known: ["Email", "Mobile"]}, {new: ["Mobile"]}]
+    assert len(org.queued()) == 3
+
+
 def test_owner_and_lookup_values_are_references(org: Org) -> None:
     org.enable(channel("1", ["Contacts.edit"], org.receiver.url, return_affected_field_values=True))
     [account] = org.insert("Accounts", {"Account_Name": "Zylker"})

@@ -212,11 +212,9 @@ def test_other_methods_and_a_trailing_slash(api: Api) -> None:
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("POST", "/crm/v5/Leads/upsert"),
         ("GET", "/crm/v5/Leads/deleted"),
         ("GET", "/crm/v5/Contacts/roles"),
         ("GET", "/crm/v5/files"),
-        ("POST", "/crm/v5/coql"),
         ("GET", "/crm/v5/Leads/4876876000000102003/Notes"),
         ("POST", "/crm/v5/Leads/4876876000000102003/actions/convert"),
         ("GET", "/crm/v5/settings/profiles"),

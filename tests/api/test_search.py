@@ -269,3 +269,45 @@ def test_a_search_writes_nothing(api: Api, leads: dict[str, str]) -> None:
     before = sql(api, "SELECT COUNT(*), MAX(modified_time) FROM records")
     assert names(search(api, word="burn")) == ["Burnside", "Burns"]
     assert sql(api, "SELECT COUNT(*), MAX(modified_time) FROM records") == before
+
+
+def test_a_lookup_by_the_display_name_of_its_target(api: Api) -> None:
+    zylker, acme, zylker_too = api.insert(
+        "Accounts", {"Account_Name": "Zylker"}, {"Account_Name": "Acme"}, {"Account_Name": "ZYLKER"}
+    )
+    ann, bob = api.insert("Contacts", {"First_Name": "Ann", "Last_Name": "Lee"}, {"Last_Name": "Bob"})
+    deals = api.insert(
+        "Deals",
+        {
+            "Deal_Name": "D1",
+            "Stage": "Qualification",
+            "Closing_Date": "2026-12-31",
+            "Account_Name": {"id": zylker},
+            "Contact_Name": {"id": ann},
+        },
+        {
+            "Deal_Name": "D2",
+            "Stage": "Qualification",
+            "Closing_Date": "2026-12-31",
+            "Account_Name": {"id": acme},
+            "Contact_Name": {"id": bob},
+        },
+        {
+            "Deal_Name": "D3",
+            "Stage": "Qualification",
+            "Closing_Date": "2026-12-31",
+            "Account_Name": {"id": zylker_too},
+        },
+    )
+
+    def found(criteria: str) -> list[str]:
+        response = search(api, "Deals", criteria=criteria, sort_order="asc", fields="Deal_Name")
+        return [] if response.status_code == 204 else [r["id"] for r in response.json()["data"]]
+
+    assert found("(Account_Name:equals:zylker)") == [deals[0], deals[2]]  # a one-field name, ignoring case
+    assert found("(Account_Name:in:Acme,Nobody)") == [deals[1]]
+    assert found("(Account_Name:not_equal:Zylker)") == [deals[1]]
+    assert found("(Contact_Name:equals:ann lee)") == [deals[0]]  # a two-field name: First_Name Last_Name
+    assert found("(Contact_Name:equals:Bob)") == [deals[1]]
+    assert found("(Contact_Name:equals:Lee)") == []
+    assert found(f"(Account_Name:equals:{acme})") == [deals[1]]  # digits: an id

@@ -68,7 +68,7 @@ def found(api: Api, criteria: str, resolve: Any = None, zone: str = "UTC", how: 
 
 # criteria the keys answer in these tests (equality, in, prefix and ranges on text, number and date fields)
 KEYED = (
-    "Name:equals", "Count:equals", "Name:starts", "Name:in", "Email:equals", "Site:starts", "Colour:", "Count:greater", "Count:between",
+    "Name:equals", "Count:equals", "Name:starts", "Name:in", "Email:equals", "Site:starts", "Colour:", "Count:greater", "Count:less", "Count:between",
     "Count:in", "Big:", "Ratio:", "Price:", "Day:", "Moment:",
 )  # fmt: skip
 
@@ -170,3 +170,12 @@ def test_values_never_become_sql_text(specimens: Api, ids: dict[str, str]) -> No
     assert hostile not in where and "OR 1=1" not in where
     assert hostile in params.values()
     assert found(specimens, "(Name:equals:x'\\) OR 1=1 --)") == set()
+
+
+def test_integers_past_64_bits_compare_as_numbers(specimens: Api, ids: dict[str, str]) -> None:
+    huge = "99999999999999999999"
+    assert found(specimens, f"(Count:less_than:{huge})") == keys(ids, "a", "b")
+    assert found(specimens, f"(Count:greater_than:-{huge})") == keys(ids, "a", "b")
+    assert found(specimens, f"(Big:equals:{huge})") == set()
+    response = specimens.get("/crm/v5/Specimens/search", params={"criteria": f"(Count:less_than:{huge})"})
+    assert response.status_code == 200 and len(response.json()["data"]) == 2

@@ -67,7 +67,8 @@ def test_rows_resolve_against_the_route_table(table: list[Row]) -> None:
     assert served("GET", "/crm/v5/Notes/{id}") == "/crm/v5/{module}/{id}"  # a module of the standard org
     assert served("GET", "/crm/v5/settings/fields/{field}") == "/crm/v5/settings/fields/{id}"
     assert served("GET", "/crm/v5/{module}/{record_id}/__timeline") == "/crm/v5/{module}/{id}/__timeline"
-    assert served("POST", "/crm/v5/{module}/upsert") is None  # a literal never fills a record id
+    assert served("POST", "/crm/v5/{module}/upsert") == "/crm/v5/{module}/upsert"
+    assert served("GET", "/crm/v5/{module}/deleted") is None  # a literal never fills a record id
     assert served("GET", "/crm/v5/Contacts/roles") is None
     assert served("GET", "/crm/v5/{module}/{record_id}/{related_list_api_name}") is None
     assert _row(table, "GET", "/crm/v5/Entity_Scores__s").note == (

@@ -28,7 +28,7 @@ from zcrm.http.routes import classify
         ("GET", "/crm/v5/Approvals", "", (None, "other", (), "call")),
         # a literal wins, a parameter is tried next: Approvals/{id} is a record of the module Approvals
         ("GET", "/crm/v5/Approvals/7", "", ("Approvals", "read", ("7",), "call")),
-        # Zoho APIs zcrm does not serve (404), still charged as what they are
+        # COQL, search and upsert are charged as what they are (credits by COQL limit, heavy calls)
         ("POST", "/crm/v5/coql", "", (None, "other", (), "coql")),
         ("GET", "/crm/v5/Leads/search", "", ("Leads", "read", (), "search")),
         ("POST", "/crm/v5/Leads/upsert", "", ("Leads", "insert", (), "write")),
@@ -49,7 +49,7 @@ def test_the_route_found_is_the_one_dispatch_calls() -> None:
     kind = classify("GET", "/crm/v5/Leads/5", "")
     assert kind.route is not None and kind.route.template == "/crm/v5/{module}/{id}"
     assert kind.values == ("Leads", "5")
-    assert classify("GET", "/crm/v5/coql", "").route is None
+    assert classify("GET", "/crm/v5/files", "").route is None
     assert classify("GET", "/crm/v5/nowhere/1/2", "").route is None
 
 

@@ -88,10 +88,12 @@ def test_a_table_is_checked_when_built() -> None:
         # reserved heads are never a module, and some words never a record id
         *(
             (f"/crm/v5/{word}", None)
-            for word in ("settings", "users/1/2", "org/1", "coql", "actions", "actions/other", "files")
+            for word in ("settings", "users/1/2", "org/1", "actions", "actions/other", "files")
         ),
-        *((f"/crm/v5/Leads/{word}", None) for word in ("upsert", "deleted", "roles")),
+        *((f"/crm/v5/Leads/{word}", None) for word in ("deleted", "roles")),
+        ("/crm/v5/Leads/upsert", ("/crm/v5/{module}/upsert", ("Leads",))),
         ("/crm/v5/Leads/search", ("/crm/v5/{module}/search", ("Leads",))),
+        ("/crm/v5/coql", ("/crm/v5/coql", ())),
         ("/crm/v5/Leads//7", None),
         ("/crm/v5/", None),
         ("/crm/v4/Leads", None),

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from zcrm.auth.identity import Identity
 from zcrm.auth.scopes import NOTIFICATION_SCOPES, SETTINGS_SCOPES, any_scope, module_scope_allows
-from zcrm.errors import InvalidModule, NoPermission, NotSupported, OAuthScopeMismatch
+from zcrm.errors import (
+    MSG_INVALID_QUERY,
+    InvalidModule,
+    InvalidQuery,
+    NoPermission,
+    NotSupported,
+    OAuthScopeMismatch,
+)
 from zcrm.schema.model import Module, OrgSchema
 
 SEARCH_SCOPES = ("ZohoSearch.securesearch.READ", "ZohoSearch.securesearch.ALL")
+COQL_SCOPES = ("ZohoCRM.coql.READ", "ZohoCRM.coql.ALL")
 PROFILE_PERMISSION = {"create": "create", "update": "edit", "delete": "delete", "read": "view"}
 PERMISSION_NAME = {"create": "Create", "update": "Edit", "delete": "Delete", "read": "View"}
 DENIED = {
@@ -43,6 +51,20 @@ def record_module(ident: Identity, name: str, operation: str) -> Module:
     return module
 
 
+def upsert_module(ident: Identity, name: str) -> Module:
+    """The module of ``POST /crm/v5/{module}/upsert`` (zoho-v5-queries.md §4.1): a record module whose scopes allow
+    both create and update (``ALL``, ``WRITE``, or ``CREATE`` and ``UPDATE`` together), and whose profile
+    permissions allow both too."""
+    module = module_for(ident, name, {"resource_path_index": 0})
+    custom = module.generated_type != "default"
+    for operation in ("create", "update"):
+        if not module_scope_allows(ident.scopes, operation, module.scope_name, module.api_name, custom):
+            raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "create")
+    _profile_allows(ident, module, "update")
+    return module
+
+
 def search_module(ident: Identity, name: str) -> Module:
     """The module of ``GET /crm/v5/{module}/search`` (zoho-v5-queries.md §2.1): it exists, is API-supported and
     searchable (a default or custom module: not a linking or subform module, ``NOT_SUPPORTED``); the token holds a
@@ -58,6 +80,28 @@ def search_module(ident: Identity, name: str) -> Module:
     custom = module.generated_type != "default"
     readable = module_scope_allows(ident.scopes, "read", module.scope_name, module.api_name, custom)
     if not readable or not any_scope(ident.scopes, SEARCH_SCOPES):
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "read")
+    return module
+
+
+def coql_scope(ident: Identity) -> None:
+    """The token may run COQL queries (zoho-v5-queries.md §3.1 step 2)."""
+    if not any_scope(ident.scopes, COQL_SCOPES):
+        raise OAuthScopeMismatch()
+
+
+def coql_module(ident: Identity, name: str) -> Module:
+    """The ``FROM`` module of a COQL query (§3.1 steps 6 and 7): it exists (any case; else ``INVALID_QUERY`` invalid
+    module, the name as written), is API-supported, the token may read it (the base module only) and so may the
+    profile."""
+    module = ident.schema.module(name)
+    if module is None or module.generated_type == "subform":
+        raise InvalidQuery(MSG_INVALID_QUERY, {"reason": "invalid module", "module": name})
+    if not module.api_supported:
+        raise InvalidModule("the given module is not supported in api")
+    custom = module.generated_type != "default"
+    if not module_scope_allows(ident.scopes, "read", module.scope_name, module.api_name, custom):
         raise OAuthScopeMismatch()
     _profile_allows(ident, module, "read")
     return module

@@ -99,6 +99,17 @@ SCHEMAS: dict[str, Any] = {
     "Result": RESULT,
     "WriteResults": shape({"data": {"type": "array", "items": ref("Result")}}),
     "WriteBody": WRITE_BODY,
+    "UpsertBody": {
+        **WRITE_BODY,
+        "properties": {
+            **WRITE_BODY["properties"],
+            "duplicate_check_fields": {
+                "type": "array",
+                "items": STRING,
+                "description": "the system-defined duplicate check field and unique fields to match on, in order",
+            },
+        },
+    },
     "Records": shape({"data": OBJECTS, "info": OBJECT}),
     "Record": shape({"data": {"type": "array", "minItems": 1, "maxItems": 1, "items": OBJECT}}),
     "Watch": shape({"watch": OBJECTS}, {"info": OBJECT}),

@@ -234,10 +234,28 @@ ZOHO_OPERATIONS: dict[tuple[str, str], Described] = {
             "converted": {"type": "string", "enum": ["true", "false", "both"], "description": "Leads only"},
         },
     ),
+    ("POST", "/crm/v5/coql"): Described(
+        {
+            **ok(shape({"data": OBJECTS, "info": OBJECT})),
+            "204": NO_CONTENT,
+        },
+        body=shape(
+            {
+                "select_query": {
+                    "type": "string",
+                    "description": "SELECT … FROM module WHERE … [GROUP BY …] [ORDER BY …] [LIMIT …] (docs/coql.md)",
+                }
+            }
+        ),
+        body_required=True,
+    ),
     ("POST", "/crm/v5/{module}"): Described(
         {"201": json("Every item succeeded", "WriteResults"), "207": WRITTEN["207"], "400": WRITE_400},
         body=ref("WriteBody"),
         body_required=True,
+    ),
+    ("POST", "/crm/v5/{module}/upsert"): Described(
+        {**WRITTEN, "400": WRITE_400}, body=ref("UpsertBody"), body_required=True
     ),
     ("PUT", "/crm/v5/{module}"): Described(
         UPDATED, body=ref("WriteBody"), body_required=True, headers=UNMODIFIED_SINCE

@@ -1,4 +1,4 @@
-"""Record routes: insert, update, list, get one, delete. Writes run the functions their workflow rules started once
+"""Record routes: insert, update, upsert, list, get one, delete. Writes run the functions their workflow rules started once
 their transaction has committed, before answering (docs/automation.md)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zcrm.auth.guards import record_module
+from zcrm.auth.guards import record_module, upsert_module
 from zcrm.auth.identity import Identity
 from zcrm.automation.functions import AfterCommit
 from zcrm.errors import LimitExceeded, RequiredParamMissing, UnableToParseDataType, invalid_id
@@ -21,9 +21,11 @@ from zcrm.http.state import State
 from zcrm.records.body import MAX_RECORDS, check_features, data_items, trigger_set
 from zcrm.records.reads import parse_bool
 from zcrm.records.update import Target
+from zcrm.records.upsert import check_sequence
 from zcrm.service import reads
 from zcrm.service import records as service
 from zcrm.service.after import run_functions
+from zcrm.service.upsert import upsert_records
 
 MAX_DELETE = 100
 
@@ -91,6 +93,22 @@ async def update(request: Request, state: State, module_name: str, record_id: st
         target = Target(path_id=record_id, path_form=record_id is not None)
         results = service.update_records(conn, ident, module, items, now, triggers, target, since, after)
         return write_response(results)
+
+    return await _automated_write(request, state, work)
+
+
+async def upsert(request: Request, state: State, module_name: str) -> Response:
+    """Upsert Records (zoho-v5-queries.md §4): 200 when every item succeeded, inserts included."""
+    raw = await raw_body(request, state.settings.max_body_bytes)
+
+    def work(conn: Connection, ident: Identity, now: int, after: AfterCommit) -> Response:
+        module = upsert_module(ident, module_name)
+        payload = record_body(request, raw)
+        items = data_items(payload)
+        triggers = trigger_set(payload)
+        check_features(payload)
+        sequence = check_sequence(module, payload)
+        return write_response(upsert_records(conn, ident, module, items, sequence, now, triggers, after))
 
     return await _automated_write(request, state, work)
 

@@ -18,6 +18,7 @@ from zcrm.auth.identity import Identity
 from zcrm.errors import InvalidRequestMethod, InvalidUrlPattern
 from zcrm.http import (
     approvals,
+    coql,
     metadata,
     notifications,
     oauth,
@@ -143,12 +144,20 @@ ROUTES: tuple[Route[Handler], ...] = (
         GET=op(approvals.list_approvals, "List the approvals waiting on the user or others"),
     ),
     # -- records ---------------------------------------------------------------------------------------------
+    _zoho("/crm/v5/coql", "token", (), "coql", POST=op(coql.coql, "Run a COQL query")),
     _zoho(
         "/crm/v5/{module}/search",
         "token",
         (MODULE,),
         "search",
         GET=op(search.search, "Search records by criteria, email, phone or word"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/upsert",
+        "token",
+        (MODULE,),
+        "upsert",
+        POST=op(records.upsert, "Insert or update records, matched on their duplicate check fields"),
     ),
     _zoho(
         "/crm/v5/{module}",
@@ -277,10 +286,7 @@ ROUTES: tuple[Route[Handler], ...] = (
 )
 MATCHER = Matcher(ROUTES)
 # Zoho APIs zcrm does not serve (404 INVALID_URL_PATTERN), known for what their calls are: API limits charge them
-UNSERVED: tuple[Route[Handler], ...] = (
-    Route("/crm/v5/coql", {}, "zoho", "token", (), "coql"),
-    Route("/crm/v5/{module}/upsert", {}, "zoho", "token", (MODULE,), "upsert"),
-)
+UNSERVED: tuple[Route[Handler], ...] = ()
 _UNSERVED = Matcher(UNSERVED)
 
 

@@ -26,12 +26,13 @@ def plan_insert(
     now: int,
     triggers: frozenset[str] = frozenset(),
     after: AfterCommit | None = None,
+    first: int = 0,
 ) -> Plan:
     """The results and writes of inserting ``items`` into ``module`` as ``user``; workflow rules' functions and
-    webhooks go to ``after``."""
+    webhooks go to ``after``. ``first`` is the request index of ``items[0]`` (Upsert plans its items one at a time)."""
     user_id = user.id
     validator = Validator(schema, module, "insert")
-    plans = [validator.prepare(index, item) for index, item in enumerate(items)]
+    plans = [validator.prepare(index, item) for index, item in enumerate(items, first)]
     found = stored.existing([ref.record_id for plan in plans for ref in plan.refs])
     errors = [ref_error(plan, schema, found) or plan.error or plan.late_error for plan in plans]
     uniques = [

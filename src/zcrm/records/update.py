@@ -74,9 +74,10 @@ def _item_id(item: Any, index: int, target: Target) -> str | ZohoError:
     return parsed
 
 
-def item_ids(items: list[Any], target: Target) -> list[str | ZohoError]:
-    """Each item's record id, or the error its id (or shape) gives."""
-    return [_item_id(item, index, target) for index, item in enumerate(items)]
+def item_ids(items: list[Any], target: Target, first: int = 0) -> list[str | ZohoError]:
+    """Each item's record id, or the error its id (or shape) gives; ``first`` is the request index of
+    ``items[0]``."""
+    return [_item_id(item, index, target) for index, item in enumerate(items, first)]
 
 
 def touches_rows(module: Module, items: list[Any]) -> bool:
@@ -161,12 +162,14 @@ def plan_update(
     target: Target,
     unmodified_since: int | None = None,
     after: AfterCommit | None = None,
+    first: int = 0,
 ) -> Plan:
     """The results and writes of updating ``records`` (the request's records of ``module``, top-level, as stored;
     changed in place) with ``items``; ``children`` holds their child rows when ``touches_rows`` says so. Workflow
-    rules' functions and webhooks go to ``after``."""
+    rules' functions and webhooks go to ``after``. ``first`` is the request index of ``items[0]`` (Upsert plans
+    its items one at a time)."""
     run = _Run(schema, user, module, now, triggers, target, unmodified_since, after, Renderer(schema, user))
-    ids = item_ids(items, target)
+    ids = item_ids(items, target, first)
     children = {rid: children.get(rid, {}) for rid in records}
     validator = Validator(schema, module, "update")
     # validate every item against the state before the request; validated again later if its record changed
@@ -174,7 +177,7 @@ def plan_update(
         validator.prepare(index, item, children[rid], records[rid].data)
         if isinstance(rid, str) and rid in records and isinstance(item, dict)
         else None
-        for index, (item, rid) in enumerate(zip(items, ids, strict=True))
+        for index, (item, rid) in enumerate(zip(items, ids, strict=True), first)
     ]
     found = stored.existing([ref.record_id for p in prepared if p is not None for ref in p.refs])
     candidates = [
@@ -185,13 +188,13 @@ def plan_update(
     id_pool = stored.ids(expected)
     out = Plan("update")
     dirty: dict[str, None] = {}  # records changed by an earlier item of this request, in order
-    for index, (item, record_id) in enumerate(zip(items, ids, strict=True)):
+    for index, (item, record_id) in enumerate(zip(items, ids, strict=True), first):
         result = run.check(item, index, record_id, records)
         if not isinstance(result, StoredRecord):
             out.results.append(result)
             continue
         record = result
-        plan = prepared[index]
+        plan = prepared[index - first]
         if plan is None or record.id in dirty:  # the record changed earlier in this request: validate again
             plan = validator.prepare(index, item, children[record.id], record.data)
             found.update(stored.existing([ref.record_id for ref in plan.refs]))

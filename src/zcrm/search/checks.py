@@ -74,7 +74,7 @@ def _error(reason: str, condition: Condition, **more: str) -> InvalidQuery:
     return InvalidQuery(details=details)
 
 
-def _value(kind: str, text: str, zone: ZoneInfo) -> Value | None:
+def typed_value(kind: str, text: str, zone: ZoneInfo) -> Value | None:
     """``text`` as a value of type ``kind``, None when it is not one."""
     if kind in INTEGERS:
         return int(text) if _INTEGER.fullmatch(text) else None
@@ -110,7 +110,7 @@ def _check(condition: Condition, module: Module, zone: ZoneInfo) -> Typed:
     values = condition.values
     if condition.operator == "in" and len(values) > MAX_IN:
         raise _error('Only 100 values are allowed in "IN" criteria', condition)
-    typed = tuple(_value(kind, text, zone) for text in values)
+    typed = tuple(typed_value(kind, text, zone) for text in values)
     wrong = any(v is None for v in typed) or (condition.operator == "between" and len(values) != 2)
     if wrong:
         raise _error("invalid value for search", condition, expected_data_type=field.data_type)
@@ -126,4 +126,4 @@ def check(tree: Node, module: Module, time_zone: str) -> Typed | TypedGroup:
     return TypedGroup(tree.connector, tuple(check(operand, module, time_zone) for operand in tree.operands))
 
 
-__all__ = ["Group", "Typed", "TypedGroup", "check", "data_type"]
+__all__ = ["Group", "Typed", "TypedGroup", "check", "data_type", "typed_value"]

@@ -14,7 +14,7 @@ from zcrm.auth.identity import Identity
 from zcrm.automation.functions import AfterCommit
 from zcrm.records.delete import plan_delete
 from zcrm.records.insert import plan_insert
-from zcrm.records.plan import Result
+from zcrm.records.plan import Result, Written
 from zcrm.records.update import Children, Target, item_ids, plan_update, touches_rows
 from zcrm.schema.model import Module
 from zcrm.service.processes import settle
@@ -36,12 +36,15 @@ def update_records(
     target: Target,
     unmodified_since: int | None = None,
     after: AfterCommit | None = None,
+    first: int = 0,
+    notices: dict[str, list[Written]] | None = None,
 ) -> list[Result]:
     """Update Records (behaviour §3): the request's records (locked) and, when the items write row fields, their
-    child rows in one query each; Zia validations due by ``now`` are ended first."""
+    child rows in one query each; Zia validations due by ``now`` are ended first. ``first`` is the request index
+    of ``items[0]``; ``notices`` as for ``save``."""
     org_id = ident.org_id
     lock_org(conn, org_id)
-    wanted = [i for i in item_ids(items, target) if isinstance(i, str)]
+    wanted = [i for i in item_ids(items, target, first) if isinstance(i, str)]
     records = store.fetch(conn, org_id, wanted, module_id=module.id, for_update=True)
     records = {rid: r for rid, r in records.items() if r.parent_id is None}
     settle(conn, org_id, records.values(), now, persist=True)
@@ -64,8 +67,9 @@ def update_records(
         target,
         unmodified_since,
         after,
+        first,
     )
-    save(conn, org_id, prefix, module, plan, now, after)
+    save(conn, org_id, prefix, module, plan, now, after, notices)
     return plan.results
 
 
@@ -77,13 +81,16 @@ def insert_records(
     now: int,
     triggers: frozenset[str] = frozenset(),
     after: AfterCommit | None = None,
+    first: int = 0,
+    notices: dict[str, list[Written]] | None = None,
 ) -> list[Result]:
-    """Insert Records: references and unique values are looked up in batch by the engine through the store."""
+    """Insert Records: references and unique values are looked up in batch by the engine through the store.
+    ``first`` is the request index of ``items[0]``; ``notices`` as for ``save``."""
     lock_org(conn, ident.org_id)
     prefix = ident.schema.org.prefix
     stored = StoreView(conn, ident.org_id, prefix)
-    plan = plan_insert(ident.schema, ident.user, module, items, stored, now, triggers, after)
-    save(conn, ident.org_id, prefix, module, plan, now, after)
+    plan = plan_insert(ident.schema, ident.user, module, items, stored, now, triggers, after, first)
+    save(conn, ident.org_id, prefix, module, plan, now, after, notices)
     return plan.results
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from zcrm.automation.functions import AfterCommit
-from zcrm.records.plan import Plan
+from zcrm.records.plan import Plan, Written
 from zcrm.schema.model import Module
 from zcrm.service import notify
 from zcrm.service.processes import save as save_processes
@@ -25,11 +25,13 @@ def save(
     plan: Plan,
     now: int,
     after: AfterCommit | None,
+    notices: dict[str, list[Written]] | None = None,
 ) -> None:
     """Writes ``plan``: deleted records (with their rows, unique values and processes), changed records, child rows
     (rows added and removed within the request never reach the database; rows added and then changed are inserted
-    in their final state), unique values, search keys, change events and process rows; then queues the webhooks
-    and notifications."""
+    in their final state), unique values, search keys, change events and process rows; then queues the webhooks and
+    notifications. With ``notices`` (a request of several plans: Upsert), what the plan wrote is added there under
+    its operation instead, for the caller to notify once per operation (``notify.queue``)."""
     # the search keys first: they are found from the records as they were
     key_store.write(conn, org_id, module, plan.inserts, plan.updates, plan.deletes)
     store.delete(conn, org_id, plan.deletes)
@@ -47,7 +49,10 @@ def save(
     store.add_changes(conn, org_id, plan.changes)
     save_processes(conn, org_id, prefix, plan.processes)
     queue_webhooks(conn, org_id, prefix, now, after)
-    notify.queue(conn, org_id, prefix, module, plan.operation, plan.written, now, after)
+    if notices is None:
+        notify.queue(conn, org_id, prefix, module, plan.operation, plan.written, now, after)
+    else:
+        notices.setdefault(plan.operation, []).extend(plan.written)
 
 
 def queue_webhooks(conn: Connection, org_id: str, prefix: str, now: int, after: AfterCommit | None) -> None:

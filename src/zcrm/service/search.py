@@ -21,7 +21,7 @@ from zcrm.search.params import SEARCH_LIMIT, SearchParams, check_reach, parse_se
 from zcrm.service.reads import display_names
 from zcrm.store import records as store
 from zcrm.store.records import ListQuery
-from zcrm.store.search import compile_criteria
+from zcrm.store.search import TEXTS, compile_criteria
 
 WORD_TYPES = frozenset(
     {"text", "textarea", "email", "phone", "website", "picklist"}
@@ -54,12 +54,24 @@ def _resolver(conn: Connection, ident: Identity) -> Any:
         target = ident.schema.module(field.lookup_module or "")
         if target is None:
             return []
-        every = store.list_records(
-            conn, ident.org_id, ListQuery(target.id, "id", False, limit=2**62, approved=None)
+        named = _named(target, name, conn.dialect.name)
+        candidates = store.list_records(
+            conn, ident.org_id, ListQuery(target.id, "id", False, limit=2**62, approved=None, condition=named)
         )
-        return [r.id for r in every if display_name(target, r.data, r.id).lower() == wanted]
+        return [r.id for r in candidates if display_name(target, r.data, r.id).lower() == wanted]
 
     return resolve
+
+
+def _named(target: Module, name: str, dialect: str) -> tuple[str, dict[str, Any]] | None:
+    """A condition narrowing ``target``'s records to those a display name of one text field can be (None: every
+    record is read and its display name compared)."""
+    if len(target.display_field) != 1 or target.display_field[0] not in target.by_name:
+        return None
+    field = target.by_name[target.display_field[0]]
+    if field.data_type not in TEXTS:
+        return None
+    return compile_criteria(Typed(field, field.data_type, "equals", (name,)), dialect, lambda f, n: [])
 
 
 def search_records(

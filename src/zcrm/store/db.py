@@ -66,6 +66,8 @@ def make_engine(url: str) -> Engine:
             # lower() changes ASCII letters only
             dbapi_connection.create_function("zcrm_lower", 1, _lower, deterministic=True)
             dbapi_connection.create_function("zcrm_digits", 1, _digits, deterministic=True)
+            # exact sums of whole numbers past 64 bits (COQL's SUM of bigints: store/coql.py)
+            dbapi_connection.create_aggregate("zcrm_sum", 1, _ExactSum)
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
@@ -156,6 +158,23 @@ def _lower(value: Any) -> Any:
 def _digits(value: Any) -> Any:
     """The ASCII digits of a text, in order (a phone search compares numbers so)."""
     return "".join(c for c in value if "0" <= c <= "9") if isinstance(value, str) else value
+
+
+class _ExactSum:
+    """SUM over whole numbers in Python's integers: SQLite's own raises on 64-bit overflow. Past 64 bits the sum is
+    returned as its digits (no SQLite integer holds it)."""
+
+    def __init__(self) -> None:
+        self.total: int | None = None
+
+    def step(self, value: Any) -> None:
+        if value is not None:
+            self.total = (self.total or 0) + int(value)
+
+    def finalize(self) -> Any:
+        if self.total is None or -(2**63) <= self.total < 2**63:
+            return self.total
+        return str(self.total)
 
 
 def _alembic_config() -> Config:

@@ -66,6 +66,10 @@ KEYED = {  # the operators a search key answers, by the key's form
 }
 
 
+def _int64(value: int) -> bool:
+    return -(2**63) <= value < 2**63
+
+
 class Compiler:
     """Compiles typed criteria for one dialect; ``params`` collects the bound values."""
 
@@ -85,8 +89,12 @@ class Compiler:
 
     def bind(self, value: Any) -> str:
         name = f"s{len(self.params)}"
-        if not self.postgres and isinstance(value, Decimal):
-            value = float(value)  # sqlite3 binds no Decimal; stored decimals are floats there
+        if not self.postgres and (
+            isinstance(value, Decimal) or (isinstance(value, int) and not _int64(value))
+        ):
+            value = float(
+                value
+            )  # sqlite3 binds no Decimal, and no integer past 64 bits (none is stored)  # sqlite3 binds no Decimal; stored decimals are floats there
         self.params[name] = value
         return f":{name}"
 

@@ -1,0 +1,25 @@
+"""Records found by the value of one field: Upsert's match on a system-defined duplicate check field, which need not
+be unique and so has no row in ``unique_values`` (zoho-v5-queries.md §4.2). Text compares ignoring case as Python's
+``str.lower`` does (§1.2): ``zcrm_lower`` on SQLite (``store/db.py``), ``lower`` on PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+
+def first_with_text(conn: Connection, org_id: str, module_id: str, api_name: str, value: str) -> str | None:
+    """The smallest id of the module's top-level records whose text field ``api_name`` equals ``value``, ignoring
+    case; None when there is none."""
+    params = {"org": org_id, "module": module_id, "value": value.lower()}
+    if conn.dialect.name == "postgresql":
+        field = "lower(data::jsonb ->> :name)"
+        params["name"] = api_name
+    else:
+        field = "zcrm_lower(json_extract(data, :path))"
+        params["path"] = f'$."{api_name}"'  # an API name never holds a double quote
+    sql = (
+        "SELECT id FROM records WHERE org_id = :org AND module_id = :module AND parent_id IS NULL"
+        f" AND {field} = :value ORDER BY id LIMIT 1"
+    )
+    row = conn.execute(text(sql), params).first()
+    return None if row is None else str(row[0])
