@@ -69,7 +69,7 @@ class Compiler:
         return f":{name}"
 
     def lower(self, expr: str) -> str:
-        return f"lower({expr})" if self.postgres else f"zcrm_lower({expr})"
+        return f"zcrm_lower({expr})"  # as Python lower-cases (store/db.py; PostgreSQL: migration 0014)
 
     # -- where a value is --------------------------------------------------------------------------------------
     def _lookup_id(self, alias: str, api_name: str) -> str:

@@ -1,6 +1,6 @@
 """Records found by the value of one field: Upsert's match on a system-defined duplicate check field, which need not
 be unique and so has no row in ``unique_values`` (zoho-v5-queries.md §4.2). Text compares ignoring case as Python's
-``str.lower`` does (§1.2): ``zcrm_lower`` on SQLite (``store/db.py``), ``lower`` on PostgreSQL."""
+``str.lower`` does (§1.2): ``zcrm_lower`` on SQLite (``store/db.py``), migration 0014's function on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def first_with_text(conn: Connection, org_id: str, module_id: str, api_name: str
     case; None when there is none."""
     params = {"org": org_id, "module": module_id, "value": value.lower()}
     if conn.dialect.name == "postgresql":
-        field = "lower(data::jsonb ->> :name)"
+        field = "zcrm_lower(data::jsonb ->> :name)"
         params["name"] = api_name
     else:
         field = "zcrm_lower(json_extract(data, :path))"

@@ -6,8 +6,8 @@ How values are stored decides the SQL (docs/architecture.md, "Stored value forms
 are columns; other values live in the ``data`` JSON document (text, picklists and ids as strings, multi-select
 picklists as lists, integers as numbers, bigint as digit strings, decimals as numbers, dates as ``yyyy-MM-dd``,
 datetimes as epoch seconds, booleans as JSON booleans). Text compares ignoring case as Python's ``str.lower`` does
-(§1.2): ``zcrm_lower`` on SQLite (registered on every connection, ``store/db.py``), ``lower`` on PostgreSQL. A null
-value (or an empty list) matches no condition, ``not_equal`` included. Two operators of their own serve the
+(§1.2): ``zcrm_lower``, registered on every SQLite connection (``store/db.py``) and a SQL function on PostgreSQL
+(migration 0014). A null value (or an empty list) matches no condition, ``not_equal`` included. Two operators of their own serve the
 ``word`` and ``phone`` searches (§2.8): ``contains`` (ignoring case) and ``same_digits``.
 
 Given the org and module, equality, ``in``, prefix and range conditions on a field with search keys
@@ -99,7 +99,7 @@ class Compiler:
         return f":{name}"
 
     def lower(self, expr: str) -> str:
-        return f"lower({expr})" if self.postgres else f"zcrm_lower({expr})"
+        return f"zcrm_lower({expr})"  # as Python lower-cases (store/db.py; PostgreSQL: migration 0014)
 
     # -- where a field's value is --------------------------------------------------------------------------------
     def _json(self, field: Field) -> str:
