@@ -193,3 +193,28 @@ def test_migration_0013_writes_the_keys_of_records_stored_before(specimens: Api)
             )  # the records are still there
     assert stored(specimens) == expected(specimens) == before != set()
     assert names(specimens, "(Email:equals:old@zylker.test)") == {"Old"}
+
+
+def test_coql_reads_the_keys_of_its_from_module(specimens: Api) -> None:
+    """A key removed behind zcrm's back hides its record from the keyed comparisons of COQL (so they read the key),
+    not from the others, nor from comparisons through a lookup."""
+    target = specimens.insert("Targets", {"Name": "Tee"})[0]
+    [made] = specimens.insert(
+        "Specimens", {"Name": "Keyed", "Code": "K1", "Count": 7, "Target": {"id": target}}
+    )
+    sql(specimens, "DELETE FROM text_keys WHERE record_id = :r AND field = 'Name'", {"r": made})
+    sql(specimens, "DELETE FROM number_keys WHERE record_id = :r", {"r": made})
+
+    def found(where: str) -> bool:
+        response = specimens.post(
+            "/crm/v5/coql", {"select_query": f"select Name from Specimens where {where}"}
+        )
+        assert response.status_code in (200, 204), response.text
+        return response.status_code == 200
+
+    for keyed in ("Name = 'keyed'", "Name in ('Keyed', 'x')", "Name like 'kEY%'", "Name like 'keyed'",
+                  "Count = 7", "Count between 6 and 8", "Count >= 7"):  # fmt: skip
+        assert not found(keyed), keyed
+    for walked in ("Name != 'x'", "Name like '%eye%'", "Code = 'K1'", "Count != 1", "Count is not null"):
+        assert found(walked), walked
+    assert found(f"Target = {target}")

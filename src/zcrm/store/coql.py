@@ -22,8 +22,18 @@ from zcrm.coql.refs import Ref
 from zcrm.coql.where import TEXTS, Both, Test
 from zcrm.store.records import _COLUMNS, StoredRecord, _from_row
 from zcrm.store.search import COLUMNS
+from zcrm.store.search import Compiler as SearchCompiler
 
 NOT_NULL = frozenset({"Created_Time", "Modified_Time", "Created_By", "Modified_By"})  # NOT NULL columns
+KEYED = {  # comparators a search key answers (store/keys.py), as Search names them
+    "=": "equals",
+    "in": "in",
+    ">": "greater_than",
+    ">=": "greater_equal",
+    "<": "less_than",
+    "<=": "less_equal",
+    "between": "between",
+}
 COMPARE = {"=": "=", "!=": "<>", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
 INTEGERS = frozenset({"integer", "bigint", "datetime"})
 RECORD_COLUMNS = ", ".join(f"records.{c.strip()}" for c in _COLUMNS.split(","))
@@ -50,9 +60,12 @@ def _int64(value: int) -> bool:
 
 
 class Compiler:
-    def __init__(self, dialect: str) -> None:
+    def __init__(self, dialect: str, keys: SearchCompiler | None = None) -> None:
         self.postgres = dialect == "postgresql"
         self.params: dict[str, Any] = {}
+        self.keys = keys  # the base module's search keys, binding into these params
+        if keys is not None:
+            keys.params = self.params
         self.grouping = False  # rows are groups: sort by grouped expressions
         self.joins: dict[tuple[str, ...], str] = {}  # relation -> table alias
         self._join_sql: list[str] = []
@@ -64,7 +77,9 @@ class Compiler:
         if not self.postgres and (
             isinstance(value, Decimal) or (isinstance(value, int) and not _int64(value))
         ):
-            value = float(value)  # sqlite3 binds no Decimal, and no integer past 64 bits (none is stored)
+            value = float(
+                value
+            )  # sqlite3 binds neither a Decimal nor an integer past 64 bits (none is stored)
         self.params[name] = value
         return f":{name}"
 
@@ -160,6 +175,24 @@ class Compiler:
 
     # -- where --------------------------------------------------------------------------------------------------
     def test(self, test: Test) -> str:
+        """The comparison; on a field of the base module that has search keys, the records its key finds first."""
+        exact = self._exact(test)
+        ref, op = test.ref, test.operator
+        if self.keys is None or ref.steps or ref.field is None:
+            return exact
+        values = list(test.values)
+        pattern = str(values[0]) if op == "like" else ""
+        if op == "like" and pattern.endswith("%") and "%" not in pattern[:-1]:
+            keyed = self.keys.keyed(ref.field, "starts_with", [pattern[:-1]])
+        elif op == "like" and "%" not in pattern:
+            keyed = self.keys.keyed(ref.field, "equals", [pattern])
+        elif op in KEYED:
+            keyed = self.keys.keyed(ref.field, KEYED[op], values)
+        else:
+            keyed = None
+        return exact if keyed is None else f"({keyed} AND {exact})"
+
+    def _exact(self, test: Test) -> str:
         value, op, values = self.value(test.ref), test.operator, list(test.values)
         if op == "is null":
             return f"({value} IS NULL)"
@@ -247,7 +280,17 @@ def _base(compiler: Compiler, plan: Plan, seen: Visibility) -> str:
 
 def run(conn: Connection, plan: Plan, seen: Visibility) -> Found:
     """The page of the query's rows, and whether more follow."""
-    compiler = Compiler(conn.dialect.name)
+    dialect = conn.dialect.name
+    count = None
+    if (
+        dialect != "postgresql"
+    ):  # SQLite has no statistics: the keys a value matches are counted (store/search.py)
+
+        def count(sql: str, params: dict[str, Any]) -> int:
+            return int(conn.execute(text(sql), params).scalar_one())
+
+    keys = SearchCompiler(dialect, lambda field, name: [], seen.org_id, plan.module.id, count)
+    compiler = Compiler(dialect, keys)
     compiler.grouping = plan.grouped
     base = _base(compiler, plan, seen)
     condition = compiler.where(plan.where)

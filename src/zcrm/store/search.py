@@ -94,7 +94,7 @@ class Compiler:
         ):
             value = float(
                 value
-            )  # sqlite3 binds no Decimal, and no integer past 64 bits (none is stored)  # sqlite3 binds no Decimal; stored decimals are floats there
+            )  # sqlite3 binds neither a Decimal nor an integer past 64 bits (none is stored)
         self.params[name] = value
         return f":{name}"
 
@@ -127,7 +127,7 @@ class Compiler:
 
     # -- conditions ----------------------------------------------------------------------------------------------
     def condition(self, typed: Typed) -> str:
-        keyed = self._keyed(typed.field, typed.operator, list(typed.values))
+        keyed = self.keyed(typed.field, typed.operator, list(typed.values))
         exact = self._exact(typed)
         return exact if keyed is None else f"({keyed} AND {exact})"
 
@@ -138,7 +138,7 @@ class Compiler:
         limited = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT {CAP})"
         return self.count(limited, self.params) < CAP
 
-    def _keyed(self, field: Field, op: str, values: list[Any]) -> str | None:
+    def keyed(self, field: Field, op: str, values: list[Any]) -> str | None:
         """The records whose search key matches (a superset of those the condition finds), or None when the
         field has no keys, the operator no use of them, or the org and module are not known."""
         form = keys.form(field)
