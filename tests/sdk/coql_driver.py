@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from driver_base import main, mark
-from sdk_driver import answer, jsonable
+from sdk_driver import describe_records
 from zohocrmsdk.src.com.zoho.crm.api.query import APIException, BodyWrapper, QueryOperations, ResponseWrapper
 
 QUERIES = {
@@ -31,30 +31,7 @@ QUERIES = {
 
 
 def describe(response: Any) -> dict[str, Any]:
-    if response is None:
-        return {"response": None}
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    obj = response.get_object()
-    if obj is None:
-        out["object"] = None
-    elif isinstance(obj, ResponseWrapper):
-        out["object"] = "ResponseWrapper"
-        out["records"] = [
-            {"class": type(r).__name__, "id": r.get_id(), "values": jsonable(r.get_key_values())}
-            for r in obj.get_data()
-        ]
-        info = obj.get_info()
-        out["info"] = {
-            "class": type(info).__name__,
-            "count": info.get_count(),
-            "more_records": info.get_more_records(),
-        }
-    elif isinstance(obj, APIException):
-        out["object"] = "APIException"
-        out["error"] = answer(obj)
-    else:
-        out["object"] = type(obj).__name__
-    return out
+    return describe_records(response, ResponseWrapper, APIException, ("count", "more_records"))
 
 
 def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:

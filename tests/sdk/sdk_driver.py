@@ -112,6 +112,33 @@ def describe_action(item: Any) -> dict[str, Any]:
     return {"kind": type(item).__name__, "repr": repr(item)}
 
 
+def describe_records(
+    response: Any, wrapper: type, exception: type, info_names: tuple[str, ...]
+) -> dict[str, Any]:
+    """A records answer (a search's or a COQL query's) as JSON: status code, object kind, each record's class, id
+    and values, the ``info`` getters named, or the error of an ``exception``."""
+    if response is None:
+        return {"response": None}
+    out: dict[str, Any] = {"status_code": response.get_status_code()}
+    obj = response.get_object()
+    if obj is None:
+        out["object"] = None
+    elif isinstance(obj, wrapper):
+        out["object"] = "ResponseWrapper"
+        out["records"] = [
+            {"class": type(r).__name__, "id": r.get_id(), "values": jsonable(r.get_key_values())}
+            for r in obj.get_data()
+        ]
+        info = obj.get_info()
+        out["info"] = {"class": type(info).__name__, **{n: getattr(info, f"get_{n}")() for n in info_names}}
+    elif isinstance(obj, exception):
+        out["object"] = "APIException"
+        out["error"] = answer(obj)
+    else:
+        out["object"] = type(obj).__name__
+    return out
+
+
 def describe(response: Any) -> dict[str, Any]:
     """An SDK APIResponse as JSON: status code, object kind, and the parsed content."""
     if response is None:

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from driver_base import main, mark
-from sdk_driver import answer, jsonable
+from sdk_driver import describe_records
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import (
     APIException,
@@ -24,32 +24,9 @@ from zohocrmsdk.src.com.zoho.crm.api.record import (
 
 
 def describe(response: Any) -> dict[str, Any]:
-    if response is None:
-        return {"response": None}
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    obj = response.get_object()
-    if obj is None:
-        out["object"] = None
-    elif isinstance(obj, ResponseWrapper):
-        out["object"] = "ResponseWrapper"
-        out["records"] = [
-            {"class": type(r).__name__, "id": r.get_id(), "values": jsonable(r.get_key_values())}
-            for r in obj.get_data()
-        ]
-        info = obj.get_info()
-        out["info"] = {
-            "class": type(info).__name__,
-            "per_page": info.get_per_page(),
-            "count": info.get_count(),
-            "page": info.get_page(),
-            "more_records": info.get_more_records(),
-        }
-    elif isinstance(obj, APIException):
-        out["object"] = "APIException"
-        out["error"] = answer(obj)
-    else:
-        out["object"] = type(obj).__name__
-    return out
+    return describe_records(
+        response, ResponseWrapper, APIException, ("per_page", "count", "page", "more_records")
+    )
 
 
 def params(**values: Any) -> ParameterMap:

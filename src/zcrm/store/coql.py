@@ -12,7 +12,6 @@ values then the aggregates, as the database returns them (``Found.groups``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
@@ -20,6 +19,7 @@ from sqlalchemy import Connection, bindparam, text
 from zcrm.coql.plan import NUMBERS, Plan, Sort
 from zcrm.coql.refs import Ref
 from zcrm.coql.where import TEXTS, Both, Test
+from zcrm.store.binds import Binds
 from zcrm.store.records import _COLUMNS, StoredRecord, _from_row
 from zcrm.store.search import COLUMNS
 from zcrm.store.search import Compiler as SearchCompiler
@@ -55,14 +55,9 @@ class Found:
     more: bool
 
 
-def _int64(value: int) -> bool:
-    return -(2**63) <= value < 2**63
-
-
-class Compiler:
+class Compiler(Binds):
     def __init__(self, dialect: str, keys: SearchCompiler | None = None) -> None:
-        self.postgres = dialect == "postgresql"
-        self.params: dict[str, Any] = {}
+        super().__init__(dialect, "c")
         self.keys = keys  # the base module's search keys, binding into these params
         if keys is not None:
             keys.params = self.params
@@ -71,20 +66,6 @@ class Compiler:
         self._join_sql: list[str] = []
         self._exprs: dict[tuple[str, str, str], str] = {}  # one SQL text per value, so GROUP BY matches it
         self._paths: dict[str, str] = {}  # api name -> its bound JSON path (SQLite) or key (PostgreSQL)
-
-    def bind(self, value: Any) -> str:
-        name = f"c{len(self.params)}"
-        if not self.postgres and (
-            isinstance(value, Decimal) or (isinstance(value, int) and not _int64(value))
-        ):
-            value = float(
-                value
-            )  # sqlite3 binds neither a Decimal nor an integer past 64 bits (none is stored)
-        self.params[name] = value
-        return f":{name}"
-
-    def lower(self, expr: str) -> str:
-        return f"zcrm_lower({expr})"  # as Python lower-cases (store/db.py; PostgreSQL: migration 0014)
 
     # -- where a value is --------------------------------------------------------------------------------------
     def _lookup_id(self, alias: str, api_name: str) -> str:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -35,6 +34,7 @@ from sqlalchemy import Connection, text
 from zcrm.schema.model import Field
 from zcrm.search.checks import Typed, TypedGroup, Value
 from zcrm.store import keys
+from zcrm.store.binds import Binds
 
 # the fields held in columns of ``records`` (the rest are in ``data``)
 COLUMNS = {
@@ -66,11 +66,7 @@ KEYED = {  # the operators a search key answers, by the key's form
 }
 
 
-def _int64(value: int) -> bool:
-    return -(2**63) <= value < 2**63
-
-
-class Compiler:
+class Compiler(Binds):
     """Compiles typed criteria for one dialect; ``params`` collects the bound values."""
 
     def __init__(
@@ -81,25 +77,10 @@ class Compiler:
         module_id: str | None = None,
         count: Count | None = None,
     ) -> None:
-        self.postgres = dialect == "postgresql"
+        super().__init__(dialect, "s")
         self.resolve = resolve
-        self.params: dict[str, Any] = {}
         self.scope = None if org_id is None or module_id is None else (org_id, module_id)
         self.count = count
-
-    def bind(self, value: Any) -> str:
-        name = f"s{len(self.params)}"
-        if not self.postgres and (
-            isinstance(value, Decimal) or (isinstance(value, int) and not _int64(value))
-        ):
-            value = float(
-                value
-            )  # sqlite3 binds neither a Decimal nor an integer past 64 bits (none is stored)
-        self.params[name] = value
-        return f":{name}"
-
-    def lower(self, expr: str) -> str:
-        return f"zcrm_lower({expr})"  # as Python lower-cases (store/db.py; PostgreSQL: migration 0014)
 
     # -- where a field's value is --------------------------------------------------------------------------------
     def _json(self, field: Field) -> str:
