@@ -118,6 +118,11 @@ def raw_update_rate(target: str | Path, ids: list[str], rounds: int) -> float:
     return len(ids) * rounds / elapsed
 
 
+# the fields of bench-org.yaml that have search keys (store/keys.py), by the form of their keys
+KEYED = {"Last_Name": "text", "First_Name": "text", "Company": "text", "Email": "text", "Phone": "text",
+         "Lead_Source": "text", "Code": "text", "Annual_Revenue": "number", "Employees": "number"}  # fmt: skip
+
+
 def raw_required_rate(
     target: str | Path,
     ids: list[str],
@@ -125,27 +130,97 @@ def raw_required_rate(
     connections: int = 1,
     first_change: int = 10**18,
     tag: str = "",
+    keys: bool = False,
 ) -> float:
     """Rows/s for the writes zcrm cannot skip, as plain SQL with no Python logic: per 100-record transaction,
     read the records and the unique values they will claim, UPDATE the records, replace their unique values, and
     append one change-log row each (the changed fields' old and new values and the record after). The floor under
     any implementation of Update Records on this schema. ``connections`` share the records between them and write
     at the same time; the change-log ids they write start at ``first_change``, the unique values they claim begin
-    with ``c-{tag}``."""
+    with ``c-{tag}``. With ``keys``, each round changes the 8 keyed fields ``change()`` changes and also replaces
+    their search keys (a key row removed and one added per changed value): the floor under any search index kept
+    in the write's transaction."""
     size = -(-len(ids) // connections)
     parts = [(k * size, ids[k * size : (k + 1) * size]) for k in range(connections)]
+    work = _plan_keys(target, ids, rounds, tag) if keys else None
     start = time.perf_counter()
     with ThreadPoolExecutor(connections) as pool:
         list(
             pool.map(
-                lambda part: _required_writes(target, part[0], part[1], rounds, first_change, tag), parts
+                lambda part: _required_writes(target, part[0], part[1], rounds, first_change, tag, work),
+                parts,
             )
         )
     return len(ids) * rounds / (time.perf_counter() - start)
 
 
+def _key_rows(
+    org_id: str, module_id: str, rid: str, data: dict[str, Any]
+) -> set[tuple[str, tuple[Any, ...]]]:
+    """(table, primary key) of a record's search keys."""
+    rows = set()
+    for name, form in KEYED.items():
+        value = data.get(name)
+        if value is not None:
+            key = str(value).lower()[:200] if form == "text" else value
+            rows.add((f"{form}_keys", (org_id, module_id, name, key, rid)))
+    return rows
+
+
+KeyWork = dict[
+    tuple[int, str], tuple[str, list[tuple[str, tuple[Any, ...]]], list[tuple[str, tuple[Any, ...]]]]
+]
+
+
+def _plan_keys(target: str | Path, ids: list[str], rounds: int, tag: str) -> KeyWork:
+    """Before the clock starts: for each round and record, its new document (the 8 values ``change()`` changes,
+    and its code) and the key rows that go and come, from the records' current values."""
+    db = RawDb(target)
+    org_id, module_id = db.execute("SELECT org_id, module_id FROM records LIMIT 1")[0]
+    marks = ", ".join("?" * len(ids))
+    current = {rid: json.loads(data) for rid, data in db.execute(
+        f"SELECT id, data FROM records WHERE org_id = ? AND id IN ({marks})", [org_id, *ids]
+    )}  # fmt: skip
+    db.close()
+    work: KeyWork = {}
+    for round_no in range(rounds):
+        for i, rid in enumerate(ids):
+            values = {n: v for n, v in change(rid, i, round_no).items() if n in KEYED}
+            new = {**prospect(i), "Layout": "1", **values, "Code": f"c-{tag}{i}-{round_no}"}
+            old_keys = _key_rows(org_id, module_id, rid, current[rid])
+            new_keys = _key_rows(org_id, module_id, rid, new)
+            work[(round_no, rid)] = (
+                json.dumps(new),
+                sorted(old_keys - new_keys),
+                sorted(new_keys - old_keys),
+            )
+            current[rid] = new
+    return work
+
+
+def _replace_keys(
+    db: RawDb, gone: list[tuple[str, tuple[Any, ...]]], added: list[tuple[str, tuple[Any, ...]]]
+) -> None:
+    for table in ("text_keys", "number_keys"):
+        db.executemany(
+            f"DELETE FROM {table} WHERE org_id = ? AND module_id = ? AND field = ? AND search_key = ?"
+            " AND record_id = ?",
+            [key for t, key in gone if t == table],
+        )
+        db.executemany(
+            f"INSERT INTO {table} (org_id, module_id, field, search_key, record_id) VALUES (?, ?, ?, ?, ?)",
+            [key for t, key in added if t == table],
+        )
+
+
 def _required_writes(
-    target: str | Path, offset: int, ids: list[str], rounds: int, first_change: int, tag: str
+    target: str | Path,
+    offset: int,
+    ids: list[str],
+    rounds: int,
+    first_change: int,
+    tag: str,
+    keys: KeyWork | None = None,
 ) -> None:
     db = RawDb(target)
     org_id, module_id = db.execute("SELECT org_id, module_id FROM records LIMIT 1")[0]
@@ -160,8 +235,17 @@ def _required_writes(
             batch = ids[base : base + 100]
             codes = [f"c-{tag}{offset + base + k}-{round_no}" for k in range(len(batch))]
             marks = ", ".join("?" * len(batch))
+            if keys is not None:  # the keyed values change every round (planned before the clock started)
+                for rid in batch:
+                    docs[rid] = keys[(round_no, rid)][0]
             db.execute(db.begin)
             db.execute(f"SELECT * FROM records WHERE org_id = ? AND id IN ({marks})", [org_id, *batch])
+            if keys is not None:
+                _replace_keys(
+                    db,
+                    [g for rid in batch for g in keys[(round_no, rid)][1]],
+                    [a for rid in batch for a in keys[(round_no, rid)][2]],
+                )
             db.execute(
                 f"SELECT * FROM unique_values WHERE org_id = ? AND field_id = ? AND value IN ({marks})",
                 [org_id, field_id, *codes],
@@ -274,6 +358,15 @@ def main() -> None:
                 raw = raw_update_rate(copy_database(data_dir, tmp, "raw"), ids, args.rounds)
                 floor = raw_required_rate(copy_database(data_dir, tmp, "floor"), ids, args.rounds)
                 floors = None
+            keyed_floor = raw_required_rate(
+                database_url or copy_database(data_dir, tmp, "keyed"),
+                ids,
+                args.rounds,
+                1,
+                3 * 10**18,
+                "k",
+                True,
+            )
         finally:
             if server.poll() is None:
                 server.terminate()
@@ -294,6 +387,9 @@ def main() -> None:
     print(f"{'required writes alone (plain SQL), rows/s':<52} {floor:>14.0f}")
     print(f"{'required writes alone / raw':<52} {floor / raw:>14.1%}")
     print(f"{'HTTP bulk update / required writes alone':<52} {bulk_rate / floor:>14.1%}")
+    print(f"{'required writes alone with search keys, rows/s':<52} {keyed_floor:>14.0f}")
+    print(f"{'  … / required writes alone (the keys, at the floor)':<52} {keyed_floor / floor:>14.1%}")
+    print(f"{'HTTP bulk update / required writes with keys':<52} {bulk_rate / keyed_floor:>14.1%}")
     if floors is not None:
         print(f"{'required writes alone, 2 connections at once, rows/s':<52} {floors:>14.0f}")
     print(f"{'100-record PUT p50 / p99, ms':<52} {ms(bulk_latency, 50):>7.2f} / {ms(bulk_latency, 99):.2f}")
