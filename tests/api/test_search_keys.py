@@ -218,3 +218,30 @@ def test_coql_reads_the_keys_of_its_from_module(specimens: Api) -> None:
     for walked in ("Name != 'x'", "Name like '%eye%'", "Code = 'K1'", "Count != 1", "Count is not null"):
         assert found(walked), walked
     assert found(f"Target = {target}")
+
+
+def test_upsert_finds_its_system_check_field_through_the_keys(api: Api) -> None:
+    """Upsert's match on Email (no unique field) reads the key: with the key removed behind zcrm's back, the same
+    Email no longer finds the lead; with it, the lead is updated."""
+    first, second = api.insert(
+        "Leads",
+        {"Last_Name": "Keyed", "Company": "C", "Email": "keyed@zylker.test"},
+        {"Last_Name": "Unkeyed", "Company": "C", "Email": "unkeyed@zylker.test"},
+    )
+    sql(api, "DELETE FROM text_keys WHERE record_id = :r AND field = 'Email'", {"r": second})
+
+    def upsert(email: str) -> dict[str, Any]:
+        response = api.post(
+            "/crm/v5/Leads/upsert", {"data": [{"Last_Name": "U", "Company": "C", "Email": email}]}
+        )
+        assert response.status_code == 200, response.text
+        entry: dict[str, Any] = response.json()["data"][0]
+        return entry
+
+    matched = upsert("KEYED@zylker.test")
+    assert (matched["action"], matched["duplicate_field"], matched["details"]["id"]) == (
+        "update",
+        "Email",
+        first,
+    )
+    assert upsert("unkeyed@zylker.test")["action"] == "insert"

@@ -1,24 +1,36 @@
 """Records found by the value of one field: Upsert's match on a system-defined duplicate check field, which need not
 be unique and so has no row in ``unique_values`` (zoho-v5-queries.md §4.2). Text compares ignoring case as Python's
-``str.lower`` does (§1.2): ``zcrm_lower`` on SQLite (``store/db.py``), migration 0014's function on PostgreSQL."""
+``str.lower`` does (§1.2): ``zcrm_lower`` on SQLite (``store/db.py``), migration 0014's function on PostgreSQL.
+
+Every system-defined check field is a text or email field, so it has search keys (``store/keys.py``): the records
+whose key is the value's are read, and their value compared whole, instead of every record of the module."""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from zcrm.store.keys import text_key
+
 
 def first_with_text(conn: Connection, org_id: str, module_id: str, api_name: str, value: str) -> str | None:
     """The smallest id of the module's top-level records whose text field ``api_name`` equals ``value``, ignoring
     case; None when there is none."""
-    params = {"org": org_id, "module": module_id, "value": value.lower()}
+    params = {
+        "org": org_id,
+        "module": module_id,
+        "value": value.lower(),
+        "name": api_name,
+        "key": text_key(value),
+    }
     if conn.dialect.name == "postgresql":
         field = "zcrm_lower(data::jsonb ->> :name)"
-        params["name"] = api_name
     else:
         field = "zcrm_lower(json_extract(data, :path))"
         params["path"] = f'$."{api_name}"'  # an API name never holds a double quote
     sql = (
         "SELECT id FROM records WHERE org_id = :org AND module_id = :module AND parent_id IS NULL"
+        " AND id IN (SELECT record_id FROM text_keys WHERE org_id = :org AND module_id = :module"
+        " AND field = :name AND search_key = :key)"
         f" AND {field} = :value ORDER BY id LIMIT 1"
     )
     row = conn.execute(text(sql), params).first()
