@@ -10,13 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 from starlette.testclient import TestClient
 
-from tests.conftest import Api, make_settings
-from zcrm.app import create_app
-
-SHARING = Path(__file__).parent.parent / "data" / "sharing.yaml"
+from tests.api.sharing_org import sharing_org
+from tests.conftest import Api
 
 
 def error(code: str, message: str, details: dict[str, Any]) -> dict[str, Any]:
@@ -407,30 +404,14 @@ def test_limit_up_to_2000_and_offset_to_10000(api: Api) -> None:
 
 
 # -- visibility --------------------------------------------------------------------------------------------------------
+COQL_SCOPES = "ZohoCRM.modules.ALL,ZohoCRM.coql.READ"
+
+
 @pytest.fixture
 def shared(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    """The sharing org (tests/data/sharing.yaml) with a COQL token for each user."""
-    settings = make_settings(tmp_path / "sharing", org_file=SHARING)
-    app = create_app(settings)
-    state, creds = app.state.zcrm, app.state.credentials
-    tokens: dict[str, str] = {}
-    with state.db.write() as conn:
-        now = state.clock.now()
-        for user_id, email in conn.execute(
-            text("SELECT id, email FROM users WHERE org_id = :o"), {"o": creds.org_id}
-        ):
-            tokens[email.split("@")[0]] = state.oauth.issue_access_token(
-                conn,
-                None,
-                creds.client_id,
-                creds.org_id,
-                user_id,
-                "ZohoCRM.modules.ALL,ZohoCRM.coql.READ",
-                now,
-            )
-    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
-        yield client, tokens
-    state.db.dispose()
+    """The sharing org with a COQL token for each user, keyed by the user."""
+    with sharing_org(tmp_path / "sharing", (COQL_SCOPES,)) as (client, tokens):
+        yield client, {key.split(" ")[0]: token for key, token in tokens.items()}
 
 
 def test_a_query_never_shows_what_the_caller_could_not_get(shared: tuple[TestClient, dict[str, str]]) -> None:

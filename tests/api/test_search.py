@@ -9,13 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 from starlette.testclient import TestClient
 
-from tests.conftest import Api, make_settings, sql
-from zcrm.app import create_app
+from tests.api.sharing_org import sharing_org
+from tests.conftest import Api, sql
 
-SHARING = Path(__file__).parent.parent / "data" / "sharing.yaml"
 LEADS = [
     {"Last_Name": "Burns", "Company": "Zylker", "Email": "Burns@Zylker.test", "Phone": "+1 (555) 010-2030"},
     {"Last_Name": "Kate", "Company": "Acme", "Email": "kate@acme.test", "Lead_Status": "Contacted"},
@@ -200,23 +198,11 @@ def test_other_methods_are_invalid_request_method(api: Api) -> None:
 # -- scopes and sharing ------------------------------------------------------------------------------------------------
 @pytest.fixture
 def shared(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    """The sharing org (tests/data/sharing.yaml) with each user's token for ``scopes`` of every test below."""
-    settings = make_settings(tmp_path / "sharing", org_file=SHARING)
-    app = create_app(settings)
-    state, creds = app.state.zcrm, app.state.credentials
-    tokens: dict[str, str] = {}
-    with state.db.write() as conn:
-        now = state.clock.now()
-        for user_id, email in conn.execute(
-            text("SELECT id, email FROM users WHERE org_id = :o"), {"o": creds.org_id}
-        ):
-            for scopes in ("ZohoCRM.modules.ALL", "ZohoSearch.securesearch.READ", SEARCH_SCOPES):
-                tokens[f"{email.split('@')[0]} {scopes}"] = state.oauth.issue_access_token(
-                    conn, None, creds.client_id, creds.org_id, user_id, scopes, now
-                )
-    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
-        yield client, tokens
-    state.db.dispose()
+    """The sharing org with each user's token for ``scopes`` of every test below."""
+    with sharing_org(
+        tmp_path / "sharing", ("ZohoCRM.modules.ALL", "ZohoSearch.securesearch.READ", SEARCH_SCOPES)
+    ) as shared:
+        yield shared
 
 
 def test_both_scopes_are_needed(shared: tuple[TestClient, dict[str, str]]) -> None:

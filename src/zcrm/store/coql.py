@@ -21,7 +21,7 @@ from zcrm.coql.refs import Ref
 from zcrm.coql.where import TEXTS, Both, Test
 from zcrm.store.binds import Binds
 from zcrm.store.records import _COLUMNS, StoredRecord, _from_row
-from zcrm.store.search import COLUMNS
+from zcrm.store.search import COLUMNS, key_counter
 from zcrm.store.search import Compiler as SearchCompiler
 
 NOT_NULL = frozenset({"Created_Time", "Modified_Time", "Created_By", "Modified_By"})  # NOT NULL columns
@@ -262,15 +262,7 @@ def _base(compiler: Compiler, plan: Plan, seen: Visibility) -> str:
 def run(conn: Connection, plan: Plan, seen: Visibility) -> Found:
     """The page of the query's rows, and whether more follow."""
     dialect = conn.dialect.name
-    count = None
-    if (
-        dialect != "postgresql"
-    ):  # SQLite has no statistics: the keys a value matches are counted (store/search.py)
-
-        def count(sql: str, params: dict[str, Any]) -> int:
-            return int(conn.execute(text(sql), params).scalar_one())
-
-    keys = SearchCompiler(dialect, lambda field, name: [], seen.org_id, plan.module.id, count)
+    keys = SearchCompiler(dialect, lambda field, name: [], seen.org_id, plan.module.id, key_counter(conn))
     compiler = Compiler(dialect, keys)
     compiler.grouping = plan.grouped
     base = _base(compiler, plan, seen)

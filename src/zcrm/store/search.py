@@ -284,11 +284,18 @@ def compile_criteria(
     """The criteria as one SQL condition over ``records`` and its bound parameters (named ``s0``, ``s1``, …); with
     the org and module, one that uses their search keys where it can; with ``conn`` on SQLite, one that counts the
     matching keys to choose how (see above)."""
-    count = None
-    if conn is not None and dialect != "postgresql":
-
-        def count(sql: str, params: dict[str, Any]) -> int:
-            return int(conn.execute(text(sql), params).scalar_one())
-
+    count = None if conn is None else key_counter(conn)
     compiler = Compiler(dialect, resolve, org_id, module_id, count)
     return compiler.tree(tree), compiler.params
+
+
+def key_counter(conn: Connection) -> Count | None:
+    """On SQLite, which keeps no statistics, what counts the keys a value matches (``Compiler._selective``); None on
+    PostgreSQL, whose planner chooses."""
+    if conn.dialect.name == "postgresql":
+        return None
+
+    def count(sql: str, params: dict[str, Any]) -> int:
+        return int(conn.execute(text(sql), params).scalar_one())
+
+    return count
