@@ -44,8 +44,7 @@ def schema_module(schema: OrgSchema, name: str, details: dict[str, object]) -> M
 def record_module(ident: Identity, name: str, operation: str) -> Module:
     """The module of a record route, after the module, scope and profile checks."""
     module = module_for(ident, name, {"resource_path_index": 0})
-    custom = module.generated_type != "default"
-    if not module_scope_allows(ident.scopes, operation, module.scope_name, module.api_name, custom):
+    if not _scope_allows(ident, module, operation):
         raise OAuthScopeMismatch()
     _profile_allows(ident, module, operation)
     return module
@@ -56,10 +55,8 @@ def upsert_module(ident: Identity, name: str) -> Module:
     both create and update (``ALL``, ``WRITE``, or ``CREATE`` and ``UPDATE`` together), and whose profile
     permissions allow both too."""
     module = module_for(ident, name, {"resource_path_index": 0})
-    custom = module.generated_type != "default"
-    for operation in ("create", "update"):
-        if not module_scope_allows(ident.scopes, operation, module.scope_name, module.api_name, custom):
-            raise OAuthScopeMismatch()
+    if not (_scope_allows(ident, module, "create") and _scope_allows(ident, module, "update")):
+        raise OAuthScopeMismatch()
     _profile_allows(ident, module, "create")
     _profile_allows(ident, module, "update")
     return module
@@ -77,9 +74,7 @@ def search_module(ident: Identity, name: str) -> Module:
         raise InvalidModule(InvalidModule.NOT_SUPPORTED, details)
     if module.generated_type not in ("default", "custom"):
         raise NotSupported(details=details)
-    custom = module.generated_type != "default"
-    readable = module_scope_allows(ident.scopes, "read", module.scope_name, module.api_name, custom)
-    if not readable or not any_scope(ident.scopes, SEARCH_SCOPES):
+    if not _scope_allows(ident, module, "read") or not any_scope(ident.scopes, SEARCH_SCOPES):
         raise OAuthScopeMismatch()
     _profile_allows(ident, module, "read")
     return module
@@ -100,11 +95,16 @@ def coql_module(ident: Identity, name: str) -> Module:
         raise InvalidQuery(MSG_INVALID_QUERY, {"reason": "invalid module", "module": name})
     if not module.api_supported:
         raise InvalidModule("the given module is not supported in api")
-    custom = module.generated_type != "default"
-    if not module_scope_allows(ident.scopes, "read", module.scope_name, module.api_name, custom):
+    if not _scope_allows(ident, module, "read"):
         raise OAuthScopeMismatch()
     _profile_allows(ident, module, "read")
     return module
+
+
+def _scope_allows(ident: Identity, module: Module, operation: str) -> bool:
+    """Whether the token's scopes allow ``operation`` on ``module`` (behaviour §7.5)."""
+    custom = module.generated_type != "default"
+    return module_scope_allows(ident.scopes, operation, module.scope_name, module.api_name, custom)
 
 
 def _profile_allows(ident: Identity, module: Module, operation: str) -> None:
