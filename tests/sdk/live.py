@@ -7,8 +7,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import httpx
+
+from tests.conftest import LiveServer
 
 
 def run_driver(
@@ -28,3 +34,27 @@ def run_driver(
     report: dict[str, Any] = json.loads((work / "result.json").read_text())
     assert report["ok"], report.get("traceback")
     return report
+
+
+@contextmanager
+def serving(root: Path) -> Iterator[tuple[httpx.Client, Path]]:
+    """A live ``zcrm serve`` on a data dir under ``root``: a plain HTTP client authorised as its administrator, and
+    the path of its ``credentials.json`` for ``run_driver``; the server stops on leaving."""
+    data_dir = root / "live-data"
+    data_dir.mkdir()
+    server = LiveServer(data_dir)
+    server.start()
+    try:
+        headers = {"Authorization": f"Zoho-oauthtoken {server.credentials['access_token']}"}
+        with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
+            yield http, data_dir / "credentials.json"
+    finally:
+        server.stop()
+
+
+def in_step(report: dict[str, Any], step: str) -> list[dict[str, Any]]:
+    """The requests the SDK sent during ``step`` of a driver's report (from its mark to the next one)."""
+    marks = report["marks"]
+    start = marks[step]
+    end = min([m for m in marks.values() if m > start], default=len(report["wire"]))
+    return list(report["wire"][start:end])

@@ -8,10 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.conftest import LiveServer
 from tests.sdk import live
 
 DRIVER = Path(__file__).with_name("coql_driver.py")
@@ -20,37 +18,28 @@ DRIVER = Path(__file__).with_name("coql_driver.py")
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-coql")
-    data_dir = root / "live-data"
-    data_dir.mkdir()
-    server = LiveServer(data_dir)
-    server.start()
-    try:
-        creds = server.credentials
-        headers = {"Authorization": f"Zoho-oauthtoken {creds['access_token']}"}
-        ids: dict[str, str] = {}
-        with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
+    ids: dict[str, str] = {}
+    with live.serving(root) as (http, credentials):
 
-            def insert(module: str, *records: dict[str, Any]) -> list[str]:
-                made = http.post(f"/crm/v5/{module}", content=json.dumps({"data": list(records)}))
-                assert made.status_code == 201, made.text
-                return [item["details"]["id"] for item in made.json()["data"]]
+        def insert(module: str, *records: dict[str, Any]) -> list[str]:
+            made = http.post(f"/crm/v5/{module}", content=json.dumps({"data": list(records)}))
+            assert made.status_code == 201, made.text
+            return [item["details"]["id"] for item in made.json()["data"]]
 
-            [ids["zylker"]] = insert("Accounts", {"Account_Name": "Zylker"})
-            [ids["burns"]] = insert(
-                "Contacts",
-                {"Last_Name": "Burns", "Email": "burns@zylker.test", "Account_Name": {"id": ids["zylker"]}},
-            )
-            ids["l1"], ids["l2"], _ = insert(
-                "Leads",
-                {"Last_Name": "L1", "Company": "C", "Lead_Source": "Web", "Annual_Revenue": 10},
-                {"Last_Name": "L2", "Company": "C", "Lead_Source": "Web", "Annual_Revenue": 5.5},
-                {"Last_Name": "L3", "Company": "C"},
-            )
-        result = live.run_driver(DRIVER, data_dir / "credentials.json", root / "work", {})
-        result["ids"] = ids
-        return result
-    finally:
-        server.stop()
+        [ids["zylker"]] = insert("Accounts", {"Account_Name": "Zylker"})
+        [ids["burns"]] = insert(
+            "Contacts",
+            {"Last_Name": "Burns", "Email": "burns@zylker.test", "Account_Name": {"id": ids["zylker"]}},
+        )
+        ids["l1"], ids["l2"], _ = insert(
+            "Leads",
+            {"Last_Name": "L1", "Company": "C", "Lead_Source": "Web", "Annual_Revenue": 10},
+            {"Last_Name": "L2", "Company": "C", "Lead_Source": "Web", "Annual_Revenue": 5.5},
+            {"Last_Name": "L3", "Company": "C"},
+        )
+        result = live.run_driver(DRIVER, credentials, root / "work", {})
+    result["ids"] = ids
+    return result
 
 
 def rows(report: dict[str, Any], step: str) -> list[dict[str, Any]]:
@@ -61,10 +50,7 @@ def rows(report: dict[str, Any], step: str) -> list[dict[str, Any]]:
 
 
 def test_the_sdk_sends_the_query_as_zoho_documents(report: dict[str, Any]) -> None:
-    marks = report["marks"]
-    [entry] = [
-        e for e in report["wire"][marks["lookups"] : marks["aggregate"]] if e["path"] == "/crm/v5/coql"
-    ]
+    [entry] = [e for e in live.in_step(report, "lookups") if e["path"] == "/crm/v5/coql"]
     assert entry["method"] == "POST"
 
 

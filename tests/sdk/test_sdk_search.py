@@ -8,10 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.conftest import LiveServer
 from tests.sdk import live
 
 DRIVER = Path(__file__).with_name("search_driver.py")
@@ -25,31 +23,19 @@ LEADS = [
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-search")
-    data_dir = root / "live-data"
-    data_dir.mkdir()
-    server = LiveServer(data_dir)
-    server.start()
-    try:
-        creds = server.credentials
-        headers = {"Authorization": f"Zoho-oauthtoken {creds['access_token']}"}
-        with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
-            made = http.post("/crm/v5/Leads", content=json.dumps({"data": LEADS}))
-            assert made.status_code == 201, made.text
-            ids = [item["details"]["id"] for item in made.json()["data"]]
-        result = live.run_driver(DRIVER, data_dir / "credentials.json", root / "work", {})
-        result["ids"] = dict(zip(("burns", "kate", "burnside"), ids, strict=True))
-        return result
-    finally:
-        server.stop()
+    with live.serving(root) as (http, credentials):
+        made = http.post("/crm/v5/Leads", content=json.dumps({"data": LEADS}))
+        assert made.status_code == 201, made.text
+        ids = [item["details"]["id"] for item in made.json()["data"]]
+        result = live.run_driver(DRIVER, credentials, root / "work", {})
+    result["ids"] = dict(zip(("burns", "kate", "burnside"), ids, strict=True))
+    return result
 
 
 def sent(report: dict[str, Any], step: str) -> dict[str, Any]:
     """The one search request the SDK sent during ``step`` (on first use it also reads the module's metadata):
     method, path and query."""
-    marks = report["marks"]
-    start = marks[step]
-    end = min([m for m in marks.values() if m > start], default=len(report["wire"]))
-    [entry] = [e for e in report["wire"][start:end] if e["path"].endswith("/search")]
+    [entry] = [e for e in live.in_step(report, step) if e["path"].endswith("/search")]
     return {"method": entry["method"], "path": entry["path"], "query": entry["query"]}
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import LiveServer
 from tests.sdk import live
 
 DRIVER = Path(__file__).with_name("upsert_driver.py")
@@ -19,22 +18,13 @@ DRIVER = Path(__file__).with_name("upsert_driver.py")
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-upsert")
-    data_dir = root / "live-data"
-    data_dir.mkdir()
-    server = LiveServer(data_dir)
-    server.start()
-    try:
-        return live.run_driver(DRIVER, data_dir / "credentials.json", root / "work", {})
-    finally:
-        server.stop()
+    with live.serving(root) as (_, credentials):
+        return live.run_driver(DRIVER, credentials, root / "work", {})
 
 
 def sent(report: dict[str, Any], step: str) -> dict[str, Any]:
     """The one upsert request the SDK sent during ``step``."""
-    marks = report["marks"]
-    start = marks[step]
-    end = min([m for m in marks.values() if m > start], default=len(report["wire"]))
-    [request] = [e for e in report["wire"][start:end] if e["path"].endswith("/upsert")]
+    [request] = [e for e in live.in_step(report, step) if e["path"].endswith("/upsert")]
     return {
         "method": request["method"],
         "path": request["path"],
