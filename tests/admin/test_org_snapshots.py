@@ -160,7 +160,7 @@ def test_a_snapshot_holds_the_org_and_every_kind_of_row(specimens: Api) -> None:
     assert list(snap) == [
         "format", "exported_time", "org", "roles", "profiles", "modules", "fields", "layouts", "users",
         "records", "unique_values", "sequences", "changes", "record_processes", "notification_channels",
-        "functions",
+        "functions", "relations", "deleted_records", "blobs", "files", "attachments", "tags", "record_tags",
     ]  # fmt: skip
     assert (
         snap["org"]["id"] == specimens.creds.org_id and snap["org"]["info"]["company_name"] == "Specimen Labs"

@@ -374,9 +374,11 @@ def test_the_migration_moves_code_from_rules_into_installed_functions(org: Org) 
         conn.execute(sql(MATERIALISE))  # what the later migration 0012 gave, taken back as its downgrade does
         conn.execute(sql("ALTER TABLE orgs DROP COLUMN fields_from"))
         conn.execute(sql("DROP TABLE org_templates"))  # made by a later migration (0011)
-        conn.execute(sql("DROP TABLE text_keys"))  # and these by 0013 and 0015
+        conn.execute(sql("DROP TABLE text_keys"))  # and these by 0013, 0015 and 0016
         conn.execute(sql("DROP TABLE number_keys"))
         conn.execute(sql("DROP INDEX IF EXISTS records_module_created_desc"))
+        for table in ("record_tags", "tags", "attachments", "files", "blobs", "deleted_records", "relations"):
+            conn.execute(sql(f"DROP TABLE {table}"))  # made by 0016
         conn.execute(sql("UPDATE alembic_version SET version_num = '0009'"))
     state.db.migrate()
     renamed = f"shout_{hashlib.sha256(other.encode()).hexdigest()[:8]}"

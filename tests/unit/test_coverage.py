@@ -68,9 +68,12 @@ def test_rows_resolve_against_the_route_table(table: list[Row]) -> None:
     assert served("GET", "/crm/v5/settings/fields/{field}") == "/crm/v5/settings/fields/{id}"
     assert served("GET", "/crm/v5/{module}/{record_id}/__timeline") == "/crm/v5/{module}/{id}/__timeline"
     assert served("POST", "/crm/v5/{module}/upsert") == "/crm/v5/{module}/upsert"
-    assert served("GET", "/crm/v5/{module}/deleted") is None  # a literal never fills a record id
-    assert served("GET", "/crm/v5/Contacts/roles") is None
-    assert served("GET", "/crm/v5/{module}/{record_id}/{related_list_api_name}") is None
+    assert served("GET", "/crm/v5/{module}/deleted") == "/crm/v5/{module}/deleted"
+    assert served("GET", "/crm/v5/Contacts/roles") is None  # a literal never fills a record id
+    assert (
+        served("GET", "/crm/v5/{module}/{record_id}/{related_list_api_name}")
+        == "/crm/v5/{module}/{id}/{related_list}"
+    )
     assert _row(table, "GET", "/crm/v5/Entity_Scores__s").note == (
         "`Entity_Scores__s` is not a module of the standard org"
     )
@@ -85,6 +88,9 @@ def test_unimplemented_endpoints_are_unknown_paths(table: list[Row]) -> None:
     for row in table:
         if row.route is not None or not row.template.startswith("/") or "not a module" in row.note:
             continue
+        if "not a related list" in row.note:  # the related-records route: 400 for an unknown list
+            assert MATCHER.match(row.template.replace("{", "").replace("}", "")) is not None
+            continue
         path = "/".join(
             ("Leads" if s == "{module}" else SAMPLE_ID) if s.startswith("{") else s
             for s in row.template.split("/")
@@ -95,4 +101,4 @@ def test_unimplemented_endpoints_are_unknown_paths(table: list[Row]) -> None:
         else:  # a path zcrm serves with other methods: 400 INVALID_REQUEST_METHOD
             assert row.method not in found[0].operations, (row.method, path)
             assert row.note == f"zcrm serves {', '.join(found[0].operations)} on this path"
-    assert checked > 200
+    assert checked > 150

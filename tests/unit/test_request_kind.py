@@ -33,8 +33,8 @@ from zcrm.http.routes import classify
         ("GET", "/crm/v5/Leads/search", "", ("Leads", "read", (), "search")),
         ("POST", "/crm/v5/Leads/upsert", "", ("Leads", "insert", (), "write")),
         # paths no route serves: their plane alone
-        ("GET", "/crm/v5/files", "", (None, "other", (), "call")),
-        ("GET", "/crm/v5/Leads/5/notes", "", (None, "other", (), "call")),
+        ("GET", "/crm/v5/files/1", "", (None, "other", (), "call")),
+        ("GET", "/crm/v5/Leads/5/notes/6/7", "", (None, "other", (), "call")),
         ("POST", "/oauth/v2/token", "", (None, "oauth", (), "oauth")),
         ("POST", "/oauth/v2/nowhere", "", (None, "oauth", (), "oauth")),
     ],
@@ -49,15 +49,18 @@ def test_the_route_found_is_the_one_dispatch_calls() -> None:
     kind = classify("GET", "/crm/v5/Leads/5", "")
     assert kind.route is not None and kind.route.template == "/crm/v5/{module}/{id}"
     assert kind.values == ("Leads", "5")
-    assert classify("GET", "/crm/v5/files", "").route is None
-    assert classify("GET", "/crm/v5/nowhere/1/2", "").route is None
+    assert classify("GET", "/crm/v5/files/1", "").route is None
+    assert classify("GET", "/crm/v5/nowhere/1/2/3/4", "").route is None
 
 
 def test_planes() -> None:
     control = classify("GET", "/__zcrm/faults", "")
     assert (control.control, control.limited) == (True, False)
     assert classify("GET", "/__zcrm/nowhere", "").control
-    assert (classify("GET", "/crm/v5/nowhere/1/2", "").limited, classify("GET", "/nowhere", "").limited) == (
+    assert (
+        classify("GET", "/crm/v5/nowhere/1/2/3/4", "").limited,
+        classify("GET", "/nowhere", "").limited,
+    ) == (
         True,
         False,
     )

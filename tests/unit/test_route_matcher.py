@@ -75,7 +75,7 @@ def test_a_table_is_checked_when_built() -> None:
         ("/crm/v5/Approvals", ("/crm/v5/Approvals", ())),
         ("/crm/v5/Approvals/7", ("/crm/v5/{module}/{id}", ("Approvals", "7"))),
         ("/crm/v5/Leads/7/__timeline", ("/crm/v5/{module}/{id}/__timeline", ("Leads", "7"))),
-        ("/crm/v5/Leads/upsert/__timeline", ("/crm/v5/{module}/{id}/__timeline", ("Leads", "upsert"))),
+        ("/crm/v5/Leads/upsert/__timeline", None),  # a word that is never a record id
         ("/crm/v5/Leads/7/actions/approvals", ("/crm/v5/{module}/{id}/actions/approvals", ("Leads", "7"))),
         ("/crm/v5/settings/modules", ("/crm/v5/settings/modules", ())),
         ("/crm/v5/settings/modules/Leads", ("/crm/v5/settings/modules/{api_name}", ("Leads",))),
@@ -88,9 +88,20 @@ def test_a_table_is_checked_when_built() -> None:
         # reserved heads are never a module, and some words never a record id
         *(
             (f"/crm/v5/{word}", None)
-            for word in ("settings", "users/1/2", "org/1", "actions", "actions/other", "files")
+            for word in ("settings", "users/1/2", "org/1", "actions", "actions/other", "files/1")
         ),
-        *((f"/crm/v5/Leads/{word}", None) for word in ("deleted", "roles")),
+        *((f"/crm/v5/Leads/{word}", None) for word in ("roles", "actions", "actions/other")),
+        ("/crm/v5/files", ("/crm/v5/files", ())),
+        ("/crm/v5/Leads/deleted", ("/crm/v5/{module}/deleted", ("Leads",))),
+        ("/crm/v5/Leads/actions/add_tags", ("/crm/v5/{module}/actions/add_tags", ("Leads",))),
+        ("/crm/v5/Leads/7/Notes", ("/crm/v5/{module}/{id}/Notes", ("Leads", "7"))),
+        ("/crm/v5/Leads/7/Campaigns", ("/crm/v5/{module}/{id}/{related_list}", ("Leads", "7", "Campaigns"))),
+        (
+            "/crm/v5/Leads/7/Campaigns/8",
+            ("/crm/v5/{module}/{id}/{related_list}/{related_id}", ("Leads", "7", "Campaigns", "8")),
+        ),
+        ("/crm/v5/Leads/7/actions/convert", ("/crm/v5/{module}/{id}/actions/convert", ("Leads", "7"))),
+        ("/crm/v5/Leads/7/actions/other", None),
         ("/crm/v5/Leads/upsert", ("/crm/v5/{module}/upsert", ("Leads",))),
         ("/crm/v5/Leads/search", ("/crm/v5/{module}/search", ("Leads",))),
         ("/crm/v5/coql", ("/crm/v5/coql", ())),

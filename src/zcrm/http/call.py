@@ -93,6 +93,8 @@ def describe(
         return _with(kind, module=values[0], operation=by_method, record_ids=(values[1],))
     if family == "action":  # /crm/v5/{module}/{id}/actions/...
         return _with(kind, module=values[0], operation="action", record_ids=(values[1],))
+    if family == "module_action":  # /crm/v5/{module}/actions/...
+        return _with(kind, module=values[0], operation="action", limit_kind="write")
     if family == "coql":
         return _with(kind, limit_kind="coql")
     if family == "search":

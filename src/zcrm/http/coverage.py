@@ -130,12 +130,13 @@ def resolve(method: str, template: str, routes: Sequence[Route[Any]], modules: f
     if not template.startswith("/"):
         return Row(method, template, (), None, "another host")
     segments = template[1:].split("/")
-    best: tuple[int, Route[Any]] | None = None
+    best: tuple[int, Route[Any], str] | None = None
     unknown_module = ""
     for route in routes:
         if len(route.segments) != len(segments):
             continue
         literals = 0
+        named_list = ""  # a literal where the route takes a related list's name
         for want, have in zip(segments, route.segments, strict=True):
             if isinstance(have, str):
                 if want != have:
@@ -143,6 +144,8 @@ def resolve(method: str, template: str, routes: Sequence[Route[Any]], modules: f
                 literals += 1
             elif want.startswith("{"):
                 continue
+            elif isinstance(have, Param) and have.name == "related_list" and have.accepts(want):
+                named_list = want
             elif not (isinstance(have, Param) and have.module and have.accepts(want)):
                 break
             elif want not in modules:
@@ -150,11 +153,13 @@ def resolve(method: str, template: str, routes: Sequence[Route[Any]], modules: f
                 break
         else:
             if best is None or literals > best[0]:
-                best = (literals, route)
+                best = (literals, route, named_list)
     if best is None:
         note = f"`{unknown_module}` is not a module of the standard org" if unknown_module else ""
         return Row(method, template, (), None, note)
     route = best[1]
+    if best[2]:  # the related-records route answers it as an unknown related list (zoho-v5-related.md §1.3)
+        return Row(method, template, (), None, f"`{best[2]}` is not a related list zcrm has")
     if method not in route.operations:
         return Row(method, template, (), None, f"zcrm serves {', '.join(route.operations)} on this path")
     return Row(method, template, (), route)

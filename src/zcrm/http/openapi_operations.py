@@ -9,7 +9,8 @@ The descriptions live in ``http/openapi_zoho.py`` (the Zoho API and OAuth) and `
 from __future__ import annotations
 
 from zcrm.http.openapi_control import CONTROL_OPERATIONS
+from zcrm.http.openapi_related import RELATED_OPERATIONS
 from zcrm.http.openapi_shapes import Described
 from zcrm.http.openapi_zoho import ZOHO_OPERATIONS
 
-OPERATIONS: dict[tuple[str, str], Described] = {**ZOHO_OPERATIONS, **CONTROL_OPERATIONS}
+OPERATIONS: dict[tuple[str, str], Described] = {**ZOHO_OPERATIONS, **RELATED_OPERATIONS, **CONTROL_OPERATIONS}

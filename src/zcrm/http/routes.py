@@ -18,14 +18,22 @@ from zcrm.auth.identity import Identity
 from zcrm.errors import InvalidRequestMethod, InvalidUrlPattern
 from zcrm.http import (
     approvals,
+    attachments,
+    convert,
     coql,
+    deleted,
+    files,
     metadata,
+    notes,
     notifications,
     oauth,
     oauth_web,
     openapi,
+    photos,
     records,
+    related,
     search,
+    tags,
     timeline,
 )
 from zcrm.http.authed import on_authenticated
@@ -47,11 +55,13 @@ Handler = Callable[..., Awaitable[Response]]  # (request, state, *path parameter
 # INVALID_MODULE); ``Approvals`` alone is the approvals list, ``Approvals/{id}`` a record (literals win)
 RESERVED = frozenset({"settings", "users", "org", "coql", "actions", "files"})
 # second segments that are never a record id: Zoho APIs zcrm does not implement (404, not INVALID_DATA)
-NOT_IDS = frozenset({"upsert", "search", "deleted", "roles"})
+NOT_IDS = frozenset({"upsert", "search", "deleted", "actions", "roles"})
 
 MODULE = Param("module", "a module's API name (any case)", RESERVED, module=True)
 RECORD_ID = Param("id", "a record id", NOT_IDS)
-ANY_ID = Param("id", "a record id")
+# a record's related list (zoho-v5-related.md §2.3); ``actions`` heads the record's actions
+RELATED_LIST = Param("related_list", "a related list's API name", frozenset({"actions"}))
+RELATED_ID = Param("related_id", "a related record's id")
 
 
 def op(handler: Handler, summary: str) -> Operation[Handler]:
@@ -126,6 +136,17 @@ ROUTES: tuple[Route[Handler], ...] = (
     ),
     _zoho("/crm/v5/settings/layouts/{id}", kind="settings", GET=op(metadata.layouts, "Get a layout")),
     _zoho(
+        "/crm/v5/settings/related_lists",
+        kind="settings",
+        GET=op(related.related_lists, "List a module's related lists"),
+    ),
+    _zoho(
+        "/crm/v5/settings/related_lists/{id}",
+        kind="settings",
+        GET=op(related.related_lists, "Get a related list of a module"),
+    ),
+    _zoho("/crm/v5/settings/tags", kind="settings", GET=op(tags.list_tags, "List a module's tags")),
+    _zoho(
         "/crm/v5/users", kind="metadata", GET=op(lambda r, s: metadata.users(r, s, None), "List the users")
     ),
     _zoho("/crm/v5/users/{id}", kind="metadata", GET=op(metadata.users, "Get a user")),
@@ -145,6 +166,33 @@ ROUTES: tuple[Route[Handler], ...] = (
     ),
     # -- records ---------------------------------------------------------------------------------------------
     _zoho("/crm/v5/coql", "token", (), "coql", POST=op(coql.coql, "Run a COQL query")),
+    _zoho(
+        "/crm/v5/files",
+        kind="files",
+        GET=op(files.download, "Download an uploaded file (?id=)"),
+        POST=op(files.upload, "Upload files"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/deleted",
+        "token",
+        (MODULE,),
+        "search",
+        GET=op(deleted.list_deleted, "List deleted records (the recycle bin)"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/actions/add_tags",
+        "token",
+        (MODULE,),
+        "module_action",
+        POST=op(tags.add_tags, "Add tags to records"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/actions/remove_tags",
+        "token",
+        (MODULE,),
+        "module_action",
+        POST=op(tags.remove_tags, "Remove tags from records"),
+    ),
     _zoho(
         "/crm/v5/{module}/search",
         "token",
@@ -181,16 +229,98 @@ ROUTES: tuple[Route[Handler], ...] = (
     _zoho(
         "/crm/v5/{module}/{id}/__timeline",
         "token",
-        (MODULE, ANY_ID),
+        (MODULE, RECORD_ID),
         "record",
         GET=op(timeline.get_timeline, "Get a record's timeline"),
     ),
     _zoho(
         "/crm/v5/{module}/{id}/actions/approvals",
         "token",
-        (MODULE, ANY_ID),
+        (MODULE, RECORD_ID),
         "action",
         POST=op(approvals.record_action, "Approve, reject, delegate or resubmit a record"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/actions/add_tags",
+        "token",
+        (MODULE, RECORD_ID),
+        "action",
+        POST=op(tags.add_tags, "Add tags to a record"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/actions/remove_tags",
+        "token",
+        (MODULE, RECORD_ID),
+        "action",
+        POST=op(tags.remove_tags, "Remove tags from a record"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/actions/convert",
+        "token",
+        (MODULE, RECORD_ID),
+        "action",
+        POST=op(convert.convert, "Convert a lead"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/photo",
+        "token",
+        (MODULE, RECORD_ID),
+        "record",
+        GET=op(photos.download, "Download a record's photo"),
+        POST=op(photos.upload, "Upload a record's photo"),
+        DELETE=op(photos.delete, "Delete a record's photo"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/Notes",
+        "token",
+        (MODULE, RECORD_ID),
+        "record",
+        GET=op(notes.list_notes, "List a record's notes"),
+        POST=op(notes.create_notes, "Add notes to a record"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/Notes/{note_id}",
+        "token",
+        (MODULE, RECORD_ID),
+        "record",
+        GET=op(notes.list_notes, "Get a note of a record"),
+        PUT=op(notes.update_note, "Update a note of a record"),
+        DELETE=op(notes.delete_note, "Delete a note of a record"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/Attachments",
+        "token",
+        (MODULE, RECORD_ID),
+        "record",
+        GET=op(attachments.list_attachments, "List a record's attachments"),
+        POST=op(attachments.upload, "Upload a file or attach a link to a record"),
+        DELETE=op(attachments.delete_many, "Delete attachments of a record (?ids=)"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/Attachments/{attachment_id}",
+        "token",
+        (MODULE, RECORD_ID),
+        "record",
+        GET=op(attachments.download, "Download an attachment"),
+        DELETE=op(attachments.delete_one, "Delete an attachment"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/{related_list}",
+        "token",
+        (MODULE, RECORD_ID, RELATED_LIST),
+        "record",
+        GET=op(related.get_related, "List a record's related records"),
+        PUT=op(related.link, "Link records to a record (many-to-many lists)"),
+        DELETE=op(related.delink, "Delink records from a record (?ids=)"),
+    ),
+    _zoho(
+        "/crm/v5/{module}/{id}/{related_list}/{related_id}",
+        "token",
+        (MODULE, RECORD_ID, RELATED_LIST, RELATED_ID),
+        "record",
+        GET=op(related.get_related, "Get a related record"),
+        PUT=op(related.link, "Link a record or update its link"),
+        DELETE=op(related.delink, "Delink a record"),
     ),
     # -- the control plane -----------------------------------------------------------------------------------
     _zcrm("/__zcrm/openapi.json", "none", GET=op(openapi_document, "The OpenAPI document of these routes")),

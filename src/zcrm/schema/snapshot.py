@@ -20,12 +20,13 @@ FORMAT = "zcrm-snapshot/1"
 MIN_PREFIX, MAX_PREFIX = 1_000_000, 9_223_371
 MISSING_REFERENCE = "the snapshot refers to an id it does not hold"
 _ID = re.compile(r"[1-9][0-9]{0,18}")
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # id | text | int | bool | json (any JSON value) | object (a JSON object)
+    kind: str  # id | text | int | bool | json (any JSON value) | object (a JSON object) | bytes (base64 text)
     nullable: bool = False
     length: int | None = None  # the column's maximum length (text)
 
@@ -104,12 +105,67 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     # the org's installed functions (docs/automation.md): only the server admin's imports change them
     "functions": (_c("name", "text", length=255), _c("handler", "text", length=255), _c("source", "text")),
+    # a record's world (zoho-v5-related.md; migration 0016)
+    "relations": (
+        _c("relation", "text", length=100),
+        _c("left_id"),
+        _c("right_id"),
+        _c("data", "object"),
+        _c("created_time", "int"),
+    ),
+    "deleted_records": (
+        _c("id"),
+        _c("module_id"),
+        _c("display_name", "text", null=True),
+        _c("deleted_by", null=True),
+        _c("deleted_time", "int"),
+        _c("created_by", null=True),
+        _c("record", "object"),
+    ),
+    "blobs": (_c("sha256", "text", length=64), _c("seq", "int"), _c("data", "bytes")),
+    "files": (
+        _c("id", "text", length=64),
+        _c("sha256", "text", length=64),
+        _c("name", "text"),
+        _c("content_type", "text"),
+        _c("size", "int"),
+        _c("created_by"),
+        _c("created_time", "int"),
+    ),
+    "attachments": (
+        _c("id"),
+        _c("record_id"),
+        _c("module_id"),
+        _c("file_id", "text", null=True, length=64),
+        _c("link_url", "text", null=True),
+        _c("file_name", "text"),
+        _c("size", "int"),
+        _c("owner_id"),
+        _c("created_by"),
+        _c("modified_by"),
+        _c("created_time", "int"),
+        _c("modified_time", "int"),
+    ),
+    "tags": (
+        _c("id"),
+        _c("module_id"),
+        _c("name", "text", length=255),
+        _c("color_code", "text", null=True, length=16),
+        _c("created_by"),
+        _c("modified_by"),
+        _c("created_time", "int"),
+        _c("modified_time", "int"),
+    ),
+    "record_tags": (_c("record_id"), _c("tag_id")),
 }
 # each table's keys: no two rows may share one (the database's primary and unique keys, without org_id)
 KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "unique_values": (("field_id", "value"),),
     "sequences": (("field_id",),),
     "record_processes": (("record_id", "kind"),),
+    "relations": (("relation", "left_id", "right_id"),),
+    "blobs": (("sha256", "seq"),),
+    "record_tags": (("record_id", "tag_id"),),
     "notification_channels": (("channel_id",),),
     "users": (("id",), ("email",)),
     "functions": (("name",),),
@@ -123,6 +179,11 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "sequences": (("field_id", "fields"),),
     "changes": (("module_id", "modules"),),
     "record_processes": (("record_id", "records"), ("module_id", "modules")),
+    "relations": (("left_id", "records"), ("right_id", "records")),
+    "deleted_records": (("module_id", "modules"),),
+    "attachments": (("record_id", "records"), ("module_id", "modules")),
+    "tags": (("module_id", "modules"),),
+    "record_tags": (("record_id", "records"), ("tag_id", "tags")),
 }
 ORG_COLUMNS = (
     _c("id"),
@@ -134,7 +195,14 @@ ORG_COLUMNS = (
 )
 TOP_KEYS = ("format", "exported_time", "org", *TABLES)
 JSON_KINDS = frozenset({"json", "object"})
-_EXPECTED = {"id": "string", "text": "string", "int": "integer", "bool": "boolean", "object": "jsonobject"}
+_EXPECTED = {
+    "id": "string",
+    "text": "string",
+    "int": "integer",
+    "bool": "boolean",
+    "object": "jsonobject",
+    "bytes": "base64",
+}
 
 
 @dataclass(frozen=True)
@@ -179,6 +247,8 @@ def _check_value(column: Column, value: Any, path: str) -> None:
         raise _error(path, expected_data_type=_EXPECTED[kind])
     if kind == "id" and not _ID.fullmatch(value):
         raise _error(path, expected_data_type="id")
+    if kind == "bytes" and not _BASE64.fullmatch(value):
+        raise _error(path, expected_data_type="base64")
     if kind == "text" and "\x00" in value:  # PostgreSQL's text holds no NUL (store/text.py)
         raise _error(path, expected_data_type="string")
     if column.length is not None and len(value) > column.length:
@@ -229,7 +299,10 @@ def _check_keys(table: str, rows: list[dict[str, Any]], root: str) -> None:
 
 
 def _check_references(tables: dict[str, list[dict[str, Any]]], root: str) -> None:
-    held = {name: {row["id"] for row in tables[name]} for name in ("modules", "fields", "records", "users")}
+    held = {
+        name: {row["id"] for row in tables[name]}
+        for name in ("modules", "fields", "records", "users", "tags")
+    }
     for table, references in REFERENCES.items():
         for index, row in enumerate(tables[table]):
             for column, target in references:

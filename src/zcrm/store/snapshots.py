@@ -6,6 +6,7 @@ Every function runs in the caller's transaction; an import is all or nothing.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from zcrm.automation import trust
 from zcrm.errors import InvalidData
 from zcrm.schema import typecheck
-from zcrm.schema.snapshot import JSON_KINDS, TABLES, Snapshot, id_floor, parse
+from zcrm.schema.snapshot import JSON_KINDS, TABLES, Column, Snapshot, id_floor, parse
 from zcrm.store import fields, keys, templates
 from zcrm.store import functions as function_store
 from zcrm.store.db import Database
@@ -43,6 +44,13 @@ _ORDER = {
     "record_processes": "record_id, kind",
     "notification_channels": "channel_id",
     "functions": "name",
+    "relations": "relation, left_id, right_id",
+    "deleted_records": "id",
+    "blobs": "sha256, seq",
+    "files": "id",
+    "attachments": "id",
+    "tags": "id",
+    "record_tags": "record_id, tag_id",
 }
 BAD_METADATA = "the snapshot's metadata does not load"
 NO_ADMIN = "the snapshot has no active user with an administrator profile"
@@ -108,6 +116,8 @@ def export(conn: Connection, org_id: str, now: int) -> dict[str, Any]:
                         value = int(value)
                     elif column.kind == "bool":
                         value = bool(value)
+                    elif column.kind == "bytes":
+                        value = base64.b64encode(value).decode()
                 item[column.name] = value
             out.append(item)
         tables[table] = out
@@ -119,17 +129,18 @@ def _write_tables(conn: Connection, org_id: str, snapshot: Snapshot, skip: tuple
     for table, columns in TABLES.items():
         if table in skip:
             continue
-        rows = [
-            (
-                org_id,
-                *(
-                    _dumps(row[c.name]) if c.kind in JSON_KINDS and row[c.name] is not None else row[c.name]
-                    for c in columns
-                ),
-            )
-            for row in snapshot.tables[table]
-        ]
+        rows = [(org_id, *(_stored(c, row[c.name]) for c in columns)) for row in snapshot.tables[table]]
         insert_rows(conn, table, "org_id, " + ", ".join(c.name for c in columns), rows)
+
+
+def _stored(column: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    if column.kind in JSON_KINDS:
+        return _dumps(value)
+    if column.kind == "bytes":
+        return base64.b64decode(value)
+    return value
 
 
 def _delete_content(conn: Connection, org_id: str, skip: tuple[str, ...] = ()) -> None:
