@@ -28,7 +28,7 @@ def plan_delete(
 ) -> Plan:
     """The results and writes of deleting the records ``ids`` of ``module`` (``records``: those of them stored,
     as stored); delete rules' webhooks and functions go to ``after``, with the record as it was."""
-    out = Plan("delete")
+    out = Plan("delete", actor=user.id)
     deleted: list[StoredRecord] = []
     for record_id in ids:
         record = records.get(record_id)

@@ -108,3 +108,4 @@ class Plan:
     changes: list[dict[str, Any]] = field(default_factory=list)  # change events, in the store's column names
     processes: list[ProcessRow] = field(default_factory=list)  # process rows the writes entered
     written: list[Written] = field(default_factory=list)  # what the notifications tell, in order
+    actor: str | None = None  # the user whose request this is (a delete's ``deleted_by``)

@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 from zcrm.automation.functions import AfterCommit
 from zcrm.records.plan import Plan, Written
 from zcrm.schema.model import Module
-from zcrm.service import notify
+from zcrm.service import cascade, notify
 from zcrm.service.processes import save as save_processes
 from zcrm.store import keys as key_store
 from zcrm.store import processes as process_store
@@ -34,6 +34,8 @@ def save(
     its operation instead, for the caller to notify once per operation (``notify.queue``)."""
     # the search keys first: they are found from the records as they were
     key_store.write(conn, org_id, module, plan.inserts, plan.updates, plan.deletes)
+    if plan.deletes:  # what hangs off the deleted records, while they are still stored
+        cascade.deleting(conn, org_id, module, plan.deletes, plan.actor, now)
     store.delete(conn, org_id, plan.deletes)
     process_store.drop(conn, org_id, plan.deletes)
     store.update(conn, org_id, plan.updates)
