@@ -167,7 +167,7 @@ def test_the_entry_keeps_the_row_and_its_child_rows(specimens: Api) -> None:
 
 def test_a_bulk_delete_of_100_writes_the_bin_in_one_go(org: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     ids = org.insert("Leads", *({"Last_Name": f"L{i:03d}", "Company": "Z"} for i in range(100)))
-    calls: dict[str, list[int]] = {"fetch": [], "children": [], "add": [], "purge": []}
+    calls: dict[str, list[int]] = {"fetch": [], "children": [], "add": [], "clear": []}
 
     def counting(name: str, real: Callable[..., Any], size: Callable[[tuple[Any, ...]], int]) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -190,12 +190,12 @@ def test_a_bulk_delete_of_100_writes_the_bin_in_one_go(org: Api, monkeypatch: py
         "store",
         SimpleNamespace(
             add=counting("add", store_recycle.add, lambda a: len(a[2])),
-            purge=counting("purge", store_recycle.purge, lambda a: 1),
+            clear=counting("clear", store_recycle.clear, lambda a: len(a[4])),
         ),
     )
     delete(org, "Leads", *ids)
     # one look-up of the records, one of their child rows, one clean-up, one insert of the 100 entries
-    assert calls == {"fetch": [100], "children": [100], "add": [100], "purge": [1]}
+    assert calls == {"fetch": [100], "children": [100], "add": [100], "clear": [100]}
     monkeypatch.undo()
     status, body = listed(org, per_page=30, page=4)
     assert status == 200 and body["info"] == info(10, page=4, per_page=30)
@@ -387,3 +387,20 @@ def test_snapshots_reset_and_org_deletion_carry_the_bin(api: Api) -> None:
 
     assert call(api, "DELETE", f"/__zcrm/orgs/{copy['org_id']}").status_code == 200
     assert sql(api, "SELECT id FROM deleted_records WHERE org_id = :o", {"o": copy["org_id"]}) == []
+
+
+def test_a_record_back_from_a_snapshot_with_its_entry_is_deleted_again(api: Api) -> None:
+    kept, gone = api.insert(
+        "Leads", {"Last_Name": "Kept", "Company": "Z"}, {"Last_Name": "Gone", "Company": "Z"}
+    )
+    delete(api, "Leads", gone)
+    snap = export(api, api.creds.org_id)
+    [entry] = snap["deleted_records"]
+    # a hand-made document: the kept record is both stored and in the bin, with another name
+    snap["deleted_records"].append({**entry, "id": kept, "display_name": "Old name", "deleted_time": 1})
+    creds = new_org(api, {"snapshot": snap})
+    headers = {"Authorization": f"Zoho-oauthtoken {creds['access_token']}"}
+    again = api.client.delete(f"/crm/v5/Leads/{kept}", headers=headers)
+    assert again.status_code == 200, again.text
+    listed = api.client.get(BIN, headers=headers).json()["data"]
+    assert [(e["id"], e["display_name"]) for e in listed] == [(kept, "Kept"), (gone, "Gone")]

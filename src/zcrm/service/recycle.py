@@ -20,14 +20,15 @@ def keep(
     conn: Connection, org_id: str, module: Module, ids: Sequence[str], actor: str | None, now: int
 ) -> None:
     """Puts the records ``ids`` of ``module``, deleted by ``actor`` at ``now``, in the recycle bin with their child
-    rows, and clears the module's entries whose time is over: four statements whatever the number of records."""
+    rows, and clears the module's entries whose time is over (and any earlier entry of these records): four
+    statements whatever the number of records."""
     records = record_store.fetch(conn, org_id, ids, module_id=module.id)
     tops = [records[i] for i in dict.fromkeys(ids) if i in records and records[i].parent_id is None]
     if not tops:
         return
     for child in record_store.children(conn, org_id, [r.id for r in tops]):
         records[child.parent_id or ""].children.append(child)
-    store.purge(conn, org_id, module.id, now - KEPT_SECONDS)
+    store.clear(conn, org_id, module.id, now - KEPT_SECONDS, [r.id for r in tops])
     store.add(conn, org_id, [entry_of(module, record, actor, now) for record in tops])
 
 

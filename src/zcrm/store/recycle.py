@@ -1,5 +1,6 @@
 """The recycle bin's rows (``deleted_records``, migration 0016; zoho-v5-related.md §9): one statement writes a
-delete request's entries, one clears a module's expired ones, one reads a page."""
+delete request's entries, one clears a module's expired ones (and earlier ones of the same records), one reads a
+page."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import orjson
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from zcrm.records.recycle import Entry
 from zcrm.store.records import insert_rows
@@ -38,12 +39,13 @@ def add(conn: Connection, org_id: str, entries: Sequence[Entry]) -> None:
     )
 
 
-def purge(conn: Connection, org_id: str, module_id: str, until: int) -> None:
-    """Deletes the module's entries deleted at or before ``until`` (their listing time is over)."""
-    conn.execute(
-        text("DELETE FROM deleted_records WHERE org_id = :org AND module_id = :m AND deleted_time <= :t"),
-        {"org": org_id, "m": module_id, "t": until},
-    )
+def clear(conn: Connection, org_id: str, module_id: str, until: int, ids: Sequence[str]) -> None:
+    """Deletes the module's entries deleted at or before ``until`` (their listing time is over) and any entry of
+    the records ``ids`` (a record back from a snapshot that also held its entry: deleted again, it has a new one)."""
+    stmt = text(
+        "DELETE FROM deleted_records WHERE org_id = :org AND (module_id = :m AND deleted_time <= :t OR id IN :ids)"
+    ).bindparams(bindparam("ids", expanding=True))
+    conn.execute(stmt, {"org": org_id, "m": module_id, "t": until, "ids": list(ids)})
 
 
 @dataclass(frozen=True, slots=True)
