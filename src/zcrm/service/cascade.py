@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from zcrm.schema.model import Module
+from zcrm.service import recycle
 
 
 def deleting(
     conn: Connection, org_id: str, module: Module, ids: Sequence[str], actor: str | None, now: int
 ) -> None:
     """Runs before the records ``ids`` of ``module`` are deleted by ``actor`` at ``now``."""
+    recycle.keep(conn, org_id, module, ids, actor, now)  # the recycle bin's entries (§9)
