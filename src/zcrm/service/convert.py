@@ -129,10 +129,10 @@ def convert_lead(
     [item] = data_items(body(), limit=1)
     unit = _Unit(conn, ident, now, after)
     settle(conn, ident.org_id, [lead], now, persist=True)
-    conversion = rules.parse(item)
-    blocked = state_error(lead, rules.BLOCKED)
-    if blocked is not None:
+    blocked = state_error(lead, rules.BLOCKED) if isinstance(item, dict) else None
+    if blocked is not None:  # the lead's state before the item's keys (behaviour §3.4)
         raise Failed(blocked)
+    conversion = rules.parse(item)
     contact = unit.given("Contacts", conversion.contact_id)
     account = unit.given("Accounts", conversion.account_id)
     rules.check_owner(ident.schema, conversion)
