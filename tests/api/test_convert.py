@@ -380,3 +380,17 @@ def test_lead_states_block_conversion(api: Api, column: str, value: str, body: d
     body["details"] = {"id": lead, **body["details"]}
     assert (response.status_code, response.json()) == (400, {"data": [body]})
     assert ids_of(api, "Accounts") == [] and ids_of(api, "Contacts") == []
+
+
+def test_workflow_rules_run_on_the_new_records(api: Api) -> None:
+    rule = {"name": "Tag new contacts", "when": "create"}
+    rules = {
+        "workflow_rules": [
+            {**rule, "actions": [{"type": "field_update", "field": "Department", "value": "Converted"}]}
+        ]
+    }
+    response = api.put("/__zcrm/modules/Contacts/workflow_rules", rules)
+    assert response.status_code == 200, response.text
+    [lead] = api.insert("Leads", PAUL)
+    details = converted(convert(api, lead))
+    assert read(api, "Contacts", details["Contacts"]["id"])["Department"] == "Converted"

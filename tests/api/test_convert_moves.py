@@ -195,3 +195,5 @@ def test_a_failed_conversion_changes_nothing(api: Api) -> None:
     assert events == campaign_events  # nothing of the failed conversion's inserts was recorded
     details = converted(convert(api, lead, {**item, "Deals": DEAL}))  # and it converts once fixed
     assert note(api, plain)["Parent_Id"] == details["Contacts"]["id"]
+    assert attachment_of(api, attachment) == (details["Contacts"]["id"], m["Contacts"])  # by default
+    assert tags_of(api, details["Contacts"]["id"])[0][:2] == ("Hot", m["Contacts"])
