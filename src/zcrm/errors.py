@@ -210,6 +210,22 @@ class AlreadyModified(ZohoError):
     default_message = "record updated time has already passed if-unmodified-since time"
 
 
+class ConvertedRecord(ZohoError):
+    """An update of a converted lead (zoho-v5-related.md §8.2 step 6)."""
+
+    code = "CONVERTED_RECORD"
+    status = 400
+    default_message = "can't update the converted record"
+
+
+class IdAlreadyConverted(ZohoError):
+    """Converting a lead twice (zoho-v5-related.md §8.5)."""
+
+    code = "ID_ALREADY_CONVERTED"
+    status = 400
+    default_message = "id already converted"
+
+
 class DependentMismatch(ZohoError):
     code = "DEPENDENT_MISMATCH"
     status = 400

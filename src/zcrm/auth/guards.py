@@ -50,6 +50,20 @@ def record_module(ident: Identity, name: str, operation: str) -> Module:
     return module
 
 
+def convert_module(ident: Identity, name: str) -> Module:
+    """The module of ``POST /crm/v5/{module}/{id}/actions/convert`` (zoho-v5-related.md §1.3, §1.6): Leads only
+    (another module: INVALID_MODULE), a scope that allows creating Leads (``ALL``, ``WRITE``, ``CREATE``), and a
+    profile that may create and edit Leads."""
+    module = module_for(ident, name, {"resource_path_index": 0})
+    if module.api_name != "Leads":
+        raise InvalidModule(details={"resource_path_index": 0})
+    if not _scope_allows(ident, module, "create"):
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "create")
+    _profile_allows(ident, module, "update")
+    return module
+
+
 def upsert_module(ident: Identity, name: str) -> Module:
     """The module of ``POST /crm/v5/{module}/upsert`` (zoho-v5-queries.md §4.1): a record module whose scopes allow
     both create and update (``ALL``, ``WRITE``, or ``CREATE`` and ``UPDATE`` together), and whose profile

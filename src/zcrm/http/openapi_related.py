@@ -106,7 +106,14 @@ RELATED_OPERATIONS: dict[tuple[str, str], Described] = {
     ("DELETE", "/crm/v5/{module}/{id}/photo"): Described(ok("Result")),
     # -- convert (§8) ---------------------------------------------------------------------------------------
     ("POST", "/crm/v5/{module}/{id}/actions/convert"): Described(
-        WRITTEN, body=ref("WriteBody"), body_required=True
+        {
+            "200": json(
+                "The lead was converted: one entry naming its contact, account and deal", "WriteResults"
+            ),
+            "400": WRITE_400,
+        },
+        body=shape({"data": {"type": "array", "minItems": 1, "maxItems": 1, "items": OBJECT}}),
+        body_required=True,
     ),
     # -- deleted records (§9) -------------------------------------------------------------------------------
     ("GET", "/crm/v5/{module}/deleted"): Described(
