@@ -499,3 +499,62 @@ def test_tags_go_with_deleted_records(api: Api, leads: list[str]) -> None:
     assert sql(api, "SELECT record_id FROM record_tags") == [(b,)]
     assert [t["name"] for t in listed(api)["tags"]] == ["Gone"]
     assert tags_of(api, b)[0]["name"] == "Gone"
+
+
+def test_more_request_errors(api: Api, leads: list[str]) -> None:
+    a = leads[0]
+    invalid = "invalid data"
+    cases: list[tuple[Any, dict[str, str], dict[str, Any]]] = [
+        (
+            {"tags": {"name": "X"}, "ids": [a]},
+            {},
+            {"expected_data_type": "jsonarray", "api_name": "tags", "json_path": "$.tags"},
+        ),
+        (
+            {"tags": ["X"], "ids": [a]},
+            {},
+            {"expected_data_type": "jsonobject", "api_name": "tags", "json_path": "$.tags[0]"},
+        ),
+        ({"tags": [{"name": " "}], "ids": [a]}, {}, {"api_name": "name", "json_path": "$.tags[0].name"}),
+        (
+            {"tags": [{"name": "x" * 256}], "ids": [a]},
+            {},
+            {"api_name": "name", "json_path": "$.tags[0].name"},
+        ),
+        (
+            {"tags": [{"name": "X"}], "ids": a},
+            {},
+            {"expected_data_type": "jsonarray", "api_name": "ids", "json_path": "$.ids"},
+        ),
+        (
+            {"tags": [{"name": "X"}], "ids": [a], "over_write": "yes"},
+            {},
+            {"expected_data_type": "boolean", "api_name": "over_write", "json_path": "$.over_write"},
+        ),
+        ({"tags": [{"name": "X"}], "ids": [a]}, {"over_write": "maybe"}, {"param_name": "over_write"}),
+    ]
+    for body, params, details in cases:
+        response = add(api, "Leads", body, params=params)
+        assert (response.status_code, response.json()) == (400, err("INVALID_DATA", details, invalid)), body
+    response = remove(api, "Leads", {"tags": [{"name": "X"}]}, params={"ids": ",".join([a] * 501)})
+    assert (response.status_code, response.json()) == (
+        400,
+        err("LIMIT_EXCEEDED", {"limit": 500, "param_name": "ids"}, "limit exceeded"),
+    )
+    response = add(api, "Leads", None, content=b"not json")
+    assert (response.status_code, response.json()) == (400, err("INVALID_DATA", {}, "body"))
+    assert listed(api)["tags"] == [] and tags_of(api, a) == []
+
+
+def test_the_single_form_ignores_ids_and_names_given_twice_make_one_tag(api: Api, leads: list[str]) -> None:
+    a, b, _ = leads
+    response = add(
+        api, "Leads", {"tags": [{"name": "Twice", "color_code": "#b88562"}, {"name": "TWICE"}], "ids": [b]}, a
+    )
+    [only] = listed(api)["tags"]
+    assert (only["name"], only["color_code"]) == ("Twice", "#B88562")
+    assert response.json() == {"data": [ok(a, [tag("Twice", only["id"], "#B88562")])]}
+    assert tags_of(api, b) == []
+    again = add(api, "Leads", {"tags": [{"name": "twice"}], "ids": [a, a]})
+    assert again.json()["data"] == [ok(a, [tag("Twice", only["id"], "#B88562")])] * 2
+    assert sql(api, "SELECT COUNT(*) FROM record_tags") == [(1,)]
