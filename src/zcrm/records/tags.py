@@ -123,7 +123,7 @@ def _over_write(body: dict[str, Any], query: str | None) -> bool:
 def _ids(body: dict[str, Any], query: str | None) -> tuple[Any, ...]:
     """The bulk form's ids: the body's ``ids``, else (remove) the comma-separated query parameter."""
     raw = body.get("ids")
-    if raw is None and query is not None and query.strip():
+    if raw in (None, []) and query is not None and query.strip():
         parts = [p.strip() for p in query.split(",")]
         if len(parts) > MAX_IDS:
             raise LimitExceeded(details={"limit": MAX_IDS, "param_name": "ids"})
