@@ -76,6 +76,16 @@ def upsert_module(ident: Identity, name: str) -> Module:
     return module
 
 
+def tags_module(ident: Identity, name: str, operation: str) -> Module:
+    """The module of the tag routes (zoho-v5-related.md §1.6): ``operation`` is ``add_tags`` or ``remove_tags``
+    for the scopes; the profile must allow editing the module's records."""
+    module = module_for(ident, name, {"resource_path_index": 0})
+    if not _scope_allows(ident, module, operation):
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "update")
+    return module
+
+
 def search_module(ident: Identity, name: str) -> Module:
     """The module of ``GET /crm/v5/{module}/search`` (zoho-v5-queries.md §2.1): it exists, is API-supported and
     searchable (a default or custom module: not a linking or subform module, ``NOT_SUPPORTED``); the token holds a

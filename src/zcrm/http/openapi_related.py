@@ -10,6 +10,7 @@ from zcrm.http.openapi_shapes import (
     OBJECTS,
     POSITIVE,
     STRING,
+    TRUE_FALSE,
     WRITE_400,
     Described,
     choice,
@@ -47,6 +48,18 @@ WRITTEN = {
     "200": json("Every item succeeded", "WriteResults"),
     "207": json("Some items failed", "WriteResults"),
     "400": WRITE_400,
+}
+
+# tags (§10.1): ``ids`` only on the bulk forms; the answer's ``success_count`` and ``locked_count`` only there too
+TAGS_BODY = shape(
+    {"tags": {"type": "array", "minItems": 1, "items": OBJECT}},
+    {"ids": {"type": "array", "maxItems": 500}, "over_write": {"type": ["boolean", "null"]}},
+)
+TAGGED = {
+    **WRITTEN,
+    "200": json(
+        "Every record was tagged", shape({"data": OBJECTS}, {"success_count": STRING, "locked_count": STRING})
+    ),
 }
 
 RELATED_OPERATIONS: dict[tuple[str, str], Described] = {
@@ -130,11 +143,21 @@ RELATED_OPERATIONS: dict[tuple[str, str], Described] = {
         },
     ),
     # -- tags (§10) -----------------------------------------------------------------------------------------
-    ("GET", "/crm/v5/settings/tags"): Described(ok(shape({"tags": OBJECTS})), query={"module": STRING}),
-    ("POST", "/crm/v5/{module}/actions/add_tags"): Described(WRITTEN, body=OBJECT, body_required=True),
-    ("POST", "/crm/v5/{module}/actions/remove_tags"): Described(WRITTEN, body=OBJECT, body_required=True),
-    ("POST", "/crm/v5/{module}/{id}/actions/add_tags"): Described(WRITTEN, body=OBJECT, body_required=True),
+    ("GET", "/crm/v5/settings/tags"): Described(
+        ok(shape({"tags": OBJECTS, "info": OBJECT})),
+        query={"module": {"type": "string", "minLength": 1}, "my_tags": TRUE_FALSE},
+        required_query=("module",),
+    ),
+    ("POST", "/crm/v5/{module}/actions/add_tags"): Described(
+        TAGGED, query={"over_write": TRUE_FALSE}, body=TAGS_BODY, body_required=True
+    ),
+    ("POST", "/crm/v5/{module}/actions/remove_tags"): Described(
+        TAGGED, query={"ids": STRING}, body=TAGS_BODY, body_required=True
+    ),
+    ("POST", "/crm/v5/{module}/{id}/actions/add_tags"): Described(
+        TAGGED, query={"over_write": TRUE_FALSE}, body=TAGS_BODY, body_required=True
+    ),
     ("POST", "/crm/v5/{module}/{id}/actions/remove_tags"): Described(
-        WRITTEN, body=OBJECT, body_required=True
+        TAGGED, body=TAGS_BODY, body_required=True
     ),
 }

@@ -52,9 +52,14 @@ def audit_details(renderer: Renderer, record: StoredRecord) -> dict[str, Any]:
 
 
 class Presenter:
-    def __init__(self, schema: OrgSchema, renderer: Renderer) -> None:
+    """``tags``: the records' ``Tag`` values (zoho-v5-related.md §10.1), by record id; a record left out has none."""
+
+    def __init__(
+        self, schema: OrgSchema, renderer: Renderer, tags: dict[str, list[dict[str, Any]]] | None = None
+    ) -> None:
         self.schema = schema
         self.renderer = renderer
+        self.tags = tags or {}
 
     def field_value(self, module: Module, record: StoredRecord, api_name: str) -> Any:
         r = self.renderer
@@ -71,7 +76,7 @@ class Presenter:
         if api_name == "Modified_Time":
             return r.datetime(record.modified_time)
         if api_name == "Tag":
-            return []  # tags are not emulated: input is ignored (behaviour §3.2), output is no tags
+            return self.tags.get(record.id, [])  # input is ignored (behaviour §3.10)
         fld = module.by_name[api_name]
         if api_name == "Layout":
             return r.value(fld, record.data.get("Layout"))

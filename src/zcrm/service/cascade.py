@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from zcrm.schema.model import Module
 from zcrm.service import recycle
+from zcrm.store import tags as tag_store
 
 
 def deleting(
@@ -17,3 +18,4 @@ def deleting(
 ) -> None:
     """Runs before the records ``ids`` of ``module`` are deleted by ``actor`` at ``now``."""
     recycle.keep(conn, org_id, module, ids, actor, now)  # the recycle bin's entries (§9)
+    tag_store.drop_records(conn, org_id, ids)  # §10: the tags stay in the module's list

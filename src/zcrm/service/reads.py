@@ -17,6 +17,7 @@ from zcrm.records.present import Presenter, display_name
 from zcrm.records.processes import process_keys
 from zcrm.records.reads import SORT_COLUMNS, TOKEN_LIMIT, lookup_ids, parse_list_params
 from zcrm.schema.model import ROW_TYPES, Module, OrgSchema
+from zcrm.service import tags
 from zcrm.service.processes import settle
 from zcrm.store import processes as process_store
 from zcrm.store import records as store
@@ -88,7 +89,7 @@ def list_records(
     ]
     names = display_names(conn, ident.schema, ident.org_id, lookup_ids(module, rows, ident.schema))
     renderer = Renderer(ident.schema, ident.user, names)
-    presenter = Presenter(ident.schema, renderer)
+    presenter = Presenter(ident.schema, renderer, tags.shown(conn, ident.org_id, rows, wanted))
     data = [presenter.list_record(module, row, wanted) for row in rows]
     next_token = None
     expiry = None
@@ -140,7 +141,8 @@ def get_record(
     renderer = Renderer(ident.schema, ident.user, names)
     raw_fields = params.get("fields")
     wanted = [f.strip() for f in raw_fields.split(",") if f.strip()] if raw_fields else None
-    out = Presenter(ident.schema, renderer).full_record(module, record, wanted)
+    shown = tags.shown(conn, ident.org_id, [record], wanted)
+    out = Presenter(ident.schema, renderer, shown).full_record(module, record, wanted)
     rows = process_store.of_record(conn, ident.org_id, record.id)
     out.update(process_keys(ident.schema, ident.user, module, record, rows))
     return out
