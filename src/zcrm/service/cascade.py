@@ -9,9 +9,12 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from zcrm.schema.model import Module
+from zcrm.service import attachments, photos
 
 
 def deleting(
     conn: Connection, org_id: str, module: Module, ids: Sequence[str], actor: str | None, now: int
 ) -> None:
     """Runs before the records ``ids`` of ``module`` are deleted by ``actor`` at ``now``."""
+    attachments.deleting_records(conn, org_id, ids)
+    photos.deleting_records(conn, org_id, module, ids)
