@@ -247,7 +247,11 @@ def test_download_of_an_attachment_not_of_this_record_is_204(api: Api) -> None:
     first, second = lead(api), lead(api, "Other")
     response = upload(api, f"/crm/v5/Leads/{first}/Attachments", ("a.txt", b"a", "text/plain"))
     attachment = response.json()["data"][0]["details"]["id"]
-    for path in (f"/crm/v5/Leads/{second}/Attachments/{attachment}", f"/crm/v5/Leads/{first}/Attachments/1"):
+    for path in (
+        f"/crm/v5/Leads/{second}/Attachments/{attachment}",
+        f"/crm/v5/Leads/{first}/Attachments/1",
+        f"/crm/v5/Leads/{first}/Attachments/abc",
+    ):
         got = api.get(path)
         assert (got.status_code, got.content) == (204, b"")
 
@@ -276,6 +280,11 @@ def test_delete_one_and_many(api: Api) -> None:
     assert api.get(path, params={"fields": "File_Name"}).status_code == 204
     assert sql(api, "SELECT COUNT(*) FROM files")[0][0] == 0
     assert sql(api, "SELECT COUNT(*) FROM blobs")[0][0] == 0
+    malformed = api.delete(f"{path}/abc")
+    assert (malformed.status_code, malformed.json()) == (
+        400,
+        {"data": [error("INVALID_DATA", "record not deleted", id="abc")]},
+    )
 
 
 def test_delete_ids_rules(api: Api) -> None:
