@@ -151,6 +151,11 @@ class AmbiguityDuringProcessing(ZohoError):
     default_message = "ambiguity during processing the request"
 
 
+class PatternNotMatched(ZohoError):
+    code = "PATTERN_NOT_MATCHED"
+    default_message = "Please check whether the input values are correct"
+
+
 class InternalError(ZohoError):
     code = "INTERNAL_ERROR"
     status = 500

@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from zcrm.schema.model import Module
-from zcrm.service import attachments, photos
+from zcrm.service import attachments, photos, recycle
 
 
 def deleting(
     conn: Connection, org_id: str, module: Module, ids: Sequence[str], actor: str | None, now: int
 ) -> None:
     """Runs before the records ``ids`` of ``module`` are deleted by ``actor`` at ``now``."""
-    attachments.deleting_records(conn, org_id, ids)
-    photos.deleting_records(conn, org_id, module, ids)
+    recycle.keep(conn, org_id, module, ids, actor, now)  # the recycle bin's entries (§9)
+    attachments.deleting_records(conn, org_id, ids)  # attachments and their files (§5.5)
+    photos.deleting_records(conn, org_id, module, ids)  # the photos' files (§7)
