@@ -40,6 +40,9 @@ def _logged_send(self: requests.Session, request: requests.PreparedRequest, **kw
         "query": {k: v[0] if len(v) == 1 else v for k, v in parse_qs(parts.query).items()},
     }
     body = request.body
+    if body and (request.headers.get("Content-Type") or "").startswith("multipart/"):
+        entry["multipart_bytes"] = len(body)  # an upload: its size, not its bytes
+        body = None
     if isinstance(body, bytes):
         body = body.decode("utf-8")
     if body and parts.path.startswith("/oauth/"):

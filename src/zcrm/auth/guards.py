@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from zcrm.auth.identity import Identity
 from zcrm.auth.scopes import NOTIFICATION_SCOPES, SETTINGS_SCOPES, any_scope, module_scope_allows
 from zcrm.errors import (
@@ -170,3 +172,36 @@ def files_scope(ident: Identity, operation: str) -> None:
     ``.ALL`` both."""
     if not any_scope(ident.scopes, FILES_SCOPES[operation]):
         raise OAuthScopeMismatch()
+
+
+# zoho-v5-related.md §1.6: the attachments of a record need its module's scope and one of these
+ATTACHMENT_SCOPES = {
+    operation: ("ZohoCRM.modules.ALL", *(f"ZohoCRM.modules.attachments.{s}" for s in suffixes))
+    for operation, suffixes in {
+        "read": ("ALL", "READ"),
+        "create": ("ALL", "WRITE", "CREATE"),
+        "delete": ("ALL", "WRITE", "DELETE"),
+    }.items()
+}
+
+
+def sub_resource_module(
+    ident: Identity,
+    name: str,
+    scope_op: str,
+    profile_op: str,
+    *,
+    also: tuple[str, ...] = (),
+    supported: Callable[[Module], bool] | None = None,
+) -> Module:
+    """The module of a route under a record (zoho-v5-related.md §1.3 steps 2-4): it exists and is API-supported,
+    it has the sub-resource (``supported``, else INVALID_MODULE), the token's scopes allow ``scope_op`` on it and
+    hold one of ``also`` when given, and the profile allows ``profile_op`` on it."""
+    details: dict[str, object] = {"resource_path_index": 0}
+    module = module_for(ident, name, details)
+    if supported is not None and not supported(module):
+        raise InvalidModule(details=details)
+    if not _scope_allows(ident, module, scope_op) or (also and not any_scope(ident.scopes, also)):
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, profile_op)
+    return module

@@ -12,6 +12,7 @@ from zcrm.http.openapi_shapes import (
     STRING,
     TRUE_FALSE,
     WRITE_400,
+    Answer,
     Described,
     choice,
     json,
@@ -62,6 +63,27 @@ TAGGED = {
     ),
 }
 
+MULTIPART = "multipart/form-data"
+PAGING = {"page": POSITIVE, "per_page": POSITIVE}
+BINARY = {"type": "string", "format": "binary"}
+FILE_PART = {"format": "binary", "description": "the file: a part with a file name"}
+LINK = {
+    "attachmentUrl": {
+        "type": "string",
+        "description": "a link to attach (absolute http or https), not with a file",
+    },
+    "title": {"type": "string", "description": "the link's name"},
+}
+UPLOAD_FORM = {"type": "object", "properties": {"file": FILE_PART, **LINK}}
+PHOTO_FORM = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {"file": {**FILE_PART, "description": "a PNG, JPEG, GIF or BMP image, at most 10 MB"}},
+}
+TOO_LARGE = json("The file is over the route's limit: FILE_SIZE_MORE_THAN_ALLOWED_SIZE", "Error")
+FILE_BYTES = Answer("The file's bytes, with its stored Content-Type", "*/*", BINARY)
+PHOTO_BYTES = Answer("The photo's bytes (PNG, JPEG, GIF or BMP)", "image/*", BINARY)
+
 RELATED_OPERATIONS: dict[tuple[str, str], Described] = {
     # -- related lists (§2, §3) -----------------------------------------------------------------------------
     ("GET", "/crm/v5/settings/related_lists"): Described(
@@ -102,21 +124,47 @@ RELATED_OPERATIONS: dict[tuple[str, str], Described] = {
     ("DELETE", "/crm/v5/{module}/{id}/Notes/{note_id}"): Described(WRITTEN),
     # -- attachments (§5) -----------------------------------------------------------------------------------
     ("GET", "/crm/v5/{module}/{id}/Attachments"): Described(
-        {**ok(ANY_JSON), "204": NO_CONTENT}, query={"fields": STRING}
+        {
+            **ok(shape({"data": OBJECTS, "info": OBJECT}), "The record's attachments, newest first"),
+            "204": NO_CONTENT,
+        },
+        query={
+            "fields": {"type": "string", "minLength": 1, "description": "comma-separated names, at most 50"},
+            "ids": {"type": "string", "description": "comma-separated attachment ids, at most 100"},
+            **PAGING,
+            "page_token": STRING,
+        },
+        required_query=("fields",),
     ),
-    ("POST", "/crm/v5/{module}/{id}/Attachments"): Described(WRITTEN),
-    ("DELETE", "/crm/v5/{module}/{id}/Attachments"): Described(WRITTEN, query={"ids": STRING}),
+    ("POST", "/crm/v5/{module}/{id}/Attachments"): Described(
+        {**ok("WriteResults", "Uploaded or attached: one entry"), "415": TOO_LARGE},
+        query={"attachmentUrl": LINK["attachmentUrl"], "title": LINK["title"]},
+        body=UPLOAD_FORM,
+        body_media=MULTIPART,
+    ),
+    ("DELETE", "/crm/v5/{module}/{id}/Attachments"): Described(
+        {**WRITTEN, "400": WRITE_400},
+        query={"ids": {"type": "string", "minLength": 1, "description": "comma-separated ids, at most 100"}},
+        required_query=("ids",),
+    ),
     ("GET", "/crm/v5/{module}/{id}/Attachments/{attachment_id}"): Described(
-        {**ok(OBJECT), "204": NO_CONTENT}
+        {"200": FILE_BYTES, "204": NO_CONTENT}
     ),
-    ("DELETE", "/crm/v5/{module}/{id}/Attachments/{attachment_id}"): Described(WRITTEN),
+    ("DELETE", "/crm/v5/{module}/{id}/Attachments/{attachment_id}"): Described(
+        {"200": WRITTEN["200"], "400": WRITE_400}
+    ),
     # -- files (§6) -----------------------------------------------------------------------------------------
     ("POST", "/crm/v5/files"): Described(WRITTEN),
     ("GET", "/crm/v5/files"): Described({**ok(OBJECT), "204": NO_CONTENT}, query={"id": STRING}),
     # -- photo (§7) -----------------------------------------------------------------------------------------
-    ("POST", "/crm/v5/{module}/{id}/photo"): Described(ok("Result")),
-    ("GET", "/crm/v5/{module}/{id}/photo"): Described({**ok(OBJECT), "204": NO_CONTENT}),
-    ("DELETE", "/crm/v5/{module}/{id}/photo"): Described(ok("Result")),
+    ("POST", "/crm/v5/{module}/{id}/photo"): Described(
+        {**ok("Result", "Uploaded (a bare result)"), "415": TOO_LARGE},
+        query={"restrict_triggers": STRING},
+        body=PHOTO_FORM,
+        body_media=MULTIPART,
+    ),
+    ("GET", "/crm/v5/{module}/{id}/photo"): Described({"200": PHOTO_BYTES, "204": NO_CONTENT}),
+    ("DELETE", "/crm/v5/{module}/{id}/photo"): Described(ok("Result", "Deleted (also when there was none)")),
     # -- convert (§8) ---------------------------------------------------------------------------------------
     ("POST", "/crm/v5/{module}/{id}/actions/convert"): Described(
         {

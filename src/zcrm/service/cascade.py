@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from zcrm.schema.model import Module
-from zcrm.service import recycle
+from zcrm.service import attachments, photos, recycle
 from zcrm.store import tags as tag_store
 
 
@@ -19,3 +19,5 @@ def deleting(
     """Runs before the records ``ids`` of ``module`` are deleted by ``actor`` at ``now``."""
     recycle.keep(conn, org_id, module, ids, actor, now)  # the recycle bin's entries (§9)
     tag_store.drop_records(conn, org_id, ids)  # §10: the tags stay in the module's list
+    attachments.deleting_records(conn, org_id, ids)  # attachments and their files (§5.5)
+    photos.deleting_records(conn, org_id, module, ids)  # the photos' files (§7)
