@@ -46,7 +46,9 @@ async def list_notes(
         since = None
         if since_header:
             since = http_time(since_header, "If-Modified-Since", bad=UnableToParseDataType)
-        found = service.list_notes(conn, ident, notes_module, parent_id, params, state.page_tokens, now, since)
+        found = service.list_notes(
+            conn, ident, notes_module, parent_id, params, state.page_tokens, now, since
+        )
         if found is None:
             return no_content(304 if since is not None else 204)
         data, info = found

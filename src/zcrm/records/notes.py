@@ -12,7 +12,10 @@ from zcrm.schema.model import Module, OrgSchema
 NOTES = "Notes"
 PARENT = "Parent_Id"  # the note's lookup to its parent record
 SE_MODULE = "$se_module"  # the parent's module (API name), in the note's data and reads
-MODULE_KEYS = ("se_module", "$se_module")  # where an item may name the parent's module (besides Parent_Id.module)
+MODULE_KEYS = (
+    "se_module",
+    "$se_module",
+)  # where an item may name the parent's module (besides Parent_Id.module)
 ORDER = ("Created_Time", "asc")  # notes read oldest first (§4.3): Created_Time, then id, ascending
 # modules that have no notes besides Notes itself and the subform and linking modules (§2.3)
 WITHOUT_NOTES = frozenset({NOTES, "Appointments_Rescheduled_History__s"})
@@ -56,7 +59,9 @@ def parent_error(index: int) -> InvalidData:
     return InvalidData(MSG_RELATED_ID, {"api_name": PARENT, "json_path": f"$.data[{index}].{PARENT}"})
 
 
-def parent_module(schema: OrgSchema, item: dict[str, Any], index: int) -> Module | MandatoryNotFound | InvalidData:
+def parent_module(
+    schema: OrgSchema, item: dict[str, Any], index: int
+) -> Module | MandatoryNotFound | InvalidData:
     """The module of the parent a note item names, or its error: none named (MANDATORY_NOT_FOUND se_module), or a
     name that is not a module with notes (the Parent_Id error: no record of it can be a parent)."""
     name = named_module(item)

@@ -28,10 +28,20 @@ from zcrm.store import notes as note_store
 from zcrm.store import records as store
 
 # the keys of a list's ``info`` on a related list (§3.1)
-INFO_KEYS = ("per_page", "next_page_token", "count", "page", "previous_page_token", "page_token_expiry", "more_records")
+INFO_KEYS = (
+    "per_page",
+    "next_page_token",
+    "count",
+    "page",
+    "previous_page_token",
+    "page_token_expiry",
+    "more_records",
+)
 
 
-def parent(conn: Connection, ident: Identity, module: Module, notes_module: Module | None, record_id: str) -> str:
+def parent(
+    conn: Connection, ident: Identity, module: Module, notes_module: Module | None, record_id: str
+) -> str:
     """The parent record's id after §1.3 steps 5 to 7: a well-formed id, a module with notes, a record of it the user
     can see."""
     parsed = parse_id(record_id)
@@ -68,7 +78,9 @@ def list_notes(
     return data, {key: info[key] for key in INFO_KEYS}
 
 
-def note_of(conn: Connection, ident: Identity, notes_module: Module, parent_id: str, note_id: str) -> StoredRecord | None:
+def note_of(
+    conn: Connection, ident: Identity, notes_module: Module, parent_id: str, note_id: str
+) -> StoredRecord | None:
     """The note ``note_id`` of the parent, if it is one the user sees."""
     parsed = parse_id(note_id)
     if parsed is None:
@@ -82,16 +94,27 @@ def note_of(conn: Connection, ident: Identity, notes_module: Module, parent_id: 
 
 
 def get_note(
-    conn: Connection, ident: Identity, notes_module: Module, parent_id: str, note_id: str, params: dict[str, str]
+    conn: Connection,
+    ident: Identity,
+    notes_module: Module,
+    parent_id: str,
+    note_id: str,
+    params: dict[str, str],
 ) -> dict[str, Any] | None:
     """One note of the parent as a list entry (§3.1's single form): the ``fields`` asked for, else every field."""
     note = note_of(conn, ident, notes_module, parent_id, note_id)
     if note is None:
         return None
     raw = params.get("fields")
-    names = [f.strip() for f in raw.split(",") if f.strip()] if raw else [f.api_name for f in notes_module.fields]
-    wanted = [n for n in names if n in notes_module.by_name and notes_module.by_name[n].data_type not in ROW_TYPES]
-    named = reads.display_names(conn, ident.schema, ident.org_id, lookup_ids(notes_module, [note], ident.schema))
+    names = (
+        [f.strip() for f in raw.split(",") if f.strip()] if raw else [f.api_name for f in notes_module.fields]
+    )
+    wanted = [
+        n for n in names if n in notes_module.by_name and notes_module.by_name[n].data_type not in ROW_TYPES
+    ]
+    named = reads.display_names(
+        conn, ident.schema, ident.org_id, lookup_ids(notes_module, [note], ident.schema)
+    )
     presenter = Presenter(ident.schema, Renderer(ident.schema, ident.user, named))
     return presenter.list_record(notes_module, note, wanted)
 

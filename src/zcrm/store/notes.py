@@ -28,7 +28,11 @@ def parent_condition(dialect: str, parent_id: str) -> tuple[str, dict[str, Any]]
 
 def _notes_module(dialect: str) -> str:
     """The SQL of the org's Notes module id (its definition names it)."""
-    name = "(definition::jsonb ->> 'api_name')" if dialect == "postgresql" else "json_extract(definition, '$.api_name')"
+    name = (
+        "(definition::jsonb ->> 'api_name')"
+        if dialect == "postgresql"
+        else "json_extract(definition, '$.api_name')"
+    )
     return f"(SELECT id FROM modules WHERE org_id = :org AND {name} = 'Notes')"
 
 
