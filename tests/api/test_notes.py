@@ -490,9 +490,20 @@ def test_who_cannot_see_the_parent_cannot_see_or_add_its_notes(
     ):
         response = call("ray", method, where, params={"fields": "Note_Content"}, json=body)
         assert (response.status_code, response.json()) == (400, hidden)
+    item = {"Note_Content": "by /Notes", "Parent_Id": vault, "se_module": "Vault"}
+    refused = call("ray", "POST", "/crm/v5/Notes", json={"data": [item]})
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {
+            "data": [
+                err("INVALID_DATA", {"api_name": "Parent_Id", "json_path": "$.data[0].Parent_Id"}, RELATED_ID)
+            ]
+        },
+    )
+    assert call("max", "POST", "/crm/v5/Notes", json={"data": [item]}).status_code == 201  # above ria
     for who in ("ria", "max", "ada"):
         listed = call(who, "GET", path, params={"fields": "Note_Content"})
-        assert [n["Note_Content"] for n in listed.json()["data"]] == ["mine"]
+        assert [n["Note_Content"] for n in listed.json()["data"]] == ["mine", "by /Notes"]
 
 
 # -- lifecycle -----------------------------------------------------------------------------------------------------
