@@ -526,3 +526,25 @@ def test_deleting_a_record_deletes_its_notes(api: Api, world: dict[str, str]) ->
     assert search.status_code == 204
     assert api.delete(f"/crm/v5/Notes/{kept[0]}").status_code == 200  # deleting a note deletes only it
     assert api.get(f"/crm/v5/Contacts/{contact}").status_code == 200
+
+
+def test_notes_run_workflow_rules_and_have_a_timeline(api: Api, world: dict[str, str]) -> None:
+    rules = {
+        "workflow_rules": [
+            {
+                "name": "Untitled notes get a title",
+                "when": "create",
+                "conditions": [{"field": "Note_Title", "operator": "is_empty"}],
+                "actions": [{"type": "field_update", "field": "Note_Title", "value": "From a rule"}],
+            }
+        ]
+    }
+    assert api.put("/__zcrm/modules/Notes/workflow_rules", rules).status_code == 200
+    untitled, titled = note(api, world["lead"]), note(api, world["lead"], Note_Title="Mine")
+    assert read(api, untitled)["Note_Title"] == "From a rule"
+    assert read(api, titled)["Note_Title"] == "Mine"
+    quiet = api.post(f"/crm/v5/Leads/{world['lead']}/Notes", {"data": [{"Note_Content": "q"}], "trigger": []})
+    assert read(api, quiet.json()["data"][0]["details"]["id"])["Note_Title"] is None
+    timeline = api.get(f"/crm/v5/Notes/{untitled}/__timeline")
+    assert timeline.status_code == 200, timeline.text
+    assert [e["action"] for e in timeline.json()["__timeline"]][-1] == "added"
