@@ -192,3 +192,32 @@ def test_notes_run_workflow_rules_and_have_a_timeline(api: Api, world: dict[str,
     timeline = api.get(f"/crm/v5/Notes/{untitled}/__timeline")
     assert timeline.status_code == 200, timeline.text
     assert [e["action"] for e in timeline.json()["__timeline"]][-1] == "added"
+
+
+def test_upsert_takes_the_parent_forms_too(api: Api, world: dict[str, str]) -> None:
+    lead, contact = world["lead"], world["contact"]
+    existing = note(api, lead, Note_Title="old")
+    items = [
+        {"Note_Content": "new", "Parent_Id": {"module": {"api_name": "Contacts"}, "id": contact}},
+        {"id": existing, "Note_Title": "upserted"},
+        {"Note_Content": "no module", "Parent_Id": lead},
+    ]
+    response = api.post("/crm/v5/Notes/upsert", {"data": items})
+    assert response.status_code == 207, response.text
+    data = response.json()["data"]
+    assert [(e["code"], e["message"]) for e in data[:2]] == [
+        ("SUCCESS", "record added"),
+        ("SUCCESS", "record updated"),
+    ]
+    assert data[2] == err(
+        "MANDATORY_NOT_FOUND",
+        {"api_name": "se_module", "json_path": "$.data[2].se_module"},
+        "required field not found",
+    )
+    assert read(api, data[0]["details"]["id"])["Parent_Id"] == {"name": "Paul", "id": contact}
+    assert read(api, existing) == {
+        "Note_Title": "upserted",
+        "Note_Content": "text",
+        "Parent_Id": {"name": "Daly", "id": lead},
+        "$se_module": "Leads",
+    }

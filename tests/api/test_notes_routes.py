@@ -337,3 +337,15 @@ def test_who_cannot_see_the_parent_cannot_see_or_add_its_notes(
     for who in ("ria", "max", "ada"):
         listed = call(who, "GET", path, params={"fields": "Note_Content"})
         assert [n["Note_Content"] for n in listed.json()["data"]] == ["mine", "by /Notes"]
+
+
+def test_if_modified_since(api: Api, world: dict[str, str]) -> None:
+    lead = world["lead"]
+    first = note(api, lead, Note_Title="1")
+    stamp = api.get(f"/crm/v5/Notes/{first}").json()["data"][0]["Modified_Time"]
+    path = f"/crm/v5/Leads/{lead}/Notes"
+    unchanged = api.get(path, params={"fields": "Note_Title"}, headers={"If-Modified-Since": stamp})
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    before = "2000-01-01T00:00:00+00:00"
+    changed = api.get(path, params={"fields": "Note_Title"}, headers={"If-Modified-Since": before})
+    assert [n["id"] for n in changed.json()["data"]] == [first]
