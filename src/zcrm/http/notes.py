@@ -27,9 +27,7 @@ def _checked(
 ) -> tuple[Module, Module, str]:
     """The parent module, the Notes module and the parent's id, after §1.3 steps 2 to 7."""
     module, notes_module = notes_modules(ident, module_name, operation)
-    parent_id = service.parent(conn, ident, module, notes_module, record_id)
-    assert notes_module is not None  # ``parent`` refuses an org without notes
-    return module, notes_module, parent_id
+    return module, *service.parent(conn, ident, module, notes_module, record_id)
 
 
 async def list_notes(

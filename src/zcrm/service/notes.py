@@ -41,9 +41,9 @@ INFO_KEYS = (
 
 def parent(
     conn: Connection, ident: Identity, module: Module, notes_module: Module | None, record_id: str
-) -> str:
-    """The parent record's id after §1.3 steps 5 to 7: a well-formed id, a module with notes, a record of it the user
-    can see."""
+) -> tuple[Module, str]:
+    """The Notes module and the parent record's id after §1.3 steps 5 to 7: a well-formed id, a module with notes,
+    a record of it the user can see."""
     parsed = parse_id(record_id)
     if parsed is None:
         raise invalid_id({"resource_path_index": 1})
@@ -56,7 +56,7 @@ def parent(
         or not can_see(ident.schema, ident.user, module, record.owner_id)
     ):
         raise InvalidData(MSG_RELATED_ID, {"resource_path_index": 1})
-    return parsed
+    return notes_module, parsed
 
 
 def list_notes(
