@@ -27,7 +27,7 @@ from zcrm.http.envelope import error_response, json_response
 from zcrm.http.faulting import FaultFired
 from zcrm.http.middleware import ApiLimits, BodyLimit, Classify, ErrorGuard, Faults, RequestLogging
 from zcrm.http.request_log import RequestLog
-from zcrm.http.routes import classify, dispatch
+from zcrm.http.routes import classify, dispatch, is_upload
 from zcrm.http.state import State
 from zcrm.records.body import TooManyRecords
 from zcrm.records.paging import PageTokens
@@ -161,7 +161,12 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
 
     settings = state.settings
     layers = [
-        Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        Middleware(
+            BodyLimit,
+            max_bytes=settings.max_body_bytes,
+            upload_bytes=settings.max_upload_bytes,
+            uploads=is_upload,
+        ),
         Middleware(ErrorGuard),
         Middleware(Classify, classify=classify, fault_header=settings.fault_header),
     ]

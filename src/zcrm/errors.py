@@ -154,6 +154,11 @@ class AmbiguityDuringProcessing(ZohoError):
     default_message = "ambiguity during processing the request"
 
 
+class PatternNotMatched(ZohoError):
+    code = "PATTERN_NOT_MATCHED"
+    default_message = "Please check whether the input values are correct"
+
+
 class InternalError(ZohoError):
     code = "INTERNAL_ERROR"
     status = 500
@@ -289,3 +294,18 @@ class SearchLimitReached(ZohoError):
 
     code = "LIMIT_REACHED"
     default_message = "maximum response iteration limit reached"
+
+
+class FileSizeMoreThanAllowed(ZohoError):
+    """An uploaded file over its route's limit (zoho-v5-related.md §1.4): 415, refused before the rest is read."""
+
+    code = "FILE_SIZE_MORE_THAN_ALLOWED_SIZE"
+    status = 415
+    default_message = "please check if the file size is in the correct range"
+
+
+class DownloadNotAllowed(ZohoError):
+    """A link attachment has no bytes to download (zoho-v5-related.md §5.4)."""
+
+    code = "DOWNLOAD_NOT_ALLOWED"
+    default_message = "As it is a linked attachment, you can not download it"

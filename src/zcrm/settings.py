@@ -43,6 +43,9 @@ class Settings:
     org_file: Path | None = None  # ZCRM_ORG_FILE; default: the built-in standard org
     public_url: str | None = None  # ZCRM_PUBLIC_URL; default: http://<host>:<port>
     max_body_bytes: int = 10 * 1024 * 1024  # ZCRM_MAX_BODY_BYTES: larger request bodies are answered 413
+    # ZCRM_MAX_UPLOAD_BYTES: the body limit of the upload routes (files, attachments, photos), whose files are
+    # limited one by one (zoho-v5-related.md §1.4)
+    max_upload_bytes: int = 128 * 1024 * 1024
     access_token_ttl: int = 3600  # ZCRM_ACCESS_TOKEN_TTL (seconds)
     grant_code_ttl: int = 180  # ZCRM_GRANT_CODE_TTL (seconds)
     max_access_tokens_per_refresh: int = 15  # ZCRM_MAX_ACCESS_TOKENS_PER_REFRESH
@@ -109,6 +112,7 @@ class Settings:
             org_file=Path(org_file) if org_file else None,
             public_url=_env("PUBLIC_URL", "") or None,
             max_body_bytes=int(_env("MAX_BODY_BYTES", str(cls.max_body_bytes))),
+            max_upload_bytes=int(_env("MAX_UPLOAD_BYTES", str(cls.max_upload_bytes))),
             access_token_ttl=int(_env("ACCESS_TOKEN_TTL", str(cls.access_token_ttl))),
             grant_code_ttl=int(_env("GRANT_CODE_TTL", str(cls.grant_code_ttl))),
             max_access_tokens_per_refresh=int(
@@ -146,6 +150,7 @@ class Settings:
             "ZCRM_DATA_DIR": str(self.data_dir),
             "ZCRM_DATABASE_URL": self.effective_database_url,
             "ZCRM_MAX_BODY_BYTES": str(self.max_body_bytes),
+            "ZCRM_MAX_UPLOAD_BYTES": str(self.max_upload_bytes),
             "ZCRM_ACCESS_TOKEN_TTL": str(self.access_token_ttl),
             "ZCRM_GRANT_CODE_TTL": str(self.grant_code_ttl),
             "ZCRM_MAX_ACCESS_TOKENS_PER_REFRESH": str(self.max_access_tokens_per_refresh),

@@ -126,19 +126,19 @@ def test_control_plane_calls_are_not_logged_and_need_an_administrator(api: Api) 
 
 
 def test_unknown_paths_are_logged_for_the_org_of_a_valid_token(api: Api) -> None:
-    assert api.get("/crm/v5/files").status_code == 404
+    assert api.get("/crm/v5/files/1").status_code == 404
     assert api.client.patch("/crm/v5/Leads", headers=api.headers).status_code == 400
     assert api.client.get("/crm/v5/org").status_code == 401  # no token: no org, not logged
     assert (
         api.client.get(
-            "/crm/v5/nowhere/a/b/c", headers={"Authorization": "Zoho-oauthtoken 1000.x.y"}
+            "/crm/v5/nowhere/a/b/c/d/e", headers={"Authorization": "Zoho-oauthtoken 1000.x.y"}
         ).status_code
         == 404
     )
     logged = entries(api)
     assert [(e["method"], e["path"], e["status"], e["user_id"]) for e in logged] == [
         ("PATCH", "/crm/v5/Leads", 400, api.creds.user_id),
-        ("GET", "/crm/v5/files", 404, api.creds.user_id),
+        ("GET", "/crm/v5/files/1", 404, api.creds.user_id),
     ]
     assert json.loads(logged[1]["response_body"]) == {
         "code": "INVALID_URL_PATTERN",

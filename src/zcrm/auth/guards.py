@@ -149,3 +149,16 @@ def notifications_scope(ident: Identity, operation: str) -> None:
     """The Notifications API: ``ZohoCRM.notifications.{ALL|WRITE|CREATE|UPDATE|DELETE|READ}`` by operation."""
     if not any_scope(ident.scopes, NOTIFICATION_SCOPES[operation]):
         raise OAuthScopeMismatch()
+
+
+FILES_SCOPES = {
+    "upload": ("ZohoCRM.Files.CREATE", "ZohoCRM.Files.ALL"),
+    "download": ("ZohoCRM.Files.READ", "ZohoCRM.Files.ALL"),
+}
+
+
+def files_scope(ident: Identity, operation: str) -> None:
+    """The Files API's scopes (zoho-v5-related.md §1.6): ``ZohoCRM.Files.CREATE`` uploads, ``.READ`` downloads,
+    ``.ALL`` both."""
+    if not any_scope(ident.scopes, FILES_SCOPES[operation]):
+        raise OAuthScopeMismatch()

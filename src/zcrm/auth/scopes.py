@@ -13,6 +13,7 @@ ALL_SCOPES = (
     "ZohoCRM.coql.READ",
     "ZohoSearch.securesearch.ALL",
     "ZohoCRM.notifications.ALL",
+    "ZohoCRM.Files.ALL",
 )
 
 # operation -> module-scope suffixes that allow it

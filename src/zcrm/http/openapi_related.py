@@ -23,6 +23,29 @@ from zcrm.http.openapi_shapes import (
 )
 
 ANY_JSON = shape({}, {"data": OBJECTS, "info": OBJECT})
+USER_REF = {
+    "type": ["object", "null"],
+    "required": ["name", "id"],
+    "properties": {"name": STRING, "id": STRING},
+}
+DELETED_ENTRY = shape(
+    {
+        "deleted_by": USER_REF,
+        "id": STRING,
+        "display_name": {"type": ["string", "null"]},
+        "type": choice(["recycle", "permanent"]),
+        "created_by": USER_REF,
+        "deleted_time": STRING,
+    }
+)
+DELETED_INFO = shape(
+    {
+        "per_page": POSITIVE,
+        "count": {"type": "integer"},
+        "page": POSITIVE,
+        "more_records": {"type": "boolean"},
+    }
+)
 WRITTEN = {
     "200": json("Every item succeeded", "WriteResults"),
     "207": json("Some items failed", "WriteResults"),
@@ -127,7 +150,17 @@ RELATED_OPERATIONS: dict[tuple[str, str], Described] = {
     ),
     # -- deleted records (§9) -------------------------------------------------------------------------------
     ("GET", "/crm/v5/{module}/deleted"): Described(
-        {**ok(ANY_JSON), "204": NO_CONTENT}, query={"type": STRING}
+        {
+            **ok(shape({"data": {"type": "array", "items": DELETED_ENTRY}, "info": DELETED_INFO})),
+            "204": NO_CONTENT,
+        },
+        query={"type": choice(["all", "recycle", "permanent"]), "page": POSITIVE, "per_page": POSITIVE},
+        headers={
+            "If-Modified-Since": {
+                "type": "string",
+                "description": "an ISO datetime with offset or an HTTP-date",
+            }
+        },
     ),
     # -- tags (§10) -----------------------------------------------------------------------------------------
     ("GET", "/crm/v5/settings/tags"): Described(ok(shape({"tags": OBJECTS})), query={"module": STRING}),

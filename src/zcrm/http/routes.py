@@ -420,6 +420,23 @@ UNSERVED: tuple[Route[Handler], ...] = ()
 _UNSERVED = Matcher(UNSERVED)
 
 
+UPLOADS = frozenset(
+    {
+        ("POST", "/crm/v5/files"),
+        ("POST", "/crm/v5/{module}/{id}/Attachments"),
+        ("POST", "/crm/v5/{module}/{id}/photo"),
+    }
+)
+
+
+def is_upload(method: str, path: str) -> bool:
+    """Whether the request is an upload (its body limit is ``ZCRM_MAX_UPLOAD_BYTES``: http/middleware/body_limit.py)."""
+    if method != "POST":
+        return False
+    found = MATCHER.match(path)
+    return found is not None and (method, found[0].template) in UPLOADS
+
+
 def classify(method: str, path: str, query: str) -> RequestKind:
     """What a request is, from the route that serves its path (the one classification: http/call.py)."""
     found = MATCHER.match(path)

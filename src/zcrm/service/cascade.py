@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from zcrm.schema.model import Module
+from zcrm.service import recycle
 from zcrm.store import notes as note_store
 
 
@@ -16,5 +17,6 @@ def deleting(
     conn: Connection, org_id: str, module: Module, ids: Sequence[str], actor: str | None, now: int
 ) -> None:
     """Runs before the records ``ids`` of ``module`` are deleted by ``actor`` at ``now``."""
+    recycle.keep(conn, org_id, module, ids, actor, now)  # the recycle bin's entries (§9)
     if module.api_name != "Notes":  # §4.5: a record's notes go with it (notes have none)
         note_store.delete_of_parents(conn, org_id, ids)

@@ -9,6 +9,8 @@ say), the answer is that 413.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zcrm.errors import BodyTooLarge
@@ -23,20 +25,35 @@ def _announced(scope: Scope) -> int | None:
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    """``uploads(method, path)`` tells the upload routes, whose limit is ``upload_bytes`` (their files are limited
+    one by one as they are read: ``http/uploads.py``)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        upload_bytes: int | None = None,
+        uploads: Callable[[str, str], bool] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
-
-    def error(self) -> BodyTooLarge:
-        return BodyTooLarge(details={"limit": self.max_bytes})
+        self.upload_bytes = upload_bytes if upload_bytes is not None else max_bytes
+        self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_bytes
+        if self.uploads is not None and self.uploads(scope["method"], scope["path"]):
+            limit = self.upload_bytes
+
+        def too_large() -> BodyTooLarge:
+            return BodyTooLarge(details={"limit": limit})
+
         announced = _announced(scope)
-        if announced is not None and announced > self.max_bytes:
-            await error_response(self.error())(scope, receive, send)
+        if announced is not None and announced > limit:
+            await error_response(too_large())(scope, receive, send)
             return
         received = 0
         exceeded = False
@@ -48,9 +65,9 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     exceeded = True
-                    raise self.error()
+                    raise too_large()
             return message
 
         async def answer(message: Message) -> None:
@@ -58,7 +75,7 @@ class BodyLimit:
             if replaced or (exceeded and not started):  # the app's answer to a body it could not finish
                 if not replaced:
                     replaced = started = True
-                    await error_response(self.error())(scope, receive, send)
+                    await error_response(too_large())(scope, receive, send)
                 return
             started = started or message["type"] == "http.response.start"
             await send(message)
@@ -67,4 +84,4 @@ class BodyLimit:
             await self.app(scope, counted, answer)
         except BodyTooLarge:
             if not started:
-                await error_response(self.error())(scope, receive, send)
+                await error_response(too_large())(scope, receive, send)

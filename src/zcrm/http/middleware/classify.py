@@ -10,6 +10,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zcrm.http.call import CALL, Call, RequestKind, header
 
+KEPT_MULTIPART = 64 * 1024
+
 
 class Classify:
     def __init__(
@@ -33,11 +35,20 @@ class Classify:
             await self.app(scope, receive, send)
             return
         chunks = call.chunks
+        # a multipart body (an upload) is kept only up to KEPT_MULTIPART bytes: no layer reads it as JSON, and the
+        # request log keeps no more of a body than its cap
+        room = KEPT_MULTIPART if (header(scope, b"content-type") or "").startswith("multipart/") else None
 
         async def recording() -> Message:
+            nonlocal room
             message = await receive()
             if message["type"] == "http.request":
-                chunks.append(message.get("body", b""))
+                body = message.get("body", b"")
+                if room is None:
+                    chunks.append(body)
+                elif room > 0:
+                    chunks.append(body[:room])
+                    room -= len(chunks[-1])
             return message
 
         await self.app(scope, recording, send)
