@@ -30,6 +30,9 @@ MSG_INVALID_ID = "the id given seems to be invalid"
 MSG_INVALID_FIELD = "the field api name given seems to be invalid"
 MSG_REQUIRED = "required field not found"
 MSG_BAD_FORMAT = "either the request body or parameters is in wrong format"
+# zoho-v5-related.md §1.3, §11
+MSG_RELATED_ID = "the related id given seems to be invalid"
+MSG_RELATION_NAME = "The relation name given seems to be invalid"
 
 
 class AuthenticationFailure(ZohoError):

@@ -66,6 +66,22 @@ def convert_module(ident: Identity, name: str) -> Module:
     return module
 
 
+def notes_modules(ident: Identity, name: str, operation: str) -> tuple[Module, Module | None]:
+    """The parent module of a record's notes route and the org's Notes module (None when it has none), after the
+    checks of zoho-v5-related.md §1.3 steps 2 and 4 and §1.6: the token holds a scope of the parent module and one of
+    Notes, both for ``operation``; the profile may view the parent module and do ``operation`` on notes."""
+    module = module_for(ident, name, {"resource_path_index": 0})
+    notes = ident.schema.module("Notes")
+    if not _scope_allows(ident, module, operation) or (
+        notes is not None and not _scope_allows(ident, notes, operation)
+    ):
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "read")
+    if notes is not None:
+        _profile_allows(ident, notes, operation)
+    return module, notes
+
+
 def upsert_module(ident: Identity, name: str) -> Module:
     """The module of ``POST /crm/v5/{module}/upsert`` (zoho-v5-queries.md §4.1): a record module whose scopes allow
     both create and update (``ALL``, ``WRITE``, or ``CREATE`` and ``UPDATE`` together), and whose profile

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from zcrm.http.openapi_shapes import (
     NO_CONTENT,
+    NULLABLE_STRING,
     OBJECT,
     OBJECTS,
     POSITIVE,
@@ -15,6 +16,7 @@ from zcrm.http.openapi_shapes import (
     Answer,
     Described,
     choice,
+    empty,
     json,
     ok,
     ref,
@@ -84,6 +86,22 @@ TOO_LARGE = json("The file is over the route's limit: FILE_SIZE_MORE_THAN_ALLOWE
 FILE_BYTES = Answer("The file's bytes, with its stored Content-Type", "*/*", BINARY)
 PHOTO_BYTES = Answer("The photo's bytes (PNG, JPEG, GIF or BMP)", "image/*", BINARY)
 
+SINCE = {
+    "If-Modified-Since": {"type": "string", "description": "an ISO datetime with offset or an HTTP-date"}
+}
+# a related list's ``info`` (§3.1)
+NOTES_INFO = shape(
+    {
+        "per_page": {"type": "integer"},
+        "next_page_token": NULLABLE_STRING,
+        "count": {"type": "integer"},
+        "page": {"type": "integer"},
+        "previous_page_token": NULLABLE_STRING,
+        "page_token_expiry": NULLABLE_STRING,
+        "more_records": {"type": "boolean"},
+    }
+)
+
 RELATED_OPERATIONS: dict[tuple[str, str], Described] = {
     # -- related lists (§2, §3) -----------------------------------------------------------------------------
     ("GET", "/crm/v5/settings/related_lists"): Described(
@@ -108,20 +126,41 @@ RELATED_OPERATIONS: dict[tuple[str, str], Described] = {
     ("DELETE", "/crm/v5/{module}/{id}/{related_list}/{related_id}"): Described(WRITTEN),
     # -- notes (§4) -----------------------------------------------------------------------------------------
     ("GET", "/crm/v5/{module}/{id}/Notes"): Described(
-        {**ok(ANY_JSON), "204": NO_CONTENT}, query={"fields": STRING}
+        {
+            **ok(shape({"data": OBJECTS, "info": NOTES_INFO}), "The record's notes, oldest first"),
+            "204": NO_CONTENT,
+            "304": empty("Not modified since If-Modified-Since"),
+        },
+        query={
+            "fields": {
+                "type": "string",
+                "minLength": 1,
+                "description": "comma-separated API names, at most 50",
+            },
+            "ids": {"type": "string", "description": "comma-separated note ids, at most 100"},
+            "sort_by": choice(["id", "Created_Time", "Modified_Time"]),
+            "sort_order": choice(["asc", "desc"]),
+            "page": POSITIVE,
+            "per_page": POSITIVE,
+            "page_token": STRING,
+        },
+        required_query=("fields",),
+        headers=SINCE,
     ),
     ("POST", "/crm/v5/{module}/{id}/Notes"): Described(
-        {"201": json("Every item succeeded", "WriteResults"), "207": WRITTEN["207"], "400": WRITE_400},
+        {"201": json("Every note was added", "WriteResults"), "207": WRITTEN["207"], "400": WRITE_400},
         body=ref("WriteBody"),
         body_required=True,
     ),
     ("GET", "/crm/v5/{module}/{id}/Notes/{note_id}"): Described(
-        {**ok(ANY_JSON), "204": NO_CONTENT}, query={"fields": STRING}
+        {**ok(shape({"data": OBJECTS}), "The note"), "204": NO_CONTENT}, query={"fields": STRING}
     ),
     ("PUT", "/crm/v5/{module}/{id}/Notes/{note_id}"): Described(
         WRITTEN, body=ref("WriteBody"), body_required=True
     ),
-    ("DELETE", "/crm/v5/{module}/{id}/Notes/{note_id}"): Described(WRITTEN),
+    ("DELETE", "/crm/v5/{module}/{id}/Notes/{note_id}"): Described(
+        {"200": json("Deleted", "WriteResults"), "400": WRITE_400}, query={"wf_trigger": TRUE_FALSE}
+    ),
     # -- attachments (§5) -----------------------------------------------------------------------------------
     ("GET", "/crm/v5/{module}/{id}/Attachments"): Described(
         {

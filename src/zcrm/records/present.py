@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zcrm.fields.render import Renderer
+from zcrm.records import notes
 from zcrm.records.model import StoredRecord
 from zcrm.records.rows import ORDER_KEY
 from zcrm.schema.model import ROW_TYPES, Field, Module, OrgSchema
@@ -93,6 +94,8 @@ class Presenter:
                 value = value[:500]
             out[name] = value
         out["id"] = record.id
+        if notes.is_notes(module):  # a note always says its parent's module (zoho-v5-related.md §4.3)
+            out[notes.SE_MODULE] = record.data.get(notes.SE_MODULE)
         return out
 
     def row(
@@ -167,4 +170,6 @@ class Presenter:
         }
         if any(f.data_type == "currency" for f in module.fields):
             out["$currency_symbol"] = "$"
+        if notes.is_notes(module):
+            out[notes.SE_MODULE] = record.data.get(notes.SE_MODULE)
         return out

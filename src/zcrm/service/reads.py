@@ -42,7 +42,10 @@ def list_records(
     tokens: PageTokens,
     now: int,
     modified_since: int | None,
+    condition: tuple[str, dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """A page of ``module``'s records the user sees; ``condition`` narrows them (a record's notes: the SQL of
+    ``store/notes.py``)."""
     p = parse_list_params(module, params)
     digest = query_digest(
         {
@@ -54,6 +57,7 @@ def list_records(
             "pp": p.per_page,
             "a": p.approved,
             "c": p.converted,
+            "w": None if condition is None else [condition[0], sorted(condition[1].items())],
         }
     )
     after: tuple[int, str] | None = None
@@ -76,6 +80,7 @@ def list_records(
         converted=p.converted,
         modified_since=modified_since,
         owners=visible_owners(ident.schema, ident.user, module),
+        condition=condition,
     )
     rows = store.list_records(conn, ident.org_id, query)
     more = len(rows) > p.per_page
