@@ -658,8 +658,8 @@ def test_a_fault_header_with_a_non_ascii_digit_or_deep_details(api: Api) -> None
     "path",
     [
         "/crm/v5/Leads/1/%0a/x/y",
-        "/crm/v5/Leads/%0a/x/y",
-        "/crm/v5/Leads%0d/1/x/y",
+        "/crm/v5/Leads/%0a/x/y/z",
+        "/crm/v5/Leads%0d/1/x/y/z",
         "/crm/v5/Leads/1/%00/x/y",
         "/crm/v5/settings/%09",
         "/%0a",
