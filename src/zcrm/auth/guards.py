@@ -50,6 +50,19 @@ def record_module(ident: Identity, name: str, operation: str) -> Module:
     return module
 
 
+def relation_module(ident: Identity, name: str, method: str) -> Module:
+    """The parent module of a related-records route (zoho-v5-related.md §1.3 steps 2 and 4, §1.6): GET needs a
+    read scope and the profile's view; PUT and DELETE an update scope (DELETE also a delete scope) and edit."""
+    if method == "GET":
+        return record_module(ident, name, "read")
+    module = module_for(ident, name, {"resource_path_index": 0})
+    allowed = _scope_allows(ident, module, "update") or (method == "DELETE" and _scope_allows(ident, module, "delete"))
+    if not allowed:
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "update")
+    return module
+
+
 def upsert_module(ident: Identity, name: str) -> Module:
     """The module of ``POST /crm/v5/{module}/upsert`` (zoho-v5-queries.md §4.1): a record module whose scopes allow
     both create and update (``ALL``, ``WRITE``, or ``CREATE`` and ``UPDATE`` together), and whose profile

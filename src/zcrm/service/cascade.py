@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from zcrm.schema.model import Module
+from zcrm.store import relations
 
 
 def deleting(
     conn: Connection, org_id: str, module: Module, ids: Sequence[str], actor: str | None, now: int
 ) -> None:
     """Runs before the records ``ids`` of ``module`` are deleted by ``actor`` at ``now``."""
+    relations.forget(conn, org_id, ids)  # many-to-many links (§3.1)
