@@ -31,7 +31,9 @@ def ids_of(response: httpx.Response) -> list[str]:
 
 def test_campaign_members_from_both_sides_with_their_status(api: Api) -> None:
     [campaign] = api.insert("Campaigns", {"Campaign_Name": "Spring"})
-    daly, kim = api.insert("Leads", {"Last_Name": "Daly", "Company": "Z"}, {"Last_Name": "Kim", "Company": "Z"})
+    daly, kim = api.insert(
+        "Leads", {"Last_Name": "Daly", "Company": "Z"}, {"Last_Name": "Kim", "Company": "Z"}
+    )
     body = {"data": [{"id": daly, "Member_Status": "Sent"}, {"id": kim, "Last_Name": "ignored"}]}
     response = api.put(f"/crm/v5/Campaigns/{campaign}/Leads", body)
     assert (response.status_code, response.json()) == (200, {"data": [ok(daly), ok(kim)]})
@@ -54,7 +56,9 @@ def test_campaign_members_from_both_sides_with_their_status(api: Api) -> None:
     other_side = related(api, f"Leads/{daly}/Campaigns", fields="Campaign_Name,Member_Status")
     assert other_side.json()["data"] == [{"Campaign_Name": "Spring", "id": campaign, "Member_Status": "Sent"}]
     # updating the link from the other side changes the one relation; no second link
-    response = api.put(f"/crm/v5/Leads/{kim}/Campaigns/{campaign}", {"data": [{"Member_Status": "Responded"}]})
+    response = api.put(
+        f"/crm/v5/Leads/{kim}/Campaigns/{campaign}", {"data": [{"Member_Status": "Responded"}]}
+    )
     assert (response.status_code, response.json()) == (200, {"data": [ok(campaign)]})
     listed = related(api, f"Campaigns/{campaign}/Leads", fields="Member_Status")
     assert listed.json()["data"] == [
@@ -73,7 +77,9 @@ def test_campaign_members_from_both_sides_with_their_status(api: Api) -> None:
 def test_delink_removes_the_link_and_keeps_both_records(api: Api) -> None:
     [campaign] = api.insert("Campaigns", {"Campaign_Name": "Spring"})
     a, b = api.insert("Contacts", {"Last_Name": "A"}, {"Last_Name": "B"})
-    assert api.put(f"/crm/v5/Campaigns/{campaign}/Contacts", {"data": [{"id": a}, {"id": b}]}).status_code == 200
+    assert (
+        api.put(f"/crm/v5/Campaigns/{campaign}/Contacts", {"data": [{"id": a}, {"id": b}]}).status_code == 200
+    )
     response = api.delete(f"/crm/v5/Contacts/{a}/Campaigns", params={"ids": f"{campaign},{b}"})
     assert (response.status_code, response.json()) == (
         207,
@@ -86,13 +92,19 @@ def test_delink_removes_the_link_and_keeps_both_records(api: Api) -> None:
     response = api.delete(f"/crm/v5/Campaigns/{campaign}/Contacts/{b}")
     assert (response.status_code, response.json()) == (200, {"data": [ok(b, "relation removed")]})
     response = api.delete(f"/crm/v5/Campaigns/{campaign}/Contacts/{b}")
-    assert (response.status_code, response.json()) == (400, {"data": [err("INVALID_DATA", {"id": b}, RELATED_ID)]})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"data": [err("INVALID_DATA", {"id": b}, RELATED_ID)]},
+    )
 
 
 def test_deleting_either_record_removes_its_links(api: Api) -> None:
     [product] = api.insert("Products", {"Product_Name": "Widget", "Unit_Price": 12.5})
     book_a, book_b = api.insert("Price_Books", {"Price_Book_Name": "A"}, {"Price_Book_Name": "B"})
-    response = api.put(f"/crm/v5/Products/{product}/Price_Books", {"data": [{"id": book_a}, {"id": book_b, "list_price": 9.5}]})
+    response = api.put(
+        f"/crm/v5/Products/{product}/Price_Books",
+        {"data": [{"id": book_a}, {"id": book_b, "list_price": 9.5}]},
+    )
     assert response.status_code == 200
     listed = related(api, f"Products/{product}/Price_Books", fields="Price_Book_Name,list_price")
     assert listed.json()["data"] == [
@@ -110,7 +122,14 @@ def test_junction_fields_are_validated(api: Api) -> None:
     [product] = api.insert("Products", {"Product_Name": "Widget"})
     response = api.put(
         f"/crm/v5/Price_Books/{book}/Products",
-        {"data": [{"id": product, "list_price": "cheap"}, {"Product_Name": "no id"}, {"id": "12"}, {"id": book}]},
+        {
+            "data": [
+                {"id": product, "list_price": "cheap"},
+                {"Product_Name": "no id"},
+                {"id": "12"},
+                {"id": book},
+            ]
+        },
     )
     assert (response.status_code, response.json()) == (
         400,
@@ -118,10 +137,18 @@ def test_junction_fields_are_validated(api: Api) -> None:
             "data": [
                 err(
                     "INVALID_DATA",
-                    {"expected_data_type": "double", "api_name": "list_price", "json_path": "$.data[0].list_price"},
+                    {
+                        "expected_data_type": "double",
+                        "api_name": "list_price",
+                        "json_path": "$.data[0].list_price",
+                    },
                     "invalid data",
                 ),
-                err("MANDATORY_NOT_FOUND", {"api_name": "id", "json_path": "$.data[1].id"}, "required field not found"),
+                err(
+                    "MANDATORY_NOT_FOUND",
+                    {"api_name": "id", "json_path": "$.data[1].id"},
+                    "required field not found",
+                ),
                 err("INVALID_DATA", {"api_name": "id", "json_path": "$.data[2].id"}, RELATED_ID),
                 err("INVALID_DATA", {"api_name": "id", "json_path": "$.data[3].id"}, RELATED_ID),
             ]
@@ -132,7 +159,9 @@ def test_junction_fields_are_validated(api: Api) -> None:
 
 def test_lookup_lists_follow_the_lookup(api: Api) -> None:
     acme, globex = api.insert("Accounts", {"Account_Name": "Acme"}, {"Account_Name": "Globex"})
-    ann, bob = api.insert("Contacts", {"Last_Name": "Ann", "Account_Name": acme}, {"Last_Name": "Bob", "Account_Name": acme})
+    ann, bob = api.insert(
+        "Contacts", {"Last_Name": "Ann", "Account_Name": acme}, {"Last_Name": "Bob", "Account_Name": acme}
+    )
     response = related(api, f"Accounts/{acme}/Contacts", fields="Last_Name,Account_Name")
     assert response.json()["data"] == [
         {"Last_Name": "Bob", "Account_Name": {"name": "Acme", "id": acme}, "id": bob},
@@ -154,7 +183,16 @@ def test_lookup_lists_follow_the_lookup(api: Api) -> None:
 def test_activities_of_a_record(api: Api) -> None:
     [deal] = api.insert("Deals", {"Deal_Name": "Big", "Closing_Date": "2026-12-01", "Stage": "Qualification"})
     [task] = api.insert("Tasks", {"Subject": "Call back", "What_Id": deal, "$se_module": "Deals"})
-    [call] = api.insert("Calls", {"Subject": "Intro", "What_Id": deal, "$se_module": "Deals", "Call_Type": "Outbound", "Call_Start_Time": "2026-01-01T10:00:00+00:00"})
+    [call] = api.insert(
+        "Calls",
+        {
+            "Subject": "Intro",
+            "What_Id": deal,
+            "$se_module": "Deals",
+            "Call_Type": "Outbound",
+            "Call_Start_Time": "2026-01-01T10:00:00+00:00",
+        },
+    )
     response = related(api, f"Deals/{deal}/Activities", fields="Subject")
     assert response.json()["data"] == [
         {"Subject": "Intro", "id": call, "$module": "Calls"},
@@ -179,12 +217,22 @@ def test_multiselect_lookup_lists_the_connected_records(api: Api) -> None:
 def test_paging_sorting_and_ids(api: Api) -> None:
     [campaign] = api.insert("Campaigns", {"Campaign_Name": "Spring"})
     leads = api.insert("Leads", *({"Last_Name": f"L{i}", "Company": "Z"} for i in range(5)))
-    assert api.put(f"/crm/v5/Campaigns/{campaign}/Leads", {"data": [{"id": i} for i in leads]}).status_code == 200
+    assert (
+        api.put(f"/crm/v5/Campaigns/{campaign}/Leads", {"data": [{"id": i} for i in leads]}).status_code
+        == 200
+    )
     first = related(api, f"Campaigns/{campaign}/Leads", fields="Last_Name", per_page="2", sort_order="asc")
     assert ids_of(first) == leads[:2]
     token = first.json()["info"]["next_page_token"]
     assert first.json()["info"]["more_records"] is True
-    second = related(api, f"Campaigns/{campaign}/Leads", fields="Last_Name", per_page="2", sort_order="asc", page_token=token)
+    second = related(
+        api,
+        f"Campaigns/{campaign}/Leads",
+        fields="Last_Name",
+        per_page="2",
+        sort_order="asc",
+        page_token=token,
+    )
     assert ids_of(second) == leads[2:4]
     third = related(api, f"Campaigns/{campaign}/Leads", fields="Last_Name", per_page="2", page="3")
     assert ids_of(third) == leads[:1]
@@ -207,8 +255,12 @@ def test_converted_leads_are_left_out_unless_asked(api: Api) -> None:
     [campaign] = api.insert("Campaigns", {"Campaign_Name": "Spring"})
     [lead] = api.insert("Leads", {"Last_Name": "Daly", "Company": "Z"})
     assert api.put(f"/crm/v5/Campaigns/{campaign}/Leads/{lead}", {"data": [{}]}).status_code == 200
-    assert ids_of(related(api, f"Campaigns/{campaign}/Leads", fields="Last_Name", converted="false")) == [lead]
-    assert related(api, f"Campaigns/{campaign}/Leads", fields="Last_Name", converted="true").status_code == 204
+    assert ids_of(related(api, f"Campaigns/{campaign}/Leads", fields="Last_Name", converted="false")) == [
+        lead
+    ]
+    assert (
+        related(api, f"Campaigns/{campaign}/Leads", fields="Last_Name", converted="true").status_code == 204
+    )
 
 
 def test_the_checks_in_order(api: Api) -> None:
@@ -229,7 +281,11 @@ def test_the_checks_in_order(api: Api) -> None:
     response = api.delete(f"/crm/v5/Campaigns/{campaign}/Leads", params={"ids": ",".join(["1"] * 101)})
     assert response.json() == err("LIMIT_EXCEEDED", {"limit": 100, "param_name": "ids"}, "limit exceeded")
     response = api.delete(f"/crm/v5/Campaigns/{campaign}/Leads", params={"ids": "x"})
-    assert response.json() == err("UNABLE_TO_PARSE_DATA_TYPE", {"param_name": "ids"}, "either the request body or parameters is in wrong format")
+    assert response.json() == err(
+        "UNABLE_TO_PARSE_DATA_TYPE",
+        {"param_name": "ids"},
+        "either the request body or parameters is in wrong format",
+    )
     response = api.put(f"/crm/v5/Campaigns/{campaign}/Leads", {"data": []})
     assert (response.status_code, response.json()) == (
         400,

@@ -56,7 +56,9 @@ def relation_module(ident: Identity, name: str, method: str) -> Module:
     if method == "GET":
         return record_module(ident, name, "read")
     module = module_for(ident, name, {"resource_path_index": 0})
-    allowed = _scope_allows(ident, module, "update") or (method == "DELETE" and _scope_allows(ident, module, "delete"))
+    allowed = _scope_allows(ident, module, "update") or (
+        method == "DELETE" and _scope_allows(ident, module, "delete")
+    )
     if not allowed:
         raise OAuthScopeMismatch()
     _profile_allows(ident, module, "update")

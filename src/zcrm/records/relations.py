@@ -22,7 +22,9 @@ def item_id(item: Any, index: int, path_id: str | None) -> str | ZohoError:
     """An item's related id (§3.2 steps 1 and 2, the shape and form of the id); the path's in the path form."""
     if not isinstance(item, dict):
         path = f"$.data[{index}]"
-        return InvalidData(details={"expected_data_type": "jsonobject", "api_name": "data", "json_path": path})
+        return InvalidData(
+            details={"expected_data_type": "jsonobject", "api_name": "data", "json_path": path}
+        )
     raw = path_id if path_id is not None else item.get("id")
     if path_id is None and "id" not in item:
         return MandatoryNotFound(details={"api_name": "id", "json_path": f"$.data[{index}].id"})

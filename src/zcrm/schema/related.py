@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from zcrm.schema.model import Field, Module
 
@@ -86,7 +87,9 @@ class RelatedList:
     relation: str | None = None
     junction: tuple[Field, ...] = ()
     connected: str | None = None
-    connected_lookup: str | None = None  # multiselectlookup: the linking module's lookup to the connected record
+    connected_lookup: str | None = (
+        None  # multiselectlookup: the linking module's lookup to the connected record
+    )
 
     @property
     def many_to_many(self) -> bool:
@@ -132,29 +135,10 @@ def related_lists(modules: Sequence[Module], parent: Module) -> tuple[RelatedLis
     by_name = {m.api_name: m for m in modules}
     found: list[RelatedList] = []
 
-    def add(
-        api_name: str,
-        label: str,
-        kind: str,
-        module: str,
-        module_id: str,
-        *,
-        field: str | None = None,
-        modules: tuple[str, ...] = (),
-        relation: str | None = None,
-        junction: tuple[Field, ...] = (),
-        connected: str | None = None,
-        connected_lookup: str | None = None,
-    ) -> None:
-        if any(r.api_name == api_name for r in found):
-            return
-        rid = list_id(parent.id, api_name)
-        found.append(
-            RelatedList(
-                rid, parent.api_name, api_name, label, kind, module, module_id,
-                field, modules, relation, junction, connected, connected_lookup,
-            )  # fmt: skip
-        )
+    def add(api_name: str, label: str, kind: str, module: str, module_id: str, **more: Any) -> None:
+        if all(r.api_name != api_name for r in found):
+            rid = list_id(parent.id, api_name)
+            found.append(RelatedList(rid, parent.api_name, api_name, label, kind, module, module_id, **more))
 
     def pseudo(name: str) -> str:
         return list_id(parent.id, f"${name}")
@@ -182,7 +166,15 @@ def related_lists(modules: Sequence[Module], parent: Module) -> tuple[RelatedLis
         else:
             relation = relation_name(parent.api_name, module_name)
             junction = junction_fields(relation)
-            add(api_name, target.plural_label, "many", module_name, target.id, relation=relation, junction=junction)
+            add(
+                api_name,
+                target.plural_label,
+                "many",
+                module_name,
+                target.id,
+                relation=relation,
+                junction=junction,
+            )
     for fld in parent.fields:
         linking = by_name.get(fld.link.linking_module) if fld.link else None
         if fld.data_type == "multiselectlookup" and fld.link is not None and linking is not None:

@@ -41,7 +41,11 @@ def open_list(
     if write and not item.many_to_many:
         raise InvalidModule(details={"resource_path_index": 2})
     parent = store.fetch(conn, ident.org_id, [parsed], module_id=module.id).get(parsed)
-    if parent is None or parent.parent_id is not None or not can_see(ident.schema, ident.user, module, parent.owner_id):
+    if (
+        parent is None
+        or parent.parent_id is not None
+        or not can_see(ident.schema, ident.user, module, parent.owner_id)
+    ):
         raise InvalidData(MSG_RELATED_ID, {"resource_path_index": 1})
     return item, parent
 
@@ -52,7 +56,9 @@ def _modules(ident: Identity, item: RelatedList) -> list[Module]:
     return [m for m in (ident.schema.module(n) for n in names) if m is not None]
 
 
-def _query(conn: Connection, ident: Identity, item: RelatedList, parent: StoredRecord, **more: Any) -> ListQuery:
+def _query(
+    conn: Connection, ident: Identity, item: RelatedList, parent: StoredRecord, **more: Any
+) -> ListQuery:
     modules = _modules(ident, item)
     owners = {m.id: visible_owners(ident.schema, ident.user, m) for m in modules}
     condition = relations.related_condition(conn.dialect.name, ident.org_id, item, parent.id, owners)
@@ -70,7 +76,9 @@ def _entries(
     ids: list[str] = []
     for row in rows:
         ids.extend(lookup_ids(schema.by_module_id[row.module_id], [row], schema))
-    presenter = Presenter(schema, Renderer(schema, ident.user, display_names(conn, schema, ident.org_id, ids)))
+    presenter = Presenter(
+        schema, Renderer(schema, ident.user, display_names(conn, schema, ident.org_id, ids))
+    )
     junction = [f.api_name for f in item.junction if fields is None or f.api_name in fields]
     links = relations.links(conn, ident.org_id, item, parent.id, [r.id for r in rows]) if junction else {}
     out = []
@@ -137,9 +145,13 @@ def list_related(
     return data, info
 
 
-def any_related_since(conn: Connection, ident: Identity, item: RelatedList, parent: StoredRecord, since: int) -> bool:
+def any_related_since(
+    conn: Connection, ident: Identity, item: RelatedList, parent: StoredRecord, since: int
+) -> bool:
     """Whether a record of the list the user sees was modified after ``since`` (a 304 when none was)."""
-    query = _query(conn, ident, item, parent, sort_column="id", descending=True, limit=1, modified_since=since)
+    query = _query(
+        conn, ident, item, parent, sort_column="id", descending=True, limit=1, modified_since=since
+    )
     return bool(store.list_records(conn, ident.org_id, query))
 
 

@@ -21,7 +21,9 @@ def _sides(item: RelatedList) -> tuple[str, str]:
     return ("left_id", "right_id") if item.parent_is_left else ("right_id", "left_id")
 
 
-def links(conn: Connection, org_id: str, item: RelatedList, parent_id: str, ids: Sequence[str]) -> dict[str, Any]:
+def links(
+    conn: Connection, org_id: str, item: RelatedList, parent_id: str, ids: Sequence[str]
+) -> dict[str, Any]:
     """related id -> junction data of the links between ``parent_id`` and those of ``ids`` that it has."""
     if not ids:
         return {}
@@ -50,7 +52,10 @@ def save(
     executemany(
         conn,
         "INSERT INTO relations (org_id, relation, left_id, right_id, data, created_time) VALUES (?, ?, ?, ?, ?, ?)",
-        [(org_id, item.relation, *pairs[rid], orjson.dumps(data).decode(), now) for rid, data in added.items()],
+        [
+            (org_id, item.relation, *pairs[rid], orjson.dumps(data).decode(), now)
+            for rid, data in added.items()
+        ],
     )
     executemany(
         conn,
