@@ -51,7 +51,7 @@ RELATED_OPERATIONS: dict[tuple[str, str], Described] = {
         },
         required_query=("fields",),
         headers={"If-Modified-Since": STRING},
-    ),  # fmt: skip
+    ),
     ("PUT", "/crm/v5/{module}/{id}/{related_list}"): Described(
         WRITTEN, body=ref("WriteBody"), body_required=True
     ),
