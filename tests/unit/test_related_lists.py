@@ -107,3 +107,22 @@ def test_ids_are_derived_and_distinct() -> None:
         and len(list_id(ACCOUNTS.id, "Contacts")) == 19
     )
     assert relation_name("Products", "Leads") == "Leads.Products"
+
+
+def test_the_coverage_generator_resolves_related_list_literals() -> None:
+    from zcrm.http import coverage
+    from zcrm.http.routes import ROUTES
+
+    modules, lists = coverage.standard_modules(), coverage.standard_related_lists()
+    assert "Listings" in lists["Deals"] and "Contacts" in lists["Accounts"]
+
+    def resolved(method: str, template: str) -> coverage.Row:
+        return coverage.resolve(method, template, ROUTES, modules, lists)
+
+    served = resolved("GET", "/crm/v5/Accounts/{account}/Contacts")
+    assert served.route is not None and served.route.template == "/crm/v5/{module}/{id}/{related_list}"
+    assert resolved("GET", "/crm/v5/{module}/{id}/Campaigns").route is not None  # some module has it
+    assert (
+        resolved("GET", "/crm/v5/Accounts/{account}/Leads").note == "`Leads` is not a related list zcrm has"
+    )
+    assert resolved("GET", "/crm/v5/{module}/{id}/Emails").note == "`Emails` is not a related list zcrm has"
