@@ -177,7 +177,8 @@ def related_lists(modules: Sequence[Module], parent: Module) -> tuple[RelatedLis
             )
     for fld in parent.fields:
         linking = by_name.get(fld.link.linking_module) if fld.link else None
-        if fld.data_type == "multiselectlookup" and fld.link is not None and linking is not None:
+        connected = by_name.get(fld.link.connected_module) if fld.link else None
+        if fld.data_type == "multiselectlookup" and fld.link and linking and connected:
             add(fld.api_name, fld.field_label, "multiselectlookup", linking.api_name, linking.id,
                 field=fld.api_name, connected=fld.link.connected_module,
                 connected_lookup=fld.link.connectedlookup_apiname)  # fmt: skip
