@@ -295,3 +295,48 @@ def test_the_checks_in_order(api: Api) -> None:
     assert response.status_code == 400
     assert response.json()["data"][0]["details"] == {"maximum_length": 1, "api_name": "data"}
     assert related(api, f"Campaigns/{campaign}/Leads/{lead}").status_code == 204
+
+
+def test_body_and_parameter_limits(api: Api) -> None:
+    [campaign] = api.insert("Campaigns", {"Campaign_Name": "Spring"})
+    [lead] = api.insert("Leads", {"Last_Name": "Daly", "Company": "Z"})
+    response = api.put(f"/crm/v5/Campaigns/{campaign}/Leads", {"data": [{"id": lead}] * 101})
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "data": [
+                err(
+                    "LIMIT_EXCEEDED",
+                    {"maximum_length": 100, "api_name": "data"},
+                    "count of records in your request exceeds the limit",
+                )
+            ]
+        },
+    )
+    response = api.put(
+        f"/crm/v5/Campaigns/{campaign}/Leads", {"data": [{"id": lead, "Member_Status": "x" * 256}]}
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "data": [
+                err(
+                    "INVALID_DATA",
+                    {
+                        "maximum_length": 255,
+                        "api_name": "Member_Status",
+                        "json_path": "$.data[0].Member_Status",
+                    },
+                    "invalid data",
+                )
+            ]
+        },
+    )
+    response = related(api, f"Campaigns/{campaign}/Leads", fields=",".join(f"F{i}" for i in range(51)))
+    assert (response.status_code, response.json()) == (
+        400,
+        err("LIMIT_EXCEEDED", {"limit": 50, "param_name": "fields"}, "limit exceeded"),
+    )
+    assert (
+        related(api, f"Campaigns/{campaign}/Leads", fields="Last_Name").status_code == 204
+    )  # nothing linked

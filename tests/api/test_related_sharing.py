@@ -119,3 +119,21 @@ def test_scopes(org: Org) -> None:
     assert (response.status_code, response.json()) == (401, mismatch)
     response = call(org, "ada", "DELETE", path, SCOPES[3], params={"ids": "1"})
     assert response.json()["details"] == {"resource_path_index": 2}  # Jobs is a lookup list: not many-to-many
+
+
+def test_linking_needs_an_update_scope_and_the_edit_permission(org: Org) -> None:
+    client = insert(org, "ada", "Clients", {"Name": "Acme"})
+    path = f"/crm/v5/Clients/{client}/Jobs"
+    response = call(org, "ada", "PUT", path, SCOPES[2], json={"data": [{"id": "1"}]})
+    assert response.status_code == 401 and response.json()["code"] == "OAUTH_SCOPE_MISMATCH"
+    response = call(org, "val", "PUT", path, json={"data": [{"id": "1"}]})
+    assert (response.status_code, response.json()) == (
+        403,
+        {
+            "code": "NO_PERMISSION",
+            "details": {"permissions": ["Crm_Implied_Edit_Clients"]},
+            "message": "Permission denied to update",
+            "status": "error",
+        },
+    )
+    assert call(org, "val", "GET", path, params={"fields": "Name"}).status_code == 204
