@@ -30,6 +30,10 @@ MSG_INVALID_ID = "the id given seems to be invalid"
 MSG_INVALID_FIELD = "the field api name given seems to be invalid"
 MSG_REQUIRED = "required field not found"
 MSG_BAD_FORMAT = "either the request body or parameters is in wrong format"
+MSG_INVALID_RELATED_ID = (
+    "the related id given seems to be invalid"  # zoho-v5-related.md §1.3 step 7, §3.2, §3.3
+)
+MSG_INVALID_RELATION = "The relation name given seems to be invalid"  # §1.3 step 6
 
 
 class AuthenticationFailure(ZohoError):

@@ -6,12 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from zcrm.errors import InvalidData, MandatoryNotFound, ZohoError
+from zcrm.errors import MSG_INVALID_RELATED_ID, InvalidData, MandatoryNotFound, ZohoError
 from zcrm.fields.coerce import FieldValueError, coerce, parse_id
 from zcrm.records.validate import value_error
 from zcrm.schema.related import RelatedList
-
-MSG_RELATED_ID = "the related id given seems to be invalid"
 
 
 def success(rid: str, message: str) -> dict[str, Any]:
@@ -33,7 +31,7 @@ def item_id(item: Any, index: int, path_id: str | None) -> str | ZohoError:
 
 
 def unknown_item(index: int) -> InvalidData:
-    return InvalidData(MSG_RELATED_ID, {"api_name": "id", "json_path": f"$.data[{index}].id"})
+    return InvalidData(MSG_INVALID_RELATED_ID, {"api_name": "id", "json_path": f"$.data[{index}].id"})
 
 
 @dataclass(slots=True)
@@ -96,5 +94,5 @@ def delink_results(ids: list[str], linked: set[str]) -> tuple[list[dict[str, Any
             removed.append(rid)
             results.append(success(rid, "relation removed"))
         else:
-            results.append(InvalidData(MSG_RELATED_ID, {"id": rid}))
+            results.append(InvalidData(MSG_INVALID_RELATED_ID, {"id": rid}))
     return results, removed

@@ -9,14 +9,22 @@ from sqlalchemy import Connection
 
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import can_see, visible_owners
-from zcrm.errors import InvalidData, InvalidModule, PaginationLimitExceeded, ZohoError, invalid_id
+from zcrm.errors import (
+    MSG_INVALID_RELATED_ID,
+    MSG_INVALID_RELATION,
+    InvalidData,
+    InvalidModule,
+    PaginationLimitExceeded,
+    ZohoError,
+    invalid_id,
+)
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.records.model import StoredRecord
 from zcrm.records.paging import PageState, PageTokens, query_digest
 from zcrm.records.present import Presenter
 from zcrm.records.reads import MAX_FIELDS, SORT_COLUMNS, TOKEN_LIMIT, lookup_ids, parse_list_params
-from zcrm.records.relations import MSG_RELATED_ID, delink_results, item_id, plan_links
+from zcrm.records.relations import delink_results, item_id, plan_links
 from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.schema.related import RelatedList, find, related_lists
 from zcrm.service.reads import display_names
@@ -24,8 +32,6 @@ from zcrm.store import records as store
 from zcrm.store import relations
 from zcrm.store.orgs import lock as lock_org
 from zcrm.store.records import ListQuery
-
-MSG_RELATION = "The relation name given seems to be invalid"
 
 
 def open_list(
@@ -37,7 +43,7 @@ def open_list(
         raise invalid_id({"resource_path_index": 1})
     item = find(related_lists(ident.schema.modules, module), name)
     if item is None:
-        raise InvalidData(MSG_RELATION, {"resource_path_index": 2})
+        raise InvalidData(MSG_INVALID_RELATION, {"resource_path_index": 2})
     if write and not item.many_to_many:
         raise InvalidModule(details={"resource_path_index": 2})
     parent = store.fetch(conn, ident.org_id, [parsed], module_id=module.id).get(parsed)
@@ -46,7 +52,7 @@ def open_list(
         or parent.parent_id is not None
         or not can_see(ident.schema, ident.user, module, parent.owner_id)
     ):
-        raise InvalidData(MSG_RELATED_ID, {"resource_path_index": 1})
+        raise InvalidData(MSG_INVALID_RELATED_ID, {"resource_path_index": 1})
     return item, parent
 
 
