@@ -78,6 +78,10 @@ def test_related_records_the_user_cannot_see_are_left_out(org: Org) -> None:
     assert jobs("ada") == [ray_job, ria_job]
     assert jobs("ray") == [ray_job]
     assert jobs("ria") == [ria_job]
+    assert (
+        call(org, "nia", "GET", f"/crm/v5/Clients/{client}/Jobs", params={"fields": "Name"}).status_code
+        == 204
+    )
 
 
 def test_a_parent_the_user_cannot_see_is_unknown(org: Org) -> None:

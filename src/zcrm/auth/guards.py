@@ -65,6 +65,12 @@ def relation_module(ident: Identity, name: str, method: str) -> Module:
     return module
 
 
+def may_read(ident: Identity, module: Module) -> bool:
+    """Whether the user's profile may view ``module``'s records (the records of a related list's module)."""
+    profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
+    return profile is not None and profile.allows(module.api_name, PROFILE_PERMISSION["read"])
+
+
 def upsert_module(ident: Identity, name: str) -> Module:
     """The module of ``POST /crm/v5/{module}/upsert`` (zoho-v5-queries.md §4.1): a record module whose scopes allow
     both create and update (``ALL``, ``WRITE``, or ``CREATE`` and ``UPDATE`` together), and whose profile

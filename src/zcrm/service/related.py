@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from zcrm.auth.guards import may_read
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import can_see, visible_owners
 from zcrm.errors import (
@@ -62,11 +63,16 @@ def _modules(ident: Identity, item: RelatedList) -> list[Module]:
     return [m for m in (ident.schema.module(n) for n in names) if m is not None]
 
 
+def _owners(ident: Identity, module: Module) -> frozenset[str] | None:
+    """The owners whose records of ``module`` the user sees (None: all): none when the profile may not view it."""
+    return visible_owners(ident.schema, ident.user, module) if may_read(ident, module) else frozenset()
+
+
 def _query(
     conn: Connection, ident: Identity, item: RelatedList, parent: StoredRecord, **more: Any
 ) -> ListQuery:
     modules = _modules(ident, item)
-    owners = {m.id: visible_owners(ident.schema, ident.user, m) for m in modules}
+    owners = {m.id: _owners(ident, m) for m in modules}
     condition = relations.related_condition(conn.dialect.name, ident.org_id, item, parent.id, owners)
     many = tuple(m.id for m in modules) if len(modules) > 1 else ()
     return ListQuery(module_id=modules[0].id, modules=many, approved=None, condition=condition, **more)
@@ -182,7 +188,9 @@ def _visible(ident: Identity, item: RelatedList, records: dict[str, StoredRecord
     return {
         rid: r
         for rid, r in records.items()
-        if r.parent_id is None and can_see(ident.schema, ident.user, module, r.owner_id)
+        if r.parent_id is None
+        and may_read(ident, module)
+        and can_see(ident.schema, ident.user, module, r.owner_id)
     }
 
 
