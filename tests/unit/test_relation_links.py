@@ -31,9 +31,6 @@ def test_the_path_id_wins_and_bad_ids_are_per_item() -> None:
     assert item_id({"id": "99"}, 0, "42") == "42"
     bad = item_id({"id": "99"}, 0, "x")
     assert isinstance(bad, ZohoError) and bad.details == {"api_name": "id", "json_path": "$.data[0].id"}
-        "api_name": "id",
-        "json_path": "$.data[0].id",
-    }  # type: ignore[union-attr]
     missing = item_id({}, 3, None)
     assert isinstance(missing, ZohoError) and missing.code == "MANDATORY_NOT_FOUND"
     not_object = item_id([], 1, None)
