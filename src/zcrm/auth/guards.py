@@ -66,6 +66,21 @@ def convert_module(ident: Identity, name: str) -> Module:
     return module
 
 
+def relation_module(ident: Identity, name: str, method: str) -> Module:
+    """The parent module of a related-records route (zoho-v5-related.md §1.3 steps 2 and 4, §1.6): GET needs a
+    read scope and the profile's view; PUT and DELETE an update scope (DELETE also a delete scope) and edit."""
+    if method == "GET":
+        return record_module(ident, name, "read")
+    module = module_for(ident, name, {"resource_path_index": 0})
+    allowed = _scope_allows(ident, module, "update") or (
+        method == "DELETE" and _scope_allows(ident, module, "delete")
+    )
+    if not allowed:
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "update")
+    return module
+
+
 def notes_modules(ident: Identity, name: str, operation: str) -> tuple[Module, Module | None]:
     """The parent module of a record's notes route and the org's Notes module (None when it has none), after the
     checks of zoho-v5-related.md §1.3 steps 2 and 4 and §1.6: the token holds a scope of the parent module and one of
@@ -80,6 +95,12 @@ def notes_modules(ident: Identity, name: str, operation: str) -> tuple[Module, M
     if notes is not None:
         _profile_allows(ident, notes, operation)
     return module, notes
+
+
+def may_read(ident: Identity, module: Module) -> bool:
+    """Whether the user's profile may view ``module``'s records (the records of a related list's module)."""
+    profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
+    return profile is not None and profile.allows(module.api_name, PROFILE_PERMISSION["read"])
 
 
 def upsert_module(ident: Identity, name: str) -> Module:

@@ -33,6 +33,11 @@ SETTINGS_SCOPES: dict[str, tuple[str, ...]] = {
     "modules": ("ZohoCRM.settings.ALL", "ZohoCRM.settings.modules.READ", "ZohoCRM.settings.modules.ALL"),
     "fields": ("ZohoCRM.settings.ALL", "ZohoCRM.settings.fields.READ", "ZohoCRM.settings.fields.ALL"),
     "layouts": ("ZohoCRM.settings.ALL", "ZohoCRM.settings.layouts.READ", "ZohoCRM.settings.layouts.ALL"),
+    "related_lists": (
+        "ZohoCRM.settings.ALL",
+        "ZohoCRM.settings.related_lists.READ",
+        "ZohoCRM.settings.related_lists.ALL",
+    ),
     "users": ("ZohoCRM.users.ALL", "ZohoCRM.users.READ"),
     "org": ("ZohoCRM.org.ALL", "ZohoCRM.org.READ"),
     "tags": ("ZohoCRM.settings.ALL", "ZohoCRM.settings.tags.READ", "ZohoCRM.settings.tags.ALL"),

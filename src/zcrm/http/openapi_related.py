@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from zcrm.http.openapi_shapes import (
     NO_CONTENT,
+    NOT_MODIFIED,
     NULLABLE_STRING,
     OBJECT,
     OBJECTS,
@@ -105,20 +106,38 @@ NOTES_INFO = shape(
 RELATED_OPERATIONS: dict[tuple[str, str], Described] = {
     # -- related lists (§2, §3) -----------------------------------------------------------------------------
     ("GET", "/crm/v5/settings/related_lists"): Described(
-        ok(shape({"related_lists": OBJECTS})), query={"module": STRING, "layout_id": STRING}
+        ok(shape({"related_lists": OBJECTS})),
+        query={"module": STRING, "layout_id": STRING},
+        required_query=("module",),
     ),
     ("GET", "/crm/v5/settings/related_lists/{id}"): Described(
-        ok(shape({"related_lists": OBJECTS})), query={"module": STRING, "layout_id": STRING}
+        ok(shape({"related_lists": OBJECTS})),
+        query={"module": STRING, "layout_id": STRING},
+        required_query=("module",),
     ),
     ("GET", "/crm/v5/{module}/{id}/{related_list}"): Described(
-        {**ok(ANY_JSON), "204": NO_CONTENT}, query={"fields": STRING}
+        {**ok(shape({"data": OBJECTS, "info": OBJECT})), "204": NO_CONTENT, "304": NOT_MODIFIED},
+        query={
+            "fields": STRING,
+            "ids": STRING,
+            "sort_by": STRING,
+            "sort_order": STRING,
+            "page": STRING,
+            "per_page": STRING,
+            "page_token": STRING,
+            "converted": STRING,
+        },
+        required_query=("fields",),
+        headers={"If-Modified-Since": STRING},
     ),
     ("PUT", "/crm/v5/{module}/{id}/{related_list}"): Described(
         WRITTEN, body=ref("WriteBody"), body_required=True
     ),
-    ("DELETE", "/crm/v5/{module}/{id}/{related_list}"): Described(WRITTEN, query={"ids": STRING}),
+    ("DELETE", "/crm/v5/{module}/{id}/{related_list}"): Described(
+        WRITTEN, query={"ids": STRING}, required_query=("ids",)
+    ),
     ("GET", "/crm/v5/{module}/{id}/{related_list}/{related_id}"): Described(
-        {**ok(ANY_JSON), "204": NO_CONTENT}, query={"fields": STRING}
+        {**ok(shape({"data": OBJECTS})), "204": NO_CONTENT}, query={"fields": STRING}
     ),
     ("PUT", "/crm/v5/{module}/{id}/{related_list}/{related_id}"): Described(
         WRITTEN, body=ref("WriteBody"), body_required=True
