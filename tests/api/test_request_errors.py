@@ -124,7 +124,7 @@ def lead_count(api: Api) -> int:
         "/crm/v4/Leads",
         "/crm/v2/Leads",
         "/crm/v8/Leads",
-        "/crm/v5/Leads/1/2/3",
+        "/crm/v5/Leads/1/2/3/4",
         "/nothing",
         "/",
         "/crm/v5",
