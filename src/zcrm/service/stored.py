@@ -6,8 +6,10 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy import Connection
 
+from zcrm.fields.images import HEAD_BYTES, image_type
 from zcrm.records.model import StoredRecord
-from zcrm.records.plan import UniqueKey
+from zcrm.records.plan import FileFacts, UniqueKey
+from zcrm.store import files as file_store
 from zcrm.store import records as store
 from zcrm.store.ids import IdPool
 
@@ -32,3 +34,11 @@ class StoreView:
 
     def next_number(self, field_id: str, start: int) -> int:
         return store.next_sequence(self.conn, self.org_id, field_id, start)
+
+    def files(self, ids: Sequence[str]) -> dict[str, FileFacts]:
+        found = file_store.get(self.conn, self.org_id, sorted(set(ids)))
+        heads = file_store.heads(self.conn, self.org_id, [f.sha256 for f in found.values()], HEAD_BYTES)
+        return {
+            i: FileFacts(i, f.name, f.size, image_type(heads.get(f.sha256, b"")) is not None)
+            for i, f in found.items()
+        }
