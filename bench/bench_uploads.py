@@ -13,6 +13,7 @@ throughput; the issue's target is a peak under 300 MB with 8 clients uploading 2
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -36,10 +37,8 @@ def _tree(pid: int) -> list[int]:
         current = todo.pop()
         out.append(current)
         for task in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
+            with contextlib.suppress(OSError):
                 todo += [int(c) for c in task.read_text().split()]
-            except OSError:
-                pass
     return out
 
 
@@ -141,7 +140,9 @@ def main() -> None:
             server.terminate()
             server.wait(30)
     database = "PostgreSQL" if database_url else "SQLite"
-    print(f"uploads benchmark: {database}, {args.workers} worker(s), {args.clients} clients x {args.files} files")
+    print(
+        f"uploads benchmark: {database}, {args.workers} worker(s), {args.clients} clients x {args.files} files"
+    )
     print(f"  of {args.size_mb} MB ({samples} RSS samples)")
     print(f"  baseline RSS        {baseline / MB:8.1f} MB")
     print(f"  peak RSS, uploads   {up_peak / MB:8.1f} MB   {up_bytes / MB / up_time:8.1f} MB/s")

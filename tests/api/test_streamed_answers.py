@@ -31,7 +31,9 @@ def test_a_large_answer_passes_through_and_keeps_only_its_head() -> None:
 
     async def run() -> Recorded:
         answer = Recorded(downstream, step, keep=100)
-        await answer.send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"x/y")]})
+        await answer.send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"x/y")]}
+        )
         for n in range(8):
             await answer.send({"type": "http.response.body", "body": bytes([n]) * MB, "more_body": True})
             assert answer.messages == []  # nothing held once the first MB went by
@@ -70,7 +72,9 @@ def test_a_streamed_download_through_every_layer_is_byte_identical(tmp_path: Pat
     headers = {"Authorization": f"Zoho-oauthtoken {app.state.credentials.access_token}"}
     content = os.urandom(5 * MB + 3)
     with TestClient(app, base_url="http://127.0.0.1:8000") as client:
-        uploaded = client.post("/crm/v5/files", headers=headers, files=[("file", ("big.bin", content, "a/b"))])
+        uploaded = client.post(
+            "/crm/v5/files", headers=headers, files=[("file", ("big.bin", content, "a/b"))]
+        )
         file_id = uploaded.json()["data"][0]["details"]["id"]
         got = client.get("/crm/v5/files", params={"id": file_id}, headers=headers)
         assert got.status_code == 200 and got.content == content

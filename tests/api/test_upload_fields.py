@@ -118,7 +118,9 @@ def test_an_unknown_id_is_refused_per_record(dossiers: Api) -> None:
 
 def test_an_image_field_needs_an_image(dossiers: Api) -> None:
     text_id, gif_id = upload(dossiers, "photo.png", TEXT, "image/png"), upload(dossiers, "g.gif", GIF)
-    response = dossiers.post("/crm/v5/Dossiers", {"data": [{"Name": "x", "Photos": [{"File_Id__s": text_id}]}]})
+    response = dossiers.post(
+        "/crm/v5/Dossiers", {"data": [{"Name": "x", "Photos": [{"File_Id__s": text_id}]}]}
+    )
     assert response.status_code == 400
     assert response.json() == {"data": [bad("$.data[0].Photos[0].File_Id__s", "invalid data")]}
     [record_id] = dossiers.insert("Dossiers", {"Name": "y", "Papers": [{"File_Id__s": text_id}]})
@@ -177,5 +179,7 @@ def test_upsert_attaches_on_both_paths(dossiers: Api) -> None:
 
 def test_files_of_another_org_are_unknown(dossiers: Api, api: Api) -> None:
     theirs = upload(api, "p.png", PNG)
-    response = dossiers.post("/crm/v5/Dossiers", {"data": [{"Name": "z", "Photos": [{"File_Id__s": theirs}]}]})
+    response = dossiers.post(
+        "/crm/v5/Dossiers", {"data": [{"Name": "z", "Photos": [{"File_Id__s": theirs}]}]}
+    )
     assert response.json() == {"data": [bad("$.data[0].Photos[0].File_Id__s")]}

@@ -700,7 +700,10 @@ def test_a_rejected_zia_validation_lets_a_new_image_through() -> None:
     assert plan.rows.inserts[0].data["File_Name__s"] == "img.png"
     again = in_state(A, lock_state="zia_vision_rejected")
     missing = update([{"id": A, "Photos": [{"File_Id__s": "gone"}]}], again, module=ZIA)
-    assert entries(missing)[0]["details"] == {"api_name": "File_Id__s", "json_path": "$.data[0].Photos[0].File_Id__s"}
+    assert entries(missing)[0]["details"] == {
+        "api_name": "File_Id__s",
+        "json_path": "$.data[0].Photos[0].File_Id__s",
+    }
     assert stored.lock_state == "zia_vision_processing"  # the new image is validated in turn
     assert [(p.kind, p.status) for p in plan.processes] == [("zia", "pending")]
     assert plan.rows.inserts[0].module_id == PHOTOS.id

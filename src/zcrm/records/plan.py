@@ -2,9 +2,9 @@
 
 ``Stored`` is what the engine may ask of the stored state while it plans: which referenced records exist, who holds
 a unique value, a few records by id (the holders of clashing unique values), fresh ids and autonumber values, and
-which uploaded files exist (upload fields). The
-service answers it from the store in the request's transaction (``service/stored.py``); ``Snapshot`` answers it from
-plain values, for tests and for callers that have the state at hand.
+which uploaded files exist (upload fields). The service answers it from the store in the request's transaction
+(``service/stored.py``); ``Snapshot`` answers it from plain values, for tests and for callers that have the state
+at hand.
 
 ``Plan`` is the engine's answer: a result per item in input order, and the writes of the successful ones (records
 to insert, update and delete, child rows, unique values to claim and release, change events, process rows, the

@@ -201,7 +201,9 @@ def plan_update(
             plan = validator.prepare(index, item, children[record.id], record.data)
             found.update(stored.existing([ref.record_id for ref in plan.refs]))
             files.update(stored.files([ref.file_id for ref in plan.files]))
-        error = ref_error(plan, schema, found) or file_error(plan.files, files) or plan.error or plan.late_error
+        error = (
+            ref_error(plan, schema, found) or file_error(plan.files, files) or plan.error or plan.late_error
+        )
         if error is not None:
             out.results.append(error)
             continue

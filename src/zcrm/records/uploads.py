@@ -33,7 +33,9 @@ def file_refs(data_type: str, value: Any, adds: Sequence[dict[str, Any]], path: 
     """The ``FileRef`` of each row an upload field's ``value`` adds (``adds``, the planner's new rows in order)."""
     if data_type not in UPLOAD_TYPES or not isinstance(value, list):
         return []
-    new = [m for m, row in enumerate(value) if isinstance(row, dict) and "id" not in row and "_delete" not in row]
+    new = [
+        m for m, row in enumerate(value) if isinstance(row, dict) and "id" not in row and "_delete" not in row
+    ]
     return [
         FileRef(str(row.get("File_Id__s")), data_type == "imageupload", f"{path}[{m}]", row)
         for m, row in zip(new, adds, strict=False)

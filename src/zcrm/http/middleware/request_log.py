@@ -50,7 +50,9 @@ class RequestLogging:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        answer = Recorded(send, keep=max(self.cap, 1))  # a large answer passes through but for its last message
+        answer = Recorded(
+            send, keep=max(self.cap, 1)
+        )  # a large answer passes through but for its last message
         try:
             await self.app(scope, receive, answer.send)
         except BaseException:
