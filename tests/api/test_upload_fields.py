@@ -183,3 +183,19 @@ def test_files_of_another_org_are_unknown(dossiers: Api, api: Api) -> None:
         "/crm/v5/Dossiers", {"data": [{"Name": "z", "Photos": [{"File_Id__s": theirs}]}]}
     )
     assert response.json() == {"data": [bad("$.data[0].Photos[0].File_Id__s")]}
+
+
+def test_an_existing_row_may_name_another_uploaded_file(dossiers: Api) -> None:
+    first, second = upload(dossiers, "a.png", PNG), upload(dossiers, "b.gif", GIF)
+    [record_id] = dossiers.insert("Dossiers", {"Name": "w", "Photos": [{"File_Id__s": first}]})
+    [old] = read(dossiers, record_id)["Photos"]
+    refused = dossiers.put(
+        "/crm/v5/Dossiers",
+        {"data": [{"id": record_id, "Photos": [{"id": old["id"], "File_Id__s": "c" * 32}]}]},
+    )
+    assert refused.json() == {"data": [bad("$.data[0].Photos[0].File_Id__s")]}
+    done = dossiers.put(
+        "/crm/v5/Dossiers", {"data": [{"id": record_id, "Photos": [{"id": old["id"], "File_Id__s": second}]}]}
+    )
+    assert done.status_code == 200, done.text
+    assert read(dossiers, record_id)["Photos"] == [row(old, second, "b.gif", len(GIF), 1)]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zcrm.errors import MSG_INVALID_ID, InvalidData, ZohoError
+from zcrm.fields.coerce import parse_id
 from zcrm.records.model import StoredRecord
 from zcrm.records.plan import FileFacts
 
@@ -29,17 +30,32 @@ class FileRef:
     row: dict[str, Any]
 
 
-def file_refs(data_type: str, value: Any, adds: Sequence[dict[str, Any]], path: str) -> list[FileRef]:
-    """The ``FileRef`` of each row an upload field's ``value`` adds (``adds``, the planner's new rows in order)."""
+def file_refs(
+    data_type: str,
+    value: Any,
+    adds: Sequence[dict[str, Any]],
+    updates: dict[str, dict[str, Any]],
+    path: str,
+) -> list[FileRef]:
+    """The ``FileRef`` of each row of an upload field's ``value`` that names a file: the rows it adds (``adds``,
+    the planner's new rows in order) and the existing rows it gives a new ``File_Id__s`` (``updates`` by row id)."""
     if data_type not in UPLOAD_TYPES or not isinstance(value, list):
         return []
-    new = [
-        m for m, row in enumerate(value) if isinstance(row, dict) and "id" not in row and "_delete" not in row
-    ]
-    return [
-        FileRef(str(row.get("File_Id__s")), data_type == "imageupload", f"{path}[{m}]", row)
-        for m, row in zip(new, adds, strict=False)
-    ]
+    image = data_type == "imageupload"
+    refs: list[FileRef] = []
+    new = iter(adds)
+    for m, row in enumerate(value):
+        if not isinstance(row, dict) or "_delete" in row:
+            continue
+        if "id" not in row:
+            data = next(new, None)
+        else:
+            data = updates.get(parse_id(row["id"]) or "")
+            if data is None or data.get("File_Id__s") is None:
+                continue
+        if data is not None:
+            refs.append(FileRef(str(data.get("File_Id__s")), image, f"{path}[{m}]", data))
+    return refs
 
 
 def file_error(refs: Sequence[FileRef], facts: dict[str, FileFacts]) -> ZohoError | None:

@@ -157,7 +157,7 @@ class Validator:
             plan.error = exc.error
             return False
         plan.row_ops.append(ops)
-        plan.files += file_refs(fld.data_type, value, ops.adds, path)
+        plan.files += file_refs(fld.data_type, value, ops.adds, ops.updates, path)
         return True
 
     def _append_values(self, plan: Prepared, value: Any) -> bool:
