@@ -30,6 +30,9 @@ MSG_INVALID_ID = "the id given seems to be invalid"
 MSG_INVALID_FIELD = "the field api name given seems to be invalid"
 MSG_REQUIRED = "required field not found"
 MSG_BAD_FORMAT = "either the request body or parameters is in wrong format"
+# zoho-v5-related.md §1.3, §11
+MSG_RELATED_ID = "the related id given seems to be invalid"
+MSG_RELATION_NAME = "The relation name given seems to be invalid"
 
 
 class AuthenticationFailure(ZohoError):
@@ -151,6 +154,11 @@ class AmbiguityDuringProcessing(ZohoError):
     default_message = "ambiguity during processing the request"
 
 
+class PatternNotMatched(ZohoError):
+    code = "PATTERN_NOT_MATCHED"
+    default_message = "Please check whether the input values are correct"
+
+
 class InternalError(ZohoError):
     code = "INTERNAL_ERROR"
     status = 500
@@ -203,6 +211,22 @@ class AlreadyModified(ZohoError):
     code = "ALREADY_MODIFIED"
     status = 412
     default_message = "record updated time has already passed if-unmodified-since time"
+
+
+class ConvertedRecord(ZohoError):
+    """An update of a converted lead (zoho-v5-related.md §8.2 step 6)."""
+
+    code = "CONVERTED_RECORD"
+    status = 400
+    default_message = "can't update the converted record"
+
+
+class IdAlreadyConverted(ZohoError):
+    """Converting a lead twice (zoho-v5-related.md §8.5)."""
+
+    code = "ID_ALREADY_CONVERTED"
+    status = 400
+    default_message = "id already converted"
 
 
 class DependentMismatch(ZohoError):

@@ -17,10 +17,12 @@ SHARING = Path(__file__).parent.parent / "data" / "sharing.yaml"
 
 
 @contextmanager
-def sharing_org(data_dir: Path, scope_sets: Sequence[str]) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    """A client of the sharing org and its tokens, keyed ``"<user> <scopes>"`` (the user: their email's local
-    part)."""
-    app = create_app(make_settings(data_dir, org_file=SHARING))
+def sharing_org(
+    data_dir: Path, scope_sets: Sequence[str], org_file: Path = SHARING
+) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """A client of the sharing org (or another org file) and its tokens, keyed ``"<user> <scopes>"`` (the user:
+    their email's local part)."""
+    app = create_app(make_settings(data_dir, org_file=org_file))
     state, creds = app.state.zcrm, app.state.credentials
     tokens: dict[str, str] = {}
     with state.db.write() as conn:

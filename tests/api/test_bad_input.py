@@ -657,15 +657,15 @@ def test_a_fault_header_with_a_non_ascii_digit_or_deep_details(api: Api) -> None
 @pytest.mark.parametrize(
     "path",
     [
-        "/crm/v5/Leads/1/%0a/x",
-        "/crm/v5/Leads/%0a/x",
-        "/crm/v5/Leads%0d/1/x",
-        "/crm/v5/Leads/1/%00/x",
+        "/crm/v5/Leads/1/%0a/x/y",
+        "/crm/v5/Leads/%0a/x/y/z",
+        "/crm/v5/Leads%0d/1/x/y/z",
+        "/crm/v5/Leads/1/%00/x/y",
         "/crm/v5/settings/%09",
         "/%0a",
         "/__zcrm/users/%0a/x",
         "/oauth/v2/token/%0a",
-        "/crm/v5/Leads/1/%7f/x",
+        "/crm/v5/Leads/1/%7f/x/y",
     ],
 )
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 answer must pass, and the checks the server must pass afterwards.
 
 What every answer must pass (``CHECKS``): no 5xx; a body, when there is one, is JSON (HTML only where the document
-says so: the OAuth sign-in page); the status, content type and body conform to ``GET /__zcrm/openapi.json``; a
+says so: the OAuth sign-in page; a file's bytes only where the operation's answer documents them: downloads); the status, content type and body conform to ``GET /__zcrm/openapi.json``; a
 request the document says is invalid is refused with a 4xx; a request without its token is refused.
 
 How many examples: ``ZCRM_FUZZ_EXAMPLES`` (per operation and generation mode; default ``DEFAULT_EXAMPLES``, the
@@ -58,7 +58,8 @@ def fuzz_settings(examples: int = EXAMPLES) -> settings:
 
 
 def json_answer(ctx: CheckContext, response: Response, case: Case) -> bool | None:
-    """A body, when there is one, is JSON; HTML only where the operation documents it (the sign-in page)."""
+    """A body, when there is one, is JSON; HTML only where the operation documents it (the sign-in page), other
+    bytes only where the answer documents them (downloads)."""
     if not response.content:
         return None
     media = (response.headers.get("content-type") or [""])[0]
@@ -67,6 +68,9 @@ def json_answer(ctx: CheckContext, response: Response, case: Case) -> bool | Non
         "text/html" in r.get("content", {}) for r in documented.values()
     ):
         return None
+    answer_types = documented.get(str(response.status_code), {}).get("content", {})
+    if not media.startswith("application/json") and any("json" not in m for m in answer_types):
+        return None  # a download: the bytes of a file, where the operation documents them
     try:
         orjson.loads(response.content)
     except orjson.JSONDecodeError:

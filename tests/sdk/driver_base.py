@@ -40,9 +40,8 @@ def _logged_send(self: requests.Session, request: requests.PreparedRequest, **kw
         "query": {k: v[0] if len(v) == 1 else v for k, v in parse_qs(parts.query).items()},
     }
     body = request.body
-    multipart = (request.headers.get("Content-Type") or "").startswith("multipart/")
-    if multipart and body:  # an upload: its size only (files are binary)
-        entry["multipart_bytes"] = len(body)
+    if body and (request.headers.get("Content-Type") or "").startswith("multipart/"):
+        entry["multipart_bytes"] = len(body)  # an upload: its size, not its bytes
         body = None
     if isinstance(body, bytes):
         body = body.decode("utf-8")

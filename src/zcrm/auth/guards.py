@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from zcrm.auth.identity import Identity
 from zcrm.auth.scopes import NOTIFICATION_SCOPES, SETTINGS_SCOPES, any_scope, module_scope_allows
 from zcrm.errors import (
@@ -50,6 +52,57 @@ def record_module(ident: Identity, name: str, operation: str) -> Module:
     return module
 
 
+def convert_module(ident: Identity, name: str) -> Module:
+    """The module of ``POST /crm/v5/{module}/{id}/actions/convert`` (zoho-v5-related.md §1.3, §1.6): Leads only
+    (another module: INVALID_MODULE), a scope that allows creating Leads (``ALL``, ``WRITE``, ``CREATE``), and a
+    profile that may create and edit Leads."""
+    module = module_for(ident, name, {"resource_path_index": 0})
+    if module.api_name != "Leads":
+        raise InvalidModule(details={"resource_path_index": 0})
+    if not _scope_allows(ident, module, "create"):
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "create")
+    _profile_allows(ident, module, "update")
+    return module
+
+
+def relation_module(ident: Identity, name: str, method: str) -> Module:
+    """The parent module of a related-records route (zoho-v5-related.md §1.3 steps 2 and 4, §1.6): GET needs a
+    read scope and the profile's view; PUT and DELETE an update scope (DELETE also a delete scope) and edit."""
+    if method == "GET":
+        return record_module(ident, name, "read")
+    module = module_for(ident, name, {"resource_path_index": 0})
+    allowed = _scope_allows(ident, module, "update") or (
+        method == "DELETE" and _scope_allows(ident, module, "delete")
+    )
+    if not allowed:
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "update")
+    return module
+
+
+def notes_modules(ident: Identity, name: str, operation: str) -> tuple[Module, Module | None]:
+    """The parent module of a record's notes route and the org's Notes module (None when it has none), after the
+    checks of zoho-v5-related.md §1.3 steps 2 and 4 and §1.6: the token holds a scope of the parent module and one of
+    Notes, both for ``operation``; the profile may view the parent module and do ``operation`` on notes."""
+    module = module_for(ident, name, {"resource_path_index": 0})
+    notes = ident.schema.module("Notes")
+    if not _scope_allows(ident, module, operation) or (
+        notes is not None and not _scope_allows(ident, notes, operation)
+    ):
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, "read")
+    if notes is not None:
+        _profile_allows(ident, notes, operation)
+    return module, notes
+
+
+def may_read(ident: Identity, module: Module) -> bool:
+    """Whether the user's profile may view ``module``'s records (the records of a related list's module)."""
+    profile = ident.schema.profiles_by_id.get(ident.user.profile_id)
+    return profile is not None and profile.allows(module.api_name, PROFILE_PERMISSION["read"])
+
+
 def upsert_module(ident: Identity, name: str) -> Module:
     """The module of ``POST /crm/v5/{module}/upsert`` (zoho-v5-queries.md §4.1): a record module whose scopes allow
     both create and update (``ALL``, ``WRITE``, or ``CREATE`` and ``UPDATE`` together), and whose profile
@@ -58,6 +111,16 @@ def upsert_module(ident: Identity, name: str) -> Module:
     if not (_scope_allows(ident, module, "create") and _scope_allows(ident, module, "update")):
         raise OAuthScopeMismatch()
     _profile_allows(ident, module, "create")
+    _profile_allows(ident, module, "update")
+    return module
+
+
+def tags_module(ident: Identity, name: str, operation: str) -> Module:
+    """The module of the tag routes (zoho-v5-related.md §1.6): ``operation`` is ``add_tags`` or ``remove_tags``
+    for the scopes; the profile must allow editing the module's records."""
+    module = module_for(ident, name, {"resource_path_index": 0})
+    if not _scope_allows(ident, module, operation):
+        raise OAuthScopeMismatch()
     _profile_allows(ident, module, "update")
     return module
 
@@ -146,3 +209,36 @@ def files_scope(ident: Identity, operation: str) -> None:
     ``.ALL`` both."""
     if not any_scope(ident.scopes, FILES_SCOPES[operation]):
         raise OAuthScopeMismatch()
+
+
+# zoho-v5-related.md §1.6: the attachments of a record need its module's scope and one of these
+ATTACHMENT_SCOPES = {
+    operation: ("ZohoCRM.modules.ALL", *(f"ZohoCRM.modules.attachments.{s}" for s in suffixes))
+    for operation, suffixes in {
+        "read": ("ALL", "READ"),
+        "create": ("ALL", "WRITE", "CREATE"),
+        "delete": ("ALL", "WRITE", "DELETE"),
+    }.items()
+}
+
+
+def sub_resource_module(
+    ident: Identity,
+    name: str,
+    scope_op: str,
+    profile_op: str,
+    *,
+    also: tuple[str, ...] = (),
+    supported: Callable[[Module], bool] | None = None,
+) -> Module:
+    """The module of a route under a record (zoho-v5-related.md §1.3 steps 2-4): it exists and is API-supported,
+    it has the sub-resource (``supported``, else INVALID_MODULE), the token's scopes allow ``scope_op`` on it and
+    hold one of ``also`` when given, and the profile allows ``profile_op`` on it."""
+    details: dict[str, object] = {"resource_path_index": 0}
+    module = module_for(ident, name, details)
+    if supported is not None and not supported(module):
+        raise InvalidModule(details=details)
+    if not _scope_allows(ident, module, scope_op) or (also and not any_scope(ident.scopes, also)):
+        raise OAuthScopeMismatch()
+    _profile_allows(ident, module, profile_op)
+    return module

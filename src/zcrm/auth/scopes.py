@@ -23,13 +23,24 @@ MODULE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "delete": ("ALL", "WRITE", "DELETE"),
     "read": ("ALL", "READ"),
 }
+# tagging records (zoho-v5-related.md §1.6): adding also with CREATE, removing with ALL or WRITE only
+TAG_OPERATIONS: dict[str, tuple[str, ...]] = {
+    "add_tags": ("ALL", "WRITE", "CREATE"),
+    "remove_tags": ("ALL", "WRITE"),
+}
 
 SETTINGS_SCOPES: dict[str, tuple[str, ...]] = {
     "modules": ("ZohoCRM.settings.ALL", "ZohoCRM.settings.modules.READ", "ZohoCRM.settings.modules.ALL"),
     "fields": ("ZohoCRM.settings.ALL", "ZohoCRM.settings.fields.READ", "ZohoCRM.settings.fields.ALL"),
     "layouts": ("ZohoCRM.settings.ALL", "ZohoCRM.settings.layouts.READ", "ZohoCRM.settings.layouts.ALL"),
+    "related_lists": (
+        "ZohoCRM.settings.ALL",
+        "ZohoCRM.settings.related_lists.READ",
+        "ZohoCRM.settings.related_lists.ALL",
+    ),
     "users": ("ZohoCRM.users.ALL", "ZohoCRM.users.READ"),
     "org": ("ZohoCRM.org.ALL", "ZohoCRM.org.READ"),
+    "tags": ("ZohoCRM.settings.ALL", "ZohoCRM.settings.tags.READ", "ZohoCRM.settings.tags.ALL"),
 }
 
 # Notifications API operation -> scopes that allow it (docs/notifications.md)
@@ -64,7 +75,7 @@ def module_scope_allows(
     return any(
         f"zohocrm.modules.{name}.{suffix.lower()}" in granted
         for name in names
-        for suffix in MODULE_OPERATIONS[operation]
+        for suffix in MODULE_OPERATIONS.get(operation) or TAG_OPERATIONS[operation]
     )
 
 

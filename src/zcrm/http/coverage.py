@@ -25,6 +25,9 @@ from typing import Any
 
 from zcrm.http.matcher import Param, Route
 from zcrm.http.routes import ROUTES
+from zcrm.schema.model import Field, LinkSpec, Module
+from zcrm.schema.orgfile import normalise, read_org_file
+from zcrm.schema.related import related_lists
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 SDK_PACKAGE = "zohocrmsdk"
@@ -111,6 +114,39 @@ def standard_modules() -> frozenset[str]:
     return frozenset(m["api_name"] for m in modules if m.get("api_supported", True))
 
 
+def standard_related_lists() -> dict[str, frozenset[str]]:
+    """The API names of each standard-org module's related lists (zoho-v5-related.md §2.3), by module."""
+    raw_modules = normalise(read_org_file(None))["modules"]
+    modules = [
+        Module(
+            id=f"{index:019d}",
+            api_name=m["api_name"],
+            singular_label=m["singular_label"],
+            plural_label=m["plural_label"],
+            generated_type=m["generated_type"],
+            api_supported=m["api_supported"],
+            scope_name=m["scope_name"],
+            sequence=index,
+            display_field=tuple(m["display_field"]),
+            fields=tuple(
+                Field(
+                    id="0",
+                    api_name=f["api_name"],
+                    field_label=f["field_label"],
+                    data_type=f["data_type"],
+                    custom_field=f["custom_field"],
+                    lookup_module=f["lookup_module"],
+                    link=LinkSpec(**f["link"]) if f["link"] else None,
+                )
+                for f in m["fields"]
+            ),
+            layouts=(),
+        )
+        for index, m in enumerate(raw_modules, 1)
+    ]
+    return {m.api_name: frozenset(r.api_name for r in related_lists(modules, m)) for m in modules}
+
+
 def _shape(template: str) -> tuple[str, ...]:
     """A template with its parameters' names dropped: templates that differ only in names are one endpoint."""
     return tuple("{}" if s.startswith("{") else s for s in template.split("/"))
@@ -125,8 +161,16 @@ class Row:
     note: str = ""
 
 
-def resolve(method: str, template: str, routes: Sequence[Route[Any]], modules: frozenset[str]) -> Row:
-    """The zcrm route that serves an SDK endpoint, by segment, literals before parameters."""
+def resolve(
+    method: str,
+    template: str,
+    routes: Sequence[Route[Any]],
+    modules: frozenset[str],
+    lists: dict[str, frozenset[str]] | None = None,
+) -> Row:
+    """The zcrm route that serves an SDK endpoint, by segment, literals before parameters. A literal in a related
+    list's place is served when it names a related list of the module (of any module, for a module parameter)
+    in ``lists``."""
     if not template.startswith("/"):
         return Row(method, template, (), None, "another host")
     segments = template[1:].split("/")
@@ -136,7 +180,8 @@ def resolve(method: str, template: str, routes: Sequence[Route[Any]], modules: f
         if len(route.segments) != len(segments):
             continue
         literals = 0
-        named_list = ""  # a literal where the route takes a related list's name
+        named_list = ""  # a literal where the route takes a related list's name that no such module has
+        module_name = ""
         for want, have in zip(segments, route.segments, strict=True):
             if isinstance(have, str):
                 if want != have:
@@ -145,12 +190,15 @@ def resolve(method: str, template: str, routes: Sequence[Route[Any]], modules: f
             elif want.startswith("{"):
                 continue
             elif isinstance(have, Param) and have.name == "related_list" and have.accepts(want):
-                named_list = want
+                if not _has_list(lists or {}, module_name, want):
+                    named_list = want
             elif not (isinstance(have, Param) and have.module and have.accepts(want)):
                 break
             elif want not in modules:
                 unknown_module = want
                 break
+            else:
+                module_name = want
         else:
             if best is None or literals > best[0]:
                 best = (literals, route, named_list)
@@ -165,7 +213,19 @@ def resolve(method: str, template: str, routes: Sequence[Route[Any]], modules: f
     return Row(method, template, (), route)
 
 
-def rows(endpoints: Iterable[Endpoint], routes: Sequence[Route[Any]], modules: frozenset[str]) -> list[Row]:
+def _has_list(lists: dict[str, frozenset[str]], module: str, name: str) -> bool:
+    """Whether ``module`` (any module when empty: a module parameter) has the related list ``name``."""
+    if module:
+        return name in lists.get(module, frozenset())
+    return any(name in names for names in lists.values())
+
+
+def rows(
+    endpoints: Iterable[Endpoint],
+    routes: Sequence[Route[Any]],
+    modules: frozenset[str],
+    lists: dict[str, frozenset[str]] | None = None,
+) -> list[Row]:
     """One row per (method, path shape), the SDK's operations merged, the shortest spelling of the path shown."""
     groups: dict[tuple[str, tuple[str, ...]], list[Endpoint]] = {}
     for endpoint in endpoints:
@@ -175,7 +235,7 @@ def rows(endpoints: Iterable[Endpoint], routes: Sequence[Route[Any]], modules: f
     result = []
     for (method, _), group in groups.items():
         template = min((e.template for e in group), key=lambda t: (len(t), t))
-        row = resolve(method, template, routes, modules)
+        row = resolve(method, template, routes, modules, lists)
         operations = tuple(sorted({e.operation for e in group}))
         result.append(Row(method, template, operations, row.route, row.note))
     result.sort(key=lambda r: (_shape(r.template), METHODS.index(r.method)))
@@ -194,8 +254,13 @@ def _served(
     ]
 
 
-def render(endpoints: Sequence[Endpoint], routes: Sequence[Route[Any]], modules: frozenset[str]) -> str:
-    table = rows(endpoints, routes, modules)
+def render(
+    endpoints: Sequence[Endpoint],
+    routes: Sequence[Route[Any]],
+    modules: frozenset[str],
+    lists: dict[str, frozenset[str]] | None = None,
+) -> str:
+    table = rows(endpoints, routes, modules, lists)
     done = [r for r in table if r.route is not None]
     covered = {(r.method, r.route.template) for r in done if r.route is not None}
     lines = [
@@ -246,7 +311,7 @@ def render(endpoints: Sequence[Endpoint], routes: Sequence[Route[Any]], modules:
 
 
 def generate() -> str:
-    return render(catalogue(sdk_root()), ROUTES, standard_modules())
+    return render(catalogue(sdk_root()), ROUTES, standard_modules(), standard_related_lists())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -146,7 +146,7 @@ async def get_one(request: Request, state: State, module_name: str, record_id: s
     return await state.authed(request.headers.get("authorization"), work, write=False)
 
 
-def _delete_ids(params: dict[str, str]) -> list[str]:
+def delete_ids(params: dict[str, str]) -> list[str]:
     raw = params.get("ids")
     if raw is None or not raw.strip():
         raise RequiredParamMissing(details={"param_name": "ids"})
@@ -169,7 +169,7 @@ async def delete_many(request: Request, state: State, module_name: str) -> Respo
 
     def work(conn: Connection, ident: Identity, now: int, after: AfterCommit) -> Response:
         module = record_module(ident, module_name, "delete")
-        ids = _delete_ids(params)
+        ids = delete_ids(params)
         triggers = _delete_triggers(params)
         return write_response(service.delete_records(conn, ident, module, ids, now, triggers, after))
 

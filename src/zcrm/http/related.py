@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zcrm.errors import InvalidUrlPattern
+from zcrm.auth.guards import relation_module, settings_scope
+from zcrm.auth.identity import Identity
+from zcrm.errors import InvalidModule, RequiredParamMissing, UnableToParseDataType, invalid_id
+from zcrm.fields.coerce import parse_id
+from zcrm.http.envelope import json_response, no_content, write_response
+from zcrm.http.records import delete_ids
+from zcrm.http.request import http_time, query_params, raw_body, record_body
 from zcrm.http.state import State
+from zcrm.records.body import MAX_RECORDS, data_items
+from zcrm.schema.related import list_json
+from zcrm.schema.related import related_lists as lists_of
+from zcrm.service import related as service
 
 
 async def related_lists(request: Request, state: State, list_id: str | None = None) -> Response:
-    raise InvalidUrlPattern()  # not built yet
+    """``GET /settings/related_lists[/{id}]?module=`` (§2.1)."""
+    params = query_params(request)
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        settings_scope(ident, "related_lists")
+        name = params.get("module")
+        if not name:
+            raise RequiredParamMissing(details={"param_name": "module"})
+        module = ident.schema.module(name)
+        if module is None:
+            raise InvalidModule(details={"param_name": "module"})
+        entries = [list_json(item, n) for n, item in enumerate(lists_of(ident.schema.modules, module), 1)]
+        if list_id is not None:
+            entries = [e for e in entries if e["id"] == parse_id(list_id)]
+            if not entries:
+                raise invalid_id({"resource_path_index": 2})
+        return json_response({"related_lists": entries})
+
+    return await state.authed(request.headers.get("authorization"), work, write=False)
 
 
 async def get_related(
@@ -21,7 +50,28 @@ async def get_related(
     related_list: str,
     related_id: str | None = None,
 ) -> Response:
-    raise InvalidUrlPattern()  # not built yet
+    """``GET /{module}/{id}/{related_list}[/{related_id}]`` (§3.1)."""
+    params = query_params(request)
+    since_header = request.headers.get("if-modified-since")
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        module = relation_module(ident, module_name, "GET")
+        item, parent = service.open_list(conn, ident, module, record_id, related_list, write=False)
+        if related_id is not None:
+            entry = service.get_related(conn, ident, item, parent, related_id, params)
+            return no_content(204) if entry is None else json_response({"data": [entry]})
+        since = None
+        if since_header:
+            since = http_time(since_header, "If-Modified-Since", bad=UnableToParseDataType)
+        result = service.list_related(conn, ident, item, parent, params, state.page_tokens, now, since)
+        if result is None:
+            if since is not None and not service.any_related_since(conn, ident, item, parent, since):
+                return no_content(304)
+            return no_content(204)
+        data, info = result
+        return json_response({"data": data, "info": info})
+
+    return await state.authed(request.headers.get("authorization"), work, write=False)
 
 
 async def link(
@@ -32,7 +82,17 @@ async def link(
     related_list: str,
     related_id: str | None = None,
 ) -> Response:
-    raise InvalidUrlPattern()  # not built yet
+    """``PUT /{module}/{id}/{related_list}[/{related_id}]`` (§3.2): many-to-many lists only."""
+    raw = await raw_body(request, state.settings.max_body_bytes)
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        module = relation_module(ident, module_name, "PUT")
+        item, parent = service.open_list(conn, ident, module, record_id, related_list, write=True)
+        payload = record_body(request, raw)
+        items = data_items(payload, limit=1 if related_id is not None else MAX_RECORDS)
+        return write_response(service.link(conn, ident, item, parent, items, related_id, now))
+
+    return await state.authed(request.headers.get("authorization"), work, write=True)
 
 
 async def delink(
@@ -43,4 +103,13 @@ async def delink(
     related_list: str,
     related_id: str | None = None,
 ) -> Response:
-    raise InvalidUrlPattern()  # not built yet
+    """``DELETE /{module}/{id}/{related_list}?ids=`` and ``…/{related_id}`` (§3.3): many-to-many lists only."""
+    params = query_params(request)
+
+    def work(conn: Connection, ident: Identity, now: int) -> Response:
+        module = relation_module(ident, module_name, "DELETE")
+        item, parent = service.open_list(conn, ident, module, record_id, related_list, write=True)
+        ids = delete_ids(params) if related_id is None else [parse_id(related_id) or related_id]
+        return write_response(service.delink(conn, ident, item, parent, ids))
+
+    return await state.authed(request.headers.get("authorization"), work, write=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zcrm.fields.render import Renderer
+from zcrm.records import notes
 from zcrm.records.model import StoredRecord
 from zcrm.records.rows import ORDER_KEY
 from zcrm.records.uploads import UPLOAD_TYPES, upload_row
@@ -53,9 +54,14 @@ def audit_details(renderer: Renderer, record: StoredRecord) -> dict[str, Any]:
 
 
 class Presenter:
-    def __init__(self, schema: OrgSchema, renderer: Renderer) -> None:
+    """``tags``: the records' ``Tag`` values (zoho-v5-related.md §10.1), by record id; a record left out has none."""
+
+    def __init__(
+        self, schema: OrgSchema, renderer: Renderer, tags: dict[str, list[dict[str, Any]]] | None = None
+    ) -> None:
         self.schema = schema
         self.renderer = renderer
+        self.tags = tags or {}
 
     def field_value(self, module: Module, record: StoredRecord, api_name: str) -> Any:
         r = self.renderer
@@ -72,7 +78,7 @@ class Presenter:
         if api_name == "Modified_Time":
             return r.datetime(record.modified_time)
         if api_name == "Tag":
-            return []  # tags are not emulated: input is ignored (behaviour §3.2), output is no tags
+            return self.tags.get(record.id, [])  # input is ignored (behaviour §3.10)
         fld = module.by_name[api_name]
         if api_name == "Layout":
             return r.value(fld, record.data.get("Layout"))
@@ -89,6 +95,8 @@ class Presenter:
                 value = value[:500]
             out[name] = value
         out["id"] = record.id
+        if notes.is_notes(module):  # a note always says its parent's module (zoho-v5-related.md §4.3)
+            out[notes.SE_MODULE] = record.data.get(notes.SE_MODULE)
         return out
 
     def row(
@@ -167,4 +175,6 @@ class Presenter:
         }
         if any(f.data_type == "currency" for f in module.fields):
             out["$currency_symbol"] = "$"
+        if notes.is_notes(module):
+            out[notes.SE_MODULE] = record.data.get(notes.SE_MODULE)
         return out

@@ -13,6 +13,7 @@ from zcrm.errors import (
     RequiredParamMissing,
 )
 from zcrm.fields.coerce import POSITIVE_INT, parse_id
+from zcrm.records import notes
 from zcrm.records.model import StoredRecord
 from zcrm.schema.model import Module, OrgSchema
 
@@ -43,13 +44,13 @@ def tristate(params: dict[str, str], name: str, default: bool | None) -> bool | 
     return None if lowered == "both" else lowered == "true"
 
 
-def sort_params(params: dict[str, str]) -> tuple[str, bool]:
+def sort_params(params: dict[str, str], default: tuple[str, str] = ("id", "desc")) -> tuple[str, bool]:
     """``sort_by`` (``id``, ``Created_Time``, ``Modified_Time``; default ``id``) and whether ``sort_order`` is
-    descending (the default)."""
-    sort_by = params.get("sort_by", "id")
+    descending (the default); ``default`` is another module's (sort_by, sort_order): notes read oldest first."""
+    sort_by = params.get("sort_by", default[0])
     if sort_by not in SORT_COLUMNS:
         raise InvalidData(details={"param_name": "sort_by", "supported_values": list(SORT_COLUMNS)})
-    sort_order = params.get("sort_order", "desc")
+    sort_order = params.get("sort_order", default[1])
     if sort_order not in ("asc", "desc"):
         raise InvalidData(details={"param_name": "sort_order", "supported_values": ["asc", "desc"]})
     return sort_by, sort_order == "desc"
@@ -111,7 +112,7 @@ def parse_list_params(module: Module, params: dict[str, str]) -> ListParams:
         if len(parts) > MAX_IDS:
             raise LimitExceeded(details={"limit": MAX_IDS, "param_name": "ids"})
         ids = tuple(p for p in parsed if p is not None)
-    sort_by, descending = sort_params(params)
+    sort_by, descending = sort_params(params, notes.ORDER if notes.is_notes(module) else ("id", "desc"))
     if "cvid" in params:
         raise InvalidData(details={"param_name": "cvid"})
     page_token = params.get("page_token")

@@ -19,6 +19,7 @@ from zcrm.automation.functions import AfterCommit
 from zcrm.errors import (
     AlreadyModified,
     AuthorizationFailed,
+    ConvertedRecord,
     InvalidData,
     MandatoryNotFound,
     ZohoError,
@@ -263,6 +264,8 @@ class _Run:
         if not can_edit(self.schema, self.user, self.module, record.owner_id):
             return _unauthorized(index, self.target)
         error = state_error(record, UPDATE_BLOCKED, processes.touches_images(self.module, item))
+        if error is None and record.converted:  # a converted lead (zoho-v5-related.md §8.2 step 6)
+            error = ConvertedRecord(details={"id": record.id})
         if (
             error is None
             and self.unmodified_since is not None

@@ -21,6 +21,7 @@ from zcrm.errors import (
     ZohoError,
 )
 from zcrm.fields.coerce import FieldValueError, coerce, compile_coercer
+from zcrm.records import notes
 from zcrm.records.model import StoredRecord
 from zcrm.records.rows import RowError, RowOps, RowPlanner, rows_module
 from zcrm.records.uploads import FileRef, file_refs
@@ -90,6 +91,7 @@ class Validator:
         self.module = module
         self.operation = operation
         self._required: dict[str | None, list[Field]] = {}
+        self._parent = notes.parent_field(module)  # a note's parent: checked with the module it names (§4.2)
         # fields whose values need nothing but coercion: the fast path of ``prepare``
         self._plain = {
             f.api_name: (f, compile_coercer(f))
@@ -122,6 +124,8 @@ class Validator:
                 return False
             return True
         target = fld.lookup_module
+        if api_name == self._parent:
+            return True  # a note's parent: checked once its module is known (``_note_parent``)
         plan.refs.append(Ref(stored, None if target in (None, "se_module") else target, error))
         return True
 
@@ -222,6 +226,8 @@ class Validator:
                 continue
             if key.startswith("$") or key in IGNORED_KEYS or key in SYSTEM_FIELDS:
                 continue
+            if self._parent is not None and key in notes.MODULE_KEYS:
+                continue
             found = module.by_name.get(key)
             if found is None:
                 plan.error = InvalidData(MSG_INVALID_FIELD, {"api_name": key, "json_path": _path(index, key)})
@@ -251,7 +257,20 @@ class Validator:
         self._module_rules(plan, item, existing or {})
         if plan.late_error is None:
             self._mandatory(plan, item, (existing or {}).get("Layout"))
+        if self._parent is not None and plan.values.get(self._parent) is not None:
+            self._note_parent(plan, item)
         return plan
+
+    def _note_parent(self, plan: Prepared, item: dict[str, Any]) -> None:
+        """A note's parent must be a record of the module the item names, kept as ``$se_module`` (§4.2)."""
+        found = notes.parent_module(self.schema, item, plan.index)
+        if isinstance(found, MandatoryNotFound):
+            plan.late_error = plan.late_error or found
+        elif isinstance(found, ZohoError):
+            plan.error = plan.error or found
+        else:
+            plan.refs.append(Ref(plan.values[notes.PARENT], found.api_name, notes.parent_error(plan.index)))
+            plan.values[notes.SE_MODULE] = found.api_name
 
     def _module_rules(self, plan: Prepared, item: dict[str, Any], existing: dict[str, Any]) -> None:
         if plan.late_error is not None:

@@ -9,9 +9,20 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from zcrm.schema.model import Module
+from zcrm.service import attachments, photos, recycle
+from zcrm.store import notes as note_store
+from zcrm.store import relations
+from zcrm.store import tags as tag_store
 
 
 def deleting(
     conn: Connection, org_id: str, module: Module, ids: Sequence[str], actor: str | None, now: int
 ) -> None:
     """Runs before the records ``ids`` of ``module`` are deleted by ``actor`` at ``now``."""
+    recycle.keep(conn, org_id, module, ids, actor, now)  # the recycle bin's entries (§9)
+    relations.forget(conn, org_id, ids)  # many-to-many links (§3.1)
+    tag_store.drop_records(conn, org_id, ids)  # §10: the tags stay in the module's list
+    attachments.deleting_records(conn, org_id, ids)  # attachments and their files (§5.5)
+    photos.deleting_records(conn, org_id, module, ids)  # the photos' files (§7)
+    if module.api_name != "Notes":  # §4.5: a record's notes go with it, and their attachments
+        attachments.deleting_records(conn, org_id, note_store.delete_of_parents(conn, org_id, ids))

@@ -17,6 +17,7 @@ from zcrm.records.present import Presenter, display_name
 from zcrm.records.processes import process_keys
 from zcrm.records.reads import SORT_COLUMNS, TOKEN_LIMIT, lookup_ids, parse_list_params
 from zcrm.schema.model import ROW_TYPES, Module, OrgSchema
+from zcrm.service import tags
 from zcrm.service.processes import settle
 from zcrm.store import processes as process_store
 from zcrm.store import records as store
@@ -41,7 +42,10 @@ def list_records(
     tokens: PageTokens,
     now: int,
     modified_since: int | None,
+    condition: tuple[str, dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """A page of ``module``'s records the user sees; ``condition`` narrows them (a record's notes: the SQL of
+    ``store/notes.py``)."""
     p = parse_list_params(module, params)
     digest = query_digest(
         {
@@ -53,6 +57,7 @@ def list_records(
             "pp": p.per_page,
             "a": p.approved,
             "c": p.converted,
+            "w": None if condition is None else [condition[0], sorted(condition[1].items())],
         }
     )
     after: tuple[int, str] | None = None
@@ -75,6 +80,7 @@ def list_records(
         converted=p.converted,
         modified_since=modified_since,
         owners=visible_owners(ident.schema, ident.user, module),
+        condition=condition,
     )
     rows = store.list_records(conn, ident.org_id, query)
     more = len(rows) > p.per_page
@@ -88,7 +94,7 @@ def list_records(
     ]
     names = display_names(conn, ident.schema, ident.org_id, lookup_ids(module, rows, ident.schema))
     renderer = Renderer(ident.schema, ident.user, names)
-    presenter = Presenter(ident.schema, renderer)
+    presenter = Presenter(ident.schema, renderer, tags.shown(conn, ident.org_id, rows, wanted))
     data = [presenter.list_record(module, row, wanted) for row in rows]
     next_token = None
     expiry = None
@@ -140,7 +146,8 @@ def get_record(
     renderer = Renderer(ident.schema, ident.user, names)
     raw_fields = params.get("fields")
     wanted = [f.strip() for f in raw_fields.split(",") if f.strip()] if raw_fields else None
-    out = Presenter(ident.schema, renderer).full_record(module, record, wanted)
+    shown = tags.shown(conn, ident.org_id, [record], wanted)
+    out = Presenter(ident.schema, renderer, shown).full_record(module, record, wanted)
     rows = process_store.of_record(conn, ident.org_id, record.id)
     out.update(process_keys(ident.schema, ident.user, module, record, rows))
     return out

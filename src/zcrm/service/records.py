@@ -19,7 +19,7 @@ from zcrm.records.update import Children, Target, item_ids, plan_update, touches
 from zcrm.schema.model import Module
 from zcrm.service.processes import settle
 from zcrm.service.save import save
-from zcrm.service.stored import StoreView
+from zcrm.service.stored import StoreView, view
 from zcrm.store import Database
 from zcrm.store import records as store
 from zcrm.store.clocks import org_now
@@ -53,7 +53,7 @@ def update_records(
         for row in store.children(conn, org_id, list(records)):
             children[row.parent_id or ""].setdefault(row.module_id, []).append(row)
     prefix = ident.schema.org.prefix
-    stored = StoreView(conn, org_id, prefix)
+    stored = view(conn, ident, module.api_name, prefix)
     plan = plan_update(
         ident.schema,
         ident.user,
@@ -88,7 +88,7 @@ def insert_records(
     ``first`` is the request index of ``items[0]``; ``notices`` as for ``save``."""
     lock_org(conn, ident.org_id)
     prefix = ident.schema.org.prefix
-    stored = StoreView(conn, ident.org_id, prefix)
+    stored = view(conn, ident, module.api_name, prefix)
     plan = plan_insert(ident.schema, ident.user, module, items, stored, now, triggers, after, first)
     save(conn, ident.org_id, prefix, module, plan, now, after, notices)
     return plan.results

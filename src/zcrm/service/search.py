@@ -18,6 +18,7 @@ from zcrm.schema.model import ROW_TYPES, Field, Module
 from zcrm.search.checks import Typed, TypedGroup, check
 from zcrm.search.criteria import parse
 from zcrm.search.params import SEARCH_LIMIT, SearchParams, check_reach, parse_search_params
+from zcrm.service import tags
 from zcrm.service.reads import display_names
 from zcrm.store import records as store
 from zcrm.store.records import ListQuery
@@ -107,7 +108,8 @@ def search_records(
     wanted = list(p.fields) if p.fields is not None else [f.api_name for f in module.fields]
     wanted = [n for n in wanted if n in module.by_name and module.by_name[n].data_type not in ROW_TYPES]
     names = display_names(conn, ident.schema, ident.org_id, lookup_ids(module, rows, ident.schema))
-    presenter = Presenter(ident.schema, Renderer(ident.schema, ident.user, names))
+    tagged = tags.shown(conn, ident.org_id, rows, wanted)
+    presenter = Presenter(ident.schema, Renderer(ident.schema, ident.user, names), tagged)
     data = [presenter.list_record(module, row, wanted) for row in rows]
     if p.fields is None:  # every field, and the annotations a single record has
         for shown, row in zip(data, rows, strict=True):

@@ -6,7 +6,10 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy import Connection
 
+from zcrm.auth.identity import Identity
+from zcrm.auth.sharing import can_see
 from zcrm.fields.images import HEAD_BYTES, image_type
+from zcrm.records import notes
 from zcrm.records.model import StoredRecord
 from zcrm.records.plan import FileFacts, UniqueKey
 from zcrm.store import files as file_store
@@ -42,3 +45,30 @@ class StoreView:
             i: FileFacts(i, f.name, f.size, image_type(heads.get(f.sha256, b"")) is not None)
             for i, f in found.items()
         }
+
+
+class SeenView(StoreView):
+    """A ``StoreView`` whose ``existing`` leaves out the records the user cannot see: a note's parent must be one
+    (zoho-v5-related.md §4; the Notes module's only record reference is its parent)."""
+
+    def __init__(self, conn: Connection, ident: Identity, prefix: str) -> None:
+        super().__init__(conn, ident.org_id, prefix)
+        self.ident = ident
+
+    def existing(self, ids: Sequence[str]) -> dict[str, str]:
+        schema, user = self.ident.schema, self.ident.user
+        found = store.fetch(self.conn, self.org_id, ids)
+        return {
+            rid: r.module_id
+            for rid, r in found.items()
+            if r.parent_id is None
+            and (module := schema.by_module_id.get(r.module_id)) is not None
+            and can_see(schema, user, module, r.owner_id)
+        }
+
+
+def view(conn: Connection, ident: Identity, module_api_name: str, prefix: str) -> StoreView:
+    """What a write of ``module_api_name`` may see of the stored state: a note's writer only the records they see."""
+    if module_api_name == notes.NOTES:
+        return SeenView(conn, ident, prefix)
+    return StoreView(conn, ident.org_id, prefix)

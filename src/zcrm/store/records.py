@@ -251,14 +251,20 @@ class ListQuery:
     converted: bool | None = None
     modified_since: int | None = None
     owners: frozenset[str] | None = None  # only records of these owners (record sharing); None: all
+    modules: tuple[str, ...] = ()  # the records of these modules instead of ``module_id``'s (related lists)
     condition: tuple[str, dict[str, Any]] | None = (
         None  # search criteria: SQL and its bound values (store/search.py)
     )
 
 
 def list_records(conn: Connection, org_id: str, query: ListQuery) -> list[StoredRecord]:
-    where = ["org_id = :org", "module_id = :module", "parent_id IS NULL"]
-    params: dict[str, Any] = {"org": org_id, "module": query.module_id}
+    where = ["org_id = :org", "module_id IN :modules" if query.modules else "module_id = :module"]
+    where.append("parent_id IS NULL")
+    params: dict[str, Any] = {"org": org_id}
+    if query.modules:
+        params["modules"] = list(query.modules)
+    else:
+        params["module"] = query.module_id
     expanding = False
     if query.ids is not None:
         where.append("id IN :ids")
@@ -302,6 +308,8 @@ def list_records(conn: Connection, org_id: str, query: ListQuery) -> list[Stored
         stmt = stmt.bindparams(bindparam("ids", expanding=True))
     if query.owners is not None:
         stmt = stmt.bindparams(bindparam("owners", expanding=True))
+    if query.modules:
+        stmt = stmt.bindparams(bindparam("modules", expanding=True))
     return [_from_row(row) for row in conn.execute(stmt, params)]
 
 

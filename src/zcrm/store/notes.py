@@ -1,0 +1,65 @@
+"""Notes by their parent (zoho-v5-related.md §4): the condition that lists a record's notes, and the deletion of the
+notes of deleted records (§4.5). A note is a record of the org's ``Notes`` module whose ``data`` holds the parent's
+id as ``Parent_Id``; notes are read by that JSON value (no index: the org's notes are scanned, through the
+``records_module`` index)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, text
+
+from zcrm.store import processes as process_store
+from zcrm.store import records as store
+
+
+def _parent(dialect: str, alias: str = "") -> str:
+    """The SQL of a record's ``Parent_Id`` value."""
+    if dialect == "postgresql":
+        return f"({alias}data::jsonb ->> 'Parent_Id')"
+    return f"json_extract({alias}data, '$.Parent_Id')"
+
+
+def parent_condition(dialect: str, parent_id: str) -> tuple[str, dict[str, Any]]:
+    """A ``ListQuery.condition``: the records whose ``Parent_Id`` is ``parent_id``."""
+    return f"{_parent(dialect)} = :note_parent", {"note_parent": parent_id}
+
+
+def _notes_module(dialect: str) -> str:
+    """The SQL of the org's Notes module id (its definition names it)."""
+    name = (
+        "(definition::jsonb ->> 'api_name')"
+        if dialect == "postgresql"
+        else "json_extract(definition, '$.api_name')"
+    )
+    return f"(SELECT id FROM modules WHERE org_id = :org AND {name} = 'Notes')"
+
+
+def delete_of_parents(conn: Connection, org_id: str, parent_ids: Sequence[str]) -> list[str]:
+    """Deletes the notes of the records ``parent_ids`` (with their search keys, unique values and processes);
+    returns their ids. Notes have no notes of their own: nothing further goes with them here."""
+    if not parent_ids:
+        return []
+    dialect = conn.dialect.name
+    found = conn.execute(
+        text(
+            f"SELECT id FROM records WHERE org_id = :org AND module_id = {_notes_module(dialect)}"
+            f" AND parent_id IS NULL AND {_parent(dialect)} IN :parents"
+        ).bindparams(bindparam("parents", expanding=True)),
+        {"org": org_id, "parents": list(parent_ids)},
+    )
+    ids = [row[0] for row in found]
+    if not ids:
+        return []
+    for table in ("text_keys", "number_keys"):
+        conn.execute(
+            text(
+                f"DELETE FROM {table} WHERE org_id = :org AND module_id = {_notes_module(dialect)}"
+                " AND record_id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"org": org_id, "ids": ids},
+        )
+    store.delete(conn, org_id, ids)
+    process_store.drop(conn, org_id, ids)
+    return ids

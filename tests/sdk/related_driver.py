@@ -1,0 +1,110 @@
+"""Drives the official SDK's ``RelatedListsOperations`` and ``RelatedRecordsOperations`` against a running
+``zcrm serve``.
+
+    python related_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
+
+ARGS_JSON names a campaign and two leads (``campaign``, ``leads``). The report, ``WORK_DIR/result.json``, holds what
+the SDK parsed from the Campaigns related lists, from linking both leads (``update_related_records``), from the
+campaign's leads read back (``get_related_records``), from delinking one (``delink_records``) and from the list read
+again, and every request it sent.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from driver_base import main, mark  # before the SDK: importing it installs the wire log
+from sdk_driver import answer, jsonable
+from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
+from zohocrmsdk.src.com.zoho.crm.api.record import Record
+from zohocrmsdk.src.com.zoho.crm.api.related_lists import GetRelatedListsParam, RelatedListsOperations
+from zohocrmsdk.src.com.zoho.crm.api.related_lists import ResponseWrapper as ListsWrapper
+from zohocrmsdk.src.com.zoho.crm.api.related_records import (
+    ActionWrapper,
+    APIException,
+    BodyWrapper,
+    DelinkRecordsParam,
+    GetRelatedRecordsParam,
+    RelatedRecordsOperations,
+    ResponseWrapper,
+    SuccessResponse,
+)
+
+
+def parsed(response: Any) -> dict[str, Any]:
+    """An SDK answer as JSON: status code, object kind, and what it holds."""
+    if response is None:
+        return {"response": None}
+    out: dict[str, Any] = {"status_code": response.get_status_code()}
+    obj = response.get_object()
+    if isinstance(obj, ListsWrapper):
+        out["object"] = "ListsWrapper"
+        out["lists"] = [
+            {"api_name": r.get_api_name(), "module": r.get_module().get_api_name(), "type": r.get_type(),
+             "href": r.get_href(), "id": r.get_id()}
+            for r in obj.get_related_lists()
+        ]  # fmt: skip
+    elif isinstance(obj, ActionWrapper):
+        out["object"] = "ActionWrapper"
+        out["data"] = [
+            {"kind": type(item).__name__, **answer(item)}
+            if isinstance(item, SuccessResponse | APIException)
+            else {"kind": type(item).__name__}
+            for item in obj.get_data()
+        ]
+    elif isinstance(obj, ResponseWrapper):
+        out["object"] = "ResponseWrapper"
+        out["records"] = [
+            {"class": type(r).__name__, "id": r.get_id(), "values": jsonable(r.get_key_values())}
+            for r in obj.get_data()
+        ]
+        info = obj.get_info()
+        out["info"] = {"count": info.get_count(), "more_records": info.get_more_records()}
+    elif isinstance(obj, APIException):
+        out["object"] = "APIException"
+        out["error"] = answer(obj)
+    else:
+        out["object"] = None if obj is None else type(obj).__name__
+    return out
+
+
+def member(lead_id: int, status: str | None) -> Record:
+    record = Record()
+    record.set_id(lead_id)
+    if status is not None:
+        record.add_key_value("Member_Status", status)
+    return record
+
+
+def read(ops: RelatedRecordsOperations, campaign: int) -> dict[str, Any]:
+    params = ParameterMap()
+    params.add(GetRelatedRecordsParam.fields, "Last_Name,Member_Status")
+    return parsed(ops.get_related_records(campaign, params))
+
+
+def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
+    args = result["args"]
+    campaign, leads = int(args["campaign"]), [int(i) for i in args["leads"]]
+    mark(result, "lists")
+    params = ParameterMap()
+    params.add(GetRelatedListsParam.module, "Campaigns")
+    result["lists"] = parsed(RelatedListsOperations().get_related_lists(params))
+    ops = RelatedRecordsOperations("Leads", "Campaigns")
+    mark(result, "link")
+    body = BodyWrapper()
+    body.set_data([member(leads[0], "Sent"), member(leads[1], None)])
+    result["link"] = parsed(ops.update_related_records(campaign, body))
+    mark(result, "read")
+    result["read"] = read(ops, campaign)
+    mark(result, "delink")
+    params = ParameterMap()
+    params.add(DelinkRecordsParam.ids, str(leads[1]))
+    result["delink"] = parsed(ops.delink_records(campaign, params))
+    mark(result, "read_again")
+    result["read_again"] = read(ops, campaign)
+    mark(result, "end")
+
+
+if __name__ == "__main__":
+    sys.exit(main(scenario))
