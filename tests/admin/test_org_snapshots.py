@@ -17,6 +17,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import CREDENTIAL_KEYS, Api, make_settings, sql
+from tests.known_files import known_files
 from zcrm.app import build_app, prepare
 from zcrm.auth.admin import ensure_admin_token
 from zcrm.http.request_log import RequestLog
@@ -49,6 +50,7 @@ def call(api: Api, method: str, path: str, body: Any = None, headers: dict[str, 
 
 def populate(api: Api, token: str | None = None) -> dict[str, str]:
     """Records with every kind of child row, an update, a delete, a record state and a channel; their ids."""
+    known_files(api, "img-1")
     headers = as_user(token or api.creds.access_token)
 
     def insert(module: str, record: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ import pytest
 from tests.admin.test_admin_cli import Cli
 from tests.api.org_app import serve
 from tests.api.test_approvals import ANN, BOB, CAT, ORG, Org
+from tests.known_files import known_files
 
 WES = "wes@appr.test"
 
@@ -61,6 +62,7 @@ def test_approvals_commands(org: Org, cli: Cli) -> None:
 
 
 def test_review_and_zia_commands(org: Org, cli: Cli) -> None:
+    known_files(org, "f")
     response = org.call("POST", "/crm/v5/Articles", {"data": [{"Title": "News"}]})
     article = response.json()["data"][0]["details"]["id"]
     org.call("PUT", f"/crm/v5/Articles/{article}", {"data": [{"Body": "text"}]})

@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 from tests.api.org_app import OrgClient, serve
 from tests.api.test_approvals import ORG
 from tests.conftest import Api, FakeClock, make_settings, sql
+from tests.known_files import known_files
 from zcrm.app import create_app
 from zcrm.auth.admin import ensure_admin_token
 from zcrm.auth.tokens import digest
@@ -452,6 +453,7 @@ def org(tmp_path: Path) -> Iterator[Org]:
 
 
 def test_zia_validation_delays_follow_the_org_clock(org: Org) -> None:
+    known_files(org, "first")
     org.clock("POST", "/freeze")
     rid = org.create("Shots", Photo=[{"File_Id__s": "first"}])  # the module's delay: 30 seconds
     assert org.state("Shots", rid) == "zia_vision_processing"

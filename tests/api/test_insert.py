@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api
+from tests.known_files import known_files
 
 INVALID = "invalid data"
 BAD_ID = "the id given seems to be invalid"
@@ -401,6 +402,7 @@ def test_owner_and_layout_defaults_and_choices(api: Api) -> None:
 
 
 def test_update_doc_sample_fields_exist_on_deals(api: Api) -> None:
+    known_files(api, "2cxx2fa")
     [listing] = api.insert("Listings", {"Name": "Sea view"})
     [deal] = api.insert(
         "Deals",

@@ -14,6 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import Api, FakeClock, sql
+from tests.known_files import known_files
 from zcrm.app import create_app
 from zcrm.settings import Settings
 
@@ -144,6 +145,7 @@ def timed(settings: Settings, clock: FakeClock) -> Iterator[Api]:
 
 
 def test_doc_sample_request_applies_every_effect(api: Api) -> None:
+    known_files(api, "old-image", "2cxx2fa")
     sea, hill = api.insert("Listings", {"Name": "Sea view"}, {"Name": "Hill top"})
     priya, arjun = user_id(api, PRIYA), user_id(api, ARJUN)
     [deal] = api.insert(

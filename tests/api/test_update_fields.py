@@ -24,6 +24,7 @@ from tests.api.test_update import (
     user_id,
 )
 from tests.conftest import Api, sql
+from tests.known_files import known_files
 
 DUPLICATE = "duplicate data"
 
@@ -360,6 +361,7 @@ def test_read_only_fields_of_the_default_org_are_ignored(api: Api) -> None:
 
 
 def test_a_get_response_sent_back_as_input(specimens: Api) -> None:
+    known_files(specimens, "img-1")
     [target] = specimens.insert("Targets", {"Name": "T1"})
     record = specimen(
         specimens,
@@ -389,6 +391,7 @@ def test_a_get_response_sent_back_as_input(specimens: Api) -> None:
 
 
 def test_a_deal_get_response_sent_back_as_input(api: Api) -> None:
+    known_files(api, "img")
     [listing] = api.insert("Listings", {"Name": "Sea view"})
     [account] = api.insert("Accounts", {"Account_Name": "Zylker"})
     [deal] = api.insert(

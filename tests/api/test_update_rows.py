@@ -22,6 +22,7 @@ from tests.api.test_update import (
     user_id,
 )
 from tests.conftest import Api, sql
+from tests.known_files import known_files
 
 LINKED = "duplicate association"
 CODES = itertools.count()
@@ -83,6 +84,7 @@ def test_delete_a_link_row(specimens: Api) -> None:
 
 
 def test_empty_array_changes_nothing_and_null_removes_every_link(specimens: Api) -> None:
+    known_files(specimens, "p1", "p2")
     t1, t2 = targets(specimens, "T1", "T2")
     me = specimens.creds.user_id
     record = specimen(
@@ -284,12 +286,13 @@ def test_deals_links_and_users(api: Api) -> None:
 
 
 def test_image_upload_rows(specimens: Api) -> None:
+    known_files(specimens, "p1", "p2", "p3", "p4", "p5")
     record = specimen(specimens, Photos=[{"File_Id__s": "p1"}])
     [p1] = [row["id"] for row in read(specimens, "Specimens", record)["Photos"]]
     ok(specimens, "Specimens", {"id": record, "Photos": [{"File_Id__s": "p2"}, {"File_Id__s": "p3"}]})
     photos = read(specimens, "Specimens", record)["Photos"]
     assert [p["File_Id__s"] for p in photos] == ["p1", "p2", "p3"]
-    assert photos[0]["id"] == p1 and photos[1]["Parent_Id"]["id"] == record
+    assert photos[0]["id"] == p1 and photos[1]["Preview_Id__s"] == "p2"
     ok(specimens, "Specimens", {"id": record, "Photos": [{"id": p1, "_delete": None}, {"File_Id__s": "p4"}]})
     assert [p["File_Id__s"] for p in read(specimens, "Specimens", record)["Photos"]] == ["p2", "p3", "p4"]
     before = read(specimens, "Specimens", record)
@@ -317,6 +320,7 @@ def test_image_upload_rows(specimens: Api) -> None:
 
 
 def test_image_upload_on_deals_after_an_item_with_an_error(api: Api) -> None:
+    known_files(api, "a", "b")
     [deal] = api.insert(
         "Deals",
         {
@@ -701,6 +705,7 @@ def child_count(api: Api, record: str) -> int:
 
 def test_rows_added_by_an_earlier_item_can_be_removed_by_a_later_one(specimens: Api) -> None:
     """§2.2: the same id twice is processed twice, the second on top of the first."""
+    known_files(specimens, "x")
     [t1] = targets(specimens, "T1")
     record = specimen(specimens, Parts=[{"Part_Name": "p0"}])
     ok(

@@ -16,6 +16,7 @@ import pytest
 from tests.api.org_app import OrgClient, serve
 from tests.api.test_approvals import ORG
 from tests.conftest import FakeClock, sql
+from tests.known_files import known_files
 
 LOCKED = "Cannot update record that is not approved yet"
 
@@ -66,6 +67,7 @@ def not_approved(record_id: str, message: str = LOCKED) -> dict[str, Any]:
 
 
 def test_a_new_image_locks_the_record_until_the_delay_ends(org: Org) -> None:
+    known_files(org, "first", "second")
     rid = org.create("Shots", Photo=[{"File_Id__s": "first"}])
     assert org.state("Shots", rid) == "zia_vision_processing"
     blocked = org.put("Shots", rid, Caption="hi")
@@ -113,6 +115,7 @@ def test_a_new_image_locks_the_record_until_the_delay_ends(org: Org) -> None:
 
 
 def test_only_new_images_in_validated_fields(org: Org) -> None:
+    known_files(org, "logo", "new")
     plain = org.create("Shots", Caption="no image")
     assert org.state("Shots", plain) == "approved"
     logo = org.create("Shots", Logo=[{"File_Id__s": "logo"}])  # Logo is not validated
@@ -126,6 +129,7 @@ def test_only_new_images_in_validated_fields(org: Org) -> None:
 
 
 def test_without_a_delay_the_control_plane_ends_it(org: Org) -> None:
+    known_files(org, "p")
     rid = org.create("Manual_Shots", Photo=[{"File_Id__s": "p"}])
     org.clock.current += 3_000  # (tokens last an hour)
     assert org.state("Manual_Shots", rid) == "zia_vision_processing"
@@ -156,6 +160,7 @@ def test_without_a_delay_the_control_plane_ends_it(org: Org) -> None:
 
 
 def test_rejection_through_the_control_plane(org: Org) -> None:
+    known_files(org, "p")
     rid = org.create("Manual_Shots", Photo=[{"File_Id__s": "p"}])
     ended = org.end("Manual_Shots", rid, "rejected")
     assert ended.json() == {"id": rid, "outcome": "rejected", "lock_state": "zia_vision_rejected"}

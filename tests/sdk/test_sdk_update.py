@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
+from tests.known_files import known_files
 
 DRIVER = Path(__file__).with_name("sdk_update_driver.py")
 CLIENT_TZ = (
@@ -146,6 +147,7 @@ def update_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
 
 
 def seed(server: LiveServer) -> Seeded:
+    known_files(server, "img-front", "img-garden")
     creds = server.credentials
     admin = creds["user_id"]
     with http(server) as client:

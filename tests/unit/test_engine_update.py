@@ -40,7 +40,7 @@ from tests.unit.engine_org import (
 from zcrm.automation.functions import AfterCommit
 from zcrm.errors import ZohoError
 from zcrm.records.model import StoredRecord
-from zcrm.records.plan import Plan, Snapshot
+from zcrm.records.plan import FileFacts, Plan, Snapshot
 from zcrm.records.update import Children, Target, plan_update
 from zcrm.schema.model import Layout, Module
 
@@ -693,8 +693,17 @@ def test_record_state_check_order(state: dict[str, Any], code: str, action: str 
 def test_a_rejected_zia_validation_lets_a_new_image_through() -> None:
     stored = in_state(A, lock_state="zia_vision_rejected")
     assert one({"id": A, "Name": "x"}, stored, module=ZIA)["code"] == "NOT_APPROVED"
-    plan = update([{"id": A, "Photos": [{"File_Id__s": "img"}]}], stored, module=ZIA)
+    state = snapshot(stored)
+    state.uploads["img"] = FileFacts("img", "img.png", 8, image=True)
+    plan = update([{"id": A, "Photos": [{"File_Id__s": "img"}]}], stored, module=ZIA, state=state)
     assert entries(plan)[0]["code"] == "SUCCESS"
+    assert plan.rows.inserts[0].data["File_Name__s"] == "img.png"
+    again = in_state(A, lock_state="zia_vision_rejected")
+    missing = update([{"id": A, "Photos": [{"File_Id__s": "gone"}]}], again, module=ZIA)
+    assert entries(missing)[0]["details"] == {
+        "api_name": "File_Id__s",
+        "json_path": "$.data[0].Photos[0].File_Id__s",
+    }
     assert stored.lock_state == "zia_vision_processing"  # the new image is validated in turn
     assert [(p.kind, p.status) for p in plan.processes] == [("zia", "pending")]
     assert plan.rows.inserts[0].module_id == PHOTOS.id

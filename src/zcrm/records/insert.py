@@ -12,6 +12,7 @@ from zcrm.records.common import apply_row_ops, change_row, duplicate_error, ref_
 from zcrm.records.model import StoredRecord
 from zcrm.records.plan import Plan, Stored
 from zcrm.records.present import audit_details
+from zcrm.records.uploads import file_error
 from zcrm.records.validate import Validator
 from zcrm.records.workflow import apply_rules, rules_change, runs_workflows
 from zcrm.schema.model import Module, OrgSchema, User
@@ -34,7 +35,11 @@ def plan_insert(
     validator = Validator(schema, module, "insert")
     plans = [validator.prepare(index, item) for index, item in enumerate(items, first)]
     found = stored.existing([ref.record_id for plan in plans for ref in plan.refs])
-    errors = [ref_error(plan, schema, found) or plan.error or plan.late_error for plan in plans]
+    files = stored.files([ref.file_id for plan in plans for ref in plan.files])
+    errors = [
+        ref_error(plan, schema, found) or file_error(plan.files, files) or plan.error or plan.late_error
+        for plan in plans
+    ]
     uniques = [
         [
             (f, unique_key(f, plan.values[f.api_name]))

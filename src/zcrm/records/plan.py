@@ -1,9 +1,10 @@
 """What a write's engine run takes from the store and what it gives back.
 
 ``Stored`` is what the engine may ask of the stored state while it plans: which referenced records exist, who holds
-a unique value, a few records by id (the holders of clashing unique values), fresh ids and autonumber values. The
-service answers it from the store in the request's transaction (``service/stored.py``); ``Snapshot`` answers it from
-plain values, for tests and for callers that have the state at hand.
+a unique value, a few records by id (the holders of clashing unique values), fresh ids and autonumber values, and
+which uploaded files exist (upload fields). The service answers it from the store in the request's transaction
+(``service/stored.py``); ``Snapshot`` answers it from plain values, for tests and for callers that have the state
+at hand.
 
 ``Plan`` is the engine's answer: a result per item in input order, and the writes of the successful ones (records
 to insert, update and delete, child rows, unique values to claim and release, change events, process rows, the
@@ -25,6 +26,17 @@ UniqueKey = tuple[str, str]  # (field id, the value's key: ``common.unique_key``
 # (record id, the fields the write changed as {api_name: [old, new]}, the record's field values after the write
 # or None for a delete)
 Written = tuple[str, dict[str, Any], dict[str, Any] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """What the engine knows of an uploaded file (zoho-v5-related.md §6.3): its name, byte count and whether its
+    first bytes are an image's (``fields.images``)."""
+
+    id: str
+    name: str
+    size: int
+    image: bool
 
 
 class Stored(Protocol):
@@ -50,6 +62,10 @@ class Stored(Protocol):
         """The next value of an autonumber field's sequence (``start`` for its first)."""
         ...
 
+    def files(self, ids: Sequence[str]) -> dict[str, FileFacts]:
+        """The org's uploaded files among ``ids`` (upload fields' ``File_Id__s``)."""
+        ...
+
 
 @dataclass(slots=True)
 class Snapshot:
@@ -59,6 +75,7 @@ class Snapshot:
     unique: dict[UniqueKey, str] = field(default_factory=dict)
     id_prefix: str = "9000001"
     sequences: dict[str, int] = field(default_factory=dict)
+    uploads: dict[str, FileFacts] = field(default_factory=dict)
     _counter: Iterator[int] = field(default_factory=lambda: count(1))
 
     def existing(self, ids: Sequence[str]) -> dict[str, str]:
@@ -78,6 +95,9 @@ class Snapshot:
         number = self.sequences.get(field_id, start)
         self.sequences[field_id] = number + 1
         return number
+
+    def files(self, ids: Sequence[str]) -> dict[str, FileFacts]:
+        return {i: self.uploads[i] for i in ids if i in self.uploads}
 
 
 @dataclass(slots=True)

@@ -8,6 +8,7 @@ from zcrm.fields.render import Renderer
 from zcrm.records import notes
 from zcrm.records.model import StoredRecord
 from zcrm.records.rows import ORDER_KEY
+from zcrm.records.uploads import UPLOAD_TYPES, upload_row
 from zcrm.schema.model import ROW_TYPES, Field, Module, OrgSchema
 
 
@@ -149,9 +150,13 @@ class Presenter:
                 )
                 if row_module is None:
                     continue
+                children = rows_by_module.get(row_module.id, [])
+                if fld.data_type in UPLOAD_TYPES:
+                    out[name] = [upload_row(child, n) for n, child in enumerate(children, 1)]
+                    continue
                 out[name] = [
                     self.row(row_module, child, record, module)
-                    for child in rows_by_module.get(row_module.id, [])
+                    for child in children
                     if self._link_target_exists(fld, child)
                 ]
                 continue

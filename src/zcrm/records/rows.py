@@ -28,7 +28,17 @@ from zcrm.fields.coerce import parse_id
 from zcrm.records.model import StoredRecord
 from zcrm.schema.model import COMPUTED_TYPES, SYSTEM_FIELDS, Field, Module, OrgSchema
 
-ROW_SKIP = frozenset({"Parent_Id", "_delete", "Created_Time", "Modified_Time", "Created_By", "Modified_By"})
+ROW_SKIP = frozenset(
+    {
+        "Parent_Id",
+        "_delete",
+        "Created_Time",
+        "Modified_Time",
+        "Created_By",
+        "Modified_By",
+        "Sequence_Number__s",  # an upload row's place, shown by GET (records/uploads.py), never stored
+    }
+)
 ORDER_KEY = "$order"  # a subform row's position, kept in its data (never rendered)
 
 # coerce one value of a row field: (field, value, path) -> (ok, stored); errors are reported through the plan

@@ -40,6 +40,7 @@ from zcrm.records.common import (
 from zcrm.records.model import StoredRecord
 from zcrm.records.plan import Plan, Stored, UniqueKey
 from zcrm.records.present import audit_details
+from zcrm.records.uploads import file_error
 from zcrm.records.validate import Prepared, Validator
 from zcrm.records.workflow import apply_rules, rules_change, runs_workflows
 from zcrm.schema.model import ROW_TYPES, Field, Module, OrgSchema, User
@@ -181,6 +182,7 @@ def plan_update(
         for index, (item, rid) in enumerate(zip(items, ids, strict=True), first)
     ]
     found = stored.existing([ref.record_id for p in prepared if p is not None for ref in p.refs])
+    files = stored.files([ref.file_id for p in prepared if p is not None for ref in p.files])
     candidates = [
         (f.id, key) for p in prepared if p is not None for f, key in _new_keys(module, p) if key is not None
     ]
@@ -199,7 +201,10 @@ def plan_update(
         if plan is None or record.id in dirty:  # the record changed earlier in this request: validate again
             plan = validator.prepare(index, item, children[record.id], record.data)
             found.update(stored.existing([ref.record_id for ref in plan.refs]))
-        error = ref_error(plan, schema, found) or plan.error or plan.late_error
+            files.update(stored.files([ref.file_id for ref in plan.files]))
+        error = (
+            ref_error(plan, schema, found) or file_error(plan.files, files) or plan.error or plan.late_error
+        )
         if error is not None:
             out.results.append(error)
             continue

@@ -24,6 +24,7 @@ from zcrm.fields.coerce import FieldValueError, coerce, compile_coercer
 from zcrm.records import notes
 from zcrm.records.model import StoredRecord
 from zcrm.records.rows import RowError, RowOps, RowPlanner, rows_module
+from zcrm.records.uploads import FileRef, file_refs
 from zcrm.schema.model import (
     COMPUTED_TYPES,
     IGNORED_KEYS,
@@ -56,6 +57,7 @@ class Prepared:
     row_ops: list[RowOps] = field(default_factory=list)
     append: set[str] = field(default_factory=set)  # multi-select picklists whose values are appended
     refs: list[Ref] = field(default_factory=list)
+    files: list[FileRef] = field(default_factory=list)  # new upload rows: their file ids must exist
     error: ZohoError | None = None  # the first key error (type, length, unknown field, bad shape)
     late_error: ZohoError | None = None  # module rules and mandatory fields, after the references
 
@@ -146,8 +148,9 @@ class Validator:
 
         planner = RowPlanner(self.schema, coerce_row_value, self.operation)
         current = children.get(rows_module(self.schema, fld).id, [])
+        path = _path(plan.index, fld.api_name)
         try:
-            plan.row_ops.append(planner.plan(fld, value, _path(plan.index, fld.api_name), current))
+            ops = planner.plan(fld, value, path, current)
         except RowError as exc:
             if plan.error is not None:  # the value coercer recorded the real error
                 return False
@@ -157,6 +160,8 @@ class Validator:
                 return True
             plan.error = exc.error
             return False
+        plan.row_ops.append(ops)
+        plan.files += file_refs(fld.data_type, value, ops.adds, ops.updates, path)
         return True
 
     def _append_values(self, plan: Prepared, value: Any) -> bool:

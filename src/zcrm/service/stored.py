@@ -8,9 +8,11 @@ from sqlalchemy import Connection
 
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import can_see
+from zcrm.fields.images import HEAD_BYTES, image_type
 from zcrm.records import notes
 from zcrm.records.model import StoredRecord
-from zcrm.records.plan import UniqueKey
+from zcrm.records.plan import FileFacts, UniqueKey
+from zcrm.store import files as file_store
 from zcrm.store import records as store
 from zcrm.store.ids import IdPool
 
@@ -35,6 +37,14 @@ class StoreView:
 
     def next_number(self, field_id: str, start: int) -> int:
         return store.next_sequence(self.conn, self.org_id, field_id, start)
+
+    def files(self, ids: Sequence[str]) -> dict[str, FileFacts]:
+        found = file_store.get(self.conn, self.org_id, sorted(set(ids)))
+        heads = file_store.heads(self.conn, self.org_id, [f.sha256 for f in found.values()], HEAD_BYTES)
+        return {
+            i: FileFacts(i, f.name, f.size, image_type(heads.get(f.sha256, b"")) is not None)
+            for i, f in found.items()
+        }
 
 
 class SeenView(StoreView):

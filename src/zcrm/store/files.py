@@ -55,6 +55,17 @@ def chunk(conn: Connection, org_id: str, sha256: str, seq: int) -> bytes | None:
     return bytes(rows[0][0]) if rows else None
 
 
+def heads(conn: Connection, org_id: str, hashes: Sequence[str], size: int) -> dict[str, bytes]:
+    """The first ``size`` bytes of each content among ``hashes`` (``substr`` of the first chunk, in either database)."""
+    if not hashes:
+        return {}
+    stmt = text(
+        "SELECT sha256, substr(data, 1, :size) FROM blobs WHERE org_id = :org AND seq = 0 AND sha256 IN :hashes"
+    ).bindparams(bindparam("hashes", expanding=True))
+    rows = conn.execute(stmt, {"org": org_id, "size": size, "hashes": sorted(set(hashes))})
+    return {r[0]: bytes(r[1]) for r in rows}
+
+
 def add(conn: Connection, org_id: str, file: StoredFile) -> None:
     executemany(
         conn,

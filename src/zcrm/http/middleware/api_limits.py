@@ -1,6 +1,7 @@
 """Zoho's API limits around each call to ``/crm/`` (docs/limits.md; the counting is ``http/api_limits.Tracker``'s):
 the call is admitted when it authenticates (``http/authed.py``), holds its slot until its answer is ready (added
-latency included), then its credits are charged, unless it answered 429, before the answer is sent."""
+latency included), then its credits are charged, unless it answered 429, before the answer is sent (a large answer:
+once its first 64 KiB are ready, ``middleware/answer.Recorded``)."""
 
 from __future__ import annotations
 
@@ -30,11 +31,18 @@ class ApiLimits:
         def admit(conn: Connection, ident: Identity, now: int, write: bool) -> None:
             self.tracker.admit(conn, ident, now, held, call)
 
-        answer = Recorded()
+        settled = False
+
+        async def settle() -> None:
+            nonlocal settled
+            if held.org_id is not None and not settled:
+                settled = True
+                await run_in_threadpool(self.tracker.settle, held, answer.status != 429)
+
+        answer = Recorded(send, settle)  # a large answer settles on its status and passes through
         try:
             with on_authenticated(admit):
                 await self.app(scope, receive, answer.send)
         finally:
-            if held.org_id is not None:
-                await run_in_threadpool(self.tracker.settle, held, answer.status != 429)
+            await settle()
         await answer.forward(send)

@@ -1,6 +1,7 @@
 """The request log's layer (docs/control-plane.md, "Request log"): each call of an org, but the control plane's,
 becomes an entry of the org's log (``http/request_log.RequestLog`` writes them off the request path). The answer is
-held back until its entry exists, so a read of the log sees every request answered before it.
+held back until its entry exists, so a read of the log sees every request answered before it (a large answer but its
+last message passes through as it comes: ``middleware/answer.Recorded`` keeps only its first ``cap`` bytes).
 
 The org is the one the call authenticated as (noted on its ``Call`` by the layers inside), else, for an unknown path
 or method (400, 404) that carried a valid token, that token's. Credentials are masked before the entry exists: in
@@ -49,7 +50,9 @@ class RequestLogging:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        answer = Recorded()
+        answer = Recorded(
+            send, keep=max(self.cap, 1)
+        )  # a large answer passes through but for its last message
         try:
             await self.app(scope, receive, answer.send)
         except BaseException:
