@@ -151,7 +151,7 @@ def admin_token(settings: Settings) -> str:
 def test_what_is_charged(limited: Api) -> None:
     limited_settings  # noqa: B018 - the fixture's limit is 3
     # not authenticated: not charged (404 comes before authentication, 401 is its failure)
-    assert limited.get("/crm/v5/nowhere/at/all/x").status_code == 404
+    assert limited.get("/crm/v5/nowhere/at/all/x/y").status_code == 404
     assert limited.client.get("/crm/v5/org").status_code == 401
     assert (
         limited.client.get("/crm/v5/org", headers={"Authorization": "Zoho-oauthtoken 1000.x.y"}).status_code

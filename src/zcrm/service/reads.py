@@ -47,19 +47,19 @@ def list_records(
     """A page of ``module``'s records the user sees; ``condition`` narrows them (a record's notes: the SQL of
     ``store/notes.py``)."""
     p = parse_list_params(module, params)
-    digest = query_digest(
-        {
-            "m": module.id,
-            "f": p.fields,
-            "i": p.ids,
-            "s": p.sort_by,
-            "d": p.descending,
-            "pp": p.per_page,
-            "a": p.approved,
-            "c": p.converted,
-            "w": None if condition is None else [condition[0], sorted(condition[1].items())],
-        }
-    )
+    query: dict[str, Any] = {
+        "m": module.id,
+        "f": p.fields,
+        "i": p.ids,
+        "s": p.sort_by,
+        "d": p.descending,
+        "pp": p.per_page,
+        "a": p.approved,
+        "c": p.converted,
+    }
+    if condition is not None:  # only then: a plain list's tokens stay what they were
+        query["w"] = [condition[0], sorted(condition[1].items())]
+    digest = query_digest(query)
     after: tuple[int, str] | None = None
     page = p.page
     offset = (p.page - 1) * p.per_page
