@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_records.py
 	$(BIN)/python bench/bench_update.py
 	$(BIN)/python bench/bench_growth.py
+	$(BIN)/python bench/bench_uploads.py
 
 # the same on PostgreSQL (2 workers), on the server of ZCRM_TEST_DATABASE_URL (a fresh database per benchmark):
 #   scripts/with-postgres.sh make bench-postgres     (that private cluster runs with fsync off)
@@ -56,6 +57,7 @@ bench-postgres: $(STAMP)
 	@test -n "$$ZCRM_TEST_DATABASE_URL" || { echo "bench-postgres: set ZCRM_TEST_DATABASE_URL to a PostgreSQL server" >&2; exit 2; }
 	$(BIN)/python bench/bench_update.py --database-url "$$ZCRM_TEST_DATABASE_URL" --workers 2 --clients 2
 	$(BIN)/python bench/bench_growth.py --database-url "$$ZCRM_TEST_DATABASE_URL" --workers 2
+	$(BIN)/python bench/bench_uploads.py --database-url "$$ZCRM_TEST_DATABASE_URL" --workers 2
 
 clean:
 	rm -rf $(VENV) zcrm-data .pytest_cache .mypy_cache .ruff_cache

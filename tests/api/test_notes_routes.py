@@ -337,6 +337,13 @@ def test_who_cannot_see_the_parent_cannot_see_or_add_its_notes(
     for who in ("ria", "max", "ada"):
         listed = call(who, "GET", path, params={"fields": "Note_Content"})
         assert [n["Note_Content"] for n in listed.json()["data"]] == ["mine", "by /Notes"]
+    # nor through the Notes module itself: its list and its single GET
+    everything = call("ada", "GET", "/crm/v5/Notes", params={"fields": "Note_Content"})
+    assert {"mine", "by /Notes"} <= {n["Note_Content"] for n in everything.json()["data"]}
+    seen = call("ray", "GET", "/crm/v5/Notes", params={"fields": "Note_Content"})
+    assert (seen.status_code, seen.content) == (204, b"")  # the org's only notes are the Vault record's
+    assert call("ada", "GET", f"/crm/v5/Notes/{note_id}").status_code == 200
+    assert call("ray", "GET", f"/crm/v5/Notes/{note_id}").status_code == 204
 
 
 def test_if_modified_since(api: Api, world: dict[str, str]) -> None:

@@ -91,6 +91,8 @@ class Pools:
 
     records: dict[str, list[str]]
     users: list[str]
+    images: list[str] = field(default_factory=list)  # ids of uploaded files (zoho-v5-related.md §6): images
+    documents: list[str] = field(default_factory=list)  # ... and other files
     counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def record_ids(self, module: str | None) -> list[str]:
@@ -138,6 +140,7 @@ class RecordStrategies:
             if f.api_name not in SYSTEM_FIELDS
             and f.api_name not in IGNORED_KEYS
             and not (f.api_name == "Parent_Id" and module.generated_type == "subform")
+            and not (f.api_name == "Parent_Id" and module.api_name == "Notes")  # ``note_parent`` gives it
             and not (f.data_type in REFERENCE_TYPES and f.data_type != "layout" and not self._targets(f))
         ]
 
@@ -145,6 +148,12 @@ class RecordStrategies:
         if fld.data_type in ("ownerlookup", "userlookup"):
             return self.pools.users
         return self.pools.record_ids(fld.lookup_module)
+
+    def note_parent(self, module: Module) -> dict[str, Any]:
+        """What a note needs besides its fields (zoho-v5-related.md §4.2): a parent record and its module (a Lead of
+        the pools); nothing for another module, or while there is no Lead."""
+        leads = self.pools.record_ids("Leads") if module.api_name == "Notes" else []
+        return {"Parent_Id": {"id": leads[0]}, "$se_module": "Leads"} if leads else {}
 
     def mandatory(self, module: Module) -> list[Field]:
         layout = module.default_layout
@@ -248,8 +257,11 @@ class RecordStrategies:
             )
         rows_module = self.schema.module(fld.associated_module or "")
         assert rows_module is not None
-        if fld.data_type in ("imageupload", "fileupload"):
-            return st.lists(some_text(30).map(lambda t: {"File_Id__s": t}), max_size=2)
+        if fld.data_type in ("imageupload", "fileupload"):  # files an upload returned (§6.3)
+            files = self.pools.images + (self.pools.documents if fld.data_type == "fileupload" else [])
+            if not files:
+                return st.just([])
+            return st.lists(st.sampled_from(files).map(lambda i: {"File_Id__s": i}), max_size=2)
         return st.lists(self.row(rows_module), min_size=1 if fld.system_mandatory else 0, max_size=2)
 
     def row(self, module: Module) -> st.SearchStrategy[dict[str, Any]]:
@@ -384,7 +396,7 @@ class RecordStrategies:
             needed.append(focus)
         optional = [f for f in fields if f not in needed]
         chosen = needed + draw(st.lists(st.sampled_from(optional), max_size=8, unique=True))
-        item: dict[str, Any] = {}
+        item: dict[str, Any] = {} if update else self.note_parent(module)
         check: dict[str, Any] = {}
         for fld in chosen:
             sent, shown = draw(self.valid(module, fld))

@@ -85,7 +85,15 @@ class RecordFuzz:
 
     def seed(self) -> None:
         """A record in every module a lookup can name, so that lookups have something to point at; modules whose
-        mandatory lookups point at others are made after those."""
+        mandatory lookups point at others are made after those. Then a file for the upload fields (an image and a
+        text file)."""
+        png = b"\x89PNG\r\n\x1a\n" + bytes(24)
+        uploads = [("file", ("seed.png", png, "image/png")), ("file", ("seed.txt", b"seed", "text/plain"))]
+        sent = self.http.post("/crm/v5/files", files=uploads)
+        assert sent.status_code == 200, sent.text
+        image, document = (entry["details"]["id"] for entry in sent.json()["data"])
+        self.pools.images.append(image)
+        self.pools.documents.append(document)
         waiting = [
             m for m in self.schema.modules if m.api_supported and m.generated_type in ("default", "custom")
         ]
@@ -99,8 +107,10 @@ class RecordFuzz:
                     f.api_name: minimal_value(self.strategies, module, f)
                     for f in self.strategies.mandatory(module)
                 }
-                if None in item.values():
+                parent = self.strategies.note_parent(module)
+                if None in item.values() or (module.api_name == "Notes" and not parent):
                     continue
+                item.update(parent)
                 created = self.http.post(f"/crm/v5/{module.api_name}", json={"data": [item]})
                 assert created.status_code == 201, created.text
                 self.pools.records[module.api_name] = [created.json()["data"][0]["details"]["id"]]

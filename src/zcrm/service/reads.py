@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from zcrm.auth.identity import Identity
-from zcrm.auth.sharing import can_see, visible_owners
+from zcrm.auth.sharing import can_see, reachable_owners, visible_owners
 from zcrm.errors import PaginationLimitExceeded, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
@@ -19,6 +19,7 @@ from zcrm.records.reads import SORT_COLUMNS, TOKEN_LIMIT, lookup_ids, parse_list
 from zcrm.schema.model import ROW_TYPES, Module, OrgSchema
 from zcrm.service import tags
 from zcrm.service.processes import settle
+from zcrm.store import notes as note_store
 from zcrm.store import processes as process_store
 from zcrm.store import records as store
 from zcrm.store.records import ListQuery
@@ -47,7 +48,9 @@ def list_records(
     """A page of ``module``'s records the user sees; ``condition`` narrows them (a record's notes: the SQL of
     ``store/notes.py``)."""
     p = parse_list_params(module, params)
-    query: dict[str, Any] = {
+    if condition is None and module.api_name == "Notes":
+        condition = _seen_parents(conn, ident)
+    asked: dict[str, Any] = {
         "m": module.id,
         "f": p.fields,
         "i": p.ids,
@@ -58,8 +61,8 @@ def list_records(
         "c": p.converted,
     }
     if condition is not None:  # only then: a plain list's tokens stay what they were
-        query["w"] = [condition[0], sorted(condition[1].items())]
-    digest = query_digest(query)
+        asked["w"] = [condition[0], sorted(condition[1].items())]
+    digest = query_digest(asked)
     after: tuple[int, str] | None = None
     page = p.page
     offset = (p.page - 1) * p.per_page
@@ -127,6 +130,27 @@ def any_modified_since(conn: Connection, ident: Identity, module: Module, since:
     return store.any_modified_since(conn, ident.org_id, module.id, since, owners)
 
 
+def _seen_parents(conn: Connection, ident: Identity) -> tuple[str, dict[str, Any]] | None:
+    """The condition that hides the notes of records the user cannot see (zoho-v5-related.md §4), or None when the
+    user sees every record."""
+    hidden = [m.id for m in ident.schema.modules if visible_owners(ident.schema, ident.user, m) is not None]
+    if not hidden:
+        return None
+    owners = sorted(reachable_owners(ident.schema, ident.user))
+    return note_store.seen_parents_condition(conn.dialect.name, hidden, owners)
+
+
+def _parent_seen(conn: Connection, ident: Identity, parent: Any) -> bool:
+    parent_id = parent.get("id") if isinstance(parent, dict) else parent
+    if not isinstance(parent_id, str):
+        return True
+    found = store.fetch(conn, ident.org_id, [parent_id]).get(parent_id)
+    parent_module = None if found is None else ident.schema.by_module_id.get(found.module_id)
+    if found is None or parent_module is None:
+        return True
+    return can_see(ident.schema, ident.user, parent_module, found.owner_id)
+
+
 def get_record(
     conn: Connection, ident: Identity, module: Module, record_id: str, params: dict[str, str], now: int
 ) -> dict[str, Any] | None:
@@ -138,6 +162,8 @@ def get_record(
         return None
     if not can_see(ident.schema, ident.user, module, record.owner_id):
         return None  # a record the user cannot see reads like one that does not exist
+    if module.api_name == "Notes" and not _parent_seen(conn, ident, record.data.get("Parent_Id")):
+        return None  # nor does a note of one (zoho-v5-related.md §4)
     record.children = store.children(conn, ident.org_id, [record.id])
     settle(conn, ident.org_id, [record], now, persist=False)
     ids = lookup_ids(module, [record], ident.schema)

@@ -26,6 +26,21 @@ def parent_condition(dialect: str, parent_id: str) -> tuple[str, dict[str, Any]]
     return f"{_parent(dialect)} = :note_parent", {"note_parent": parent_id}
 
 
+def seen_parents_condition(
+    dialect: str, hidden_module_ids: Sequence[str], owners: Sequence[str]
+) -> tuple[str, dict[str, Any]]:
+    """A ``ListQuery.condition`` over notes (a query on ``records``): leaves out the notes whose parent is a record
+    of ``hidden_module_ids`` (modules whose records the user sees only by owner) not owned by one of ``owners``."""
+    modules = {f"seen_m{i}": m for i, m in enumerate(hidden_module_ids)}
+    owned = {f"seen_o{i}": o for i, o in enumerate(owners)}
+    others = f"p.owner_id NOT IN ({', '.join(':' + k for k in owned)})" if owned else "1 = 1"
+    sql = (
+        f"NOT EXISTS (SELECT 1 FROM records p WHERE p.org_id = :org AND p.id = {_parent(dialect, 'records.')}"
+        f" AND p.module_id IN ({', '.join(':' + k for k in modules)}) AND (p.owner_id IS NULL OR {others}))"
+    )
+    return sql, {**modules, **owned}
+
+
 def _notes_module(dialect: str) -> str:
     """The SQL of the org's Notes module id (its definition names it)."""
     name = (
