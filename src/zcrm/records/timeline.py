@@ -3,9 +3,8 @@ timeline entries (docs/timeline.md).
 
 A change event (``store/changes.py``) becomes one entry: ``insert`` is ``added``, ``update`` is ``updated`` with
 one ``field_history`` item per field the write changed, ``delete`` is ``deleted``, ``restore`` (a record back from
-the recycle bin) is ``restored``. Values in ``field_history`` are
-strings, as Zoho sends them: datetimes in the reader's time zone, users and lookups by name, other values as the
-record JSON would show them.
+the recycle bin) is ``restored``. Values in ``field_history`` are strings, as Zoho sends them: datetimes in the
+reader's time zone, users and lookups by name, other values as the record JSON would show them.
 """
 
 from __future__ import annotations
