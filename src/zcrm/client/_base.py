@@ -303,6 +303,9 @@ class Requests:
                 body[name] = str(value)
         return self.call("POST", f"{CONTROL_PREFIX}/tokens", json_body=body)
 
+    def restore_record(self, module: str, record_id: RecordId) -> Call:
+        return self.call("POST", f"{CONTROL_PREFIX}/records/{segment(module)}/{segment(record_id)}/restore")
+
     # -- the control plane, with the server admin token -----------------------------------------------------
 
     def create_org(self, org_file: Mapping[str, Any] | None) -> Call:

@@ -229,3 +229,8 @@ class Client:
         """``POST /__zcrm/tokens``: a refresh and an access token with exactly ``scope`` for an active user of
         the token's org (by ``user_id`` or ``email``); 201 with ``access_token``, ``refresh_token``…"""
         return self._send(self._requests.issue_tokens(scope, user_id, email, client_id))
+
+    def restore_record(self, module: str, record_id: RecordId) -> Response:
+        """``POST /__zcrm/records/{module}/{id}/restore``: puts a record of the module's recycle bin back
+        (docs/deleted-records.md); 200 with ``{"code":"SUCCESS",…}``."""
+        return self._send(self._requests.restore_record(module, record_id))

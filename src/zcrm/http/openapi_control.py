@@ -60,6 +60,9 @@ CONTROL_OPERATIONS: dict[tuple[str, str], Described] = {
         },
         body_required=True,
     ),
+    ("POST", "/__zcrm/records/{module}/{id}/restore"): Described(
+        ok("Result", "Restored: the record's id and module")
+    ),
     ("POST", "/__zcrm/records/{module}/{id}/review"): Described(
         ok("Result", "Approved, rejected or resubmitted"),
         body=shape({"action": choice(REVIEW_ACTIONS)}, {"comments": NULLABLE_STRING}),

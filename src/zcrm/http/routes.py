@@ -45,6 +45,7 @@ from zcrm.http.control import limits as control_limits
 from zcrm.http.control import org as control
 from zcrm.http.control import orgs as control_orgs
 from zcrm.http.control import processes as control_processes
+from zcrm.http.control import restore as control_restore
 from zcrm.http.control.access import AdminCall
 from zcrm.http.envelope import json_response
 from zcrm.http.matcher import Auth, Matcher, Operation, Param, Route
@@ -334,6 +335,10 @@ ROUTES: tuple[Route[Handler], ...] = (
     _zcrm(
         "/__zcrm/records/{module}/{id}/zia_validation",
         POST=op(control_processes.zia_validation, "Answer a record's Zia image validation"),
+    ),
+    _zcrm(
+        "/__zcrm/records/{module}/{id}/restore",
+        POST=op(control_restore.restore, "Restore a record from the recycle bin"),
     ),
     _zcrm(
         "/__zcrm/records/{module}/{id}/processes",

@@ -2,9 +2,9 @@
 timeline entries (docs/timeline.md).
 
 A change event (``store/changes.py``) becomes one entry: ``insert`` is ``added``, ``update`` is ``updated`` with
-one ``field_history`` item per field the write changed, ``delete`` is ``deleted``. Values in ``field_history`` are
-strings, as Zoho sends them: datetimes in the reader's time zone, users and lookups by name, other values as the
-record JSON would show them.
+one ``field_history`` item per field the write changed, ``delete`` is ``deleted``, ``restore`` (a record back from
+the recycle bin) is ``restored``. Values in ``field_history`` are strings, as Zoho sends them: datetimes in the
+reader's time zone, users and lookups by name, other values as the record JSON would show them.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from zcrm.schema.model import ROW_TYPES, Field, Module, User
 
 MAX_PER_PAGE = 200
 SOURCE = "crm_api"  # every change zcrm records comes through the API
-ACTIONS = {"insert": "added", "update": "updated", "delete": "deleted"}
+ACTIONS = {"insert": "added", "update": "updated", "delete": "deleted", "restore": "restored"}
 INNER_DETAILS = (
     "field_history.data_type",
     "field_history.field_label",

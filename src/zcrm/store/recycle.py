@@ -1,6 +1,6 @@
 """The recycle bin's rows (``deleted_records``, migration 0016; zoho-v5-related.md §9): one statement writes a
 delete request's entries, one clears a module's expired ones (and earlier ones of the same records), one reads a
-page."""
+page; one reads a record's entry and one removes it (a restore)."""
 
 from __future__ import annotations
 
@@ -90,3 +90,28 @@ def page(conn: Connection, org_id: str, q: PageQuery) -> list[Entry]:
         )
         for row in rows
     ]
+
+
+def get(conn: Connection, org_id: str, record_id: str) -> Entry | None:
+    """The entry of the record ``record_id``, with its ``record``; None when the bin has none."""
+    row = conn.execute(
+        text(f"SELECT {_COLUMNS} FROM deleted_records WHERE org_id = :org AND id = :id"),
+        {"org": org_id, "id": record_id},
+    ).first()
+    if row is None:
+        return None
+    return Entry(
+        id=row[0],
+        module_id=row[1],
+        display_name=row[2],
+        deleted_by=row[3],
+        deleted_time=int(row[4]),
+        created_by=row[5],
+        record=orjson.loads(row[6]),
+    )
+
+
+def remove(conn: Connection, org_id: str, record_id: str) -> None:
+    conn.execute(
+        text("DELETE FROM deleted_records WHERE org_id = :org AND id = :id"), {"org": org_id, "id": record_id}
+    )
