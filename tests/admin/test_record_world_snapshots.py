@@ -39,7 +39,12 @@ class Client:
     def download(self, path: str, **params: str) -> tuple[int, bytes, str | None, str | None]:
         response = self.api.client.get(path, params=params, headers=self.headers)
         headers = response.headers
-        return response.status_code, response.content, headers.get("content-type"), headers.get("content-disposition")
+        return (
+            response.status_code,
+            response.content,
+            headers.get("content-type"),
+            headers.get("content-disposition"),
+        )
 
     def read(self, path: str, **params: str) -> tuple[int, Any]:
         response = self.api.client.get(path, params=params, headers=self.headers)
@@ -53,30 +58,63 @@ def populate(api: Api) -> tuple[dict[str, str], dict[str, bytes]]:
     contents = {"attachment": os.urandom(MB + 3), "image": PNG + b"deal", "photo": PNG + b"photo"}
     ids["campaign"] = me.insert("Campaigns", {"Campaign_Name": "Spring"})
     ids["lead"] = me.insert("Leads", {"Last_Name": "Daly", "Company": "Zylker"})
-    me.send("PUT", f"/crm/v5/Campaigns/{ids['campaign']}/Leads", 200,
-            json={"data": [{"id": ids["lead"], "Member_Status": "Sent"}]})  # fmt: skip
+    me.send(
+        "PUT",
+        f"/crm/v5/Campaigns/{ids['campaign']}/Leads",
+        200,
+        json={"data": [{"id": ids["lead"], "Member_Status": "Sent"}]},
+    )
     ids["product"] = me.insert("Products", {"Product_Name": "Widget", "Unit_Price": 10})
     ids["price_book"] = me.insert("Price_Books", {"Price_Book_Name": "Retail"})
-    me.send("PUT", f"/crm/v5/Price_Books/{ids['price_book']}/Products", 200,
-            json={"data": [{"id": ids["product"], "list_price": 9.5}]})  # fmt: skip
+    me.send(
+        "PUT",
+        f"/crm/v5/Price_Books/{ids['price_book']}/Products",
+        200,
+        json={"data": [{"id": ids["product"], "list_price": 9.5}]},
+    )
     ids["contact"] = me.insert("Contacts", {"Last_Name": "Lee"})
-    me.send("POST", f"/crm/v5/Contacts/{ids['contact']}/Notes", 201,
-            json={"data": [{"Note_Title": "Call", "Note_Content": "Demo"}, {"Note_Content": "Follow up"}]})  # fmt: skip
-    uploaded = me.send("POST", "/crm/v5/files", 200, files=[("file", ("deal.png", contents["image"], "image/png"))])
+    me.send(
+        "POST",
+        f"/crm/v5/Contacts/{ids['contact']}/Notes",
+        201,
+        json={"data": [{"Note_Title": "Call", "Note_Content": "Demo"}, {"Note_Content": "Follow up"}]},
+    )
+    uploaded = me.send(
+        "POST", "/crm/v5/files", 200, files=[("file", ("deal.png", contents["image"], "image/png"))]
+    )
     ids["file"] = uploaded.json()["data"][0]["details"]["id"]
-    ids["deal"] = me.insert("Deals", {"Deal_Name": "Big", "Stage": "Qualification", "Closing_Date": "2026-12-31",
-                                      "Image_Upload": [{"File_Id__s": ids["file"], "Description__s": "front"}]})  # fmt: skip
+    ids["deal"] = me.insert(
+        "Deals",
+        {
+            "Deal_Name": "Big",
+            "Stage": "Qualification",
+            "Closing_Date": "2026-12-31",
+            "Image_Upload": [{"File_Id__s": ids["file"], "Description__s": "front"}],
+        },
+    )
     ids["account"] = me.insert("Accounts", {"Account_Name": "Initech"})
     attachments = f"/crm/v5/Accounts/{ids['account']}/Attachments"
-    me.send("POST", attachments, 200, files=[("file", ("report.bin", contents["attachment"], "application/pdf"))])
+    me.send(
+        "POST", attachments, 200, files=[("file", ("report.bin", contents["attachment"], "application/pdf"))]
+    )
     me.send("POST", attachments, 200, params={"attachmentUrl": "https://zylker.com/a", "title": "Zylker"})
-    me.send("POST", f"/crm/v5/Contacts/{ids['contact']}/photo", 200,
-            files=[("file", ("face.png", contents["photo"], "image/png"))])  # fmt: skip
-    me.send("POST", f"/crm/v5/Leads/{ids['lead']}/actions/add_tags", 200,
-            json={"tags": [{"name": "Hot", "color_code": "#F17574"}, {"name": "Cold"}]})  # fmt: skip
+    me.send(
+        "POST",
+        f"/crm/v5/Contacts/{ids['contact']}/photo",
+        200,
+        files=[("file", ("face.png", contents["photo"], "image/png"))],
+    )
+    me.send(
+        "POST",
+        f"/crm/v5/Leads/{ids['lead']}/actions/add_tags",
+        200,
+        json={"tags": [{"name": "Hot", "color_code": "#F17574"}, {"name": "Cold"}]},
+    )
     ids["gone"] = me.insert("Leads", {"Last_Name": "Gone", "Company": "Vandelay"})
     me.send("DELETE", f"/crm/v5/Leads/{ids['gone']}", 200)
-    ids["converted"] = me.insert("Leads", {"Last_Name": "Boyle", "Company": "Globex", "Email": "p@globex.test"})
+    ids["converted"] = me.insert(
+        "Leads", {"Last_Name": "Boyle", "Company": "Globex", "Email": "p@globex.test"}
+    )
     me.send("POST", f"/crm/v5/Leads/{ids['converted']}/actions/convert", 200, json={"data": [{}]})
     return ids, contents
 
@@ -85,19 +123,33 @@ def reads(api: Api, token: str, ids: dict[str, str]) -> dict[str, Any]:
     """Everything the populated world reads as through the API (downloads as bytes)."""
     me = Client(api, token)
     out: dict[str, Any] = {}
-    for name, module in (("campaign", "Campaigns"), ("lead", "Leads"), ("product", "Products"),
-                         ("price_book", "Price_Books"), ("contact", "Contacts"), ("deal", "Deals"),
-                         ("account", "Accounts"), ("converted", "Leads"), ("gone", "Leads")):  # fmt: skip
+    for name, module in (
+        ("campaign", "Campaigns"),
+        ("lead", "Leads"),
+        ("product", "Products"),
+        ("price_book", "Price_Books"),
+        ("contact", "Contacts"),
+        ("deal", "Deals"),
+        ("account", "Accounts"),
+        ("converted", "Leads"),
+        ("gone", "Leads"),
+    ):
         out[name] = me.read(f"/crm/v5/{module}/{ids[name]}")
-    out["campaign leads"] = me.read(f"/crm/v5/Campaigns/{ids['campaign']}/Leads", fields="Last_Name,Member_Status")
-    out["lead campaigns"] = me.read(f"/crm/v5/Leads/{ids['lead']}/Campaigns", fields="Campaign_Name,Member_Status")
+    out["campaign leads"] = me.read(
+        f"/crm/v5/Campaigns/{ids['campaign']}/Leads", fields="Last_Name,Member_Status"
+    )
+    out["lead campaigns"] = me.read(
+        f"/crm/v5/Leads/{ids['lead']}/Campaigns", fields="Campaign_Name,Member_Status"
+    )
     out["book products"] = me.read(
         f"/crm/v5/Price_Books/{ids['price_book']}/Products", fields="Product_Name,list_price"
     )
     out["product books"] = me.read(
         f"/crm/v5/Products/{ids['product']}/Price_Books", fields="Price_Book_Name,list_price"
     )
-    out["notes"] = me.read(f"/crm/v5/Contacts/{ids['contact']}/Notes", fields="Note_Title,Note_Content,Parent_Id")
+    out["notes"] = me.read(
+        f"/crm/v5/Contacts/{ids['contact']}/Notes", fields="Note_Title,Note_Content,Parent_Id"
+    )
     out["notes list"] = me.read("/crm/v5/Notes", fields="Note_Title,Note_Content,Parent_Id,Created_Time")
     path = f"/crm/v5/Accounts/{ids['account']}/Attachments"
     out["attachments"] = me.read(path, fields=ATTACHMENT_FIELDS)
@@ -119,9 +171,16 @@ def reads(api: Api, token: str, ids: dict[str, str]) -> dict[str, Any]:
 
 def check_world(got: dict[str, Any], ids: dict[str, str], contents: dict[str, bytes]) -> None:
     """What populate made, read back: enough to show that ``reads`` saw the world and not empty answers."""
-    assert got["campaign leads"] == (200, {"data": [{"Last_Name": "Daly", "id": ids["lead"], "Member_Status": "Sent"}],
-                                           "info": got["campaign leads"][1]["info"]})  # fmt: skip
-    assert got["product books"][1]["data"] == [{"Price_Book_Name": "Retail", "id": ids["price_book"], "list_price": 9.5}]
+    assert got["campaign leads"] == (
+        200,
+        {
+            "data": [{"Last_Name": "Daly", "id": ids["lead"], "Member_Status": "Sent"}],
+            "info": got["campaign leads"][1]["info"],
+        },
+    )
+    assert got["product books"][1]["data"] == [
+        {"Price_Book_Name": "Retail", "id": ids["price_book"], "list_price": 9.5}
+    ]
     assert [n["Note_Content"] for n in got["notes"][1]["data"]] == ["Demo", "Follow up"]
     assert got["attachment File"][:3] == (200, contents["attachment"], "application/pdf")
     assert got["file File"][1] == contents["attachment"]
@@ -130,25 +189,36 @@ def check_world(got: dict[str, Any], ids: dict[str, str], contents: dict[str, by
     assert got["photo file"][1] == contents["photo"]
     assert got["image file"][:2] == (200, contents["image"])
     [row] = got["deal"][1]["data"][0]["Image_Upload"]
-    assert (row["File_Id__s"], row["Description__s"], row["Size__s"]) == (ids["file"], "front", str(len(contents["image"])))
+    assert (row["File_Id__s"], row["Description__s"], row["Size__s"]) == (
+        ids["file"],
+        "front",
+        str(len(contents["image"])),
+    )
     assert [t["name"] for t in got["lead"][1]["data"][0]["Tag"]] == ["Cold", "Hot"]
     assert [t["name"] for t in got["lead tags"][1]["tags"]] == ["Cold", "Hot"]
     assert got["gone"][0] == 204
     assert [(e["id"], e["display_name"]) for e in got["deleted"][1]["data"]] == [(ids["gone"], "Gone")]
     lead = got["converted"][1]["data"][0]
-    assert lead["Converted__s"] is True and lead["Converted_Contact"]["id"] and lead["Converted_Account"]["id"]
+    assert (
+        lead["Converted__s"] is True and lead["Converted_Contact"]["id"] and lead["Converted_Account"]["id"]
+    )
 
 
 def content(snapshot: dict[str, Any]) -> dict[str, Any]:
     """A snapshot without what differs between orgs of one content: the export time and the org row's ids."""
     out = copy.deepcopy(snapshot)
     del out["exported_time"]
-    out["org"] = {k: v for k, v in out["org"].items() if k not in ("id", "prefix", "next_id", "schema_version")}
+    out["org"] = {
+        k: v for k, v in out["org"].items() if k not in ("id", "prefix", "next_id", "schema_version")
+    }
     return out
 
 
 def world_rows(api: Api, org_id: str) -> dict[str, int]:
-    return {t: sql(api, f"SELECT COUNT(*) FROM {t} WHERE org_id = :org", {"org": org_id})[0][0] for t in WORLD_TABLES}
+    return {
+        t: sql(api, f"SELECT COUNT(*) FROM {t} WHERE org_id = :org", {"org": org_id})[0][0]
+        for t in WORLD_TABLES
+    }
 
 
 def test_a_new_org_from_the_snapshot_reads_the_same_world(api: Api) -> None:
@@ -157,8 +227,14 @@ def test_a_new_org_from_the_snapshot_reads_the_same_world(api: Api) -> None:
     check_world(before, ids, contents)
     snap = export(api, api.creds.org_id)
     assert {t: len(snap[t]) for t in WORLD_TABLES} == {
-        "relations": 2, "deleted_records": 1, "blobs": 4, "files": 3, "attachments": 2, "tags": 2, "record_tags": 2,
-    }  # fmt: skip  (the attachment's content is two 1 MB chunks)
+        "relations": 2,
+        "deleted_records": 1,
+        "blobs": 4,
+        "files": 3,
+        "attachments": 2,
+        "tags": 2,
+        "record_tags": 2,
+    }  # the attachment: two 1 MB chunks
     creds = new_org(api, {"snapshot": snap})
     assert creds["org_id"] != api.creds.org_id
     assert reads(api, creds["access_token"], ids) == before
@@ -171,14 +247,30 @@ def test_a_new_org_from_the_snapshot_reads_the_same_world(api: Api) -> None:
 def change_world(client: Client, ids: dict[str, str]) -> None:
     """Adds a link, a note, an attachment and a tag, delinks and deletes what the seed holds."""
     other = client.insert("Leads", {"Last_Name": "Later", "Company": "Hooli"})
-    client.send("PUT", f"/crm/v5/Campaigns/{ids['campaign']}/Leads/{other}", 200,
-                json={"data": [{"Member_Status": "Received"}]})  # fmt: skip
-    client.send("DELETE", f"/crm/v5/Price_Books/{ids['price_book']}/Products", 200, params={"ids": ids["product"]})
-    client.send("POST", f"/crm/v5/Contacts/{ids['contact']}/Notes", 201, json={"data": [{"Note_Content": "Later"}]})
-    client.send("POST", f"/crm/v5/Accounts/{ids['account']}/Attachments", 200,
-                files=[("file", ("later.txt", b"later", "text/plain"))])  # fmt: skip
-    client.send("POST", f"/crm/v5/Leads/{ids['lead']}/actions/add_tags", 200, json={"tags": [{"name": "Later"}]})
-    client.send("POST", f"/crm/v5/Leads/{ids['lead']}/actions/remove_tags", 200, json={"tags": [{"name": "Hot"}]})
+    client.send(
+        "PUT",
+        f"/crm/v5/Campaigns/{ids['campaign']}/Leads/{other}",
+        200,
+        json={"data": [{"Member_Status": "Received"}]},
+    )
+    client.send(
+        "DELETE", f"/crm/v5/Price_Books/{ids['price_book']}/Products", 200, params={"ids": ids["product"]}
+    )
+    client.send(
+        "POST", f"/crm/v5/Contacts/{ids['contact']}/Notes", 201, json={"data": [{"Note_Content": "Later"}]}
+    )
+    client.send(
+        "POST",
+        f"/crm/v5/Accounts/{ids['account']}/Attachments",
+        200,
+        files=[("file", ("later.txt", b"later", "text/plain"))],
+    )
+    client.send(
+        "POST", f"/crm/v5/Leads/{ids['lead']}/actions/add_tags", 200, json={"tags": [{"name": "Later"}]}
+    )
+    client.send(
+        "POST", f"/crm/v5/Leads/{ids['lead']}/actions/remove_tags", 200, json={"tags": [{"name": "Hot"}]}
+    )
     client.send("DELETE", f"/crm/v5/Contacts/{ids['contact']}/photo", 200)
     client.send("DELETE", f"/crm/v5/Deals/{ids['deal']}", 200)
     client.send("DELETE", f"/crm/v5/Accounts/{ids['account']}", 200)
@@ -188,6 +280,7 @@ def change_world(client: Client, ids: dict[str, str]) -> None:
 def test_a_reset_brings_back_the_seeded_world_and_nothing_added_since(api: Api) -> None:
     ids, contents = populate(api)
     before = reads(api, api.creds.access_token, ids)
+    check_world(before, ids, contents)
     snap = export(api, api.creds.org_id)
     creds = new_org(api, {"snapshot": snap})  # its seed is the snapshot
     org_id, token = creds["org_id"], creds["access_token"]
@@ -208,6 +301,7 @@ def test_put_seed_then_reset_the_default_org(api: Api) -> None:
     org_id, token = api.creds.org_id, api.creds.access_token
     ids, contents = populate(api)
     before = reads(api, token, ids)
+    check_world(before, ids, contents)
     snap = export(api, org_id)
     assert call(api, "PUT", f"/__zcrm/orgs/{org_id}/seed").status_code == 200
     change_world(Client(api, token), ids)
@@ -223,8 +317,12 @@ def test_deleting_an_org_deletes_its_world_and_nothing_else(api: Api) -> None:
     creds = new_org(api, {"snapshot": snap})
     org_id = creds["org_id"]
     own = Client(api, creds["access_token"])  # rows of its own, besides the imported ones
-    own.send("POST", f"/crm/v5/Contacts/{ids['contact']}/Attachments", 200, files=[("file", ("own.txt", b"own"))])
-    own.send("POST", f"/crm/v5/Accounts/{ids['account']}/actions/add_tags", 200, json={"tags": [{"name": "Own"}]})
+    own.send(
+        "POST", f"/crm/v5/Contacts/{ids['contact']}/Attachments", 200, files=[("file", ("own.txt", b"own"))]
+    )
+    own.send(
+        "POST", f"/crm/v5/Accounts/{ids['account']}/actions/add_tags", 200, json={"tags": [{"name": "Own"}]}
+    )
     assert all(world_rows(api, org_id).values())
     with api.client.app.state.zcrm.db.read() as conn:  # type: ignore[attr-defined]
         tables = org_tables(conn)
@@ -232,11 +330,14 @@ def test_deleting_an_org_deletes_its_world_and_nothing_else(api: Api) -> None:
     kept = [t for t in tables if t not in ("request_log", "api_usage")]  # these grow with the reads below
 
     def rows_of_mine() -> dict[str, list[str]]:
-        return {t: sorted(map(str, sql(api, f"SELECT * FROM {t} WHERE org_id = :o", {"o": api.creds.org_id})))
-                for t in kept}  # fmt: skip
+        return {
+            t: sorted(map(str, sql(api, f"SELECT * FROM {t} WHERE org_id = :o", {"o": api.creds.org_id})))
+            for t in kept
+        }
 
     mine = rows_of_mine()
     before = reads(api, api.creds.access_token, ids)
+    check_world(before, ids, contents)
 
     response = call(api, "DELETE", f"/__zcrm/orgs/{org_id}")
     assert response.status_code == 200, response.text
@@ -268,11 +369,13 @@ def test_a_snapshot_with_a_broken_world_is_refused_and_nothing_changes(api: Api,
     orgs = sql(api, "SELECT COUNT(*) FROM orgs")
     into = call(api, "POST", f"/__zcrm/orgs/{org_id}/snapshot", bad)
     assert (into.status_code, into.json()) == (
-        400, error("INVALID_DATA", message, {"api_name": "snapshot", "json_path": f"$.{where}", **extra})
-    )  # fmt: skip
+        400,
+        error("INVALID_DATA", message, {"api_name": "snapshot", "json_path": f"$.{where}", **extra}),
+    )
     new = call(api, "POST", "/__zcrm/orgs", {"snapshot": bad}, admin(api))
     assert (new.status_code, new.json()) == (
-        400, error("INVALID_DATA", message, {"api_name": "snapshot", "json_path": f"$.snapshot.{where}", **extra})
-    )  # fmt: skip
+        400,
+        error("INVALID_DATA", message, {"api_name": "snapshot", "json_path": f"$.snapshot.{where}", **extra}),
+    )
     assert sql(api, "SELECT COUNT(*) FROM orgs") == orgs
     assert content(export(api, org_id)) == content(snap)
