@@ -359,7 +359,23 @@ def dangling_tag(snap: dict[str, Any]) -> tuple[dict[str, Any], str, dict[str, A
     return snap, "record_tags[1].tag_id", {}
 
 
-@pytest.mark.parametrize("breaking", [bad_blob, dangling_tag], ids=["bad base64", "missing tag"])
+def missing_content(snap: dict[str, Any]) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    index = next(i for i, f in enumerate(snap["files"]) if f["name"] == "report.bin")
+    snap["blobs"] = [b for b in snap["blobs"] if b["sha256"] != snap["files"][index]["sha256"]]
+    return snap, f"files[{index}].sha256", {}
+
+
+def missing_file(snap: dict[str, Any]) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    index = next(i for i, a in enumerate(snap["attachments"]) if a["file_id"] is not None)
+    snap["files"] = [f for f in snap["files"] if f["id"] != snap["attachments"][index]["file_id"]]
+    return snap, f"attachments[{index}].file_id", {}
+
+
+@pytest.mark.parametrize(
+    "breaking",
+    [bad_blob, dangling_tag, missing_content, missing_file],
+    ids=["bad base64", "missing tag", "file without content", "attachment without file"],
+)
 def test_a_snapshot_with_a_broken_world_is_refused_and_nothing_changes(api: Api, breaking: Any) -> None:
     populate(api)
     org_id = api.creds.org_id

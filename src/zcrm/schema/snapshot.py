@@ -3,8 +3,9 @@
 The document mirrors the org's stored rows, table by table, with JSON columns as JSON values rather than text and
 without the ``org_id`` column. This module knows its shape and checks it, free of SQL; ``store/snapshots.py``
 reads and writes it. Checked here: the format name, the keys and JSON types of every row, ids (digit strings of at
-most 19 digits), text lengths the columns allow, duplicate keys, and that every module, record, field and user id a
-row refers to is in the document. The definitions themselves are checked when the imported org's schema loads.
+most 19 digits), text lengths the columns allow, duplicate keys, and that every module, record, field, user and tag id
+a row refers to is in the document, and each file's content and each attachment's file. The definitions themselves
+are checked when the imported org's schema loads.
 """
 
 from __future__ import annotations
@@ -181,7 +182,8 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "record_processes": (("record_id", "records"), ("module_id", "modules")),
     "relations": (("left_id", "records"), ("right_id", "records")),
     "deleted_records": (("module_id", "modules"),),
-    "attachments": (("record_id", "records"), ("module_id", "modules")),
+    "files": (("sha256", "blobs"),),  # a file's content: its blobs rows (by sha256)
+    "attachments": (("record_id", "records"), ("module_id", "modules"), ("file_id", "files")),
     "tags": (("module_id", "modules"),),
     "record_tags": (("record_id", "records"), ("tag_id", "tags")),
 }
@@ -300,8 +302,8 @@ def _check_keys(table: str, rows: list[dict[str, Any]], root: str) -> None:
 
 def _check_references(tables: dict[str, list[dict[str, Any]]], root: str) -> None:
     held = {
-        name: {row["id"] for row in tables[name]}
-        for name in ("modules", "fields", "records", "users", "tags")
+        name: {row["sha256" if name == "blobs" else "id"] for row in tables[name]}
+        for name in ("modules", "fields", "records", "users", "tags", "files", "blobs")
     }
     for table, references in REFERENCES.items():
         for index, row in enumerate(tables[table]):
