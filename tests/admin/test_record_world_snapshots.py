@@ -51,9 +51,10 @@ class Client:
         return response.status_code, response.json() if response.content else None
 
 
-def populate(api: Api) -> tuple[dict[str, str], dict[str, bytes]]:
-    """One of everything hanging off records, in the default org, through the API; its ids and file contents."""
-    me = Client(api, api.creds.access_token)
+def populate(api: Api, token: str | None = None) -> tuple[dict[str, str], dict[str, bytes]]:
+    """One of everything hanging off records, through the API (in the default org unless ``token`` is another
+    org's); its ids and file contents."""
+    me = Client(api, token or api.creds.access_token)
     ids: dict[str, str] = {}
     contents = {"attachment": os.urandom(MB + 3), "image": PNG + b"deal", "photo": PNG + b"photo"}
     ids["campaign"] = me.insert("Campaigns", {"Campaign_Name": "Spring"})
@@ -295,6 +296,21 @@ def test_a_reset_brings_back_the_seeded_world_and_nothing_added_since(api: Api) 
     assert reads(api, token, ids) == before
     assert content(export(api, org_id)) == content(snap)
     assert world_rows(api, org_id) == seeded_rows
+
+
+def test_a_reset_of_an_org_made_from_its_template_empties_its_world(api: Api) -> None:
+    creds = new_org(api)  # the standard org, copied from its template: a reset copies the template again
+    org_id, token = creds["org_id"], creds["access_token"]
+    empty = world_rows(api, org_id)
+    assert set(empty.values()) == {0}
+    ids, contents = populate(api, token)
+    check_world(reads(api, token, ids), ids, contents)
+    assert call(api, "POST", f"/__zcrm/orgs/{org_id}/reset").status_code == 200
+    assert world_rows(api, org_id) == empty
+    after = reads(api, token, ids)
+    assert {
+        name: after[name][0] for name in ("campaign", "deal", "contact", "converted", "image file", "deleted")
+    } == {"campaign": 204, "deal": 204, "contact": 204, "converted": 204, "image file": 204, "deleted": 204}
 
 
 def test_put_seed_then_reset_the_default_org(api: Api) -> None:
