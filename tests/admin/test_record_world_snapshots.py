@@ -13,6 +13,8 @@ import pytest
 
 from tests.admin.test_org_snapshots import admin, as_user, call, error, export, new_org
 from tests.conftest import Api, sql
+from zcrm.schema.snapshot import BLOB_CHUNK_BYTES
+from zcrm.store.files import CHUNK_BYTES
 from zcrm.store.snapshots import org_tables
 
 MB = 1024 * 1024
@@ -365,39 +367,61 @@ def test_deleting_an_org_deletes_its_world_and_nothing_else(api: Api) -> None:
     assert content(export(api, api.creds.org_id)) == content(snap)
 
 
-def bad_blob(snap: dict[str, Any]) -> tuple[dict[str, Any], str, dict[str, Any]]:
+def test_the_snapshot_checks_know_the_stored_chunk_size() -> None:
+    assert BLOB_CHUNK_BYTES == CHUNK_BYTES
+
+
+Broken = tuple[
+    dict[str, Any], str, str, dict[str, Any]
+]  # the snapshot, where it is wrong, the message, details
+INVALID, MISSING = "invalid data", "the snapshot refers to an id it does not hold"
+
+
+def bad_blob(snap: dict[str, Any]) -> Broken:
     snap["blobs"][1]["data"] = snap["blobs"][1]["data"][:-1] + "*"
-    return snap, "blobs[1].data", {"expected_data_type": "base64"}
+    return snap, "blobs[1].data", INVALID, {"expected_data_type": "base64"}
 
 
-def dangling_tag(snap: dict[str, Any]) -> tuple[dict[str, Any], str, dict[str, Any]]:
+def dangling_tag(snap: dict[str, Any]) -> Broken:
     snap["record_tags"][1]["tag_id"] = "1111111000000000001"
-    return snap, "record_tags[1].tag_id", {}
+    return snap, "record_tags[1].tag_id", MISSING, {}
 
 
-def missing_content(snap: dict[str, Any]) -> tuple[dict[str, Any], str, dict[str, Any]]:
+def missing_content(snap: dict[str, Any]) -> Broken:
     index = next(i for i, f in enumerate(snap["files"]) if f["name"] == "report.bin")
     snap["blobs"] = [b for b in snap["blobs"] if b["sha256"] != snap["files"][index]["sha256"]]
-    return snap, f"files[{index}].sha256", {}
+    return snap, f"files[{index}].sha256", MISSING, {}
 
 
-def missing_file(snap: dict[str, Any]) -> tuple[dict[str, Any], str, dict[str, Any]]:
+def missing_file(snap: dict[str, Any]) -> Broken:
     index = next(i for i, a in enumerate(snap["attachments"]) if a["file_id"] is not None)
     snap["files"] = [f for f in snap["files"] if f["id"] != snap["attachments"][index]["file_id"]]
-    return snap, f"attachments[{index}].file_id", {}
+    return snap, f"attachments[{index}].file_id", MISSING, {}
+
+
+def wrong_size(snap: dict[str, Any]) -> Broken:
+    index = next(i for i, f in enumerate(snap["files"]) if f["name"] == "deal.png")
+    snap["files"][index]["size"] += 10  # its download would claim 10 bytes more than it sends
+    return snap, f"files[{index}].size", INVALID, {}
+
+
+def missing_chunk(snap: dict[str, Any]) -> Broken:
+    index = next(i for i, f in enumerate(snap["files"]) if f["name"] == "report.bin")
+    sha = snap["files"][index]["sha256"]
+    snap["blobs"] = [b for b in snap["blobs"] if (b["sha256"], b["seq"]) != (sha, 0)]
+    return snap, f"files[{index}].size", INVALID, {}
 
 
 @pytest.mark.parametrize(
     "breaking",
-    [bad_blob, dangling_tag, missing_content, missing_file],
-    ids=["bad base64", "missing tag", "file without content", "attachment without file"],
+    [bad_blob, dangling_tag, missing_content, missing_file, wrong_size, missing_chunk],
+    ids=["bad base64", "missing tag", "no content", "no file", "wrong size", "missing chunk"],
 )
 def test_a_snapshot_with_a_broken_world_is_refused_and_nothing_changes(api: Api, breaking: Any) -> None:
     populate(api)
     org_id = api.creds.org_id
     snap = export(api, org_id)
-    bad, where, extra = breaking(copy.deepcopy(snap))
-    message = "invalid data" if extra else "the snapshot refers to an id it does not hold"
+    bad, where, message, extra = breaking(copy.deepcopy(snap))
     orgs = sql(api, "SELECT COUNT(*) FROM orgs")
     into = call(api, "POST", f"/__zcrm/orgs/{org_id}/snapshot", bad)
     assert (into.status_code, into.json()) == (

@@ -20,6 +20,9 @@ from zcrm.errors import MSG_INVALID_DATA, MSG_INVALID_FIELD, DuplicateData, Inva
 FORMAT = "zcrm-snapshot/1"
 MIN_PREFIX, MAX_PREFIX = 1_000_000, 9_223_371
 MISSING_REFERENCE = "the snapshot refers to an id it does not hold"
+BLOB_CHUNK_BYTES = (
+    1024 * 1024
+)  # a file's content is cut into chunks of this size (store/files.py CHUNK_BYTES)
 _ID = re.compile(r"[1-9][0-9]{0,18}")
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
@@ -322,6 +325,27 @@ def _check_references(tables: dict[str, list[dict[str, Any]]], root: str) -> Non
                 raise InvalidData(MISSING_REFERENCE, {"api_name": "snapshot", "json_path": path})
 
 
+def _decoded_length(data: str) -> int:
+    return len(data) // 4 * 3 - (len(data) - len(data.rstrip("=")))
+
+
+def _check_contents(tables: dict[str, list[dict[str, Any]]], root: str) -> None:
+    """Each file's content is whole, as a download reads it: chunks 0, 1, … of ``BLOB_CHUNK_BYTES`` bytes (the last
+    one at most) holding the file's ``size`` bytes; else its download would stop short of its Content-Length."""
+    chunks: dict[str, list[int]] = {}
+    for row in sorted(tables["blobs"], key=lambda b: (b["sha256"], b["seq"])):
+        held = chunks.setdefault(row["sha256"], [])
+        held.append(_decoded_length(row["data"]) if row["seq"] == len(held) else -1)  # -1: a chunk is missing
+    for index, file in enumerate(tables["files"]):
+        sizes = chunks[file["sha256"]]
+        if (
+            any(n != BLOB_CHUNK_BYTES for n in sizes[:-1])
+            or not 0 < sizes[-1] <= BLOB_CHUNK_BYTES
+            or sum(sizes) != file["size"]
+        ):
+            raise _error(_where(root, "files", index, "size"))
+
+
 def parse(document: Any, root: str = "$") -> Snapshot:
     """Checks a snapshot document; ``root`` is where it sits in the request body, for ``json_path``."""
     if not isinstance(document, dict):
@@ -348,6 +372,7 @@ def parse(document: Any, root: str = "$") -> Snapshot:
         _check_keys(table, rows, root)
         tables[table] = rows
     _check_references(tables, root)
+    _check_contents(tables, root)
     return Snapshot(org, tables)
 
 
