@@ -387,6 +387,20 @@ def dangling_tag(snap: dict[str, Any]) -> Broken:
     return snap, "record_tags[1].tag_id", MISSING, {}
 
 
+def foreign_tag(snap: dict[str, Any]) -> Broken:
+    contact = next(r["id"] for r in snap["records"] if r["data"].get("Last_Name") == "Lee")
+    snap["record_tags"][0]["record_id"] = contact  # a Leads tag on a contact
+    snap["record_tags"].sort(key=lambda row: (row["record_id"], row["tag_id"]))
+    index = next(i for i, row in enumerate(snap["record_tags"]) if row["record_id"] == contact)
+    return snap, f"record_tags[{index}].tag_id", INVALID, {}
+
+
+def twin_tag(snap: dict[str, Any]) -> Broken:
+    twin = {**snap["tags"][0], "id": "1111111000000000001", "name": snap["tags"][0]["name"].upper()}
+    snap["tags"].append(twin)
+    return snap, f"tags[{len(snap['tags']) - 1}].name", "duplicate data", {}
+
+
 def missing_content(snap: dict[str, Any]) -> Broken:
     index = next(i for i, f in enumerate(snap["files"]) if f["name"] == "report.bin")
     snap["blobs"] = [b for b in snap["blobs"] if b["sha256"] != snap["files"][index]["sha256"]]
@@ -414,8 +428,17 @@ def missing_chunk(snap: dict[str, Any]) -> Broken:
 
 @pytest.mark.parametrize(
     "breaking",
-    [bad_blob, dangling_tag, missing_content, missing_file, wrong_size, missing_chunk],
-    ids=["bad base64", "missing tag", "no content", "no file", "wrong size", "missing chunk"],
+    [bad_blob, dangling_tag, foreign_tag, twin_tag, missing_content, missing_file, wrong_size, missing_chunk],
+    ids=[
+        "bad base64",
+        "missing tag",
+        "foreign tag",
+        "twin tag",
+        "no content",
+        "no file",
+        "wrong size",
+        "chunk",
+    ],
 )
 def test_a_snapshot_with_a_broken_world_is_refused_and_nothing_changes(api: Api, breaking: Any) -> None:
     populate(api)
@@ -424,14 +447,15 @@ def test_a_snapshot_with_a_broken_world_is_refused_and_nothing_changes(api: Api,
     bad, where, message, extra = breaking(copy.deepcopy(snap))
     orgs = sql(api, "SELECT COUNT(*) FROM orgs")
     into = call(api, "POST", f"/__zcrm/orgs/{org_id}/snapshot", bad)
+    code = "DUPLICATE_DATA" if message == "duplicate data" else "INVALID_DATA"
     assert (into.status_code, into.json()) == (
         400,
-        error("INVALID_DATA", message, {"api_name": "snapshot", "json_path": f"$.{where}", **extra}),
+        error(code, message, {"api_name": "snapshot", "json_path": f"$.{where}", **extra}),
     )
     new = call(api, "POST", "/__zcrm/orgs", {"snapshot": bad}, admin(api))
     assert (new.status_code, new.json()) == (
         400,
-        error("INVALID_DATA", message, {"api_name": "snapshot", "json_path": f"$.snapshot.{where}", **extra}),
+        error(code, message, {"api_name": "snapshot", "json_path": f"$.snapshot.{where}", **extra}),
     )
     assert sql(api, "SELECT COUNT(*) FROM orgs") == orgs
     assert content(export(api, org_id)) == content(snap)

@@ -325,6 +325,24 @@ def _check_references(tables: dict[str, list[dict[str, Any]]], root: str) -> Non
                 raise InvalidData(MISSING_REFERENCE, {"api_name": "snapshot", "json_path": path})
 
 
+def _check_tags(tables: dict[str, list[dict[str, Any]]], root: str) -> None:
+    """Tags are a module's: a name once per module (ignoring case), carried by records of that module."""
+    tag_modules: dict[str, str] = {}
+    names: set[tuple[str, str]] = set()
+    for index, tag in enumerate(tables["tags"]):
+        name = (tag["module_id"], tag["name"].lower())
+        if name in names:
+            raise DuplicateData(
+                details={"api_name": "snapshot", "json_path": _where(root, "tags", index, "name")}
+            )
+        names.add(name)
+        tag_modules[tag["id"]] = tag["module_id"]
+    record_modules = {row["id"]: row["module_id"] for row in tables["records"]}
+    for index, row in enumerate(tables["record_tags"]):
+        if record_modules[row["record_id"]] != tag_modules[row["tag_id"]]:
+            raise _error(_where(root, "record_tags", index, "tag_id"))
+
+
 def _decoded_length(data: str) -> int:
     return len(data) // 4 * 3 - (len(data) - len(data.rstrip("=")))
 
@@ -373,6 +391,7 @@ def parse(document: Any, root: str = "$") -> Snapshot:
         tables[table] = rows
     _check_references(tables, root)
     _check_contents(tables, root)
+    _check_tags(tables, root)
     return Snapshot(org, tables)
 
 
