@@ -3,8 +3,9 @@
 The document mirrors the org's stored rows, table by table, with JSON columns as JSON values rather than text and
 without the ``org_id`` column. This module knows its shape and checks it, free of SQL; ``store/snapshots.py``
 reads and writes it. Checked here: the format name, the keys and JSON types of every row, ids (digit strings of at
-most 19 digits), text lengths the columns allow, duplicate keys, and that every module, record, field and user id a
-row refers to is in the document. The definitions themselves are checked when the imported org's schema loads.
+most 19 digits), text lengths the columns allow, duplicate keys, and that every module, record, field, user and tag id
+a row refers to is in the document, and each file's content and each attachment's file. The definitions themselves
+are checked when the imported org's schema loads.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from zcrm.errors import MSG_INVALID_DATA, MSG_INVALID_FIELD, DuplicateData, Inva
 FORMAT = "zcrm-snapshot/1"
 MIN_PREFIX, MAX_PREFIX = 1_000_000, 9_223_371
 MISSING_REFERENCE = "the snapshot refers to an id it does not hold"
+BLOB_CHUNK_BYTES = (
+    1024 * 1024
+)  # a file's content is cut into chunks of this size (store/files.py CHUNK_BYTES)
 _ID = re.compile(r"[1-9][0-9]{0,18}")
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
@@ -181,7 +185,8 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "record_processes": (("record_id", "records"), ("module_id", "modules")),
     "relations": (("left_id", "records"), ("right_id", "records")),
     "deleted_records": (("module_id", "modules"),),
-    "attachments": (("record_id", "records"), ("module_id", "modules")),
+    "files": (("sha256", "blobs"),),  # a file's content: its blobs rows (by sha256)
+    "attachments": (("record_id", "records"), ("module_id", "modules"), ("file_id", "files")),
     "tags": (("module_id", "modules"),),
     "record_tags": (("record_id", "records"), ("tag_id", "tags")),
 }
@@ -300,8 +305,8 @@ def _check_keys(table: str, rows: list[dict[str, Any]], root: str) -> None:
 
 def _check_references(tables: dict[str, list[dict[str, Any]]], root: str) -> None:
     held = {
-        name: {row["id"] for row in tables[name]}
-        for name in ("modules", "fields", "records", "users", "tags")
+        name: {row["sha256" if name == "blobs" else "id"] for row in tables[name]}
+        for name in ("modules", "fields", "records", "users", "tags", "files", "blobs")
     }
     for table, references in REFERENCES.items():
         for index, row in enumerate(tables[table]):
@@ -318,6 +323,45 @@ def _check_references(tables: dict[str, list[dict[str, Any]]], root: str) -> Non
             if definition.get(key) not in {row["id"] for row in tables[target]}:
                 path = _where(root, "users", index, "definition", key)
                 raise InvalidData(MISSING_REFERENCE, {"api_name": "snapshot", "json_path": path})
+
+
+def _check_tags(tables: dict[str, list[dict[str, Any]]], root: str) -> None:
+    """Tags are a module's: a name once per module (ignoring case), carried by records of that module."""
+    tag_modules: dict[str, str] = {}
+    names: set[tuple[str, str]] = set()
+    for index, tag in enumerate(tables["tags"]):
+        name = (tag["module_id"], tag["name"].lower())
+        if name in names:
+            raise DuplicateData(
+                details={"api_name": "snapshot", "json_path": _where(root, "tags", index, "name")}
+            )
+        names.add(name)
+        tag_modules[tag["id"]] = tag["module_id"]
+    record_modules = {row["id"]: row["module_id"] for row in tables["records"]}
+    for index, row in enumerate(tables["record_tags"]):
+        if record_modules[row["record_id"]] != tag_modules[row["tag_id"]]:
+            raise _error(_where(root, "record_tags", index, "tag_id"))
+
+
+def _decoded_length(data: str) -> int:
+    return len(data) // 4 * 3 - (len(data) - len(data.rstrip("=")))
+
+
+def _check_contents(tables: dict[str, list[dict[str, Any]]], root: str) -> None:
+    """Each file's content is whole, as a download reads it: chunks 0, 1, … of ``BLOB_CHUNK_BYTES`` bytes (the last
+    one at most) holding the file's ``size`` bytes; else its download would stop short of its Content-Length."""
+    chunks: dict[str, list[int]] = {}
+    for row in sorted(tables["blobs"], key=lambda b: (b["sha256"], b["seq"])):
+        held = chunks.setdefault(row["sha256"], [])
+        held.append(_decoded_length(row["data"]) if row["seq"] == len(held) else -1)  # -1: a chunk is missing
+    for index, file in enumerate(tables["files"]):
+        sizes = chunks[file["sha256"]]
+        if (
+            any(n != BLOB_CHUNK_BYTES for n in sizes[:-1])
+            or not 0 < sizes[-1] <= BLOB_CHUNK_BYTES
+            or sum(sizes) != file["size"]
+        ):
+            raise _error(_where(root, "files", index, "size"))
 
 
 def parse(document: Any, root: str = "$") -> Snapshot:
@@ -346,6 +390,8 @@ def parse(document: Any, root: str = "$") -> Snapshot:
         _check_keys(table, rows, root)
         tables[table] = rows
     _check_references(tables, root)
+    _check_contents(tables, root)
+    _check_tags(tables, root)
     return Snapshot(org, tables)
 
 
