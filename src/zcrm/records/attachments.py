@@ -1,5 +1,5 @@
 """Attachments and record photos, pure parts (zoho-v5-related.md §5, §7): which modules have them, what a link
-attachment's URL must be, an attachment's JSON, and an image's type from its first bytes."""
+attachment's URL must be, an attachment's JSON (an image's type: ``fields/images``)."""
 
 from __future__ import annotations
 
@@ -36,15 +36,6 @@ FIELDS = (
     "Created_By",
     "Modified_By",
 )
-# §7.1: image signatures, tried in order
-SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"BM", "image/bmp"),
-)
-SIGNATURE_BYTES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +74,6 @@ def valid_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(host)
-
-
-def image_type(head: bytes) -> str | None:
-    """The image type of a file whose first bytes are ``head`` (§7.1), None when it is none of them."""
-    for signature, media in SIGNATURES:
-        if head.startswith(signature):
-            return media
-    return None
 
 
 def audit_details(renderer: Renderer, a: Attachment) -> dict[str, Any]:
