@@ -15,7 +15,6 @@ from zcrm.errors import (
     DownloadNotAllowed,
     DuplicateData,
     InvalidData,
-    PaginationLimitExceeded,
     ZohoError,
     invalid_id,
 )
@@ -32,7 +31,7 @@ from zcrm.records.attachments import (
 from zcrm.records.model import StoredRecord
 from zcrm.records.paging import PageState, PageTokens, query_digest
 from zcrm.records.present import display_name
-from zcrm.records.reads import TOKEN_LIMIT
+from zcrm.records.reads import page_info, page_start
 from zcrm.schema.model import Module
 from zcrm.service import files
 from zcrm.store import attachments as store
@@ -139,13 +138,7 @@ def list_attachments(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
     """A page of the record's attachments, newest first, and its ``info`` (§5.3, §3.1); None when there is none."""
     digest = query_digest({"r": record.id, "f": p.fields, "i": p.ids, "pp": p.per_page, "k": "attachments"})
-    after: tuple[int, str] | None = None
-    page, offset = p.page, (p.page - 1) * p.per_page
-    if p.page_token is not None:
-        state = tokens.decode(p.page_token, ident.user.id, digest, now)
-        if (state.page - 1) * p.per_page >= TOKEN_LIMIT:
-            raise PaginationLimitExceeded(details={"param_name": "page_token"})
-        after, page, offset = (state.after_value, state.after_id), state.page, 0
+    after, page, offset = page_start(tokens, p.page_token, ident.user.id, digest, now, p.page, p.per_page)
     rows = store.of_record(
         conn, ident.org_id, record.id, limit=p.per_page + 1, offset=offset, ids=p.ids, after=after
     )
@@ -156,23 +149,9 @@ def list_attachments(
     renderer = Renderer(ident.schema, ident.user)
     name = display_name(module, record.data, record.id)
     data = [present(renderer, a, module, name, p.fields) for a in rows]
-    next_token = expiry = None
-    if more:
-        last = rows[-1]
-        next_token = tokens.encode(
-            PageState(ident.user.id, digest, last.created_time, last.id, page + 1, now)
-        )
-        expiry = renderer.datetime(now + 86400)
-    info = {
-        "per_page": p.per_page,
-        "next_page_token": next_token,
-        "count": len(data),
-        "page": page,
-        "previous_page_token": p.page_token,
-        "page_token_expiry": expiry,
-        "more_records": more,
-    }
-    return data, info
+    last = rows[-1]
+    following = PageState(ident.user.id, digest, last.created_time, last.id, page + 1, now) if more else None
+    return data, page_info(tokens, renderer, following, p.per_page, len(data), page, p.page_token)
 
 
 def download(

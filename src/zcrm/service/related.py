@@ -15,7 +15,6 @@ from zcrm.errors import (
     MSG_RELATION_NAME,
     InvalidData,
     InvalidModule,
-    PaginationLimitExceeded,
     ZohoError,
     invalid_id,
 )
@@ -24,7 +23,14 @@ from zcrm.fields.render import Renderer
 from zcrm.records.model import StoredRecord
 from zcrm.records.paging import PageState, PageTokens, query_digest
 from zcrm.records.present import Presenter
-from zcrm.records.reads import MAX_FIELDS, SORT_COLUMNS, TOKEN_LIMIT, lookup_ids, parse_list_params
+from zcrm.records.reads import (
+    MAX_FIELDS,
+    SORT_COLUMNS,
+    lookup_ids,
+    page_info,
+    page_start,
+    parse_list_params,
+)
 from zcrm.records.relations import delink_results, item_id, plan_links
 from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.schema.related import RelatedList, find, related_lists
@@ -121,13 +127,7 @@ def list_related(
     p = parse_list_params(_modules(ident, item)[0], params)
     shape = {"l": item.id, "r": parent.id, "f": p.fields, "i": p.ids, "s": p.sort_by, "d": p.descending}
     digest = query_digest({**shape, "pp": p.per_page, "c": p.converted})
-    after: tuple[int, str] | None = None
-    page, offset = p.page, (p.page - 1) * p.per_page
-    if p.page_token is not None:
-        state = tokens.decode(p.page_token, ident.user.id, digest, now)
-        if (state.page - 1) * p.per_page >= TOKEN_LIMIT:
-            raise PaginationLimitExceeded(details={"param_name": "page_token"})
-        after, page, offset = (state.after_value, state.after_id), state.page, 0
+    after, page, offset = page_start(tokens, p.page_token, ident.user.id, digest, now, p.page, p.per_page)
     column = SORT_COLUMNS[p.sort_by]
     query = _query(
         conn, ident, item, parent, sort_column=column, descending=p.descending, limit=p.per_page + 1,
@@ -139,22 +139,11 @@ def list_related(
     if not rows:
         return None
     data = _entries(conn, ident, item, parent, rows, p.fields)
-    next_token = expiry = None
-    if more:
-        last = rows[-1]
-        value = {"id": 0, "created_time": last.created_time, "modified_time": last.modified_time}[column]
-        next_token = tokens.encode(PageState(ident.user.id, digest, value, last.id, page + 1, now))
-        expiry = Renderer(ident.schema, ident.user).datetime(now + 86400)
-    info = {
-        "per_page": p.per_page,
-        "next_page_token": next_token,
-        "count": len(data),
-        "page": page,
-        "previous_page_token": p.page_token,
-        "page_token_expiry": expiry,
-        "more_records": more,
-    }
-    return data, info
+    last = rows[-1]
+    value = {"id": 0, "created_time": last.created_time, "modified_time": last.modified_time}[column]
+    following = PageState(ident.user.id, digest, value, last.id, page + 1, now) if more else None
+    renderer = Renderer(ident.schema, ident.user)
+    return data, page_info(tokens, renderer, following, p.per_page, len(data), page, p.page_token)
 
 
 def any_related_since(
