@@ -10,7 +10,6 @@ from sqlalchemy import Connection
 
 from zcrm.auth.guards import ATTACHMENT_SCOPES, sub_resource_module
 from zcrm.auth.identity import Identity
-from zcrm.auth.sharing import can_see
 from zcrm.errors import (
     DownloadNotAllowed,
     DuplicateData,
@@ -34,31 +33,15 @@ from zcrm.records.present import display_name
 from zcrm.records.reads import page_info, page_start
 from zcrm.schema.model import Module
 from zcrm.service import files
+from zcrm.service.parents import visible_parent
 from zcrm.store import attachments as store
 from zcrm.store import files as file_store
-from zcrm.store import records as record_store
 from zcrm.store.ids import allocate
 
 MSG_RELATED_ID = "the related id given seems to be invalid"
 MSG_RELATION_NAME = "The relation name given seems to be invalid"
 # operation -> (module scope operation, profile operation): writing an attachment edits its record (docs/attachments.md)
 OPERATIONS = {"read": ("read", "read"), "create": ("create", "update"), "delete": ("delete", "update")}
-
-
-def visible_parent(
-    conn: Connection, ident: Identity, module: Module, record_id: str, *, lock: bool = False
-) -> StoredRecord:
-    """The record ``record_id`` of ``module`` if the user sees it (§1.3 step 7), else INVALID_DATA; ``lock`` locks
-    its row until the transaction ends."""
-    fetched = record_store.fetch(conn, ident.org_id, [record_id], module_id=module.id, for_update=lock)
-    record = fetched.get(record_id)
-    if (
-        record is None
-        or record.parent_id is not None
-        or not can_see(ident.schema, ident.user, module, record.owner_id)
-    ):
-        raise InvalidData(MSG_RELATED_ID, {"resource_path_index": 1})
-    return record
 
 
 def parent(

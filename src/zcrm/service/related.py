@@ -11,7 +11,6 @@ from zcrm.auth.guards import may_read
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import can_see, visible_owners
 from zcrm.errors import (
-    MSG_RELATED_ID,
     MSG_RELATION_NAME,
     InvalidData,
     InvalidModule,
@@ -34,6 +33,7 @@ from zcrm.records.reads import (
 from zcrm.records.relations import delink_results, item_id, plan_links
 from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.schema.related import RelatedList, find, related_lists
+from zcrm.service.parents import visible_parent
 from zcrm.service.reads import display_names
 from zcrm.store import records as store
 from zcrm.store import relations
@@ -53,14 +53,7 @@ def open_list(
         raise InvalidData(MSG_RELATION_NAME, {"resource_path_index": 2})
     if write and not item.many_to_many:
         raise InvalidModule(details={"resource_path_index": 2})
-    parent = store.fetch(conn, ident.org_id, [parsed], module_id=module.id).get(parsed)
-    if (
-        parent is None
-        or parent.parent_id is not None
-        or not can_see(ident.schema, ident.user, module, parent.owner_id)
-    ):
-        raise InvalidData(MSG_RELATED_ID, {"resource_path_index": 1})
-    return item, parent
+    return item, visible_parent(conn, ident, module, parsed)
 
 
 def _modules(ident: Identity, item: RelatedList) -> list[Module]:
