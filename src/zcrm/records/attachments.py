@@ -72,17 +72,6 @@ def valid_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(host)
 
 
-def audit_details(renderer: Renderer, a: Attachment) -> dict[str, Any]:
-    """The upload's success details (§5.1)."""
-    return {
-        "Modified_Time": renderer.datetime(a.modified_time),
-        "Modified_By": renderer.user_ref(a.modified_by, with_email=False),
-        "Created_Time": renderer.datetime(a.created_time),
-        "id": a.id,
-        "Created_By": renderer.user_ref(a.created_by, with_email=False),
-    }
-
-
 def _value(renderer: Renderer, a: Attachment, parent_name: str, name: str) -> Any:
     if name == "File_Name":
         return a.file_name

@@ -22,14 +22,13 @@ from zcrm.fields.render import Renderer
 from zcrm.records.attachments import (
     Attachment,
     ListParams,
-    audit_details,
     has_attachments,
     present,
     valid_url,
 )
 from zcrm.records.model import StoredRecord
 from zcrm.records.paging import PageState, PageTokens, query_digest
-from zcrm.records.present import display_name
+from zcrm.records.present import audit_fields, display_name
 from zcrm.records.reads import page_info, page_start
 from zcrm.schema.model import Module
 from zcrm.service import files
@@ -79,7 +78,7 @@ def _add(
     store.add(conn, ident.org_id, attachment)
     return {
         "code": "SUCCESS",
-        "details": audit_details(Renderer(ident.schema, ident.user), attachment),
+        "details": audit_fields(Renderer(ident.schema, ident.user), attachment),
         "message": "attachment uploaded successfully",
         "status": "success",
     }
