@@ -232,9 +232,6 @@ def test_the_lead_is_marked_converted() -> None:
 
 
 def test_notes_are_reparented_in_their_form() -> None:
-    assert rules.note_parent({"Parent_Id": "1"}) == "1"
-    assert rules.note_parent({"Parent_Id": {"id": "1", "name": "x"}}) == "1"
-    assert rules.note_parent({"Parent_Id": None}) is None
     assert rules.reparent_note({"Parent_Id": "1", "$se_module": "Leads", "Note_Content": "c"}, "2") == {
         "Parent_Id": "2",
         "$se_module": "Contacts",

@@ -47,3 +47,11 @@ def write_status(results: Sequence[dict[str, Any] | ZohoError], all_success: int
 def write_response(results: Sequence[dict[str, Any] | ZohoError], all_success: int = 200) -> Response:
     data = [r.as_dict() if isinstance(r, ZohoError) else r for r in results]
     return json_response({"data": data}, write_status(results, all_success))
+
+
+def page_response(found: tuple[list[dict[str, Any]], dict[str, Any]] | None, empty: int = 204) -> Response:
+    """A list's page as ``{"data", "info"}``; ``empty`` (no content) when there is none."""
+    if found is None:
+        return no_content(empty)
+    data, info = found
+    return json_response({"data": data, "info": info})

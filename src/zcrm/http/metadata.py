@@ -12,17 +12,16 @@ from zcrm.errors import (
     InvalidData,
     InvalidModule,
     LimitExceeded,
-    RequiredParamMissing,
     UnableToParseDataType,
     invalid_id,
 )
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.http.envelope import json_response, no_content
-from zcrm.http.request import http_time, query_params
+from zcrm.http.request import http_time, module_param, query_params
 from zcrm.http.state import State
 from zcrm.records.reads import positive_param
-from zcrm.schema.model import Module, User
+from zcrm.schema.model import User
 from zcrm.schema.present import field_json, layout_json, module_json, org_json, user_json
 
 USER_TYPES = (
@@ -37,16 +36,6 @@ USER_TYPES = (
     "ActiveConfirmedAdmins",
     "CurrentUser",
 )
-
-
-def _module_param(ident: Identity, params: dict[str, str]) -> Module:
-    name = params.get("module")
-    if not name:
-        raise RequiredParamMissing(details={"param_name": "module"})
-    module = ident.schema.module(name)
-    if module is None:
-        raise InvalidModule(details={"param_name": "module"})
-    return module
 
 
 def _not_modified(header: str | None, changed: int) -> bool:
@@ -81,7 +70,7 @@ async def fields(request: Request, state: State, field_id: str | None) -> Respon
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "fields")
-        module = _module_param(ident, params)
+        module = module_param(ident.schema, params)
         field_type = params.get("type", "used")
         if field_type not in ("used", "unused", "all"):
             raise InvalidData(details={"param_name": "type", "supported_values": ["used", "unused", "all"]})
@@ -102,7 +91,7 @@ async def layouts(request: Request, state: State, layout_id: str | None) -> Resp
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "layouts")
-        module = _module_param(ident, params)
+        module = module_param(ident.schema, params)
         renderer = Renderer(ident.schema, ident.user)
         chosen = module.layouts
         if layout_id is not None:

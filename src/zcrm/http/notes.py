@@ -11,10 +11,10 @@ from starlette.responses import Response
 from zcrm.auth.guards import notes_modules
 from zcrm.auth.identity import Identity
 from zcrm.automation.functions import AfterCommit
-from zcrm.errors import MSG_RELATED_ID, InvalidData, UnableToParseDataType
-from zcrm.http.envelope import json_response, no_content, write_response
+from zcrm.errors import MSG_RELATED_ID, InvalidData
+from zcrm.http.envelope import json_response, no_content, page_response, write_response
 from zcrm.http.records import _automated_write
-from zcrm.http.request import http_time, query_params, raw_body, record_body
+from zcrm.http.request import modified_since, query_params, raw_body, record_body
 from zcrm.http.state import State
 from zcrm.records.body import MAX_RECORDS, check_features, data_items, trigger_set
 from zcrm.records.reads import parse_bool
@@ -41,16 +41,11 @@ async def list_notes(
         if note_id is not None:
             note = service.get_note(conn, ident, notes_module, parent_id, note_id, params)
             return no_content(204) if note is None else json_response({"data": [note]})
-        since = None
-        if since_header:
-            since = http_time(since_header, "If-Modified-Since", bad=UnableToParseDataType)
+        since = modified_since(since_header)
         found = service.list_notes(
             conn, ident, notes_module, parent_id, params, state.page_tokens, now, since
         )
-        if found is None:
-            return no_content(304 if since is not None else 204)
-        data, info = found
-        return json_response({"data": data, "info": info})
+        return page_response(found, 304 if since is not None else 204)
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 

@@ -213,7 +213,7 @@ RELATED_OPERATIONS: dict[tuple[str, str], Described] = {
     ),
     # -- files (§6) -----------------------------------------------------------------------------------------
     ("POST", "/crm/v5/files"): Described(WRITTEN),
-    ("GET", "/crm/v5/files"): Described({**ok(OBJECT), "204": NO_CONTENT}, query={"id": STRING}),
+    ("GET", "/crm/v5/files"): Described({"200": FILE_BYTES, "204": NO_CONTENT}, query={"id": STRING}),
     # -- photo (§7) -----------------------------------------------------------------------------------------
     ("POST", "/crm/v5/{module}/{id}/photo"): Described(
         {**ok("Result", "Uploaded (a bare result)"), "415": TOO_LARGE},

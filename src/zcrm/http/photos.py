@@ -13,12 +13,12 @@ from starlette.responses import Response
 
 from zcrm.auth.identity import Identity
 from zcrm.errors import InvalidData
+from zcrm.fields.images import HEAD_BYTES, image_type
 from zcrm.http.downloads import file_response
 from zcrm.http.envelope import json_response, no_content
 from zcrm.http.files import check_files
 from zcrm.http.state import State
 from zcrm.http.uploads import MB, read_form
-from zcrm.records.attachments import SIGNATURE_BYTES, image_type
 from zcrm.service import files
 from zcrm.service import photos as service
 
@@ -41,7 +41,7 @@ async def upload(request: Request, state: State, module_name: str, record_id: st
     try:
         check_files(form)
         photo = form.files[0]
-        media = image_type(next(photo.chunks(SIGNATURE_BYTES), b""))
+        media = image_type(next(photo.chunks(HEAD_BYTES), b""))
         if media is None:
             raise InvalidData(MSG_BAD_IMAGE, {"param_name": "file"})
         photo.content_type = media  # served back as the detected type (§1.5)

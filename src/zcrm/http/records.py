@@ -15,8 +15,8 @@ from zcrm.auth.identity import Identity
 from zcrm.automation.functions import AfterCommit
 from zcrm.errors import LimitExceeded, RequiredParamMissing, UnableToParseDataType, invalid_id
 from zcrm.fields.coerce import parse_id
-from zcrm.http.envelope import json_response, no_content, write_response
-from zcrm.http.request import http_time, query_params, raw_body, record_body
+from zcrm.http.envelope import json_response, no_content, page_response, write_response
+from zcrm.http.request import http_time, modified_since, query_params, raw_body, record_body
 from zcrm.http.state import State
 from zcrm.records.body import MAX_RECORDS, check_features, data_items, trigger_set
 from zcrm.records.reads import parse_bool
@@ -119,16 +119,12 @@ async def list_records(request: Request, state: State, module_name: str) -> Resp
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "read")
-        since = None
-        if since_header:
-            since = http_time(since_header, "If-Modified-Since", bad=UnableToParseDataType)
+        since = modified_since(since_header)
         result = reads.list_records(conn, ident, module, params, state.page_tokens, now, since)
-        if result is None:
-            if since is not None and not reads.any_modified_since(conn, ident, module, since):
-                return no_content(304)
-            return no_content(204)
-        data, info = result
-        return json_response({"data": data, "info": info})
+        unchanged = (
+            result is None and since is not None and not reads.any_modified_since(conn, ident, module, since)
+        )
+        return page_response(result, 304 if unchanged else 204)
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 

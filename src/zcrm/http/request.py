@@ -7,10 +7,11 @@ from typing import Any
 
 from starlette.requests import Request
 
-from zcrm.errors import InvalidData, UnableToParseDataType, invalid_body
+from zcrm.errors import InvalidData, InvalidModule, RequiredParamMissing, UnableToParseDataType, invalid_body
 from zcrm.fields.coerce import parse_datetime
 from zcrm.http.call import call_of
 from zcrm.json_input import JsonError, loads, loads_exact
+from zcrm.schema.model import Module, OrgSchema
 
 
 def query_params(request: Request) -> dict[str, str]:
@@ -84,3 +85,19 @@ def http_time(value: str, param: str, *, bad: type[InvalidData] | type[UnableToP
     except (TypeError, ValueError, OverflowError):  # a year past 9999 overflows
         pass
     raise bad(details={"param_name": param})
+
+
+def modified_since(header: str | None) -> int | None:
+    """A list's ``If-Modified-Since`` header as epoch seconds, None when not given (behaviour §5.3)."""
+    return http_time(header, "If-Modified-Since", bad=UnableToParseDataType) if header else None
+
+
+def module_param(schema: OrgSchema, params: dict[str, str]) -> Module:
+    """The module the mandatory ``module`` query parameter names (any case)."""
+    name = params.get("module")
+    if not name:
+        raise RequiredParamMissing(details={"param_name": "module"})
+    module = schema.module(name)
+    if module is None:
+        raise InvalidModule(details={"param_name": "module"})
+    return module

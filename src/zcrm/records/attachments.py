@@ -1,5 +1,5 @@
 """Attachments and record photos, pure parts (zoho-v5-related.md §5, §7): which modules have them, what a link
-attachment's URL must be, an attachment's JSON, and an image's type from its first bytes."""
+attachment's URL must be, an attachment's JSON (an image's type: ``fields/images``)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from zcrm.errors import (
-    MSG_INVALID_ID,
-    AmbiguityDuringProcessing,
-    DiscretePaginationLimitExceeded,
-    InvalidData,
     LimitExceeded,
     RequiredParamMissing,
     UnableToParseDataType,
 )
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
-from zcrm.records.reads import DISCRETE_LIMIT, MAX_FIELDS, positive_param
+from zcrm.records.reads import fields_param, ids_param, page_params
 from zcrm.schema.model import Module
 
 # §2.3: every API-supported record module has the Attachments list but these (and subform and linking modules)
@@ -36,15 +32,6 @@ FIELDS = (
     "Created_By",
     "Modified_By",
 )
-# §7.1: image signatures, tried in order
-SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"BM", "image/bmp"),
-)
-SIGNATURE_BYTES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,25 +70,6 @@ def valid_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(host)
-
-
-def image_type(head: bytes) -> str | None:
-    """The image type of a file whose first bytes are ``head`` (§7.1), None when it is none of them."""
-    for signature, media in SIGNATURES:
-        if head.startswith(signature):
-            return media
-    return None
-
-
-def audit_details(renderer: Renderer, a: Attachment) -> dict[str, Any]:
-    """The upload's success details (§5.1)."""
-    return {
-        "Modified_Time": renderer.datetime(a.modified_time),
-        "Modified_By": renderer.user_ref(a.modified_by, with_email=False),
-        "Created_Time": renderer.datetime(a.created_time),
-        "id": a.id,
-        "Created_By": renderer.user_ref(a.created_by, with_email=False),
-    }
 
 
 def _value(renderer: Renderer, a: Attachment, parent_name: str, name: str) -> Any:
@@ -153,27 +121,8 @@ class ListParams:
 def parse_list(params: dict[str, str]) -> ListParams:
     """``fields`` (mandatory, at most 50), ``ids``, ``page``, ``per_page`` and ``page_token``, with the checks and
     errors of Get Records (behaviour §5.3)."""
-    raw = params.get("fields")
-    if raw is None or not raw.strip():
-        raise RequiredParamMissing(details={"param_name": "fields"})
-    fields = [f.strip() for f in raw.split(",") if f.strip()]
-    if len(fields) > MAX_FIELDS:
-        raise LimitExceeded(details={"limit": MAX_FIELDS, "param_name": "fields"})
-    ids: tuple[str, ...] | None = None
-    if params.get("ids") is not None:
-        parts = [parse_id(p.strip()) for p in params["ids"].split(",")]
-        if any(p is None for p in parts):
-            raise InvalidData(MSG_INVALID_ID, {"param_name": "ids"})
-        if len(parts) > MAX_IDS:
-            raise LimitExceeded(details={"limit": MAX_IDS, "param_name": "ids"})
-        ids = tuple(p for p in parts if p is not None)
-    page_token = params.get("page_token")
-    if page_token is not None and "page" in params:
-        raise AmbiguityDuringProcessing(details={"param_name": "page_token"})
-    page = positive_param(params, "page", 1)
-    per_page = min(positive_param(params, "per_page", 200), 200)
-    if page_token is None and page * per_page > DISCRETE_LIMIT:
-        raise DiscretePaginationLimitExceeded(details={"limit": DISCRETE_LIMIT})
+    fields, ids = fields_param(params), ids_param(params)
+    page, per_page, page_token = page_params(params)
     return ListParams(fields, ids, page, per_page, page_token)
 
 

@@ -294,14 +294,6 @@ def mark_converted(
     return changed
 
 
-def note_parent(data: dict[str, Any]) -> str | None:
-    """The id of a note's parent: ``Parent_Id`` stored as an id or as ``{"id": …}``."""
-    parent = data.get("Parent_Id")
-    if isinstance(parent, dict):
-        parent = parent.get("id")
-    return parent if isinstance(parent, str) else None
-
-
 def reparent_note(data: dict[str, Any], contact_id: str) -> dict[str, Any]:
     """A lead's note's data with the contact as its parent, ``Parent_Id`` in the form it was stored in (an id or
     ``{"id": …}``), and ``$se_module`` (§8.4)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from zcrm.fields.render import Renderer
 from zcrm.records import notes
@@ -41,16 +41,35 @@ def lookup_ids(module: Module, record: StoredRecord) -> list[str]:
     return ids
 
 
+class Audited(Protocol):
+    """What has audit fields: a record, an attachment."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def created_by(self) -> str: ...
+    @property
+    def modified_by(self) -> str: ...
+    @property
+    def created_time(self) -> int: ...
+    @property
+    def modified_time(self) -> int: ...
+
+
+def audit_fields(renderer: Renderer, row: Audited) -> dict[str, Any]:
+    """A write's success details without the record's own keys: who wrote it when, and its id."""
+    return {
+        "Modified_Time": renderer.datetime(row.modified_time),
+        "Modified_By": renderer.user_ref(row.modified_by, with_email=False),
+        "Created_Time": renderer.datetime(row.created_time),
+        "id": row.id,
+        "Created_By": renderer.user_ref(row.created_by, with_email=False),
+    }
+
+
 def audit_details(renderer: Renderer, record: StoredRecord) -> dict[str, Any]:
     """The success entry's details: the audit fields after the write (§3.14)."""
-    return {
-        "Modified_Time": renderer.datetime(record.modified_time),
-        "Modified_By": renderer.user_ref(record.modified_by, with_email=False),
-        "Created_Time": renderer.datetime(record.created_time),
-        "id": record.id,
-        "Created_By": renderer.user_ref(record.created_by, with_email=False),
-        "$approval_state": approval_label(record),
-    }
+    return {**audit_fields(renderer, record), "$approval_state": approval_label(record)}
 
 
 class Presenter:

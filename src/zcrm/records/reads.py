@@ -4,17 +4,22 @@ themselves: ``service/reads.py``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from zcrm.errors import (
+    MSG_INVALID_ID,
     AmbiguityDuringProcessing,
     DiscretePaginationLimitExceeded,
     InvalidData,
     LimitExceeded,
+    PaginationLimitExceeded,
     RequiredParamMissing,
 )
 from zcrm.fields.coerce import POSITIVE_INT, parse_id
+from zcrm.fields.render import Renderer
 from zcrm.records import notes
 from zcrm.records.model import StoredRecord
+from zcrm.records.paging import TOKEN_TTL, PageState, PageTokens
 from zcrm.schema.model import Module, OrgSchema
 
 SORT_COLUMNS = {"id": "id", "Created_Time": "created_time", "Modified_Time": "modified_time"}
@@ -96,25 +101,31 @@ class ListParams:
     converted: bool | None
 
 
-def parse_list_params(module: Module, params: dict[str, str]) -> ListParams:
-    raw_fields = params.get("fields")
-    if raw_fields is None or not raw_fields.strip():
+def fields_param(params: dict[str, str]) -> list[str]:
+    """``fields``: mandatory, at most 50 (behaviour §5.3)."""
+    raw = params.get("fields")
+    if raw is None or not raw.strip():
         raise RequiredParamMissing(details={"param_name": "fields"})
-    fields = [f.strip() for f in raw_fields.split(",") if f.strip()]
+    fields = [f.strip() for f in raw.split(",") if f.strip()]
     if len(fields) > MAX_FIELDS:
         raise LimitExceeded(details={"limit": MAX_FIELDS, "param_name": "fields"})
-    ids: tuple[str, ...] | None = None
-    if params.get("ids") is not None:
-        parts = [p.strip() for p in params["ids"].split(",")]
-        parsed = [parse_id(p) for p in parts]
-        if not parts or any(p is None for p in parsed):
-            raise InvalidData("the id given seems to be invalid", {"param_name": "ids"})
-        if len(parts) > MAX_IDS:
-            raise LimitExceeded(details={"limit": MAX_IDS, "param_name": "ids"})
-        ids = tuple(p for p in parsed if p is not None)
-    sort_by, descending = sort_params(params, notes.ORDER if notes.is_notes(module) else ("id", "desc"))
-    if "cvid" in params:
-        raise InvalidData(details={"param_name": "cvid"})
+    return fields
+
+
+def ids_param(params: dict[str, str]) -> tuple[str, ...] | None:
+    """``ids`` of a list: each a well-formed id, at most 100; None when not given."""
+    if params.get("ids") is None:
+        return None
+    parsed = [parse_id(p.strip()) for p in params["ids"].split(",")]
+    if any(p is None for p in parsed):
+        raise InvalidData(MSG_INVALID_ID, {"param_name": "ids"})
+    if len(parsed) > MAX_IDS:
+        raise LimitExceeded(details={"limit": MAX_IDS, "param_name": "ids"})
+    return tuple(p for p in parsed if p is not None)
+
+
+def page_params(params: dict[str, str]) -> tuple[int, int, str | None]:
+    """(``page``, ``per_page``, ``page_token``), checked as behaviour §5.3 says."""
     page_token = params.get("page_token")
     if page_token is not None and "page" in params:
         raise AmbiguityDuringProcessing(details={"param_name": "page_token"})
@@ -122,6 +133,50 @@ def parse_list_params(module: Module, params: dict[str, str]) -> ListParams:
     per_page = min(positive_param(params, "per_page", 200), 200)
     if page_token is None and page * per_page > DISCRETE_LIMIT:
         raise DiscretePaginationLimitExceeded(details={"limit": DISCRETE_LIMIT})
+    return page, per_page, page_token
+
+
+def parse_list_params(module: Module, params: dict[str, str]) -> ListParams:
+    fields = fields_param(params)
+    ids = ids_param(params)
+    sort_by, descending = sort_params(params, notes.ORDER if notes.is_notes(module) else ("id", "desc"))
+    if "cvid" in params:
+        raise InvalidData(details={"param_name": "cvid"})
+    page, per_page, page_token = page_params(params)
     approved = tristate(params, "approved", True)
     converted = tristate(params, "converted", False) if module.api_name == "Leads" else None
     return ListParams(fields, ids, sort_by, descending, page, per_page, page_token, approved, converted)
+
+
+def page_start(
+    tokens: PageTokens, page_token: str | None, user_id: str, digest: str, now: int, page: int, per_page: int
+) -> tuple[tuple[int, str] | None, int, int]:
+    """Where a page starts: (the keyset ``after`` of ``page_token``'s page or None, the page number, the offset)."""
+    if page_token is None:
+        return None, page, (page - 1) * per_page
+    state = tokens.decode(page_token, user_id, digest, now)
+    if (state.page - 1) * per_page >= TOKEN_LIMIT:
+        raise PaginationLimitExceeded(details={"param_name": "page_token"})
+    return (state.after_value, state.after_id), state.page, 0
+
+
+def page_info(
+    tokens: PageTokens,
+    renderer: Renderer,
+    following: PageState | None,
+    per_page: int,
+    count: int,
+    page: int,
+    page_token: str | None,
+) -> dict[str, Any]:
+    """A sub-list's ``info`` (zoho-v5-related.md §3.1): ``following`` is the next page's token state, None when
+    this page is the last."""
+    return {
+        "per_page": per_page,
+        "next_page_token": None if following is None else tokens.encode(following),
+        "count": count,
+        "page": page,
+        "previous_page_token": page_token,
+        "page_token_expiry": None if following is None else renderer.datetime(following.issued + TOKEN_TTL),
+        "more_records": following is not None,
+    }

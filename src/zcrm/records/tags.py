@@ -277,3 +277,28 @@ def plan_tags(
     used = {t for _, t in out.linked}
     out.created = [t for t in work.new if t.id in used]
     return out
+
+
+def carried(
+    lead_tags: Sequence[Tag], module_tags: Sequence[Tag], current: Sequence[str]
+) -> tuple[list[str], list[Tag]]:
+    """Convert Lead's ``carry_over_tags`` on one record (zoho-v5-related.md §8.4): of ``lead_tags`` (in the
+    request's order), the ids of the module's tags (same name ignoring case) the record gets and the lead's tags
+    whose names the module gets as new tags; ``current`` holds the record's tag ids. Within §10.3's limits: adding
+    stops once the record carries ``PER_RECORD`` tags, and a name the module does not have is left out once it
+    has ``PER_MODULE`` tags; the conversion goes on without them."""
+    by_name = {t.name.lower(): t for t in module_tags}
+    room, module_room = PER_RECORD - len(current), PER_MODULE - len(module_tags)
+    linked: list[str] = []
+    new: list[Tag] = []
+    for tag in {t.id: t for t in lead_tags}.values():  # each once, in order
+        found = by_name.get(tag.name.lower())
+        if found is not None and found.id in current:
+            continue
+        if len(linked) + len(new) >= room:
+            break
+        if found is not None:
+            linked.append(found.id)
+        elif len(new) < module_room:
+            new.append(tag)
+    return linked, new

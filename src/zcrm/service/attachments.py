@@ -10,12 +10,10 @@ from sqlalchemy import Connection
 
 from zcrm.auth.guards import ATTACHMENT_SCOPES, sub_resource_module
 from zcrm.auth.identity import Identity
-from zcrm.auth.sharing import can_see
 from zcrm.errors import (
     DownloadNotAllowed,
     DuplicateData,
     InvalidData,
-    PaginationLimitExceeded,
     ZohoError,
     invalid_id,
 )
@@ -24,42 +22,25 @@ from zcrm.fields.render import Renderer
 from zcrm.records.attachments import (
     Attachment,
     ListParams,
-    audit_details,
     has_attachments,
     present,
     valid_url,
 )
 from zcrm.records.model import StoredRecord
 from zcrm.records.paging import PageState, PageTokens, query_digest
-from zcrm.records.present import display_name
-from zcrm.records.reads import TOKEN_LIMIT
+from zcrm.records.present import audit_fields, display_name
+from zcrm.records.reads import page_info, page_start
 from zcrm.schema.model import Module
 from zcrm.service import files
+from zcrm.service.parents import visible_parent
 from zcrm.store import attachments as store
 from zcrm.store import files as file_store
-from zcrm.store import records as record_store
 from zcrm.store.ids import allocate
 
 MSG_RELATED_ID = "the related id given seems to be invalid"
 MSG_RELATION_NAME = "The relation name given seems to be invalid"
 # operation -> (module scope operation, profile operation): writing an attachment edits its record (docs/attachments.md)
 OPERATIONS = {"read": ("read", "read"), "create": ("create", "update"), "delete": ("delete", "update")}
-
-
-def visible_parent(
-    conn: Connection, ident: Identity, module: Module, record_id: str, *, lock: bool = False
-) -> StoredRecord:
-    """The record ``record_id`` of ``module`` if the user sees it (§1.3 step 7), else INVALID_DATA; ``lock`` locks
-    its row until the transaction ends."""
-    fetched = record_store.fetch(conn, ident.org_id, [record_id], module_id=module.id, for_update=lock)
-    record = fetched.get(record_id)
-    if (
-        record is None
-        or record.parent_id is not None
-        or not can_see(ident.schema, ident.user, module, record.owner_id)
-    ):
-        raise InvalidData(MSG_RELATED_ID, {"resource_path_index": 1})
-    return record
 
 
 def parent(
@@ -97,7 +78,7 @@ def _add(
     store.add(conn, ident.org_id, attachment)
     return {
         "code": "SUCCESS",
-        "details": audit_details(Renderer(ident.schema, ident.user), attachment),
+        "details": audit_fields(Renderer(ident.schema, ident.user), attachment),
         "message": "attachment uploaded successfully",
         "status": "success",
     }
@@ -139,13 +120,7 @@ def list_attachments(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
     """A page of the record's attachments, newest first, and its ``info`` (§5.3, §3.1); None when there is none."""
     digest = query_digest({"r": record.id, "f": p.fields, "i": p.ids, "pp": p.per_page, "k": "attachments"})
-    after: tuple[int, str] | None = None
-    page, offset = p.page, (p.page - 1) * p.per_page
-    if p.page_token is not None:
-        state = tokens.decode(p.page_token, ident.user.id, digest, now)
-        if (state.page - 1) * p.per_page >= TOKEN_LIMIT:
-            raise PaginationLimitExceeded(details={"param_name": "page_token"})
-        after, page, offset = (state.after_value, state.after_id), state.page, 0
+    after, page, offset = page_start(tokens, p.page_token, ident.user.id, digest, now, p.page, p.per_page)
     rows = store.of_record(
         conn, ident.org_id, record.id, limit=p.per_page + 1, offset=offset, ids=p.ids, after=after
     )
@@ -156,23 +131,9 @@ def list_attachments(
     renderer = Renderer(ident.schema, ident.user)
     name = display_name(module, record.data, record.id)
     data = [present(renderer, a, module, name, p.fields) for a in rows]
-    next_token = expiry = None
-    if more:
-        last = rows[-1]
-        next_token = tokens.encode(
-            PageState(ident.user.id, digest, last.created_time, last.id, page + 1, now)
-        )
-        expiry = renderer.datetime(now + 86400)
-    info = {
-        "per_page": p.per_page,
-        "next_page_token": next_token,
-        "count": len(data),
-        "page": page,
-        "previous_page_token": p.page_token,
-        "page_token_expiry": expiry,
-        "more_records": more,
-    }
-    return data, info
+    last = rows[-1]
+    following = PageState(ident.user.id, digest, last.created_time, last.id, page + 1, now) if more else None
+    return data, page_info(tokens, renderer, following, p.per_page, len(data), page, p.page_token)
 
 
 def download(

@@ -1,7 +1,7 @@
 """Convert Lead as one unit of work in the caller's transaction (zoho-v5-related.md §8): the new account, contact
 and deal go through the record engine (``service/records``: validation, mandatory fields, unique values, search
 keys, the timeline, workflow rules, notifications), the lead is marked converted through the write tail
-(``service/save``), and its notes, attachments, links and tags move (``store/conversion``). A per-item error raises
+(``service/save``), and its notes, attachments, links and tags move (the notes, attachments, relations and tags stores). A per-item error raises
 ``records.convert.Failed``, so that the caller's transaction ends without any of it."""
 
 from __future__ import annotations
@@ -23,15 +23,22 @@ from zcrm.records.convert import Conversion, Failed
 from zcrm.records.model import StoredRecord
 from zcrm.records.plan import Plan
 from zcrm.records.present import display_name
+from zcrm.records.tags import Tag, carried
 from zcrm.records.update import Target
 from zcrm.schema.model import Module
+from zcrm.schema.related import find, related_lists
 from zcrm.service import records as writes
 from zcrm.service.processes import settle
 from zcrm.service.save import save
-from zcrm.store import conversion as store
+from zcrm.store import attachments as attachment_store
+from zcrm.store import matches as match_store
+from zcrm.store import notes as note_store
 from zcrm.store import records as record_store
+from zcrm.store import relations as relation_store
+from zcrm.store import tags as tag_store
 from zcrm.store.ids import allocate
 from zcrm.store.orgs import lock as lock_org
+from zcrm.store.records import ListQuery
 
 TRIGGERED = frozenset(
     TRIGGERS
@@ -70,7 +77,7 @@ class _Unit:
         if not isinstance(value, str) or not value:
             return []
         module = self.modules[key]
-        return self.visible(module, store.text_matches(self.conn, self.org_id, module.id, field, value))
+        return self.visible(module, match_store.text_matches(self.conn, self.org_id, module.id, field, value))
 
     def insert(self, key: str, item: dict[str, Any]) -> str:
         [result] = writes.insert_records(
@@ -219,35 +226,72 @@ def _mark(
 def _move(unit: _Unit, conversion: Conversion, lead: StoredRecord, targets: dict[str, str | None]) -> None:
     """Notes to the contact, attachments where ``move_attachments_to`` says, campaign and product links to the
     contact, the tags ``carry_over_tags`` names to their records (§8.4)."""
-    conn, org_id, ident = unit.conn, unit.org_id, unit.ident
+    conn, org_id, schema = unit.conn, unit.org_id, unit.ident.schema
     contact_id = targets["Contacts"]
     assert contact_id is not None
-    notes = ident.schema.module("Notes")
+    notes = schema.module("Notes")
     if notes is not None:
-        mine = [
-            n
-            for n in store.notes_mentioning(conn, org_id, notes.id, lead.id)
-            if rules.note_parent(n.data) == lead.id
-        ]
-        store.set_data(conn, org_id, [(n.id, rules.reparent_note(n.data, contact_id)) for n in mine])
+        mine = record_store.list_records(
+            conn,
+            org_id,
+            ListQuery(
+                notes.id,
+                "id",
+                False,
+                limit=2**62,
+                approved=None,
+                condition=note_store.parent_condition(conn.dialect.name, lead.id),
+            ),
+        )
+        for note in mine:
+            note.data = rules.reparent_note(note.data, contact_id)
+        record_store.update(conn, org_id, mine)
     target = targets[conversion.attachments_to]
     if target is not None:
-        store.move_attachments(conn, org_id, lead.id, target, unit.modules[conversion.attachments_to].id)
-    store.move_links(conn, org_id, lead.id, contact_id)
+        attachment_store.move(conn, org_id, lead.id, target, unit.modules[conversion.attachments_to].id)
+    _move_links(unit, lead.id, contact_id)
+    _carry_tags(unit, conversion, lead.id, targets)
+
+
+def _move_links(unit: _Unit, lead_id: str, contact_id: str) -> None:
+    """The lead's campaign and product links become the contact's, with their junction data; a pair the contact
+    has already keeps its own."""
+    modules = unit.ident.schema.modules
+    leads, contacts = unit.ident.schema.module("Leads"), unit.modules["Contacts"]
+    assert leads is not None
+    for name in ("Campaigns", "Products"):
+        old = find(related_lists(modules, leads), name)
+        new = find(related_lists(modules, contacts), name)
+        if old is None or new is None or not old.many_to_many or not new.many_to_many:
+            continue
+        moved = relation_store.links(unit.conn, unit.org_id, old, lead_id, None)
+        if not moved:
+            continue
+        kept = relation_store.links(unit.conn, unit.org_id, new, contact_id, list(moved))
+        added = {rid: data for rid, data in moved.items() if rid not in kept}
+        relation_store.save(unit.conn, unit.org_id, new, contact_id, added, {}, unit.now)
+        relation_store.remove(unit.conn, unit.org_id, old, lead_id, list(moved))
+
+
+def _carry_tags(unit: _Unit, conversion: Conversion, lead_id: str, targets: dict[str, str | None]) -> None:
+    """Each tag ``carry_over_tags`` names that the lead carries (ignoring case) to that record: the module's tag of
+    that name, created when it has none; within §10.3's limits (``records.tags.carried``)."""
     if not conversion.tags:
         return
-    carried = {name.lower(): (name, color) for name, color in store.record_tag_names(conn, org_id, lead.id)}
+    conn, org_id, user_id, now = unit.conn, unit.org_id, unit.ident.user.id, unit.now
+    lead_tags = {t.name.lower(): t for t in tag_store.of_records(conn, org_id, [lead_id]).get(lead_id, [])}
     for key, names in conversion.tags.items():
         record_id = targets[key]
-        wanted = [carried[n.lower()] for n in names if n.lower() in carried]
-        if record_id is not None and wanted:
-            store.add_tags(
-                conn,
-                org_id,
-                ident.schema.org.prefix,
-                record_id,
-                unit.modules[key].id,
-                wanted,
-                ident.user.id,
-                unit.now,
-            )
+        wanted = [lead_tags[n.lower()] for n in names if n.lower() in lead_tags]
+        if record_id is None or not wanted:
+            continue
+        module_id = unit.modules[key].id
+        current = tag_store.tag_ids(conn, org_id, [record_id]).get(record_id, [])
+        linked, new = carried(wanted, tag_store.module_tags(conn, org_id, module_id), current)
+        ids = allocate(conn, org_id, unit.ident.schema.org.prefix, len(new))
+        created = [
+            Tag(tag_id, t.name, t.color_code, user_id, user_id, now, now)
+            for tag_id, t in zip(ids, new, strict=True)
+        ]
+        tag_store.insert_tags(conn, org_id, module_id, created)
+        tag_store.link(conn, org_id, [(record_id, tag_id) for tag_id in [*linked, *ids]])

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import can_see
 from zcrm.automation.functions import AfterCommit
-from zcrm.errors import MSG_RELATED_ID, MSG_RELATION_NAME, InvalidData, invalid_id
+from zcrm.errors import MSG_RELATION_NAME, InvalidData, invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.records import notes
@@ -24,6 +24,7 @@ from zcrm.records.update import Target
 from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.service import reads
 from zcrm.service import records as service
+from zcrm.service.parents import visible_parent
 from zcrm.store import notes as note_store
 from zcrm.store import records as store
 
@@ -49,14 +50,7 @@ def parent(
         raise invalid_id({"resource_path_index": 1})
     if notes_module is None or not notes.has_notes(ident.schema, module):
         raise InvalidData(MSG_RELATION_NAME, {"resource_path_index": 2})
-    record = store.fetch(conn, ident.org_id, [parsed], module_id=module.id).get(parsed)
-    if (
-        record is None
-        or record.parent_id is not None
-        or not can_see(ident.schema, ident.user, module, record.owner_id)
-    ):
-        raise InvalidData(MSG_RELATED_ID, {"resource_path_index": 1})
-    return notes_module, parsed
+    return notes_module, visible_parent(conn, ident, module, parsed).id
 
 
 def list_notes(

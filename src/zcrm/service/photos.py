@@ -16,7 +16,7 @@ from zcrm.records.attachments import has_photo
 from zcrm.records.model import StoredRecord
 from zcrm.schema.model import Module
 from zcrm.service import files
-from zcrm.service.attachments import visible_parent
+from zcrm.service.parents import visible_parent
 from zcrm.store import files as file_store
 from zcrm.store import photos as store
 from zcrm.store import records as record_store

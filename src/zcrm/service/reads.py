@@ -9,13 +9,13 @@ from sqlalchemy import Connection
 
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import can_see, reachable_owners, visible_owners
-from zcrm.errors import PaginationLimitExceeded, invalid_id
+from zcrm.errors import invalid_id
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.records.paging import PageState, PageTokens, query_digest
 from zcrm.records.present import Presenter, display_name
 from zcrm.records.processes import process_keys
-from zcrm.records.reads import SORT_COLUMNS, TOKEN_LIMIT, lookup_ids, parse_list_params
+from zcrm.records.reads import SORT_COLUMNS, lookup_ids, page_start, parse_list_params
 from zcrm.schema.model import ROW_TYPES, Module, OrgSchema
 from zcrm.service import tags
 from zcrm.service.processes import settle
@@ -63,14 +63,7 @@ def list_records(
     if condition is not None:  # only then: a plain list's tokens stay what they were
         asked["w"] = [condition[0], sorted(condition[1].items())]
     digest = query_digest(asked)
-    after: tuple[int, str] | None = None
-    page = p.page
-    offset = (p.page - 1) * p.per_page
-    if p.page_token is not None:
-        state = tokens.decode(p.page_token, ident.user.id, digest, now)
-        if (state.page - 1) * p.per_page >= TOKEN_LIMIT:
-            raise PaginationLimitExceeded(details={"param_name": "page_token"})
-        after, page, offset = (state.after_value, state.after_id), state.page, 0
+    after, page, offset = page_start(tokens, p.page_token, ident.user.id, digest, now, p.page, p.per_page)
     query = ListQuery(
         module_id=module.id,
         sort_column=SORT_COLUMNS[p.sort_by],

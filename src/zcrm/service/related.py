@@ -11,11 +11,9 @@ from zcrm.auth.guards import may_read
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import can_see, visible_owners
 from zcrm.errors import (
-    MSG_RELATED_ID,
     MSG_RELATION_NAME,
     InvalidData,
     InvalidModule,
-    PaginationLimitExceeded,
     ZohoError,
     invalid_id,
 )
@@ -24,10 +22,18 @@ from zcrm.fields.render import Renderer
 from zcrm.records.model import StoredRecord
 from zcrm.records.paging import PageState, PageTokens, query_digest
 from zcrm.records.present import Presenter
-from zcrm.records.reads import MAX_FIELDS, SORT_COLUMNS, TOKEN_LIMIT, lookup_ids, parse_list_params
+from zcrm.records.reads import (
+    MAX_FIELDS,
+    SORT_COLUMNS,
+    lookup_ids,
+    page_info,
+    page_start,
+    parse_list_params,
+)
 from zcrm.records.relations import delink_results, item_id, plan_links
 from zcrm.schema.model import ROW_TYPES, Module
 from zcrm.schema.related import RelatedList, find, related_lists
+from zcrm.service.parents import visible_parent
 from zcrm.service.reads import display_names
 from zcrm.store import records as store
 from zcrm.store import relations
@@ -47,14 +53,7 @@ def open_list(
         raise InvalidData(MSG_RELATION_NAME, {"resource_path_index": 2})
     if write and not item.many_to_many:
         raise InvalidModule(details={"resource_path_index": 2})
-    parent = store.fetch(conn, ident.org_id, [parsed], module_id=module.id).get(parsed)
-    if (
-        parent is None
-        or parent.parent_id is not None
-        or not can_see(ident.schema, ident.user, module, parent.owner_id)
-    ):
-        raise InvalidData(MSG_RELATED_ID, {"resource_path_index": 1})
-    return item, parent
+    return item, visible_parent(conn, ident, module, parsed)
 
 
 def _modules(ident: Identity, item: RelatedList) -> list[Module]:
@@ -121,13 +120,7 @@ def list_related(
     p = parse_list_params(_modules(ident, item)[0], params)
     shape = {"l": item.id, "r": parent.id, "f": p.fields, "i": p.ids, "s": p.sort_by, "d": p.descending}
     digest = query_digest({**shape, "pp": p.per_page, "c": p.converted})
-    after: tuple[int, str] | None = None
-    page, offset = p.page, (p.page - 1) * p.per_page
-    if p.page_token is not None:
-        state = tokens.decode(p.page_token, ident.user.id, digest, now)
-        if (state.page - 1) * p.per_page >= TOKEN_LIMIT:
-            raise PaginationLimitExceeded(details={"param_name": "page_token"})
-        after, page, offset = (state.after_value, state.after_id), state.page, 0
+    after, page, offset = page_start(tokens, p.page_token, ident.user.id, digest, now, p.page, p.per_page)
     column = SORT_COLUMNS[p.sort_by]
     query = _query(
         conn, ident, item, parent, sort_column=column, descending=p.descending, limit=p.per_page + 1,
@@ -139,22 +132,11 @@ def list_related(
     if not rows:
         return None
     data = _entries(conn, ident, item, parent, rows, p.fields)
-    next_token = expiry = None
-    if more:
-        last = rows[-1]
-        value = {"id": 0, "created_time": last.created_time, "modified_time": last.modified_time}[column]
-        next_token = tokens.encode(PageState(ident.user.id, digest, value, last.id, page + 1, now))
-        expiry = Renderer(ident.schema, ident.user).datetime(now + 86400)
-    info = {
-        "per_page": p.per_page,
-        "next_page_token": next_token,
-        "count": len(data),
-        "page": page,
-        "previous_page_token": p.page_token,
-        "page_token_expiry": expiry,
-        "more_records": more,
-    }
-    return data, info
+    last = rows[-1]
+    value = {"id": 0, "created_time": last.created_time, "modified_time": last.modified_time}[column]
+    following = PageState(ident.user.id, digest, value, last.id, page + 1, now) if more else None
+    renderer = Renderer(ident.schema, ident.user)
+    return data, page_info(tokens, renderer, following, p.per_page, len(data), page, p.page_token)
 
 
 def any_related_since(

@@ -10,19 +10,16 @@ from typing import Any
 from sqlalchemy import Connection
 
 from zcrm.auth.identity import Identity
-from zcrm.auth.sharing import can_see
-from zcrm.errors import InvalidData
 from zcrm.fields.coerce import parse_id
 from zcrm.records.model import StoredRecord
 from zcrm.records.tags import Tag, TagPlan, TagRequest, TagWork, ordered, plan_tags, resolve
 from zcrm.schema.model import Module
+from zcrm.service.parents import visible_parent
 from zcrm.service.processes import settle
 from zcrm.store import records as store
 from zcrm.store import tags as tag_store
 from zcrm.store.ids import allocate
 from zcrm.store.orgs import lock as lock_org
-
-RELATED_ID = "the related id given seems to be invalid"
 
 
 def module_tags(conn: Connection, ident: Identity, module: Module, mine: bool) -> list[Tag]:
@@ -46,13 +43,7 @@ def shown(
 def check_parent(conn: Connection, ident: Identity, module: Module, record_id: str) -> None:
     """The per-record routes' record exists in the module and the user sees it (§1.3 step 7)."""
     lock_org(conn, ident.org_id)
-    record = store.fetch(conn, ident.org_id, [record_id], module_id=module.id).get(record_id)
-    if (
-        record is None
-        or record.parent_id is not None
-        or not can_see(ident.schema, ident.user, module, record.owner_id)
-    ):
-        raise InvalidData(RELATED_ID, {"resource_path_index": 1})
+    visible_parent(conn, ident, module, record_id)
 
 
 def change_tags(

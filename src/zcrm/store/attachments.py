@@ -121,3 +121,14 @@ def remove(conn: Connection, org_id: str, ids: Sequence[str]) -> None:
             bindparam("ids", expanding=True)
         )
         conn.execute(stmt, {"org": org_id, "ids": list(ids)})
+
+
+def move(conn: Connection, org_id: str, from_id: str, to_id: str, to_module_id: str) -> None:
+    """Every attachment of record ``from_id`` becomes one of ``to_id`` (of module ``to_module_id``): Convert Lead's
+    ``move_attachments_to`` (zoho-v5-related.md §8.4)."""
+    conn.execute(
+        text(
+            "UPDATE attachments SET record_id = :to, module_id = :m WHERE org_id = :org AND record_id = :src"
+        ),
+        {"to": to_id, "m": to_module_id, "org": org_id, "src": from_id},
+    )

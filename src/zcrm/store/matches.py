@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from zcrm.records.model import StoredRecord
+from zcrm.store import records as record_store
 from zcrm.store.keys import text_key
 
 
@@ -35,3 +37,17 @@ def first_with_text(conn: Connection, org_id: str, module_id: str, api_name: str
     )
     row = conn.execute(text(sql), params).first()
     return None if row is None else str(row[0])
+
+
+def text_matches(conn: Connection, org_id: str, module_id: str, field: str, value: str) -> list[StoredRecord]:
+    """The top-level records of the module whose ``field`` has ``value``'s text key (equal ignoring case, up to
+    the key's length: callers check the values themselves); Convert Lead's candidates (zoho-v5-related.md §8.2)."""
+    rows = conn.execute(
+        text(
+            "SELECT record_id FROM text_keys WHERE org_id = :org AND module_id = :m AND field = :f"
+            " AND search_key = :k"
+        ),
+        {"org": org_id, "m": module_id, "f": field, "k": text_key(value)},
+    )
+    found = record_store.fetch(conn, org_id, [row[0] for row in rows], module_id=module_id)
+    return [r for r in found.values() if r.parent_id is None]

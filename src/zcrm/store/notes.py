@@ -15,10 +15,10 @@ from zcrm.store import records as store
 
 
 def _parent(dialect: str, alias: str = "") -> str:
-    """The SQL of a record's ``Parent_Id`` value."""
+    """The SQL of a record's ``Parent_Id`` value: the id, stored as itself or as ``{"id": …}``."""
     if dialect == "postgresql":
-        return f"({alias}data::jsonb ->> 'Parent_Id')"
-    return f"json_extract({alias}data, '$.Parent_Id')"
+        return f"COALESCE({alias}data::jsonb #>> '{{Parent_Id,id}}', {alias}data::jsonb ->> 'Parent_Id')"
+    return f"COALESCE(json_extract({alias}data, '$.Parent_Id.id'), json_extract({alias}data, '$.Parent_Id'))"
 
 
 def parent_condition(dialect: str, parent_id: str) -> tuple[str, dict[str, Any]]:

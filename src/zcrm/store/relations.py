@@ -22,18 +22,18 @@ def _sides(item: RelatedList) -> tuple[str, str]:
 
 
 def links(
-    conn: Connection, org_id: str, item: RelatedList, parent_id: str, ids: Sequence[str]
+    conn: Connection, org_id: str, item: RelatedList, parent_id: str, ids: Sequence[str] | None
 ) -> dict[str, Any]:
-    """related id -> junction data of the links between ``parent_id`` and those of ``ids`` that it has."""
-    if not ids:
+    """related id -> junction data of the links between ``parent_id`` and those of ``ids`` that it has (``ids``
+    None: all of its links of ``item``'s relation)."""
+    if ids is not None and not ids:
         return {}
     mine, theirs = _sides(item)
-    marks = ", ".join("?" * len(ids))
+    among = "" if ids is None else f" AND {theirs} IN ({', '.join('?' * len(ids))})"
     rows = query(
         conn,
-        f"SELECT {theirs}, data FROM relations WHERE org_id = ? AND relation = ? AND {mine} = ?"
-        f" AND {theirs} IN ({marks})",
-        [org_id, item.relation, parent_id, *ids],
+        f"SELECT {theirs}, data FROM relations WHERE org_id = ? AND relation = ? AND {mine} = ?{among}",
+        [org_id, item.relation, parent_id, *(ids or ())],
     )
     return {row[0]: orjson.loads(row[1]) for row in rows}
 
