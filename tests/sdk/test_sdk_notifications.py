@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
+from tests.sdk.live import success
 
 DRIVER = Path(__file__).with_name("notifications_driver.py")
 URL = "https://hooks.test/in?x=1"
@@ -78,16 +79,6 @@ def event(report: dict[str, Any], module: str, expiry: str | None) -> dict[str, 
         "resource_id": report["module_ids"][module],  # Long: the SDK's int
         "resource_name": module,
         "channel_id": "10000",
-    }
-
-
-def success(message: str, details: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": "SuccessResponse",
-        "code": "SUCCESS",
-        "status": "success",
-        "message": message,
-        "details": details,
     }
 
 
