@@ -3,10 +3,10 @@
     python convert_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
 
 Initialisation, the wire log, ``main`` and ``record`` come from ``driver_base.py``, ``describe`` from
-``sdk_driver.py`` (run in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK
-parsed from a conversion with a deal (the ``SuccessResponse``'s details: the contact, deal and account), the lead and
-deal read back, a second conversion of the same lead (``APIException``), a conversion whose owner (``assign_to``) is
-no user, and every request it sent.
+``sdk_driver.py`` (run in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``,
+holds what the SDK parsed from a conversion with a deal (the ``SuccessResponse``'s details: the contact, deal and
+account), the lead and deal read back, a second conversion of the same lead (``APIException``), a conversion whose
+owner (``assign_to``) is no user, and every request it sent.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ directory first on ``sys.path``: they import this module as ``driver_base``. Imp
 tokens, the cache's contents and the wire log.
 
 It also holds what the drivers' scenarios share: the SDK's values as plain JSON (``jsonable``, ``plain``,
-``answer``), an SDK answer as JSON (``outcome``, ``entries``, ``error``) and building a ``ParameterMap`` or a
-``Record`` (``parameters``, ``record``).
+``answer``), an SDK answer as JSON (``outcome``, with readers built of ``error``, ``entry``, ``entries`` and
+``records``) and building a ``ParameterMap`` or a ``Record`` (``parameters``, ``record``).
 """
 
 from __future__ import annotations

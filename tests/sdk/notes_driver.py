@@ -4,9 +4,9 @@
 
     python notes_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
 
-Initialisation, the wire log and ``main`` come from ``driver_base.py``, value tagging from ``sdk_driver.py`` (run
-in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK
-parsed from each call and every request it sent.
+Initialisation, the wire log, ``main`` and value tagging come from ``driver_base.py``, ``describe`` from
+``sdk_driver.py`` (run in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``,
+holds what the SDK parsed from each call and every request it sent.
 """
 
 from __future__ import annotations

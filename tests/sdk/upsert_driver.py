@@ -3,9 +3,9 @@
     python upsert_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
 
 Initialisation, the wire log, ``main`` and value tagging come from ``driver_base.py``, ``describe`` from
-``sdk_driver.py`` (run in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK
-parsed from each upsert (each ``SuccessResponse``'s ``get_action()`` and ``get_duplicate_field()``, or an
-``APIException``), the record read back after each, and every request it sent.
+``sdk_driver.py`` (run in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``,
+holds what the SDK parsed from each upsert (each ``SuccessResponse``'s ``get_action()`` and
+``get_duplicate_field()``, or an ``APIException``), the record read back after each, and every request it sent.
 """
 
 from __future__ import annotations
