@@ -16,14 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from driver_base import (  # before the SDK: importing it installs the wire log
-    answer,
-    entries,
-    jsonable,
-    main,
-    mark,
-    outcome,
-)
+# before the SDK: importing driver_base installs the wire log
+from driver_base import answer, entries, jsonable, main, mark, outcome
 from zohocrmsdk.src.com.zoho.crm.api import record as records
 from zohocrmsdk.src.com.zoho.crm.api.attachments import (
     ActionWrapper,

@@ -14,14 +14,8 @@ import datetime as dt
 import sys
 from typing import Any
 
-from driver_base import (  # before the SDK: importing it installs the wire log
-    error,
-    main,
-    mark,
-    outcome,
-    parameters,
-    plain,
-)
+# before the SDK: importing driver_base installs the wire log
+from driver_base import error, main, mark, outcome, parameters, plain
 from zohocrmsdk.src.com.zoho.crm.api.header_map import HeaderMap
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import (

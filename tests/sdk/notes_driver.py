@@ -14,15 +14,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from driver_base import (  # before the SDK: importing it installs the wire log
-    entries,
-    error,
-    jsonable,
-    main,
-    mark,
-    outcome,
-    record,
-)
+# before the SDK: importing driver_base installs the wire log
+from driver_base import entries, error, jsonable, main, mark, outcome, record
 from sdk_driver import body_of, describe
 from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule

@@ -13,13 +13,8 @@ import datetime as dt
 import sys
 from typing import Any
 
-from driver_base import (  # before the SDK: importing it installs the wire log
-    entry,
-    jsonable,
-    main,
-    mark,
-    outcome,
-)
+# before the SDK: importing driver_base installs the wire log
+from driver_base import entry, jsonable, main, mark, outcome
 from zohocrmsdk.src.com.zoho.crm.api.notifications import (
     ActionWrapper,
     APIException,

@@ -14,14 +14,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from driver_base import (  # before the SDK: importing it installs the wire log
-    entries,
-    error,
-    main,
-    mark,
-    outcome,
-    records,
-)
+# before the SDK: importing driver_base installs the wire log
+from driver_base import entries, error, main, mark, outcome, records
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import Record
 from zohocrmsdk.src.com.zoho.crm.api.related_lists import GetRelatedListsParam, RelatedListsOperations

@@ -28,16 +28,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from driver_base import (  # before the SDK: importing it installs the wire log
-    answer,
-    cache_modules,
-    error,
-    jsonable,
-    main,
-    mark,
-    outcome,
-    records,
-)
+# before the SDK: importing driver_base installs the wire log
+from driver_base import answer, cache_modules, error, jsonable, main, mark, outcome, records
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import (
     ActionWrapper,

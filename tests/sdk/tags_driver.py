@@ -13,15 +13,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from driver_base import (  # before the SDK: importing it installs the wire log
-    entry,
-    error,
-    jsonable,
-    main,
-    mark,
-    outcome,
-    plain,
-)
+# before the SDK: importing driver_base installs the wire log
+from driver_base import entry, error, jsonable, main, mark, outcome, plain
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import RecordOperations
 from zohocrmsdk.src.com.zoho.crm.api.record import ResponseWrapper as RecordsWrapper

@@ -14,14 +14,8 @@ import json
 import sys
 from typing import Any
 
-from driver_base import (  # before the SDK: importing it installs the wire log
-    error,
-    jsonable,
-    main,
-    mark,
-    outcome,
-    parameters,
-)
+# before the SDK: importing driver_base installs the wire log
+from driver_base import error, jsonable, main, mark, outcome, parameters
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.timelines import (
     APIException,

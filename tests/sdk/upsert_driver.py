@@ -13,15 +13,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from driver_base import (  # before the SDK: importing it installs the wire log
-    answer,
-    error,
-    main,
-    mark,
-    outcome,
-    plain,
-    record,
-)
+# before the SDK: importing driver_base installs the wire log
+from driver_base import answer, error, main, mark, outcome, plain, record
 from sdk_driver import describe
 from zohocrmsdk.src.com.zoho.crm.api.record import (
     ActionWrapper,
