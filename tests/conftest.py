@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,6 +244,13 @@ def copy_data_dir(prepared: Path, data_dir: Path) -> None:
 @pytest.fixture
 def api(settings: Settings, prepared_data_dir: Path) -> Iterator[Api]:
     copy_data_dir(prepared_data_dir, settings.data_dir)  # on PostgreSQL, into the database settings names
+    with serving(settings) as api:
+        yield api
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[Api]:
+    """An ``Api`` on an app made with ``settings``, served in process; its database is let go on leaving."""
     app = create_app(settings)
     with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
         yield Api(client, app.state.credentials, settings.data_dir)
@@ -351,8 +359,5 @@ SPECIMENS = Path(__file__).parent / "data" / "specimens.yaml"
 @pytest.fixture
 def specimens(tmp_path: Path) -> Iterator[Api]:
     """An Api on an org built from tests/data/specimens.yaml (one field of every type family)."""
-    settings = make_settings(tmp_path / "specimens", org_file=SPECIMENS)
-    app = create_app(settings)
-    with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
-        yield Api(client, app.state.credentials, settings.data_dir)
-    app.state.zcrm.db.dispose()
+    with serving(make_settings(tmp_path / "specimens", org_file=SPECIMENS)) as api:
+        yield api

@@ -1,5 +1,5 @@
 """What the Notes tests share (tests/api/test_notes.py, test_notes_routes.py): two leads and a contact, a note
-added under a record, a note read back, Zoho's error entries."""
+added under a record, a note read back."""
 
 from __future__ import annotations
 
@@ -10,13 +10,6 @@ import pytest
 from tests.conftest import Api
 
 FIELDS = "Note_Title,Note_Content,Parent_Id"
-
-
-def err(code: str, details: dict[str, Any], message: str) -> dict[str, Any]:
-    return {"code": code, "details": details, "message": message, "status": "error"}
-
-
-RELATED_ID = "the related id given seems to be invalid"
 
 
 @pytest.fixture

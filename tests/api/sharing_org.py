@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import httpx
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
@@ -39,3 +41,11 @@ def sharing_org(
             yield client, tokens
     finally:
         state.db.dispose()
+
+
+def as_user(
+    client: TestClient, tokens: dict[str, str], user: str, scopes: str, method: str, path: str, **kwargs: Any
+) -> httpx.Response:
+    """A request by ``user`` with their token for ``scopes`` (one of ``sharing_org``'s ``tokens``)."""
+    headers = {"Authorization": f"Zoho-oauthtoken {tokens[f'{user} {scopes}']}"}
+    return client.request(method, path, headers=headers, **kwargs)

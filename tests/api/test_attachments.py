@@ -4,27 +4,18 @@ byte-identical, delete; the checks and envelopes, scopes and sharing, and attach
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import text
 
-from tests.api.sharing_org import sharing_org
+from tests.api.related_world import MB, TOO_LARGE, error, one_page
+from tests.api.sharing_org import as_user, sharing_org
 from tests.conftest import Api, sql
 
-MB = 1024 * 1024
-TOO_LARGE = {
-    "code": "FILE_SIZE_MORE_THAN_ALLOWED_SIZE",
-    "details": {},
-    "message": "please check if the file size is in the correct range",
-    "status": "error",
-}
 FIELDS = "File_Name,Size,Parent_Id,Owner,Created_Time,Modified_Time,Created_By,Modified_By"
-
-
-def error(code: str, message: str, **details: Any) -> dict[str, Any]:
-    return {"code": code, "details": details, "message": message, "status": "error"}
 
 
 RELATED_ID = error("INVALID_DATA", "the related id given seems to be invalid", resource_path_index=1)
@@ -81,15 +72,7 @@ def test_upload_list_and_download_a_file(api: Api) -> None:
         "$file_id": file_id,
         "$editable": True,
     }
-    assert body["info"] == {
-        "per_page": 200,
-        "next_page_token": None,
-        "count": 1,
-        "page": 1,
-        "previous_page_token": None,
-        "page_token_expiry": None,
-        "more_records": False,
-    }
+    assert body["info"] == one_page(1)
     for got in (api.get(f"{path}/{details['id']}"), api.get("/crm/v5/files", params={"id": file_id})):
         assert got.status_code == 200 and got.content == content
         assert got.headers["content-type"] == "application/pdf"
@@ -350,10 +333,7 @@ SCOPES = [
 def test_scopes_sharing_and_permissions(tmp_path: Path) -> None:
     mismatch = error("OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL")
     with sharing_org(tmp_path / "data", SCOPES) as (client, tokens):
-
-        def call(user: str, scopes: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-            headers = {"Authorization": f"Zoho-oauthtoken {tokens[f'{user} {scopes}']}"}
-            return client.request(method, path, headers=headers, **kwargs)
+        call = partial(as_user, client, tokens)
 
         full = SCOPES[0]
         created = call("ria", full, "POST", "/crm/v5/Vault", json={"data": [{"Name": "Ria's"}]})

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.api.related_world import err, too_many
 from tests.api.test_request_errors import token_with
 from tests.conftest import Api, sql
 
@@ -30,10 +31,6 @@ PAUL = {
     "Lead_Source": "Cold Call",
     "Rating": "Hot",
 }
-
-
-def err(code: str, details: dict[str, Any], message: str = "invalid data") -> dict[str, Any]:
-    return {"code": code, "details": details, "message": message, "status": "error"}
 
 
 def item_error(key: str, message: str = BAD_ID, **extra: Any) -> dict[str, Any]:
@@ -304,15 +301,7 @@ def test_body_errors(api: Api) -> None:
     response = api.post(url, {"data": [{}, {}]})
     assert (response.status_code, response.json()) == (
         400,
-        {
-            "data": [
-                err(
-                    "LIMIT_EXCEEDED",
-                    {"maximum_length": 1, "api_name": "data"},
-                    "count of records in your request exceeds the limit",
-                )
-            ]
-        },
+        too_many(1),
     )
     response = api.post(url, {"data": []})
     assert (response.status_code, response.json()) == (

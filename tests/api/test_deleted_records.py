@@ -18,6 +18,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.admin.test_org_snapshots import call, export, new_org
+from tests.api.related_world import err
 from tests.conftest import Api, make_settings, sql
 from zcrm.app import create_app
 from zcrm.service import recycle
@@ -28,10 +29,6 @@ T0 = 1_893_553_445  # 2030-01-02T03:04:05+00:00, 08:34:05 in Asia/Kolkata
 DAY = 86400
 YEARS = 100 * 365 * DAY
 BIN = "/crm/v5/Leads/deleted"
-
-
-def err(code: str, details: dict[str, Any], message: str) -> dict[str, Any]:
-    return {"code": code, "details": details, "message": message, "status": "error"}
 
 
 @pytest.fixture

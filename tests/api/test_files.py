@@ -8,17 +8,10 @@ import re
 
 from sqlalchemy import text
 
+from tests.api.related_world import MB, TOO_LARGE
 from tests.conftest import Api
 from zcrm.http.downloads import disposition
 from zcrm.store.db import Database
-
-MB = 1024 * 1024
-TOO_LARGE = {
-    "code": "FILE_SIZE_MORE_THAN_ALLOWED_SIZE",
-    "details": {},
-    "message": "please check if the file size is in the correct range",
-    "status": "error",
-}
 
 
 def upload(api: Api, *files: tuple[str, bytes, str], **kwargs: object) -> object:

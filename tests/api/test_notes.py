@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.notes_world import RELATED_ID, err, note, read, world
+from tests.api.notes_world import note, read, world
+from tests.api.related_world import RELATED_ID, err
 from tests.conftest import Api, sql
 
 __all__ = ["world"]  # the fixture

@@ -11,8 +11,9 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.api.notes_world import FIELDS, RELATED_ID, err, note, read, world
-from tests.api.sharing_org import sharing_org
+from tests.api.notes_world import FIELDS, note, read, world
+from tests.api.related_world import RELATED_ID, err, one_page, too_many
+from tests.api.sharing_org import as_user, sharing_org
 from tests.conftest import Api, sql
 
 __all__ = ["world"]  # the fixture
@@ -50,15 +51,7 @@ def test_list_a_records_notes(api: Api, world: dict[str, str]) -> None:
                 "$se_module": "Leads",
             },
         ],
-        "info": {
-            "per_page": 200,
-            "next_page_token": None,
-            "count": 2,
-            "page": 1,
-            "previous_page_token": None,
-            "page_token_expiry": None,
-            "more_records": False,
-        },
+        "info": one_page(2),
     }
     page = api.get(path, params={"fields": "Note_Title", "per_page": 1, "page": 2}).json()
     assert ([n["id"] for n in page["data"]], page["info"]["page"], page["info"]["more_records"]) == (
@@ -116,15 +109,7 @@ def test_add_notes_under_a_record(api: Api, world: dict[str, str]) -> None:
     many = api.post(path, {"data": [{"Note_Content": "n"}] * 101})
     assert (many.status_code, many.json()) == (
         400,
-        {
-            "data": [
-                err(
-                    "LIMIT_EXCEEDED",
-                    {"maximum_length": 100, "api_name": "data"},
-                    "count of records in your request exceeds the limit",
-                )
-            ]
-        },
+        too_many(100),
     )
     # the change log has the notes' inserts as any record's
     assert sql(
@@ -304,8 +289,7 @@ def test_who_cannot_see_the_parent_cannot_see_or_add_its_notes(
     client, tokens = shared
 
     def call(who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Zoho-oauthtoken {tokens[who + ' ZohoCRM.modules.ALL']}"}
-        return client.request(method, path, headers=headers, **kwargs)
+        return as_user(client, tokens, who, "ZohoCRM.modules.ALL", method, path, **kwargs)
 
     made = call("ria", "POST", "/crm/v5/Vault", json={"data": [{"Name": "secret"}]})
     vault = made.json()["data"][0]["details"]["id"]

@@ -4,23 +4,20 @@ and envelopes, scopes and sharing, and the photo going with its record."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from tests.api.sharing_org import sharing_org
+from tests.api.related_world import MB, error
+from tests.api.sharing_org import as_user, sharing_org
 from tests.conftest import Api, sql
 
-MB = 1024 * 1024
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(60))
 JPEG = b"\xff\xd8\xff\xe0" + b"jpeg body" * 10
 UPLOADED = {"code": "SUCCESS", "details": {}, "message": "photo uploaded successfully", "status": "success"}
 DELETED = {"code": "SUCCESS", "details": {}, "message": "Photo deleted", "status": "success"}
-
-
-def error(code: str, message: str, **details: Any) -> dict[str, Any]:
-    return {"code": code, "details": details, "message": message, "status": "error"}
 
 
 INVALID_MODULE = error("INVALID_MODULE", "the module name given seems to be invalid", resource_path_index=0)
@@ -170,10 +167,7 @@ SCOPES = [
 def test_scopes_sharing_and_permissions(tmp_path: Path) -> None:
     mismatch = error("OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL")
     with sharing_org(tmp_path / "data", SCOPES) as (client, tokens):
-
-        def call(user: str, scopes: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-            headers = {"Authorization": f"Zoho-oauthtoken {tokens[f'{user} {scopes}']}"}
-            return client.request(method, path, headers=headers, **kwargs)
+        call = partial(as_user, client, tokens)
 
         photo = {"files": [("file", ("p.png", PNG, "image/png"))]}
         created = call("ria", SCOPES[0], "POST", "/crm/v5/Vault", json={"data": [{"Name": "Ria's"}]})

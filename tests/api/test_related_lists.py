@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
+from tests.api.related_world import err
 from tests.conftest import Api
-
-
-def err(code: str, details: dict[str, Any], message: str) -> dict[str, Any]:
-    return {"code": code, "details": details, "message": message, "status": "error"}
 
 
 def lists(api: Api, module: str, **params: str) -> httpx.Response:

@@ -7,13 +7,8 @@ from typing import Any
 
 import httpx
 
+from tests.api.related_world import RELATED_ID, err, one_page, too_many
 from tests.conftest import Api
-
-RELATED_ID = "the related id given seems to be invalid"
-
-
-def err(code: str, details: dict[str, Any], message: str) -> dict[str, Any]:
-    return {"code": code, "details": details, "message": message, "status": "error"}
 
 
 def ok(rid: str, message: str = "relation added") -> dict[str, Any]:
@@ -43,15 +38,7 @@ def test_campaign_members_from_both_sides_with_their_status(api: Api) -> None:
             {"Last_Name": "Kim", "id": kim, "Member_Status": None},
             {"Last_Name": "Daly", "id": daly, "Member_Status": "Sent"},
         ],
-        "info": {
-            "per_page": 200,
-            "next_page_token": None,
-            "count": 2,
-            "page": 1,
-            "previous_page_token": None,
-            "page_token_expiry": None,
-            "more_records": False,
-        },
+        "info": one_page(2),
     }
     other_side = related(api, f"Leads/{daly}/Campaigns", fields="Campaign_Name,Member_Status")
     assert other_side.json()["data"] == [{"Campaign_Name": "Spring", "id": campaign, "Member_Status": "Sent"}]
@@ -303,15 +290,7 @@ def test_body_and_parameter_limits(api: Api) -> None:
     response = api.put(f"/crm/v5/Campaigns/{campaign}/Leads", {"data": [{"id": lead}] * 101})
     assert (response.status_code, response.json()) == (
         400,
-        {
-            "data": [
-                err(
-                    "LIMIT_EXCEEDED",
-                    {"maximum_length": 100, "api_name": "data"},
-                    "count of records in your request exceeds the limit",
-                )
-            ]
-        },
+        too_many(100),
     )
     response = api.put(
         f"/crm/v5/Campaigns/{campaign}/Leads", {"data": [{"id": lead, "Member_Status": "x" * 256}]}

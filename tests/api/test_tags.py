@@ -13,23 +13,19 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from tests.api.related_world import RELATED_ID, err
 from tests.api.sharing_org import sharing_org
 from tests.api.test_request_errors import token_with
 from tests.conftest import Api, sql
 
 UPDATED = "tags updated successfully"
 BAD_ID = "the id given seems to be invalid"
-RELATED_ID = "the related id given seems to be invalid"
 SCOPE = {
     "code": "OAUTH_SCOPE_MISMATCH",
     "details": {},
     "message": "invalid oauth scope to access this URL",
     "status": "error",
 }
-
-
-def err(code: str, details: dict[str, Any], message: str) -> dict[str, Any]:
-    return {"code": code, "details": details, "message": message, "status": "error"}
 
 
 def ok(record_id: str, tags: list[dict[str, Any]]) -> dict[str, Any]:

@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
-from tests.conftest import Api, make_settings
-from zcrm.app import create_app
+from tests.conftest import Api, make_settings, serving
 from zcrm.fields.images import image_type
 
 ORG = Path(__file__).parent.parent / "data" / "uploads.yaml"
@@ -23,11 +21,8 @@ TEXT = b"just some words\n"
 
 @pytest.fixture
 def dossiers(tmp_path: Path) -> Iterator[Api]:
-    settings = make_settings(tmp_path / "uploads", org_file=ORG)
-    app = create_app(settings)
-    with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
-        yield Api(client, app.state.credentials, settings.data_dir)
-    app.state.zcrm.db.dispose()
+    with serving(make_settings(tmp_path / "uploads", org_file=ORG)) as api:
+        yield api
 
 
 def upload(api: Api, name: str, data: bytes, content_type: str = "application/octet-stream") -> str:

@@ -16,8 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from driver_base import main, mark  # before the SDK: importing it installs the wire log
-from sdk_driver import answer, jsonable
+# before the SDK: importing driver_base installs the wire log
+from driver_base import answer, entries, jsonable, main, mark, outcome
 from zohocrmsdk.src.com.zoho.crm.api import record as records
 from zohocrmsdk.src.com.zoho.crm.api.attachments import (
     ActionWrapper,
@@ -37,23 +37,10 @@ FILE_BYTES = bytes(range(256)) * 40 + b"%%EOF"
 PHOTO_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(100))
 
 
-def outcome(response: Any) -> dict[str, Any]:
-    """A response as JSON: status code, the parsed object's kind and its content."""
-    if response is None:
-        return {"response": None}
-    obj = response.get_object()
-    out: dict[str, Any] = {"status_code": response.get_status_code(), "object": type(obj).__name__}
-    if isinstance(obj, (ActionWrapper, records.ActionWrapper)):
-        out["data"] = [
-            {"kind": type(item).__name__, **answer(item)}
-            if isinstance(item, (SuccessResponse, APIException, records.SuccessResponse))
-            else {"kind": type(item).__name__}
-            for item in obj.get_data()
-        ]
-    elif isinstance(obj, (APIException, SuccessResponse, records.APIException, records.SuccessResponse)):
-        out.update(answer(obj))
-    elif isinstance(obj, ResponseWrapper):
-        out["attachments"] = [
+def listed(obj: ResponseWrapper) -> dict[str, Any]:
+    info = obj.get_info()
+    return {
+        "attachments": [
             {
                 "id": a.get_id(),
                 "file_name": a.get_file_name(),
@@ -68,14 +55,31 @@ def outcome(response: Any) -> dict[str, Any]:
                 "created_time": jsonable(a.get_created_time()),
             }
             for a in obj.get_data()
-        ]
-        info = obj.get_info()
-        out["info"] = {"count": info.get_count(), "more_records": info.get_more_records()}
-    elif isinstance(obj, (FileBodyWrapper, records.FileBodyWrapper)):
-        stream = obj.get_file()
-        out["name"] = stream.get_name()
-        out["bytes"] = stream.get_stream().content.hex()
-    return out
+        ],
+        "info": {"count": info.get_count(), "more_records": info.get_more_records()},
+    }
+
+
+def downloaded(obj: Any) -> dict[str, Any]:
+    stream = obj.get_file()
+    return {"name": stream.get_name(), "bytes": stream.get_stream().content.hex()}
+
+
+ANSWERED = (SuccessResponse, APIException, records.SuccessResponse)
+
+
+def described(response: Any) -> dict[str, Any]:
+    """A response as JSON: status code, the parsed object's kind and its content (a 204's object: ``NoneType``)."""
+    return outcome(
+        response,
+        {
+            (ActionWrapper, records.ActionWrapper): lambda obj: {"data": entries(obj.get_data(), ANSWERED)},
+            (APIException, SuccessResponse, records.APIException, records.SuccessResponse): answer,
+            ResponseWrapper: listed,
+            (FileBodyWrapper, records.FileBodyWrapper): downloaded,
+        },
+        empty={"object": "NoneType"},
+    )
 
 
 def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
@@ -88,35 +92,35 @@ def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
     document.write_bytes(FILE_BYTES)
     body = FileBodyWrapper()
     body.set_file(StreamWrapper(file_path=str(document)))
-    result["upload"] = outcome(ops.create_attachment(record_id, "Leads", body))
+    result["upload"] = described(ops.create_attachment(record_id, "Leads", body))
 
     mark(result, "link")
     params = ParameterMap()
     params.add(UploadUrlAttachmentsParam.attachmenturl, "https://www.zoho.com/crm")
     params.add(UploadUrlAttachmentsParam.title, "Zoho CRM")
-    result["link"] = outcome(ops.upload_url_attachments(record_id, "Leads", params))
+    result["link"] = described(ops.upload_url_attachments(record_id, "Leads", params))
 
     mark(result, "list")
     params = ParameterMap()
     params.add(GetAttachmentsParam.fields, "File_Name,Size,Parent_Id,Owner,Created_Time")
-    result["list"] = outcome(ops.get_attachments(record_id, "Leads", params))
+    result["list"] = described(ops.get_attachments(record_id, "Leads", params))
     by_type = {a["type"]: int(a["id"]) for a in result["list"]["attachments"]}
 
     mark(result, "download")
-    result["download"] = outcome(ops.get_attachment(by_type["File"], record_id, "Leads"))
+    result["download"] = described(ops.get_attachment(by_type["File"], record_id, "Leads"))
     mark(result, "download_link")
-    result["download_link"] = outcome(ops.get_attachment(by_type["Link URL"], record_id, "Leads"))
+    result["download_link"] = described(ops.get_attachment(by_type["Link URL"], record_id, "Leads"))
 
     mark(result, "delete_one")
-    result["delete_one"] = outcome(ops.delete_attachment(by_type["File"], record_id, "Leads"))
+    result["delete_one"] = described(ops.delete_attachment(by_type["File"], record_id, "Leads"))
     mark(result, "delete_many")
     params = ParameterMap()
     params.add(DeleteAttachmentsParam.ids, f"{by_type['Link URL']},{by_type['File']}")
-    result["delete_many"] = outcome(ops.delete_attachments(record_id, "Leads", params))
+    result["delete_many"] = described(ops.delete_attachments(record_id, "Leads", params))
     mark(result, "list_after")
     params = ParameterMap()
     params.add(GetAttachmentsParam.fields, "File_Name")
-    result["list_after"] = outcome(ops.get_attachments(record_id, "Leads", params))
+    result["list_after"] = described(ops.get_attachments(record_id, "Leads", params))
 
     record_ops = records.RecordOperations()
     mark(result, "upload_photo")
@@ -124,13 +128,13 @@ def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
     picture.write_bytes(PHOTO_BYTES)
     photo = records.FileBodyWrapper()
     photo.set_file(StreamWrapper(file_path=str(picture)))
-    result["upload_photo"] = outcome(record_ops.upload_photo(record_id, "Leads", photo))
+    result["upload_photo"] = described(record_ops.upload_photo(record_id, "Leads", photo))
     mark(result, "get_photo")
-    result["get_photo"] = outcome(record_ops.get_photo(record_id, "Leads"))
+    result["get_photo"] = described(record_ops.get_photo(record_id, "Leads"))
     mark(result, "delete_photo")
-    result["delete_photo"] = outcome(record_ops.delete_photo(record_id, "Leads"))
+    result["delete_photo"] = described(record_ops.delete_photo(record_id, "Leads"))
     mark(result, "get_photo_after")
-    result["get_photo_after"] = outcome(record_ops.get_photo(record_id, "Leads"))
+    result["get_photo_after"] = described(record_ops.get_photo(record_id, "Leads"))
 
 
 if __name__ == "__main__":

@@ -2,11 +2,11 @@
 
     python convert_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
 
-Initialisation, the wire log and ``main`` come from ``driver_base.py``, value tagging from ``sdk_driver.py`` (run
-in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK
-parsed from a conversion with a deal (the ``SuccessResponse``'s details: the contact, deal and account), the lead and
-deal read back, a second conversion of the same lead (``APIException``), a conversion whose owner (``assign_to``) is
-no user, and every request it sent.
+Initialisation, the wire log, ``main`` and ``record`` come from ``driver_base.py``, ``describe`` from
+``sdk_driver.py`` (run in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``,
+holds what the SDK parsed from a conversion with a deal (the ``SuccessResponse``'s details: the contact, deal and
+account), the lead and deal read back, a second conversion of the same lead (``APIException``), a conversion whose
+owner (``assign_to``) is no user, and every request it sent.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import datetime as dt
 import sys
 from typing import Any
 
-from driver_base import main, mark  # before the SDK: importing it installs the wire log
+from driver_base import main, mark, record  # before the SDK: importing it installs the wire log
 from sdk_driver import body_of, created_id, describe
 from zohocrmsdk.src.com.zoho.crm.api.record import (
     ConvertBodyWrapper,
@@ -26,13 +26,6 @@ from zohocrmsdk.src.com.zoho.crm.api.record import (
 )
 from zohocrmsdk.src.com.zoho.crm.api.users import MinifiedUser
 from zohocrmsdk.src.com.zoho.crm.api.util import Choice
-
-
-def record(**values: Any) -> Record:
-    out = Record()
-    for name, value in values.items():
-        out.add_key_value(name, value)
-    return out
 
 
 def convert(

@@ -14,8 +14,8 @@ import datetime as dt
 import sys
 from typing import Any
 
-from driver_base import main, mark  # before the SDK: importing it installs the wire log
-from sdk_driver import answer, plain
+# before the SDK: importing driver_base installs the wire log
+from driver_base import error, main, mark, outcome, parameters, plain
 from zohocrmsdk.src.com.zoho.crm.api.header_map import HeaderMap
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import (
@@ -31,16 +31,10 @@ def user(value: Any) -> dict[str, Any] | None:
     return None if value is None else {"name": value.get_name(), "id": value.get_id()}
 
 
-def describe(response: Any) -> dict[str, Any]:
-    if response is None:
-        return {"response": None}
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    obj = response.get_object()
-    if obj is None:
-        out["object"] = None
-    elif isinstance(obj, DeletedRecordsWrapper):
-        out["object"] = "DeletedRecordsWrapper"
-        out["data"] = [
+def deleted(obj: DeletedRecordsWrapper) -> dict[str, Any]:
+    info = obj.get_info()
+    return {
+        "data": [
             {
                 "class": type(entry).__name__,
                 "id": entry.get_id(),
@@ -51,25 +45,20 @@ def describe(response: Any) -> dict[str, Any]:
                 "deleted_time": int(entry.get_deleted_time().timestamp()),
             }
             for entry in obj.get_data()
-        ]
-        info = obj.get_info()
-        out["info"] = {
+        ],
+        "info": {
             "class": type(info).__name__,
             **{n: getattr(info, f"get_{n}")() for n in ("per_page", "count", "page", "more_records")},
-        }
-    elif isinstance(obj, APIException):
-        out["object"] = "APIException"
-        out["error"] = answer(obj)
-    else:
-        out["object"] = type(obj).__name__
-    return out
+        },
+    }
+
+
+def describe(response: Any) -> dict[str, Any]:
+    return outcome(response, {DeletedRecordsWrapper: deleted, APIException: error})
 
 
 def params(**values: Any) -> ParameterMap:
-    param_map = ParameterMap()
-    for name, value in values.items():
-        param_map.add(getattr(GetDeletedRecordsParam, name), value)
-    return param_map
+    return parameters(GetDeletedRecordsParam, **values)
 
 
 def since(epoch: int) -> HeaderMap:

@@ -1,7 +1,6 @@
 """What every official-SDK driver script shares: the wire log, the SDK's initialisation and ``main``.
 
-The drivers (``sdk_driver.py``, ``sdk_update_driver.py``, ``sdk_scopes_driver.py``, ``notifications_driver.py``,
-``timeline_driver.py``) run as scripts, each in a fresh interpreter (the SDK keeps process-wide state), with this
+The drivers (``*_driver.py``) run as scripts, each in a fresh interpreter (the SDK keeps process-wide state), with this
 directory first on ``sys.path``: they import this module as ``driver_base``. Importing it wraps
 ``requests.Session.send`` before the SDK is imported, so ``WIRE`` logs every HTTP request the SDK sends, in order.
 
@@ -13,15 +12,21 @@ directory first on ``sys.path``: they import this module as ``driver_base``. Imp
 ``credentials.json``; the SDK's token store (``tokens.csv``), its metadata cache (``resources/``) and its log
 (``sdk.log``) go to ``WORK_DIR``, and so does the report, ``result.json``: the scenario's findings, the stored
 tokens, the cache's contents and the wire log.
+
+It also holds what the drivers' scenarios share: the SDK's values as plain JSON (``jsonable``, ``plain``,
+``answer``), an SDK answer as JSON (``outcome``, with readers built of ``error``, ``entry``, ``entries`` and
+``records``) and building a ``ParameterMap`` or a ``Record`` (``parameters``, ``record``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -67,7 +72,10 @@ from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
 from zohocrmsdk.src.com.zoho.api.logger import Logger  # noqa: E402
 from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter  # noqa: E402
 from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer  # noqa: E402
+from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap  # noqa: E402
+from zohocrmsdk.src.com.zoho.crm.api.record import Record  # noqa: E402
 from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig  # noqa: E402
+from zohocrmsdk.src.com.zoho.crm.api.util import Choice  # noqa: E402
 
 # A scenario gets the server's credentials and the report to fill (``args``, ``work`` and ``marks`` in it).
 Scenario = Callable[[dict[str, str], dict[str, Any]], None]
@@ -90,6 +98,115 @@ def initialize(creds: dict[str, str], work: Path, token: OAuthToken | None = Non
         resource_path=str(work),
         logger=Logger.get_instance(Logger.Levels.INFO, str(work / "sdk.log")),
     )
+
+
+def jsonable(value: Any) -> Any:
+    """SDK values (Choice, Record, dates, ...) as plain JSON, tagged so the test can check the Python types."""
+    if isinstance(value, Choice):
+        return {"choice": jsonable(value.get_value())}
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "get_key_values"):  # Record and other key-value classes (lookups, rows)
+        return {"record": {k: jsonable(v) for k, v in value.get_key_values().items()}}
+    if type(value).__module__.startswith("zohocrmsdk."):  # MinifiedUser, Layouts, ...
+        getters = ("id", "name", "email")
+        out = {
+            name: jsonable(getattr(value, f"get_{name}")())
+            for name in getters
+            if hasattr(value, f"get_{name}")
+        }
+        return {type(value).__name__: out}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return {"repr": repr(value), "type": type(value).__name__}
+
+
+def plain(value: Any) -> Any:
+    """The SDK wraps codes, statuses and messages in Choice; unwraps them."""
+    return value.get_value() if isinstance(value, Choice) else value
+
+
+def answer(item: Any, details: Any = None) -> dict[str, Any]:
+    """An SDK success or error entry (``SuccessResponse``, ``APIException``): code, status, message and details
+    (``details`` in place of the entry's own)."""
+    return {
+        "code": plain(item.get_code()),
+        "status": plain(item.get_status()),
+        "message": plain(item.get_message()),
+        "details": jsonable(item.get_details() if details is None else details),
+    }
+
+
+def error(exc: Any) -> dict[str, Any]:
+    """What ``outcome`` reports of an ``APIException`` the SDK parsed: its ``answer`` as ``error``."""
+    return {"error": answer(exc)}
+
+
+def entry(item: Any, answered: type | tuple[type, ...], details: Any = None) -> dict[str, Any]:
+    """An ``ActionWrapper``'s item: its class as ``kind``, with its ``answer`` (``details`` in place of its own) if
+    it is one of those ``answered``."""
+    return {"kind": type(item).__name__, **(answer(item, details) if isinstance(item, answered) else {})}
+
+
+def entries(items: Iterable[Any], answered: type | tuple[type, ...]) -> list[dict[str, Any]]:
+    """An ``ActionWrapper``'s items, each as ``entry``."""
+    return [entry(item, answered) for item in items]
+
+
+def records(items: Iterable[Any]) -> list[dict[str, Any]]:
+    """Records the SDK parsed: each one's class, id and values."""
+    return [
+        {"class": type(r).__name__, "id": r.get_id(), "values": jsonable(r.get_key_values())} for r in items
+    ]
+
+
+Reader = Callable[[Any], dict[str, Any]]
+EMPTY: dict[str, Any] = {"object": None}
+
+
+def outcome(
+    response: Any, readers: Mapping[type | tuple[type, ...], Reader], empty: dict[str, Any] = EMPTY
+) -> dict[str, Any]:
+    """An SDK ``APIResponse`` as JSON: its status code, ``object`` (the class name of what the SDK parsed) and what
+    the first reader whose classes the object is an instance of reads from it; an answer without an object (a 204)
+    is reported as the status code and ``empty``."""
+    if response is None:
+        return {"response": None}
+    out: dict[str, Any] = {"status_code": response.get_status_code()}
+    obj = response.get_object()
+    if obj is None:
+        return {**out, **empty}
+    out["object"] = type(obj).__name__
+    for kinds, read in readers.items():
+        if isinstance(obj, kinds):
+            out.update(read(obj))
+            break
+    return out
+
+
+def parameters(names: type, **values: Any) -> ParameterMap:
+    """A ``ParameterMap`` of ``values``, each under the parameter of ``names`` (a ``*Param`` class) it is named
+    after."""
+    param_map = ParameterMap()
+    for name, value in values.items():
+        param_map.add(getattr(names, name), value)
+    return param_map
+
+
+def record(**values: Any) -> Record:
+    """A ``Record`` of ``values``, added in order."""
+    out = Record()
+    for name, value in values.items():
+        out.add_key_value(name, value)
+    return out
 
 
 def mark(result: dict[str, Any], step: str) -> None:

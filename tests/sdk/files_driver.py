@@ -15,8 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from driver_base import main, mark  # before the SDK: importing it installs the wire log
-from sdk_driver import answer, describe_action
+# before the SDK: importing driver_base installs the wire log
+from driver_base import entries, error, main, mark, outcome, record
+from sdk_driver import body_of, describe
 from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.files import (
     ActionWrapper,
@@ -25,10 +26,9 @@ from zohocrmsdk.src.com.zoho.crm.api.files import (
     FileBodyWrapper,
     FilesOperations,
     GetFileParam,
+    SuccessResponse,
 )
-from zohocrmsdk.src.com.zoho.crm.api.record import ActionWrapper as RecordActions
-from zohocrmsdk.src.com.zoho.crm.api.record import BodyWrapper as RecordBody
-from zohocrmsdk.src.com.zoho.crm.api.record import ImageUpload, Record, RecordOperations, ResponseWrapper
+from zohocrmsdk.src.com.zoho.crm.api.record import ImageUpload, RecordOperations, ResponseWrapper
 from zohocrmsdk.src.com.zoho.crm.api.util import Choice, StreamWrapper
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -41,55 +41,43 @@ def upload(work: Path) -> dict[str, Any]:
     body.set_file(
         [StreamWrapper(file_path=str(work / "front.png")), StreamWrapper(file_path=str(work / "notes.txt"))]
     )
-    response = FilesOperations().upload_files(body)
-    obj = response.get_object()
-    out: dict[str, Any] = {"status_code": response.get_status_code(), "object": type(obj).__name__}
-    if isinstance(obj, ActionWrapper):
-        out["data"] = [{"kind": type(item).__name__, **answer(item)} for item in obj.get_data()]
-    elif isinstance(obj, APIException):
-        out["error"] = answer(obj)
-    return out
+    return outcome(
+        FilesOperations().upload_files(body),
+        {
+            ActionWrapper: lambda obj: {"data": entries(obj.get_data(), (SuccessResponse, APIException))},
+            APIException: error,
+        },
+    )
+
+
+def streamed(obj: FileBodyWrapper) -> dict[str, Any]:
+    stream = obj.get_file()
+    return {"name": stream.get_name(), "hex": b"".join(stream.get_stream().iter_content(1024)).hex()}
 
 
 def download(file_id: str) -> dict[str, Any]:
     params = ParameterMap()
     params.add(GetFileParam.id, file_id)
-    response = FilesOperations().get_file(params)
-    obj = response.get_object()
-    out: dict[str, Any] = {"status_code": response.get_status_code(), "object": type(obj).__name__}
-    if isinstance(obj, FileBodyWrapper):
-        stream = obj.get_file()
-        out["name"] = stream.get_name()
-        out["hex"] = b"".join(stream.get_stream().iter_content(1024)).hex()
-    return out
+    return outcome(FilesOperations().get_file(params), {FileBodyWrapper: streamed})
 
 
 def insert_deal(file_id: str) -> dict[str, Any]:
-    deal = Record()
-    deal.add_key_value("Deal_Name", "Sdk files")
-    deal.add_key_value("Stage", Choice("Qualification"))
-    deal.add_key_value("Closing_Date", date(2026, 12, 31))
     image = ImageUpload()
     image.set_file_id__s(file_id)
     image.set_description__s("front view")
-    deal.add_key_value("Image_Upload", [image])
-    body = RecordBody()
-    body.set_data([deal])
-    response = RecordOperations().create_records("Deals", body)
-    obj = response.get_object()
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    if isinstance(obj, RecordActions):
-        out["data"] = [describe_action(item) for item in obj.get_data()]
-    return out
+    deal = record(
+        Deal_Name="Sdk files",
+        Stage=Choice("Qualification"),
+        Closing_Date=date(2026, 12, 31),
+        Image_Upload=[image],
+    )
+    return describe(RecordOperations().create_records("Deals", body_of(deal)))
 
 
-def read_images(record_id: int) -> dict[str, Any]:
-    response = RecordOperations().get_record(record_id, "Deals")
-    obj = response.get_object()
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    if isinstance(obj, ResponseWrapper):
-        [record] = obj.get_data()
-        out["rows"] = [
+def images(obj: ResponseWrapper) -> dict[str, Any]:
+    [deal] = obj.get_data()
+    return {
+        "rows": [
             {
                 "class": type(row).__name__,
                 "id": row.get_id() if isinstance(row, ImageUpload) else None,
@@ -100,9 +88,13 @@ def read_images(record_id: int) -> dict[str, Any]:
                 "description": row.get_description__s() if isinstance(row, ImageUpload) else None,
                 "state": row.get_state__s() if isinstance(row, ImageUpload) else None,
             }
-            for row in record.get_key_value("Image_Upload") or []
+            for row in deal.get_key_value("Image_Upload") or []
         ]
-    return out
+    }
+
+
+def read_images(record_id: int) -> dict[str, Any]:
+    return outcome(RecordOperations().get_record(record_id, "Deals"), {ResponseWrapper: images})
 
 
 def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:

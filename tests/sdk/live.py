@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.conftest import LiveServer
 
@@ -52,9 +53,42 @@ def serving(root: Path) -> Iterator[tuple[httpx.Client, Path]]:
         server.stop()
 
 
+def report_of(
+    tmp_path_factory: pytest.TempPathFactory, name: str, driver: Path, args: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``driver``'s report from a run with ``args`` against a fresh live server (in a new temporary dir ``name``)."""
+    root = tmp_path_factory.mktemp(name)
+    with serving(root) as (_, credentials):
+        return run_driver(driver, credentials, root / "work", args or {})
+
+
+def insert(http: httpx.Client, module: str, records: list[dict[str, Any]]) -> list[str]:
+    """Inserts ``records`` into ``module`` over plain HTTP (all must be added); their ids."""
+    made = http.post(f"/crm/v5/{module}", content=json.dumps({"data": records}))
+    assert made.status_code == 201, made.text
+    return [item["details"]["id"] for item in made.json()["data"]]
+
+
+def success(message: str, details: dict[str, Any]) -> dict[str, Any]:
+    """A ``SuccessResponse`` entry as the drivers report it."""
+    return {
+        "kind": "SuccessResponse",
+        "code": "SUCCESS",
+        "status": "success",
+        "message": message,
+        "details": details,
+    }
+
+
 def in_step(report: dict[str, Any], step: str) -> list[dict[str, Any]]:
     """The requests the SDK sent during ``step`` of a driver's report (from its mark to the next one)."""
     marks = report["marks"]
     start = marks[step]
     end = min([m for m in marks.values() if m > start], default=len(report["wire"]))
     return list(report["wire"][start:end])
+
+
+def the_request(report: dict[str, Any], step: str, path_end: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """``keys`` of the one request the SDK sent during ``step`` to a path ending in ``path_end``."""
+    [request] = [e for e in in_step(report, step) if e["path"].endswith(path_end)]
+    return {key: request[key] for key in keys}

@@ -4,9 +4,9 @@
 
     python notes_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
 
-Initialisation, the wire log and ``main`` come from ``driver_base.py``, value tagging from ``sdk_driver.py`` (run
-in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK
-parsed from each call and every request it sent.
+Initialisation, the wire log, ``main`` and value tagging come from ``driver_base.py``, ``describe`` from
+``sdk_driver.py`` (run in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``,
+holds what the SDK parsed from each call and every request it sent.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from driver_base import main, mark  # before the SDK: importing it installs the wire log
-from sdk_driver import answer, describe, jsonable
+# before the SDK: importing driver_base installs the wire log
+from driver_base import entries, error, jsonable, main, mark, outcome, record
+from sdk_driver import body_of, describe
 from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule
 from zohocrmsdk.src.com.zoho.crm.api.notes import (
@@ -28,34 +29,23 @@ from zohocrmsdk.src.com.zoho.crm.api.notes import (
     ResponseWrapper,
     SuccessResponse,
 )
-from zohocrmsdk.src.com.zoho.crm.api.record import BodyWrapper as RecordBody
 from zohocrmsdk.src.com.zoho.crm.api.record import Record, RecordOperations
 
 
 def actions(response: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    obj = response.get_object()
-    if isinstance(obj, ActionWrapper):
-        out["object"] = "ActionWrapper"
-        out["data"] = [
-            {"kind": type(item).__name__, **answer(item)}
-            for item in obj.get_data()
-            if isinstance(item, (SuccessResponse, APIException))
-        ]
-    elif isinstance(obj, APIException):
-        out["object"] = "APIException"
-        out["error"] = answer(obj)
-    else:
-        out["object"] = type(obj).__name__
-    return out
+    return outcome(
+        response,
+        {
+            ActionWrapper: lambda obj: {"data": entries(obj.get_data(), (SuccessResponse, APIException))},
+            APIException: error,
+        },
+    )
 
 
-def notes_read(response: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    obj = response.get_object()
-    if isinstance(obj, ResponseWrapper):
-        out["object"] = "ResponseWrapper"
-        out["notes"] = [
+def notes(obj: ResponseWrapper) -> dict[str, Any]:
+    info = obj.get_info()
+    return {
+        "notes": [
             {
                 "class": type(n).__name__,
                 "id": n.get_id(),
@@ -65,14 +55,13 @@ def notes_read(response: Any) -> dict[str, Any]:
                 "parent": jsonable(n.get_parent_id()),
             }
             for n in obj.get_data()
-        ]
-        info = obj.get_info()
-        out["info"] = (
-            None if info is None else {"count": info.get_count(), "sort_order": info.get_sort_order()}
-        )
-    elif obj is not None:
-        out["object"] = type(obj).__name__
-    return out
+        ],
+        "info": None if info is None else {"count": info.get_count(), "sort_order": info.get_sort_order()},
+    }
+
+
+def notes_read(response: Any) -> dict[str, Any]:
+    return outcome(response, {ResponseWrapper: notes}, empty={})
 
 
 def new_note(title: str, parent_id: int, form: str) -> Note:
@@ -92,13 +81,9 @@ def new_note(title: str, parent_id: int, form: str) -> Note:
 
 
 def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
-    records = RecordOperations()
-    lead = Record()
-    lead.add_key_value("Last_Name", "Sdk")
-    lead.add_key_value("Company", "Zylker")
-    body = RecordBody()
-    body.set_data([lead])
-    created = describe(records.create_records("Leads", body))
+    created = describe(
+        RecordOperations().create_records("Leads", body_of(record(Last_Name="Sdk", Company="Zylker")))
+    )
     lead_id = int(created["data"][0]["details"]["id"])
     result["lead"] = lead_id
     ops = NotesOperations()

@@ -2,9 +2,9 @@
 
     python notifications_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
 
-``ARGS_JSON`` gives ``notify_url``. Initialisation, the wire log and ``main`` come from ``driver_base.py``, value
-tagging from ``sdk_driver.py`` (a fresh interpreter: the SDK keeps process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK
-parsed from each call (datetimes tagged, ids as the SDK's types) and every HTTP request it sent.
+``ARGS_JSON`` gives ``notify_url``. Initialisation, the wire log, ``main`` and value tagging come from
+``driver_base.py`` (a fresh interpreter: the SDK keeps process-wide state). The report, ``WORK_DIR/result.json``,
+holds what the SDK parsed from each call (datetimes tagged, ids as the SDK's types) and every HTTP request it sent.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import datetime as dt
 import sys
 from typing import Any
 
-from driver_base import main, mark
-from sdk_driver import answer, jsonable
+# before the SDK: importing driver_base installs the wire log
+from driver_base import entry, jsonable, main, mark, outcome
 from zohocrmsdk.src.com.zoho.crm.api.notifications import (
     ActionWrapper,
     APIException,
@@ -45,14 +45,12 @@ def describe_event(event: Any) -> Any:
 
 
 def describe_item(item: Any) -> dict[str, Any]:
+    details = None
     if isinstance(item, SuccessResponse):
         details = dict(item.get_details())
         if "events" in details:
             details["events"] = [describe_event(e) for e in details["events"]]
-        return {"kind": "SuccessResponse", **answer(item, details)}
-    if isinstance(item, APIException):
-        return {"kind": "APIException", **answer(item)}
-    return {"kind": type(item).__name__}
+    return entry(item, (SuccessResponse, APIException), details)
 
 
 def describe_notification(n: Notification) -> dict[str, Any]:
@@ -72,32 +70,28 @@ def describe_notification(n: Notification) -> dict[str, Any]:
     }
 
 
-def describe(response: Any) -> dict[str, Any]:
-    if response is None:
-        return {"response": None}
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    obj = response.get_object()
-    if obj is None:
-        out["object"] = None
-    elif isinstance(obj, ActionWrapper):
-        out["object"] = "ActionWrapper"
-        out["watch"] = [describe_item(item) for item in obj.get_watch()]
-    elif isinstance(obj, ResponseWrapper):
-        out["object"] = "ResponseWrapper"
-        out["watch"] = [describe_notification(n) for n in obj.get_watch()]
-        info = obj.get_info()
-        out["info"] = {
+def notifications(obj: ResponseWrapper) -> dict[str, Any]:
+    info = obj.get_info()
+    return {
+        "watch": [describe_notification(n) for n in obj.get_watch()],
+        "info": {
             "per_page": info.get_per_page(),
             "count": info.get_count(),
             "page": info.get_page(),
             "more_records": info.get_more_records(),
-        }
-    elif isinstance(obj, APIException):
-        out["object"] = "APIException"
-        out["error"] = describe_item(obj)
-    else:
-        out["object"] = type(obj).__name__
-    return out
+        },
+    }
+
+
+def describe(response: Any) -> dict[str, Any]:
+    return outcome(
+        response,
+        {
+            ActionWrapper: lambda obj: {"watch": [describe_item(item) for item in obj.get_watch()]},
+            ResponseWrapper: notifications,
+            APIException: lambda obj: {"error": describe_item(obj)},
+        },
+    )
 
 
 def notification(channel_id: str, events: list[str] | None = None, **values: Any) -> Notification:

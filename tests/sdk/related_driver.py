@@ -14,8 +14,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from driver_base import main, mark  # before the SDK: importing it installs the wire log
-from sdk_driver import answer, jsonable
+# before the SDK: importing driver_base installs the wire log
+from driver_base import entries, error, main, mark, outcome, records
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import Record
 from zohocrmsdk.src.com.zoho.crm.api.related_lists import GetRelatedListsParam, RelatedListsOperations
@@ -32,41 +32,36 @@ from zohocrmsdk.src.com.zoho.crm.api.related_records import (
 )
 
 
-def parsed(response: Any) -> dict[str, Any]:
-    """An SDK answer as JSON: status code, object kind, and what it holds."""
-    if response is None:
-        return {"response": None}
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    obj = response.get_object()
-    if isinstance(obj, ListsWrapper):
-        out["object"] = "ListsWrapper"
-        out["lists"] = [
+def related_lists(obj: ListsWrapper) -> dict[str, Any]:
+    return {
+        "object": "ListsWrapper",
+        "lists": [
             {"api_name": r.get_api_name(), "module": r.get_module().get_api_name(), "type": r.get_type(),
              "href": r.get_href(), "id": r.get_id()}
             for r in obj.get_related_lists()
-        ]  # fmt: skip
-    elif isinstance(obj, ActionWrapper):
-        out["object"] = "ActionWrapper"
-        out["data"] = [
-            {"kind": type(item).__name__, **answer(item)}
-            if isinstance(item, SuccessResponse | APIException)
-            else {"kind": type(item).__name__}
-            for item in obj.get_data()
-        ]
-    elif isinstance(obj, ResponseWrapper):
-        out["object"] = "ResponseWrapper"
-        out["records"] = [
-            {"class": type(r).__name__, "id": r.get_id(), "values": jsonable(r.get_key_values())}
-            for r in obj.get_data()
-        ]
-        info = obj.get_info()
-        out["info"] = {"count": info.get_count(), "more_records": info.get_more_records()}
-    elif isinstance(obj, APIException):
-        out["object"] = "APIException"
-        out["error"] = answer(obj)
-    else:
-        out["object"] = None if obj is None else type(obj).__name__
-    return out
+        ],
+    }  # fmt: skip
+
+
+def related(obj: ResponseWrapper) -> dict[str, Any]:
+    info = obj.get_info()
+    return {
+        "records": records(obj.get_data()),
+        "info": {"count": info.get_count(), "more_records": info.get_more_records()},
+    }
+
+
+def parsed(response: Any) -> dict[str, Any]:
+    """An SDK answer as JSON: status code, object kind, and what it holds."""
+    return outcome(
+        response,
+        {
+            ListsWrapper: related_lists,
+            ActionWrapper: lambda obj: {"data": entries(obj.get_data(), (SuccessResponse, APIException))},
+            ResponseWrapper: related,
+            APIException: error,
+        },
+    )
 
 
 def member(lead_id: int, status: str | None) -> Record:

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from driver_base import cache_modules, main, mark  # before the SDK: importing it installs the wire log
+# before the SDK: importing driver_base installs the wire log
+from driver_base import answer, cache_modules, error, jsonable, main, mark, outcome, records
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import (
     ActionWrapper,
@@ -55,51 +55,6 @@ class Unexpected(Exception):
     pass
 
 
-def jsonable(value: Any) -> Any:
-    """SDK values (Choice, Record, dates, ...) as plain JSON, tagged so the test can check the Python types."""
-    if isinstance(value, Choice):
-        return {"choice": jsonable(value.get_value())}
-    if isinstance(value, dt.datetime):
-        return {"datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"date": value.isoformat()}
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "get_key_values"):  # Record and other key-value classes (lookups, rows)
-        return {"record": {k: jsonable(v) for k, v in value.get_key_values().items()}}
-    if type(value).__module__.startswith("zohocrmsdk."):  # MinifiedUser, Layouts, ...
-        getters = ("id", "name", "email")
-        out = {
-            name: jsonable(getattr(value, f"get_{name}")())
-            for name in getters
-            if hasattr(value, f"get_{name}")
-        }
-        return {type(value).__name__: out}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return {"repr": repr(value), "type": type(value).__name__}
-
-
-def plain(value: Any) -> Any:
-    """The SDK wraps codes, statuses and messages in Choice; unwraps them."""
-    return value.get_value() if isinstance(value, Choice) else value
-
-
-def answer(item: Any, details: Any = None) -> dict[str, Any]:
-    """An SDK success or error entry (``SuccessResponse``, ``APIException``): code, status, message and details
-    (``details`` in place of the entry's own)."""
-    return {
-        "code": plain(item.get_code()),
-        "status": plain(item.get_status()),
-        "message": plain(item.get_message()),
-        "details": jsonable(item.get_details() if details is None else details),
-    }
-
-
 def describe_exception(exc: APIException) -> dict[str, Any]:
     return {"kind": "APIException", **answer(exc)}
 
@@ -117,59 +72,41 @@ def describe_records(
 ) -> dict[str, Any]:
     """A records answer (a search's or a COQL query's) as JSON: status code, object kind, each record's class, id
     and values, the ``info`` getters named, or the error of an ``exception``."""
-    if response is None:
-        return {"response": None}
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    obj = response.get_object()
-    if obj is None:
-        out["object"] = None
-    elif isinstance(obj, wrapper):
-        out["object"] = "ResponseWrapper"
-        out["records"] = [
-            {"class": type(r).__name__, "id": r.get_id(), "values": jsonable(r.get_key_values())}
-            for r in obj.get_data()
-        ]
+
+    def found(obj: Any) -> dict[str, Any]:
         info = obj.get_info()
-        out["info"] = {"class": type(info).__name__, **{n: getattr(info, f"get_{n}")() for n in info_names}}
-    elif isinstance(obj, exception):
-        out["object"] = "APIException"
-        out["error"] = answer(obj)
-    else:
-        out["object"] = type(obj).__name__
-    return out
+        return {
+            "records": records(obj.get_data()),
+            "info": {"class": type(info).__name__, **{n: getattr(info, f"get_{n}")() for n in info_names}},
+        }
+
+    return outcome(response, {wrapper: found, exception: error})
+
+
+def page_info(info: Any) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    return {
+        "count": info.get_count(),
+        "more_records": info.get_more_records(),
+        "page": info.get_page(),
+        "per_page": info.get_per_page(),
+    }
 
 
 def describe(response: Any) -> dict[str, Any]:
     """An SDK APIResponse as JSON: status code, object kind, and the parsed content."""
-    if response is None:
-        return {"response": None}
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    obj = response.get_object()
-    if obj is None:
-        out["object"] = None
-    elif isinstance(obj, ActionWrapper):
-        out["object"] = "ActionWrapper"
-        out["data"] = [describe_action(item) for item in obj.get_data()]
-    elif isinstance(obj, ResponseWrapper):
-        out["object"] = "ResponseWrapper"
-        out["data"] = [jsonable(record.get_key_values()) for record in obj.get_data()]
-        info = obj.get_info()
-        out["info"] = (
-            None
-            if info is None
-            else {
-                "count": info.get_count(),
-                "more_records": info.get_more_records(),
-                "page": info.get_page(),
-                "per_page": info.get_per_page(),
-            }
-        )
-    elif isinstance(obj, APIException):
-        out["object"] = "APIException"
-        out["error"] = describe_exception(obj)
-    else:
-        out["object"] = type(obj).__name__
-    return out
+    return outcome(
+        response,
+        {
+            ActionWrapper: lambda obj: {"data": [describe_action(item) for item in obj.get_data()]},
+            ResponseWrapper: lambda obj: {
+                "data": [jsonable(record.get_key_values()) for record in obj.get_data()],
+                "info": page_info(obj.get_info()),
+            },
+            APIException: lambda obj: {"error": describe_exception(obj)},
+        },
+    )
 
 
 def created_id(response: dict[str, Any]) -> int:

@@ -2,8 +2,8 @@
 
     python search_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
 
-Initialisation, the wire log and ``main`` come from ``driver_base.py``, value tagging from ``sdk_driver.py`` (run
-in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK
+Initialisation, the wire log and ``main`` come from ``driver_base.py``, ``describe_records`` from ``sdk_driver.py``
+(run in a fresh interpreter: the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK
 parsed from each search (records, ``Info``, an empty 204, an ``APIException``) and every request it sent.
 """
 

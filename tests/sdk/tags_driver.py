@@ -13,8 +13,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from driver_base import main, mark  # before the SDK: importing it installs the wire log
-from sdk_driver import answer, jsonable, plain
+# before the SDK: importing driver_base installs the wire log
+from driver_base import entry, error, jsonable, main, mark, outcome, plain
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import RecordOperations
 from zohocrmsdk.src.com.zoho.crm.api.record import ResponseWrapper as RecordsWrapper
@@ -43,27 +43,26 @@ def record_tags(tags: Any) -> list[dict[str, Any]]:
     ]
 
 
-def entry(item: Any) -> dict[str, Any]:
+def tagged(item: Any) -> dict[str, Any]:
+    shown = None
     if isinstance(item, RecordSuccessResponse):
         details = item.get_details()
         shown = {"id": details.get("id"), "tags": record_tags(details.get("tags"))}
-        return {"kind": "RecordSuccessResponse", **answer(item, shown)}
-    if isinstance(item, APIException):
-        return {"kind": "APIException", **answer(item)}
-    return {"kind": type(item).__name__}
+    return entry(item, (RecordSuccessResponse, APIException), shown)
 
 
-def described(response: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    obj = response.get_object()
-    if isinstance(obj, RecordActionWrapper):
-        out["object"] = "RecordActionWrapper"
-        out["data"] = [entry(item) for item in obj.get_data()]
-        out["success_count"] = obj.get_success_count()
-        out["locked_count"] = obj.get_locked_count()
-    elif isinstance(obj, ResponseWrapper):
-        out["object"] = "ResponseWrapper"
-        out["tags"] = [
+def actions(obj: RecordActionWrapper) -> dict[str, Any]:
+    return {
+        "data": [tagged(item) for item in obj.get_data()],
+        "success_count": obj.get_success_count(),
+        "locked_count": obj.get_locked_count(),
+    }
+
+
+def listed(obj: ResponseWrapper) -> dict[str, Any]:
+    info = obj.get_info()
+    return {
+        "tags": [
             {
                 "name": t.get_name(),
                 "id": t.get_id(),
@@ -72,15 +71,13 @@ def described(response: Any) -> dict[str, Any]:
                 "created_time": jsonable(t.get_created_time()),
             }
             for t in obj.get_tags()
-        ]
-        info = obj.get_info()
-        out["info"] = {"count": info.get_count(), "allowed_count": info.get_allowed_count()}
-    elif isinstance(obj, APIException):
-        out["object"] = "APIException"
-        out["error"] = answer(obj)
-    else:
-        out["object"] = type(obj).__name__
-    return out
+        ],
+        "info": {"count": info.get_count(), "allowed_count": info.get_allowed_count()},
+    }
+
+
+def described(response: Any) -> dict[str, Any]:
+    return outcome(response, {RecordActionWrapper: actions, ResponseWrapper: listed, APIException: error})
 
 
 def new_tag(name: str | None = None, color: str | None = None, tag_id: int | None = None) -> Tag:

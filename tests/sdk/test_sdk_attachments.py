@@ -20,8 +20,7 @@ PHOTO_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(100))
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-attachments")
     with live.serving(root) as (http, credentials):
-        created = http.post("/crm/v5/Leads", json={"data": [{"Last_Name": "Sdk", "Company": "Zylker"}]})
-        record_id = created.json()["data"][0]["details"]["id"]
+        [record_id] = live.insert(http, "Leads", [{"Last_Name": "Sdk", "Company": "Zylker"}])
         result = live.run_driver(DRIVER, credentials, root / "work", {"record_id": record_id})
         result["record_id"] = record_id
         return result
@@ -31,16 +30,6 @@ def sent(report: dict[str, Any], step: str) -> list[dict[str, Any]]:
     """The requests the SDK sent during ``step``: method, path, query, multipart size and answer status."""
     keys = ("method", "path", "query", "multipart_bytes", "status")
     return [{k: e.get(k) for k in keys} for e in live.in_step(report, step)]
-
-
-def success(message: str, **details: Any) -> dict[str, Any]:
-    return {
-        "kind": "SuccessResponse",
-        "code": "SUCCESS",
-        "status": "success",
-        "message": message,
-        "details": details,
-    }
 
 
 def test_the_sdk_uploads_a_file_and_attaches_a_link(report: dict[str, Any]) -> None:
@@ -125,7 +114,7 @@ def test_the_sdk_deletes_attachments(report: dict[str, Any]) -> None:
     assert report["delete_one"] == {
         "status_code": 200,
         "object": "ActionWrapper",
-        "data": [success("record deleted", id=file_id)],
+        "data": [live.success("record deleted", {"id": file_id})],
     }
     [request] = sent(report, "delete_many")
     assert (request["method"], request["query"], request["status"]) == (
@@ -134,8 +123,8 @@ def test_the_sdk_deletes_attachments(report: dict[str, Any]) -> None:
         207,
     )
     assert report["delete_many"]["data"] == [
-        success("record deleted", id=link_id),
-        {**success("record not deleted", id=file_id), "code": "INVALID_DATA", "status": "error"},
+        live.success("record deleted", {"id": link_id}),
+        {**live.success("record not deleted", {"id": file_id}), "code": "INVALID_DATA", "status": "error"},
     ]
     assert report["list_after"] == {"status_code": 204, "object": "NoneType"}
 

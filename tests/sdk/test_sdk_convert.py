@@ -17,20 +17,12 @@ DRIVER = Path(__file__).with_name("convert_driver.py")
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("sdk-convert")
-    with live.serving(root) as (_, credentials):
-        return live.run_driver(DRIVER, credentials, root / "work", {})
+    return live.report_of(tmp_path_factory, "sdk-convert", DRIVER)
 
 
 def sent(report: dict[str, Any], step: str) -> dict[str, Any]:
     """The one conversion request the SDK sent during ``step``."""
-    [request] = [e for e in live.in_step(report, step) if e["path"].endswith("/actions/convert")]
-    return {
-        "method": request["method"],
-        "path": request["path"],
-        "json": request["json"],
-        "status": request["status"],
-    }
+    return live.the_request(report, step, "/actions/convert", ("method", "path", "json", "status"))
 
 
 def test_the_sdk_converts_a_lead_with_a_deal(report: dict[str, Any]) -> None:

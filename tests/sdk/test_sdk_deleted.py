@@ -6,7 +6,6 @@ parsed into ``APIException``)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,7 @@ LEADS = [
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-deleted")
     with live.serving(root) as (http, credentials):
-        made = http.post("/crm/v5/Leads", content=json.dumps({"data": LEADS}))
-        assert made.status_code == 201, made.text
-        ids = [item["details"]["id"] for item in made.json()["data"]]
+        ids = live.insert(http, "Leads", LEADS)
         gone = http.delete("/crm/v5/Leads", params={"ids": ",".join(ids)})
         assert gone.status_code == 200, gone.text
         listed = http.get("/crm/v5/Leads/deleted")
@@ -45,13 +42,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def sent(report: dict[str, Any], step: str) -> dict[str, Any]:
     """The one deleted-records request the SDK sent during ``step`` (on first use it also reads the module's
     metadata)."""
-    [entry] = [e for e in live.in_step(report, step) if e["path"].endswith("/deleted")]
-    return {
-        "method": entry["method"],
-        "path": entry["path"],
-        "query": entry["query"],
-        "status": entry["status"],
-    }
+    return live.the_request(report, step, "/deleted", ("method", "path", "query", "status"))
 
 
 def ids(report: dict[str, Any], step: str) -> list[int]:

@@ -18,9 +18,7 @@ DRIVER = Path(__file__).with_name("files_driver.py")
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("sdk-files")
-    with live.serving(root) as (_, credentials):
-        return live.run_driver(DRIVER, credentials, root / "work", {})
+    return live.report_of(tmp_path_factory, "sdk-files", DRIVER)
 
 
 def test_upload_files_sends_one_multipart_request_and_parses_each_file(report: dict[str, Any]) -> None:

@@ -16,9 +16,7 @@ DRIVER = Path(__file__).with_name("notes_driver.py")
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("sdk-notes")
-    with live.serving(root) as (_, credentials):
-        return live.run_driver(DRIVER, credentials, root / "work", {})
+    return live.report_of(tmp_path_factory, "sdk-notes", DRIVER)
 
 
 def sent(report: dict[str, Any], step: str) -> list[tuple[str, str, Any, int]]:

@@ -10,17 +10,13 @@ lists again; it reports what the SDK parsed (``ActionWrapper`` of ``SuccessRespo
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.sdk import live
+from tests.sdk.live import success
 
 DRIVER = Path(__file__).with_name("notifications_driver.py")
 URL = "https://hooks.test/in?x=1"
@@ -31,42 +27,15 @@ SUBSCRIBED = "Successfully subscribed for actions-watch of the given module"
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-notifications")
-    data_dir = root / "live-data"
-    data_dir.mkdir()
-    server = LiveServer(data_dir)
-    server.start()
-    try:
-        proc = subprocess.run(
-            [
-                sys.executable,
-                str(DRIVER),
-                str(data_dir / "credentials.json"),
-                str(root / "work"),
-                json.dumps({"notify_url": URL}),
-            ],
-            cwd=DRIVER.parent,
-            env={**os.environ, "TZ": "<-03>3", "NO_PROXY": "127.0.0.1,localhost"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert proc.returncode == 0, proc.stderr
-        result: dict[str, Any] = json.loads((root / "work" / "result.json").read_text())
-        assert result["ok"], result.get("traceback")
-        headers = {"Authorization": f"Zoho-oauthtoken {server.credentials['access_token']}"}
-        with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
-            modules = http.get("/crm/v5/settings/modules").json()["modules"]
-        result["module_ids"] = {m["api_name"]: int(m["id"]) for m in modules}
-        return result
-    finally:
-        server.stop()
+    with live.serving(root) as (http, credentials):
+        result = live.run_driver(DRIVER, credentials, root / "work", {"notify_url": URL}, {"TZ": "<-03>3"})
+        modules = http.get("/crm/v5/settings/modules").json()["modules"]
+    result["module_ids"] = {m["api_name"]: int(m["id"]) for m in modules}
+    return result
 
 
 def wire(report: dict[str, Any], step: str) -> dict[str, Any]:
-    marks = report["marks"]
-    start = marks[step]
-    end = min([m for m in marks.values() if m > start], default=len(report["wire"]))
-    [entry] = report["wire"][start:end]
+    [entry] = live.in_step(report, step)
     return dict(entry)
 
 
@@ -78,16 +47,6 @@ def event(report: dict[str, Any], module: str, expiry: str | None) -> dict[str, 
         "resource_id": report["module_ids"][module],  # Long: the SDK's int
         "resource_name": module,
         "channel_id": "10000",
-    }
-
-
-def success(message: str, details: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": "SuccessResponse",
-        "code": "SUCCESS",
-        "status": "success",
-        "message": message,
-        "details": details,
     }
 
 

@@ -19,15 +19,11 @@ DRIVER = Path(__file__).with_name("related_driver.py")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-related")
     with live.serving(root) as (http, credentials):
-        made = http.post("/crm/v5/Campaigns", json={"data": [{"Campaign_Name": "Spring"}]})
-        leads = http.post(
-            "/crm/v5/Leads",
-            json={"data": [{"Last_Name": "Daly", "Company": "Z"}, {"Last_Name": "Kim", "Company": "Z"}]},
+        [campaign] = live.insert(http, "Campaigns", [{"Campaign_Name": "Spring"}])
+        leads = live.insert(
+            http, "Leads", [{"Last_Name": "Daly", "Company": "Z"}, {"Last_Name": "Kim", "Company": "Z"}]
         )
-        args = {
-            "campaign": made.json()["data"][0]["details"]["id"],
-            "leads": [item["details"]["id"] for item in leads.json()["data"]],
-        }
+        args = {"campaign": campaign, "leads": leads}
         result = live.run_driver(DRIVER, credentials, root / "work", args)
         result["ids"] = args
         return result

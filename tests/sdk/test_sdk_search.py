@@ -4,7 +4,6 @@ word, paging, a 204, and Zoho's errors parsed into ``APIException``)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +23,7 @@ LEADS = [
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-search")
     with live.serving(root) as (http, credentials):
-        made = http.post("/crm/v5/Leads", content=json.dumps({"data": LEADS}))
-        assert made.status_code == 201, made.text
-        ids = [item["details"]["id"] for item in made.json()["data"]]
+        ids = live.insert(http, "Leads", LEADS)
         result = live.run_driver(DRIVER, credentials, root / "work", {})
     result["ids"] = dict(zip(("burns", "kate", "burnside"), ids, strict=True))
     return result
@@ -35,8 +32,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def sent(report: dict[str, Any], step: str) -> dict[str, Any]:
     """The one search request the SDK sent during ``step`` (on first use it also reads the module's metadata):
     method, path and query."""
-    [entry] = [e for e in live.in_step(report, step) if e["path"].endswith("/search")]
-    return {"method": entry["method"], "path": entry["path"], "query": entry["query"]}
+    return live.the_request(report, step, "/search", ("method", "path", "query"))
 
 
 def found(report: dict[str, Any], step: str) -> list[int]:

@@ -22,10 +22,10 @@ UPDATED = "tags updated successfully"
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-tags")
     with live.serving(root) as (http, credentials):
-        leads = []
-        for name in ("First", "Second"):
-            made = http.post("/crm/v5/Leads", json={"data": [{"Last_Name": name, "Company": "Zylker"}]})
-            leads.append(made.json()["data"][0]["details"]["id"])
+        leads = [
+            live.insert(http, "Leads", [{"Last_Name": name, "Company": "Zylker"}])[0]
+            for name in ("First", "Second")
+        ]
         result = live.run_driver(DRIVER, credentials, root / "work", {"leads": leads})
         result["leads"] = [int(i) for i in leads]
         result["user_id"] = int(json.loads(credentials.read_text())["user_id"])

@@ -29,10 +29,7 @@ def run_driver(server: LiveServer, work: Path, args: dict[str, Any]) -> dict[str
 
 def wire(report: dict[str, Any], step: str) -> dict[str, Any]:
     """The one request the SDK sent during ``step``."""
-    marks = report["marks"]
-    start = marks[step]
-    end = min([m for m in marks.values() if m > start], default=len(report["wire"]))
-    [entry] = report["wire"][start:end]
+    [entry] = live.in_step(report, step)
     return dict(entry)
 
 

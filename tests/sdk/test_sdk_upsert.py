@@ -17,20 +17,12 @@ DRIVER = Path(__file__).with_name("upsert_driver.py")
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("sdk-upsert")
-    with live.serving(root) as (_, credentials):
-        return live.run_driver(DRIVER, credentials, root / "work", {})
+    return live.report_of(tmp_path_factory, "sdk-upsert", DRIVER)
 
 
 def sent(report: dict[str, Any], step: str) -> dict[str, Any]:
     """The one upsert request the SDK sent during ``step``."""
-    [request] = [e for e in live.in_step(report, step) if e["path"].endswith("/upsert")]
-    return {
-        "method": request["method"],
-        "path": request["path"],
-        "json": request["json"],
-        "status": request["status"],
-    }
+    return live.the_request(report, step, "/upsert", ("method", "path", "json", "status"))
 
 
 def test_the_sdk_upserts_an_insert_then_an_update(report: dict[str, Any]) -> None:

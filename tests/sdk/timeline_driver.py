@@ -3,9 +3,9 @@
     python timeline_driver.py CREDENTIALS_JSON WORK_DIR ARGS_JSON
 
 ``ARGS_JSON`` names the record (``module``, ``record_id``) and a well-formed id of no record (``unknown_id``).
-Initialisation, the wire log and ``main`` come from ``driver_base.py``, value tagging from ``sdk_driver.py`` (run
-in a fresh interpreter for the same reason: the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK parsed from each
-call (its Python types kept visible: datetimes are tagged, ids are ints) and every HTTP request it sent.
+Initialisation, the wire log, ``main`` and value tagging come from ``driver_base.py`` (run in a fresh interpreter:
+the SDK's process-wide state). The report, ``WORK_DIR/result.json``, holds what the SDK parsed from each call
+(its Python types kept visible: datetimes are tagged, ids are ints) and every HTTP request it sent.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import json
 import sys
 from typing import Any
 
-from driver_base import main, mark
-from sdk_driver import answer, jsonable
+# before the SDK: importing driver_base installs the wire log
+from driver_base import error, jsonable, main, mark, outcome, parameters
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.timelines import (
     APIException,
@@ -68,18 +68,11 @@ def describe_entry(entry: Any) -> dict[str, Any]:
     }
 
 
-def describe(response: Any) -> dict[str, Any]:
-    if response is None:
-        return {"response": None}
-    out: dict[str, Any] = {"status_code": response.get_status_code()}
-    obj = response.get_object()
-    if obj is None:
-        out["object"] = None
-    elif isinstance(obj, ResponseWrapper):
-        out["object"] = "ResponseWrapper"
-        out["timeline"] = [describe_entry(entry) for entry in obj.get_timeline()]
-        info = obj.get_info()
-        out["info"] = {
+def timeline(obj: ResponseWrapper) -> dict[str, Any]:
+    info = obj.get_info()
+    return {
+        "timeline": [describe_entry(entry) for entry in obj.get_timeline()],
+        "info": {
             "class": type(info).__name__,
             "per_page": info.get_per_page(),
             "count": info.get_count(),
@@ -87,20 +80,16 @@ def describe(response: Any) -> dict[str, Any]:
             "more_records": info.get_more_records(),
             "next_page_token": info.get_next_page_token(),
             "previous_page_token": info.get_previous_page_token(),
-        }
-    elif isinstance(obj, APIException):
-        out["object"] = "APIException"
-        out["error"] = answer(obj)
-    else:
-        out["object"] = type(obj).__name__
-    return out
+        },
+    }
+
+
+def describe(response: Any) -> dict[str, Any]:
+    return outcome(response, {ResponseWrapper: timeline, APIException: error})
 
 
 def params(**values: str) -> ParameterMap:
-    param_map = ParameterMap()
-    for name, value in values.items():
-        param_map.add(getattr(GetTimelinesParam, name), value)
-    return param_map
+    return parameters(GetTimelinesParam, **values)
 
 
 def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
