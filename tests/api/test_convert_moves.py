@@ -45,6 +45,12 @@ def add_note(api: Api, notes_module: str, parent: str, boxed: bool) -> str:
             "f": False,
         },
     )
+    sql(  # and its parent's search key, as the write tail keeps it (store/keys.py)
+        api,
+        "INSERT INTO text_keys (org_id, module_id, field, search_key, record_id)"
+        " VALUES (:o, :m, 'Parent_Id', :p, :id)",
+        {"o": api.creds.org_id, "m": notes_module, "p": parent, "id": note_id},
+    )
     return note_id
 
 
@@ -140,6 +146,9 @@ def test_notes_attachments_links_and_tags_move(api: Api) -> None:
     assert note(api, plain) == {"Note_Content": "call back", "Parent_Id": contact, "$se_module": "Contacts"}
     assert note(api, boxed)["Parent_Id"] == {"id": contact}
     assert note(api, elsewhere)["Parent_Id"] == contact
+    moved = api.get(f"/crm/v5/Contacts/{contact}/Notes", params={"fields": "Note_Content"}).json()["data"]
+    assert sorted(n["id"] for n in moved) == sorted([plain, boxed, elsewhere])  # through the parent's key
+    assert api.get(f"/crm/v5/Leads/{lead}/Notes", params={"fields": "Note_Content"}).status_code == 204
     assert attachment_of(api, attachment) == (deal, m["Deals"])
     assert links(api) == sorted(
         [

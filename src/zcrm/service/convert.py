@@ -31,6 +31,7 @@ from zcrm.service import records as writes
 from zcrm.service.processes import settle
 from zcrm.service.save import save
 from zcrm.store import attachments as attachment_store
+from zcrm.store import keys as key_store
 from zcrm.store import matches as match_store
 from zcrm.store import notes as note_store
 from zcrm.store import records as record_store
@@ -245,6 +246,9 @@ def _move(unit: _Unit, conversion: Conversion, lead: StoredRecord, targets: dict
         )
         for note in mine:
             note.data = rules.reparent_note(note.data, contact_id)
+        key_store.write(
+            conn, org_id, notes, [], mine, []
+        )  # their parent's key (store/keys.py) before the data
         record_store.update(conn, org_id, mine)
     target = targets[conversion.attachments_to]
     if target is not None:

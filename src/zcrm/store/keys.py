@@ -15,7 +15,12 @@ Which fields have keys, and in what form (``form``):
 - ``number``: integer, bigint, double, currency, decimal, percent and datetime fields; the key is the number
   (a datetime: epoch seconds; a bigint: its digits as an integer).
 
-Textarea, multi-select picklist, boolean, lookup and formula fields have none, nor the fields held in columns of
+- ``lookup``: lookup fields, in ``text_keys``; the key is the id of the record the lookup names. Search does not
+  read them (``form`` gives lookups none: a lookup is searched by its display name); a record's notes, the children
+  of a lookup-based related list and a record's activities are found through them (``store/notes.py``,
+  ``store/relations.py``), and a delete finds the notes of the records it deletes.
+
+Textarea, multi-select picklist, boolean and formula fields have none, nor the fields held in columns of
 ``records`` (the owner and audit fields: those columns have indexes of their own). Child rows have none.
 
 Keys are written by the one write tail (``service/save.py`` → ``write``, before the records are), and rebuilt
@@ -59,8 +64,8 @@ def form(field: Field) -> str | None:
 
 
 def indexed(module: Module) -> list[tuple[str, str]]:
-    """(api name, form) of the module's fields that have keys."""
-    found = ((f.api_name, form(f)) for f in module.fields)
+    """(api name, form) of the module's fields that have keys: those of ``form`` and the lookups."""
+    found = ((f.api_name, "lookup" if f.data_type == "lookup" else form(f)) for f in module.fields)
     return [(name, kind) for name, kind in found if kind is not None]
 
 
@@ -92,6 +97,10 @@ def keys_of(fields: Sequence[tuple[str, str]], data: dict[str, Any], postgres: b
             number = _number(value, postgres)
             if number is not None:
                 yield name, None, number
+        elif kind == "lookup":
+            target = value.get("id") if isinstance(value, dict) else value
+            if isinstance(target, str):
+                yield name, target, None
         elif isinstance(value, str):
             yield name, (text_key(value) if kind == "text" else value), None
 

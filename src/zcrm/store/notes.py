@@ -22,8 +22,13 @@ def _parent(dialect: str, alias: str = "") -> str:
 
 
 def parent_condition(dialect: str, parent_id: str) -> tuple[str, dict[str, Any]]:
-    """A ``ListQuery.condition``: the records whose ``Parent_Id`` is ``parent_id``."""
-    return f"{_parent(dialect)} = :note_parent", {"note_parent": parent_id}
+    """A ``ListQuery.condition`` over the Notes module's records: those whose ``Parent_Id`` is ``parent_id``, found
+    through the lookup's search key (``store/keys.py``)."""
+    return (
+        "id IN (SELECT record_id FROM text_keys WHERE org_id = :org AND module_id = :module"
+        " AND field = 'Parent_Id' AND search_key = :note_parent)",
+        {"note_parent": parent_id},
+    )
 
 
 def seen_parents_condition(
@@ -59,8 +64,8 @@ def delete_of_parents(conn: Connection, org_id: str, parent_ids: Sequence[str]) 
     dialect = conn.dialect.name
     found = conn.execute(
         text(
-            f"SELECT id FROM records WHERE org_id = :org AND module_id = {_notes_module(dialect)}"
-            f" AND parent_id IS NULL AND {_parent(dialect)} IN :parents"
+            f"SELECT DISTINCT record_id FROM text_keys WHERE org_id = :org AND module_id = {_notes_module(dialect)}"
+            " AND field = 'Parent_Id' AND search_key IN :parents"
         ).bindparams(bindparam("parents", expanding=True)),
         {"org": org_id, "parents": list(parent_ids)},
     )

@@ -100,25 +100,35 @@ def related_condition(
     """The SQL condition over ``records`` (and its bound values) that holds for the related records of ``item``
     under ``parent_id`` that the user sees: ``owners`` maps each related module's id to the owners whose records
     the user sees (None: all)."""
-    related, params = _condition(dialect, org_id, item, parent_id)
+    related, params = _condition(dialect, org_id, item, parent_id, list(owners))
     visible, more = owners_condition(owners)
     return f"({related} AND {visible})", {**params, **more}
 
 
-def _condition(dialect: str, org_id: str, item: RelatedList, parent_id: str) -> tuple[str, dict[str, Any]]:
+def _condition(
+    dialect: str, org_id: str, item: RelatedList, parent_id: str, module_ids: list[str]
+) -> tuple[str, dict[str, Any]]:
+    """Lookup-based lists and activities read the lookups' search keys (``store/keys.py``); ``module_ids``: the
+    modules whose records the list shows."""
     postgres = dialect == "postgresql"
 
     def key(api_name: str) -> str:
         return api_name if postgres else f'$."{api_name}"'
 
     params: dict[str, Any] = {"rel_org": org_id, "rel_parent": parent_id}
-    if item.kind == "lookup":
-        params["rel_field"] = key(item.field or "")
-        return f"{_json_text(dialect, 'rel_field')} = :rel_parent", params
-    if item.kind == "activities":
-        params["rel_what"], params["rel_who"] = key("What_Id"), key("Who_Id")
-        what, who = _json_text(dialect, "rel_what"), _json_text(dialect, "rel_who")
-        return f"({what} = :rel_parent OR {who} = :rel_parent)", params
+    if item.kind in ("lookup", "activities"):
+        if not module_ids:
+            return "1 = 0", params
+        names = [item.field or ""] if item.kind == "lookup" else ["What_Id", "Who_Id"]
+        params.update({f"rel_m{i}": m for i, m in enumerate(module_ids)})
+        params.update({f"rel_f{i}": n for i, n in enumerate(names)})
+        modules = ", ".join(f":rel_m{i}" for i in range(len(module_ids)))
+        fields = ", ".join(f":rel_f{i}" for i in range(len(names)))
+        return (
+            f"id IN (SELECT record_id FROM text_keys WHERE org_id = :rel_org AND module_id IN ({modules})"
+            f" AND field IN ({fields}) AND search_key = :rel_parent)",
+            params,
+        )
     if item.kind == "many":
         mine, theirs = _sides(item)
         params["rel_name"] = item.relation
