@@ -1,7 +1,7 @@
 """Notes by their parent (zoho-v5-related.md §4): the condition that lists a record's notes, and the deletion of the
 notes of deleted records (§4.5). A note is a record of the org's ``Notes`` module whose ``data`` holds the parent's
-id as ``Parent_Id``; notes are read by that JSON value (no index: the org's notes are scanned, through the
-``records_module`` index)."""
+id as ``Parent_Id``; a record's notes are found through that lookup's search key (``store/keys.py``), by index;
+the JSON value itself is read only to hide the notes of records a user cannot see."""
 
 from __future__ import annotations
 
