@@ -39,6 +39,7 @@ def test_upload_answers_each_file_and_download_is_byte_identical(api: Api) -> No
     assert got.headers["content-type"] == "application/x-thing"
     assert got.headers["content-disposition"] == 'attachment; filename="data.bin"'
     assert got.headers["content-length"] == str(len(first))
+    assert got.headers["x-content-type-options"] == "nosniff"
     text_file = api.get("/crm/v5/files", params={"id": ids[1]})
     assert text_file.content == second and text_file.headers["content-type"].startswith("text/plain")
 

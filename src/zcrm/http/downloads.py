@@ -1,6 +1,7 @@
 """File answers (zoho-v5-related.md §1.5): the stored bytes, streamed chunk by chunk, with ``Content-Type``,
 ``Content-Disposition`` (an ASCII ``filename`` and, for other names, ``filename*`` in UTF-8) and
-``Content-Length``."""
+``Content-Length``; and, an addition, ``X-Content-Type-Options: nosniff``, so that a browser never takes an
+uploaded file for a page of the server."""
 
 from __future__ import annotations
 
@@ -22,5 +23,9 @@ def disposition(name: str) -> str:
 
 def file_response(chunks: Iterator[bytes], name: str, content_type: str, size: int) -> StreamingResponse:
     """A 200 streaming ``chunks`` (a synchronous iterator: read in a worker thread)."""
-    headers = {"Content-Disposition": disposition(name), "Content-Length": str(size)}
+    headers = {
+        "Content-Disposition": disposition(name),
+        "Content-Length": str(size),
+        "X-Content-Type-Options": "nosniff",  # an uploaded type is never sniffed into HTML (an addition)
+    }
     return StreamingResponse(chunks, status_code=200, media_type=content_type, headers=headers)
