@@ -57,27 +57,32 @@ def duplicate_error(
     """DUPLICATE_DATA for one clashing unique field, MULTIPLE_OR_MULTI_ERRORS for several (behaviour §3.5)."""
     holders = stored.records([rid for _, rid in clashes if rid not in pending])
     holders.update({rid: pending[rid] for _, rid in clashes if rid in pending})
+    return clash_error(schema, module, [(fld, holders.get(rid), rid) for fld, rid in clashes], index)
+
+
+def clash_error(
+    schema: OrgSchema,
+    module: Module,
+    clashes: list[tuple[Field, StoredRecord | None, str]],
+    index: int | None,
+) -> ZohoError:
+    """DUPLICATE_DATA naming the record that holds a unique value (field, holder, holder id), with the value's
+    ``json_path`` in item ``index`` of the body (None: a request without one); MULTIPLE_OR_MULTI_ERRORS for
+    several."""
     errors = []
-    for fld, record_id in clashes:
-        holder = holders.get(record_id)
+    for fld, holder, holder_id in clashes:
         owner = schema.users_by_id.get(holder.owner_id or "") if holder else None
-        errors.append(
-            DuplicateData(
-                details={
-                    "api_name": fld.api_name,
-                    "json_path": f"$.data[{index}].{fld.api_name}",
-                    "id": record_id,
-                    "duplicate_record": {
-                        "Owner": {"name": owner.full_name, "id": owner.id, "zuid": owner.id}
-                        if owner
-                        else None,
-                        "module": {"api_name": module.api_name, "id": module.id},
-                        "id": record_id,
-                    },
-                    "more_records": False,
-                }
-            )
-        )
+        details: dict[str, Any] = {"api_name": fld.api_name}
+        if index is not None:
+            details["json_path"] = f"$.data[{index}].{fld.api_name}"
+        details["id"] = holder_id
+        details["duplicate_record"] = {
+            "Owner": {"name": owner.full_name, "id": owner.id, "zuid": owner.id} if owner else None,
+            "module": {"api_name": module.api_name, "id": module.id},
+            "id": holder_id,
+        }
+        details["more_records"] = False
+        errors.append(DuplicateData(details=details))
     if len(errors) == 1:
         return errors[0]
     return MultipleOrMultiErrors(details={"errors": [e.as_dict() for e in errors]})

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from zcrm.errors import DuplicateData, InvalidData, MultipleOrMultiErrors, ZohoError, invalid_id
-from zcrm.records.common import change_row, unique_key
+from zcrm.errors import InvalidData, ZohoError, invalid_id
+from zcrm.records.common import change_row, clash_error, unique_key
 from zcrm.records.model import StoredRecord
 from zcrm.records.recycle import KEPT_SECONDS, Entry, is_recycle
 from zcrm.schema.model import Field, Module, OrgSchema
@@ -63,28 +63,7 @@ def duplicate_error(
     """``DUPLICATE_DATA`` naming the record that now holds a unique value (field, holder, holder id), as a write's
     (behaviour §3.5) without its ``json_path`` (the request has no body); ``MULTIPLE_OR_MULTI_ERRORS`` for
     several."""
-    errors = []
-    for fld, holder, holder_id in clashes:
-        owner = schema.users_by_id.get(holder.owner_id or "") if holder else None
-        errors.append(
-            DuplicateData(
-                details={
-                    "api_name": fld.api_name,
-                    "id": holder_id,
-                    "duplicate_record": {
-                        "Owner": {"name": owner.full_name, "id": owner.id, "zuid": owner.id}
-                        if owner
-                        else None,
-                        "module": {"api_name": module.api_name, "id": module.id},
-                        "id": holder_id,
-                    },
-                    "more_records": False,
-                }
-            )
-        )
-    if len(errors) == 1:
-        return errors[0]
-    return MultipleOrMultiErrors(details={"errors": [e.as_dict() for e in errors]})
+    return clash_error(schema, module, clashes, None)
 
 
 def change(change_id: str, module: Module, record: StoredRecord, actor: str, now: int) -> dict[str, Any]:
