@@ -121,9 +121,10 @@ def lead_count(api: Api) -> int:
 @pytest.mark.parametrize(
     "path",
     [
-        "/crm/v4/Leads",
-        "/crm/v2/Leads",
-        "/crm/v8/Leads",
+        "/crm/v1/Leads",
+        "/crm/v9/Leads",
+        "/crm/v2.2/Leads",
+        "/crm/V2/Leads",
         "/crm/v5/Leads/1/2/3/4",
         "/nothing",
         "/",
@@ -521,7 +522,7 @@ def test_every_json_response_has_the_json_content_type(api: Api) -> None:
         api.get("/crm/v5/users"),
         api.get("/crm/v5/Leads"),
         api.client.get("/crm/v5/org"),
-        api.get("/crm/v4/Leads"),
+        api.get("/crm/v9/Leads"),
         api.client.patch("/crm/v5/Leads"),
         api.client.post("/oauth/v2/token", data={"grant_type": "nope"}),
         api.client.post("/oauth/v2/token/revoke", params={"token": "x"}),

@@ -22,6 +22,7 @@ from starlette.types import Scope
 from zcrm import json_input
 from zcrm.faults import Target
 from zcrm.http.matcher import Route
+from zcrm.versions import DEFAULT, Version
 
 CALL = "zcrm.call"  # the request's Call in scope["state"]
 BY_METHOD = {"GET": "read", "POST": "insert", "PUT": "update", "DELETE": "delete"}
@@ -43,6 +44,7 @@ class RequestKind:
     operation: str = "other"  # faults.OPERATIONS
     record_ids: tuple[str, ...] = ()
     limit_kind: str = "call"  # limits.cost: oauth, coql, search, write, list or call
+    version: Version = DEFAULT  # the API version the path names (``/crm/v2/...``: zcrm/versions.py)
 
     @property
     def control(self) -> bool:
@@ -66,13 +68,14 @@ def describe(
     family: str | None,
     values: tuple[str, ...] = (),
     route: Route[Any] | None = None,
+    version: Version = DEFAULT,
 ) -> RequestKind:
     """The kind of a request whose route (or unserved Zoho path) declares ``family`` with path ``values``."""
     if family is None:
         family = (
             "oauth" if path.startswith("/oauth/") else "control" if path.startswith("/__zcrm/") else "other"
         )
-    kind = RequestKind(method, path, query, family, route, values)
+    kind = RequestKind(method, path, query, family, route, values, version=version)
     by_method = BY_METHOD.get(method, "other")
     if family == "oauth":
         return _with(kind, operation="oauth", limit_kind="oauth")

@@ -1,4 +1,4 @@
-"""Reading what a request carries: query parameters, the JSON body, conditional headers."""
+"""Reading what a request carries: query parameters, the JSON body, conditional headers, the API version."""
 
 from __future__ import annotations
 
@@ -12,6 +12,13 @@ from zcrm.fields.coerce import parse_datetime
 from zcrm.http.call import call_of
 from zcrm.json_input import JsonError, loads, loads_exact
 from zcrm.schema.model import Module, OrgSchema
+from zcrm.versions import DEFAULT, Version
+
+
+def api_version(request: Request) -> Version:
+    """The API version the request's path names (``/crm/v2/...``), as the route table classified it."""
+    call = call_of(request.scope)
+    return DEFAULT if call is None else call.kind.version
 
 
 def query_params(request: Request) -> dict[str, str]:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zcrm import versions
 from zcrm.auth.guards import org_administrator
 from zcrm.auth.identity import Identity
 from zcrm.errors import InvalidRequestMethod, InvalidUrlPattern
@@ -438,19 +439,20 @@ def is_upload(method: str, path: str) -> bool:
     """Whether the request is an upload (its body limit is ``ZCRM_MAX_UPLOAD_BYTES``: http/middleware/body_limit.py)."""
     if method != "POST":
         return False
-    found = MATCHER.match(path)
+    found = MATCHER.match(versions.split(path)[1])
     return found is not None and (method, found[0].template) in UPLOADS
 
 
 def classify(method: str, path: str, query: str) -> RequestKind:
     """What a request is, from the route that serves its path (the one classification: http/call.py)."""
-    found = MATCHER.match(path)
+    version, canonical = versions.split(path)
+    found = MATCHER.match(canonical)
     if found is not None:
-        return describe(method, path, query, found[0].kind, found[1], found[0])
-    unserved = _UNSERVED.match(path)
+        return describe(method, path, query, found[0].kind, found[1], found[0], version)
+    unserved = _UNSERVED.match(canonical)
     if unserved is not None:
-        return describe(method, path, query, unserved[0].kind, unserved[1])
-    return describe(method, path, query, None)
+        return describe(method, path, query, unserved[0].kind, unserved[1], version=version)
+    return describe(method, path, query, None, version=version)
 
 
 async def dispatch(request: Request, state: State, kind: RequestKind) -> Response:
