@@ -40,6 +40,16 @@ VERSIONS: tuple[Version, ...] = tuple(
 BY_NAME: dict[str, Version] = {v.name: v for v in VERSIONS}
 DEFAULT = BY_NAME[CANONICAL]
 
+# From v8 on, the fields metadata describes a multi-select lookup's (and a multi-user lookup's) linking module in
+# ``linking_details`` ({module, lookup_field, connected_lookup_field}) and ``connected_details`` ({module, field})
+# objects, where v2.1 to v7 have the flat ``linking_module``, ``connected_module``, ``lookup_apiname`` and
+# ``connectedlookup_apiname`` keys. Sources: Zoho's v8 fields metadata API
+# (https://www.zoho.com/crm/developer/docs/api/v8/field-meta.html) and the v8 SDKs that read it to find the linking
+# module whose fields they fetch: zohocrmsdk8-0 7.0.0 (fields/multiselectlookup.py, fields/linking_details.py,
+# util/utility.py) and @zohocrm/nodejs-sdk-8.0 2.0.0 (utils/util/utility.js), where zohocrmsdk7-0 6.0.0 still reads
+# ``linking_module``. Without it the v8 SDKs send a multi-select lookup's rows with their lookup emptied (``{}``).
+LINKING_DETAILS = "v8"
+
 
 def split(path: str) -> tuple[Version, str]:
     """The version a ``/crm/vN/...`` path names and the path as the route table spells it (``/crm/v5/...``); any

@@ -7,6 +7,7 @@ from typing import Any
 
 from zcrm.fields.render import Renderer, zone
 from zcrm.schema.model import Field, Layout, Module, OrgSchema, User
+from zcrm.versions import DEFAULT, LINKING_DETAILS, Version
 
 JSON_TYPES = {
     "text": "string",
@@ -69,7 +70,35 @@ def _ref(module: Module | None) -> dict[str, Any] | None:
     return None if module is None else {"api_name": module.api_name, "id": module.id}
 
 
-def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
+def _field_ref(module: Module | None, api_name: str) -> dict[str, Any] | None:
+    fld = module.by_name.get(api_name) if module else None
+    return {"api_name": api_name, "field_label": fld.field_label, "id": fld.id} if fld else None
+
+
+def _linking_details(schema: OrgSchema, fld: Field) -> dict[str, Any]:
+    """A multi-select (or multi-user) lookup's linking metadata as v8 spells it (``versions.LINKING_DETAILS``)."""
+    assert fld.link is not None
+    linking = schema.module(fld.link.linking_module)
+    connected = schema.module(fld.link.connected_module)
+    linking_ref = _ref(linking)
+    if linking_ref is not None and linking is not None:
+        linking_ref["plural_label"] = linking.plural_label
+    return {
+        "connected_details": {
+            "module": _ref(connected) if connected else {"api_name": "Users", "id": fld.id},
+            "field": _field_ref(linking, fld.link.connectedlookup_apiname),
+        },
+        "linking_details": {
+            "module": linking_ref,
+            "lookup_field": _field_ref(linking, fld.link.lookup_apiname),
+            "connected_lookup_field": _field_ref(linking, fld.link.connectedlookup_apiname),
+        },
+        "record_access": False,
+    }
+
+
+def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version = DEFAULT) -> dict[str, Any]:
+    """A field as the fields metadata API returns it in ``version``."""
     lookup: dict[str, Any] = {}
     if fld.data_type == "lookup" and fld.lookup_module:
         if fld.lookup_module == "se_module":
@@ -87,7 +116,9 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
         }
     link_key = "multiselectlookup" if fld.data_type == "multiselectlookup" else "multiuserlookup"
     link: dict[str, Any] = {}
-    if fld.link is not None:
+    if fld.link is not None and version.at_least(LINKING_DETAILS):
+        link = _linking_details(schema, fld)
+    elif fld.link is not None:
         linking = schema.module(fld.link.linking_module)
         connected = schema.module(fld.link.connected_module)
         link = {

@@ -1,0 +1,140 @@
+"""Each official Node SDK in its own npm project, created on first use and cached between runs.
+
+Like ``envs.py`` for the Python SDKs: a project lives under ``<this venv>/sdk-envs/node-<package>-<version>``
+(``ZCRM_SDK_ENVS`` moves the root), built once, under a file lock (the suite runs in parallel), into a temporary
+directory renamed into place when ``npm install --no-audit --no-fund`` succeeded, so a half-built project is never
+used; after that no test touches the registry. The TypeScript SDK's project also holds a pinned ``typescript`` and
+``@types/node`` (the SDK's own dependency, TypeScript 4.5, cannot parse today's ``@types/node``, which it pulls in).
+
+The drivers (``tests/sdk/node/``) are copied into the project, under a directory named after a hash of their
+sources (``drivers-<hash>``), so that ``import "@zohocrm/..."`` resolves as in a user's project; the TypeScript
+driver is compiled there by ``tsc`` once per version of the sources. ``driver_command`` is what runs one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.sdk.envs import cache_root
+
+SOURCES = Path(__file__).with_name("node")
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSdk:
+    """An official Node SDK: its npm package, the version pinned here, and what its driver needs besides."""
+
+    name: str  # the test's id
+    package: str
+    version: str
+    typescript: bool  # the driver is TypeScript, compiled by tsc
+    tools: tuple[str, ...] = ()  # further packages installed with it, pinned
+
+    @property
+    def home(self) -> str:
+        return f"node-{self.package.replace('@', '').replace('/', '+')}-{self.version}"
+
+
+NODE_SDKS: dict[str, NodeSdk] = {
+    sdk.name: sdk
+    for sdk in (
+        NodeSdk("nodejs", "@zohocrm/nodejs-sdk-8.0", "2.0.0", typescript=False),
+        NodeSdk(
+            "typescript",
+            "@zohocrm/typescript-sdk-8.0",
+            "3.0.0",
+            typescript=True,
+            tools=("typescript@5.6.3", "@types/node@20.17.58"),
+        ),
+    )
+}
+
+
+def _locked(root: Path, name: str) -> Path:
+    return root / f"{name}.lock"
+
+
+def project_of(sdk: NodeSdk) -> Path:
+    """``sdk``'s npm project (a directory holding ``node_modules``), built (once, under a lock) when missing."""
+    root = cache_root()
+    root.mkdir(parents=True, exist_ok=True)
+    home = root / sdk.home
+    if (home / "node_modules").is_dir():
+        return home
+    with open(_locked(root, sdk.home), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (home / "node_modules").is_dir():  # another worker built it while this one waited
+            return home
+        building = root / f"{sdk.home}.building"
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir()
+        (building / "package.json").write_text(json.dumps({"name": "zcrm-sdk-driver", "private": True}))
+        install = subprocess.run(
+            [
+                "npm",
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--save-exact",
+                f"{sdk.package}@{sdk.version}",
+                *sdk.tools,
+            ],
+            cwd=building,
+            capture_output=True,
+            text=True,
+        )
+        if install.returncode != 0:
+            shutil.rmtree(building, ignore_errors=True)
+            raise RuntimeError(
+                f"npm install {sdk.package}@{sdk.version} failed:\n{install.stdout}\n{install.stderr}"
+            )
+        building.rename(home)
+    return home
+
+
+def _sources_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(SOURCES.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def drivers_of(sdk: NodeSdk) -> Path:
+    """The drivers copied into ``sdk``'s project (and compiled, for TypeScript), once per version of their sources."""
+    project = project_of(sdk)
+    name = f"drivers-{_sources_hash()}"
+    ready = project / name
+    if (ready / ".ready").exists():
+        return ready
+    with open(_locked(project.parent, f"{sdk.home}-{name}"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (ready / ".ready").exists():
+            return ready
+        shutil.rmtree(ready, ignore_errors=True)
+        shutil.copytree(SOURCES, ready)
+        if sdk.typescript:
+            tsc = subprocess.run(
+                ["node", str(project / "node_modules" / "typescript" / "bin" / "tsc"), "-p", "tsconfig.json"],
+                cwd=ready,
+                capture_output=True,
+                text=True,
+            )
+            if tsc.returncode != 0:
+                shutil.rmtree(ready, ignore_errors=True)
+                raise RuntimeError(f"tsc failed:\n{tsc.stdout}\n{tsc.stderr}")
+        (ready / ".ready").touch()
+    return ready
+
+
+def driver_command(sdk: NodeSdk) -> list[str]:
+    """The command that runs ``sdk``'s flows driver (its arguments follow: CREDENTIALS_JSON WORK_DIR ARGS_JSON)."""
+    drivers = drivers_of(sdk)
+    script = drivers / "build" / "flows_driver.js" if sdk.typescript else drivers / "flows_driver.mjs"
+    return ["node", str(script)]
