@@ -41,6 +41,41 @@ PYTHON_SDKS: dict[str, PythonSdk] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class NodeSdk:
+    """An official Node SDK: its npm package, the version pinned here, the API version it calls, and whether its
+    driver is TypeScript (compiled by tsc) with the further packages, pinned, that its project needs."""
+
+    name: str  # the tests' id
+    package: str
+    version: str
+    api: str
+    typescript: bool = False
+    tools: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.package} {self.version}"
+
+
+NODE_SDKS: dict[str, NodeSdk] = {
+    sdk.name: sdk
+    for sdk in (
+        NodeSdk("nodejs", "@zohocrm/nodejs-sdk-8.0", "2.0.0", "v8"),
+        # The SDK depends on TypeScript 4.5, which cannot parse today's @types/node (pulled in by its @types/mysql):
+        # a TypeScript user compiles with a current tsc and the @types/node of their Node.js (20).
+        NodeSdk(
+            "typescript",
+            "@zohocrm/typescript-sdk-8.0",
+            "3.0.0",
+            "v8",
+            typescript=True,
+            tools=("typescript@5.6.3", "@types/node@20.17.58"),
+        ),
+    )
+}
+
+
 def cache_root() -> Path:
     """Where SDK environments and downloads are kept: ``ZCRM_SDK_ENVS``, else ``sdk-envs`` inside the running venv
     (``make clean`` removes it with the rest of ``.venv``)."""

@@ -3,8 +3,8 @@
 Like ``envs.py`` for the Python SDKs: a project lives under ``<this venv>/sdk-envs/node-<package>-<version>``
 (``ZCRM_SDK_ENVS`` moves the root), built once, under a file lock (the suite runs in parallel), into a temporary
 directory renamed into place when ``npm install --no-audit --no-fund`` succeeded, so a half-built project is never
-used; after that no test touches the registry. The TypeScript SDK's project also holds a pinned ``typescript`` and
-``@types/node`` (the SDK's own dependency, TypeScript 4.5, cannot parse today's ``@types/node``, which it pulls in).
+used; after that no test touches the registry. The pins are data in ``zcrm/sdks.py`` (``NODE_SDKS``); the
+TypeScript SDK's project also holds the pinned ``typescript`` and ``@types/node`` its driver is compiled with.
 
 The drivers (``tests/sdk/node/``) are copied into the project, under a directory named after a hash of their
 sources (``drivers-<hash>``), so that ``import "@zohocrm/..."`` resolves as in a user's project; the TypeScript
@@ -18,42 +18,17 @@ import hashlib
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
-from tests.sdk.envs import cache_root
+from zcrm.sdks import NODE_SDKS, NodeSdk, cache_root
+
+__all__ = ["NODE_SDKS", "NodeSdk", "driver_command"]
 
 SOURCES = Path(__file__).with_name("node")
 
 
-@dataclass(frozen=True, slots=True)
-class NodeSdk:
-    """An official Node SDK: its npm package, the version pinned here, and what its driver needs besides."""
-
-    name: str  # the test's id
-    package: str
-    version: str
-    typescript: bool  # the driver is TypeScript, compiled by tsc
-    tools: tuple[str, ...] = ()  # further packages installed with it, pinned
-
-    @property
-    def home(self) -> str:
-        return f"node-{self.package.replace('@', '').replace('/', '+')}-{self.version}"
-
-
-NODE_SDKS: dict[str, NodeSdk] = {
-    sdk.name: sdk
-    for sdk in (
-        NodeSdk("nodejs", "@zohocrm/nodejs-sdk-8.0", "2.0.0", typescript=False),
-        NodeSdk(
-            "typescript",
-            "@zohocrm/typescript-sdk-8.0",
-            "3.0.0",
-            typescript=True,
-            tools=("typescript@5.6.3", "@types/node@20.17.58"),
-        ),
-    )
-}
+def _home(sdk: NodeSdk) -> str:
+    return f"node-{sdk.package.replace('@', '').replace('/', '+')}-{sdk.version}"
 
 
 def _locked(root: Path, name: str) -> Path:
@@ -64,14 +39,14 @@ def project_of(sdk: NodeSdk) -> Path:
     """``sdk``'s npm project (a directory holding ``node_modules``), built (once, under a lock) when missing."""
     root = cache_root()
     root.mkdir(parents=True, exist_ok=True)
-    home = root / sdk.home
+    home = root / _home(sdk)
     if (home / "node_modules").is_dir():
         return home
-    with open(_locked(root, sdk.home), "w") as lock:
+    with open(_locked(root, _home(sdk)), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if (home / "node_modules").is_dir():  # another worker built it while this one waited
             return home
-        building = root / f"{sdk.home}.building"
+        building = root / f"{_home(sdk)}.building"
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir()
         (building / "package.json").write_text(json.dumps({"name": "zcrm-sdk-driver", "private": True}))
@@ -113,7 +88,7 @@ def drivers_of(sdk: NodeSdk) -> Path:
     ready = project / name
     if (ready / ".ready").exists():
         return ready
-    with open(_locked(project.parent, f"{sdk.home}-{name}"), "w") as lock:
+    with open(_locked(project.parent, f"{_home(sdk)}-{name}"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if (ready / ".ready").exists():
             return ready
