@@ -125,7 +125,11 @@ function answer(Z, item) {
 }
 
 function records(Z, items) {
-  return (items || []).map((r) => ({ class: r.constructor.name, id: jsonable(Z, r.getId()), values: jsonable(Z, r.getKeyValues()) }));
+  return (items || []).map((r) => ({
+    class: r.constructor.name,
+    id: jsonable(Z, r.getId()),
+    values: jsonable(Z, r.getKeyValues()),
+  }));
 }
 
 function info(Z, obj) {
@@ -145,10 +149,13 @@ function outcome(Z, response) {
   const obj = response.getObject();
   if (obj == null) return { ...out, object: null };
   out.object = obj.constructor.name;
-  if (typeof obj.getCode === "function" && typeof obj.getData !== "function") return { ...out, error: answer(Z, obj) };
+  if (typeof obj.getCode === "function" && typeof obj.getData !== "function") {
+    return { ...out, error: answer(Z, obj) }; // an APIException
+  }
   const data = obj.getData();
   if (obj.constructor.name === "ActionWrapper") return { ...out, data: data.map((item) => answer(Z, item)) };
-  if (Array.isArray(data) && data.length > 0 && typeof data[0].getKeyValues === "function" && typeof obj.getInfo === "function") {
+  const isRecords = Array.isArray(data) && data.length > 0 && typeof data[0].getKeyValues === "function";
+  if (isRecords && typeof obj.getInfo === "function") {
     return { ...out, records: records(Z, data), info: info(Z, obj) };
   }
   return { ...out, data: jsonable(Z, data) };
@@ -166,91 +173,115 @@ function fieldsOutcome(Z, response) {
   return out;
 }
 
-/** The flows of the brief: metadata, insert, read, updates, upsert, search, COQL and delete. */
+/**
+ * The flows, each step marked in the wire log: field metadata, insert (subform and multi-select lookup rows), get
+ * one and list with `fields`, bulk and single update with `$append_values`, upsert, search, COQL, delete. Deal d2
+ * outlives the flow, for the test to read back over plain HTTP.
+ */
 async function runFlows(Z, result, mark) {
   const R = Z.Record;
-  const param = (cls, values) => {
+  const param = async (cls, values) => {
     const map = new Z.ParameterMap();
-    return Promise.all(Object.entries(values).map(([k, v]) => map.add(cls[k], v))).then(() => map);
+    for (const [name, value] of Object.entries(values)) await map.add(cls[name], value);
+    return map;
   };
   const record = (values, id) => {
     const r = new R.Record();
     if (id !== undefined) r.setId(BigInt(id));
-    for (const [k, v] of Object.entries(values)) r.addKeyValue(k, v);
+    for (const [name, value] of Object.entries(values)) r.addKeyValue(name, value);
     return r;
   };
-  const body = (items, extra = {}) => {
+  const body = (items, check) => {
     const b = new R.BodyWrapper();
     b.setData(items);
-    if (extra.check) b.setDuplicateCheckFields(extra.check);
+    if (check) b.setDuplicateCheckFields(check);
     return b;
   };
   const choices = (...values) => values.map((v) => new Z.Choice(v));
+  const appended = (name) => new Map([[name, true]]); // a plain object would be sent as null
   const created = (step) => {
-    const ids = (result[step].data || []).filter((d) => d.kind === "SuccessResponse").map((d) => String(d.details.id.bigint || d.details.id));
-    if (ids.length !== (result[step].data || []).length) throw new Error(`${step} failed: ${JSON.stringify(result[step])}`);
+    const data = result[step].data || [];
+    const ids = data.filter((d) => d.kind === "SuccessResponse").map((d) => String(d.details.id));
+    if (ids.length !== data.length) throw new Error(`${step} failed: ${JSON.stringify(result[step])}`);
     return ids;
   };
+  const dealFields = "Deal_Name,Stage,Amount,Foreign_Languages";
 
   mark("metadata");
-  result.metadata = fieldsOutcome(Z, await new Z.Fields.FieldsOperations().getFields(await param(Z.Fields.GetFieldsParam, { MODULE: "Deals" })));
+  const fieldsParams = await param(Z.Fields.GetFieldsParam, { MODULE: "Deals" });
+  result.metadata = fieldsOutcome(Z, await new Z.Fields.FieldsOperations().getFields(fieldsParams));
 
   const deals = new R.RecordOperations("Deals");
+  const leads = new R.RecordOperations("Leads");
   mark("insert_listing");
-  result.insert_listing = outcome(Z, await new R.RecordOperations("Listings").createRecords(body([record({ Name: "Harbour View 12B", Bedrooms: 3 })])));
+  const listings = new R.RecordOperations("Listings");
+  const listing = record({ Name: "Harbour View 12B", Bedrooms: 3 });
+  result.insert_listing = outcome(Z, await listings.createRecords(body([listing])));
   const [listingId] = created("insert_listing");
 
   mark("insert");
-  const competitor = record({ Competitor_Name: "Acme Realty", Rank: 2 });
-  const link = record({ Interested_Listings: record({}, listingId) });
-  result.insert = outcome(Z, await deals.createRecords(body([
-    record({
-      Deal_Name: "Harbour View Tower",
-      Closing_Date: new Date(Date.UTC(2024, 5, 30)),
-      Stage: new Z.Choice("Qualification"),
-      Amount: 250000.75,
-      Foreign_Languages: choices("French", "Korean"),
-      Competitors: [competitor],
-      Listings: [link],
-    }),
-    record({ Deal_Name: "Quay Lofts", Stage: new Z.Choice("Qualification"), Closing_Date: new Date(Date.UTC(2024, 8, 1)), Foreign_Languages: choices("Spanish") }),
-  ])));
+  const tower = record({
+    Deal_Name: "Harbour View Tower",
+    Closing_Date: new Date(Date.UTC(2024, 5, 30)),
+    Stage: new Z.Choice("Qualification"),
+    Amount: 250000.75,
+    Foreign_Languages: choices("French", "Korean"),
+    Competitors: [record({ Competitor_Name: "Acme Realty", Rank: 2 })], // a subform row
+    Listings: [record({ Interested_Listings: record({}, listingId) })], // a multi-select lookup row
+  });
+  const lofts = record({
+    Deal_Name: "Quay Lofts",
+    Stage: new Z.Choice("Qualification"),
+    Closing_Date: new Date(Date.UTC(2024, 8, 1)),
+    Foreign_Languages: choices("Spanish"),
+  });
+  result.insert = outcome(Z, await deals.createRecords(body([tower, lofts])));
   const [d1, d2] = created("insert");
 
   mark("get_one");
-  result.get_one = outcome(Z, await deals.getRecord(BigInt(d1), await param(R.GetRecordParam, { FIELDS: "Deal_Name,Foreign_Languages,Competitors,Listings" })));
+  const oneFields = { FIELDS: "Deal_Name,Foreign_Languages,Competitors,Listings" };
+  result.get_one = outcome(Z, await deals.getRecord(BigInt(d1), await param(R.GetRecordParam, oneFields)));
   mark("list");
-  result.list = outcome(Z, await deals.getRecords(await param(R.GetRecordsParam, { FIELDS: "Deal_Name,Stage,Amount,Foreign_Languages", SORT_BY: "id", SORT_ORDER: "asc" })));
+  const listed = { FIELDS: dealFields, SORT_BY: "id", SORT_ORDER: "asc" };
+  result.list = outcome(Z, await deals.getRecords(await param(R.GetRecordsParam, listed)));
 
   mark("bulk_update");
   result.bulk_update = outcome(Z, await deals.updateRecords(body([
-    record({ Foreign_Languages: choices("German"), $append_values: new Map([["Foreign_Languages", true]]) }, d1),
+    record({ Foreign_Languages: choices("German"), $append_values: appended("Foreign_Languages") }, d1),
     record({ Amount: 5000.5, Stage: new Z.Choice("Needs Analysis") }, d2),
   ])));
   mark("single_update");
-  result.single_update = outcome(Z, await deals.updateRecord(BigInt(d2), body([
-    record({ Foreign_Languages: choices("Hindi"), $append_values: new Map([["Foreign_Languages", true]]) }),
-  ])));
+  const hindi = record({ Foreign_Languages: choices("Hindi"), $append_values: appended("Foreign_Languages") });
+  result.single_update = outcome(Z, await deals.updateRecord(BigInt(d2), body([hindi])));
   mark("after_update");
-  result.after_update = outcome(Z, await deals.getRecords(await param(R.GetRecordsParam, { IDS: `${d1},${d2}`, FIELDS: "Deal_Name,Stage,Amount,Foreign_Languages", SORT_BY: "id", SORT_ORDER: "asc" })));
+  const both = { IDS: `${d1},${d2}`, FIELDS: dealFields, SORT_BY: "id", SORT_ORDER: "asc" };
+  result.after_update = outcome(Z, await deals.getRecords(await param(R.GetRecordsParam, both)));
 
-  const leads = new R.RecordOperations("Leads");
   mark("upsert_insert");
-  result.upsert_insert = outcome(Z, await leads.upsertRecords(body([record({ Last_Name: "Node", Company: "Zylker", Email: "node@sdk.test" })], { check: ["Email"] })));
+  const lead = (values) => body([record(values)], ["Email"]);
+  result.upsert_insert = outcome(Z, await leads.upsertRecords(
+    lead({ Last_Name: "Node", Company: "Zylker", Email: "node@sdk.test" }),
+  ));
   mark("upsert_update");
-  result.upsert_update = outcome(Z, await leads.upsertRecords(body([record({ Last_Name: "Node", Company: "Updated by Node", Email: "NODE@sdk.test" })], { check: ["Email"] })));
+  result.upsert_update = outcome(Z, await leads.upsertRecords(
+    lead({ Last_Name: "Node", Company: "Updated by Node", Email: "NODE@sdk.test" }),
+  ));
   mark("upsert_refused");
-  result.upsert_refused = outcome(Z, await leads.upsertRecords(body([record({ Email: "node@sdk.test" })], { check: ["Company"] })));
+  const refused = body([record({ Email: "node@sdk.test" })], ["Company"]); // not a unique field
+  result.upsert_refused = outcome(Z, await leads.upsertRecords(refused));
   const [leadId] = created("upsert_insert");
 
   mark("search");
-  result.search = outcome(Z, await leads.searchRecords(await param(R.SearchRecordsParam, { CRITERIA: "(Company:equals:Updated by Node)" })));
+  const criteria = (text) => param(R.SearchRecordsParam, { CRITERIA: text });
+  result.search = outcome(Z, await leads.searchRecords(await criteria("(Company:equals:Updated by Node)")));
   mark("search_malformed");
-  result.search_malformed = outcome(Z, await leads.searchRecords(await param(R.SearchRecordsParam, { CRITERIA: "(Last_Name:equals:x" })));
+  result.search_malformed = outcome(Z, await leads.searchRecords(await criteria("(Last_Name:equals:x")));
 
   mark("coql");
   const query = new Z.Coql.BodyWrapper();
-  query.setSelectQuery("select Deal_Name, Amount, Foreign_Languages from Deals where Amount is not null order by Deal_Name");
+  query.setSelectQuery(
+    "select Deal_Name, Amount, Foreign_Languages from Deals where Amount is not null order by Deal_Name",
+  );
   result.coql = outcome(Z, await new Z.Coql.CoqlOperations().getRecords(query));
 
   mark("delete");
@@ -279,12 +310,17 @@ async function main(scenario) {
   } catch (err) {
     result.ok = false;
     result.traceback = err && err.stack ? err.stack : JSON.stringify(err, Object.getOwnPropertyNames(err || {}));
-    if (err && typeof err.getCode === "function") result.traceback += ` code=${err.getCode()} message=${err.getMessage()} details=${JSON.stringify(err.getDetails && err.getDetails())}`;
+    if (err && typeof err.getCode === "function") {
+      // an SDKException: its code, message and details say more than its stack
+      const details = typeof err.getDetails === "function" ? JSON.stringify(err.getDetails()) : null;
+      result.traceback += ` code=${err.getCode()} message=${err.getMessage()} details=${details}`;
+    }
   }
   const tokens = path.join(work, "tokens.txt");
   result.token_store = fs.existsSync(tokens) ? fs.readFileSync(tokens, "utf8") : null;
   result.wire = WIRE;
-  fs.writeFileSync(path.join(work, "result.json"), JSON.stringify(result, (k, v) => (typeof v === "bigint" ? v.toString() : v), 1));
+  const text = JSON.stringify(result, (k, v) => (typeof v === "bigint" ? v.toString() : v), 1);
+  fs.writeFileSync(path.join(work, "result.json"), text);
 }
 
 module.exports = { WIRE, installWireLog, jsonable, outcome, runFlows, main };
