@@ -7,6 +7,7 @@ from typing import Any
 
 from zcrm.fields.render import Renderer, zone
 from zcrm.schema.model import Field, Layout, Module, OrgSchema, User
+from zcrm.versions import DEFAULT, Version
 
 JSON_TYPES = {
     "text": "string",
@@ -69,7 +70,12 @@ def _ref(module: Module | None) -> dict[str, Any] | None:
     return None if module is None else {"api_name": module.api_name, "id": module.id}
 
 
-def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
+def _named(ref: dict[str, Any] | None, version: Version) -> dict[str, Any] | str | None:
+    """A module reference in field metadata as ``version`` spells it: ``{"api_name", "id"}`` or the API name."""
+    return ref["api_name"] if ref is not None and version.module_names_in_fields else ref
+
+
+def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version = DEFAULT) -> dict[str, Any]:
     lookup: dict[str, Any] = {}
     if fld.data_type == "lookup" and fld.lookup_module:
         if fld.lookup_module == "se_module":
@@ -79,7 +85,7 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
         lookup = {
             "display_label": fld.field_label,
             "api_name": fld.api_name,
-            "module": target,
+            "module": _named(target, version),
             "id": fld.id,
             "query_details": {},
             "revalidate_filter_during_edit": False,
@@ -92,10 +98,12 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
         connected = schema.module(fld.link.connected_module)
         link = {
             "display_label": fld.field_label,
-            "linking_module": _ref(linking),
+            "linking_module": _named(_ref(linking), version),
             "lookup_apiname": fld.link.lookup_apiname,
             "api_name": fld.api_name,
-            "connected_module": _ref(connected) if connected else {"api_name": "Users", "id": fld.id},
+            "connected_module": _named(
+                _ref(connected) if connected else {"api_name": "Users", "id": fld.id}, version
+            ),
             "connectedfield_apiname": fld.link.connectedlookup_apiname,
             "connectedlookup_apiname": fld.link.connectedlookup_apiname,
             "id": fld.id,
@@ -119,7 +127,7 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
             **({"probability": v.probability} if v.probability is not None else {}),
             **(
                 {"forecast_category": {"name": v.forecast_category, "id": v.id}}
-                if v.forecast_category
+                if v.forecast_category and version.picklist_forecast_category
                 else {}
             ),
         }
@@ -286,10 +294,12 @@ def module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[s
     }
 
 
-def layout_json(schema: OrgSchema, module: Module, layout: Layout, renderer: Renderer) -> dict[str, Any]:
+def layout_json(
+    schema: OrgSchema, module: Module, layout: Layout, renderer: Renderer, version: Version = DEFAULT
+) -> dict[str, Any]:
     fields = []
     for fld in module.fields:
-        item = field_json(schema, module, fld)
+        item = field_json(schema, module, fld, version)
         item["required"] = fld.system_mandatory or fld.api_name in layout.required
         fields.append(item)
     admin = next((u for u in schema.users if schema.profiles_by_id[u.profile_id].admin), None)
