@@ -43,8 +43,12 @@ from zcrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
 from zcrmsdk.src.com.zoho.crm.api.user_signature import UserSignature
 from zcrmsdk.src.com.zoho.crm.api.users import User
 from zcrmsdk.src.com.zoho.crm.api.util import Choice
+from zcrmsdk.src.com.zoho.crm.api.util.constants import Constants
 
 Record = record_api.Record
+# The v2.0 SDK types a multi-select lookup's value as a string and a multi-user lookup's as a list of users
+# (``Utility.fill_data_type``), so it cannot send their rows; the v2.1 SDK sends lists of linking-module records.
+LINK_ROWS = Constants.API_VERSION == "v2.1"
 # The user the SDK's token store files the token under (the SDK requires one; the server does not see it).
 SIGNATURE = "admin@zcrm.test"
 CLOSING = dt.date(2024, 6, 30)
@@ -223,9 +227,10 @@ def flows(creds: dict[str, str], result: dict[str, Any]) -> None:
         Amount=250000.75,
         Foreign_Languages=[Choice("French"), Choice("Korean")],
         Competitors=[record(Competitor_Name="Acme Realty", Rank=2)],
-        Listings=[record(Interested_Listings=record(listing))],
-        AssociatedUser=[record(User=user)],
     )
+    if LINK_ROWS:  # the multi-select lookup and the multi-user lookup, as rows of their linking modules
+        deal.add_key_value("Listings", [record(Interested_Listings=record(listing))])
+        deal.add_key_value("AssociatedUser", [record(User=user)])
     step("insert_deal", lambda: ops.create_records("Deals", body(deal, trigger=["workflow"])))
     [made["deal"]] = ids_of(result["insert_deal"])
     leads = (

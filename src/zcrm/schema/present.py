@@ -70,6 +70,13 @@ def _ref(module: Module | None) -> dict[str, Any] | None:
     return None if module is None else {"api_name": module.api_name, "id": module.id}
 
 
+def listed_fields(module: Module, version: Version = DEFAULT) -> list[Field]:
+    """The fields field metadata lists for ``module`` in ``version`` (before v4, not the record id)."""
+    if version.id_field_in_fields:
+        return list(module.fields)
+    return [f for f in module.fields if f.api_name != "id"]
+
+
 def _named(ref: dict[str, Any] | None, version: Version) -> dict[str, Any] | str | None:
     """A module reference in field metadata as ``version`` spells it: ``{"api_name", "id"}`` or the API name."""
     return ref["api_name"] if ref is not None and version.module_names_in_fields else ref
@@ -113,6 +120,7 @@ def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version =
     if fld.associated_module:
         rows = schema.module(fld.associated_module)
         associated = {"module": fld.associated_module, "id": rows.id if rows else fld.id}
+    subform = associated if version.subform_in_fields else None
     read_only = fld.read_only or fld.data_type in ("formula", "autonumber", "rollup_summary")
     picklist: list[dict[str, Any]] = [
         {
@@ -175,7 +183,7 @@ def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version =
         "multiuserlookup": link if link_key == "multiuserlookup" else {},
         "multi_module_lookup": {},
         "associated_module": associated,
-        "subform": None,
+        "subform": subform,
         "formula": fld.formula or {},
         "auto_number": fld.auto_number or {},
         "rollup_summary": None,
@@ -298,7 +306,7 @@ def layout_json(
     schema: OrgSchema, module: Module, layout: Layout, renderer: Renderer, version: Version = DEFAULT
 ) -> dict[str, Any]:
     fields = []
-    for fld in module.fields:
+    for fld in listed_fields(module, version):
         item = field_json(schema, module, fld, version)
         item["required"] = fld.system_mandatory or fld.api_name in layout.required
         fields.append(item)
