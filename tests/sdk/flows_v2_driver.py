@@ -7,10 +7,12 @@ interpreter of the SDK's own venv (tests/sdk/envs.py), in a fresh process (the S
 The SDK's environment is zcrm's own: a ``DataCenter.Environment`` of ``base_url`` and ``accounts_url`` from
 ``CREDENTIALS_JSON``, a refresh token from it, and the token store (``tokens.csv``), metadata cache (``resources/``)
 and log (``sdk.log``) in ``WORK_DIR``. The flows, each a step marked in the wire log (``wire_log.py``): token refresh,
-modules and fields metadata, inserts (a Listings record, a Deal with a subform row, a multi-select lookup, a
-multi-user lookup and a multi-select picklist, two Leads), a get and a list, a bulk and a single update, upserts on
-``duplicate_check_fields``, searches by criteria, email and word, a COQL query, deletes. The report,
-``WORK_DIR/result.json``, holds what the SDK parsed at each step, the ids made and the wire log.
+modules and fields metadata, inserts (a Listings record; a Deal with a subform row, a multi-select picklist and, with
+the v2.1 SDK only, multi-select and multi-user lookup rows; three Leads), a get and a list, a bulk update and a single
+update with ``$append_values``, upserts on ``duplicate_check_fields``, searches by criteria, email and word, a COQL
+query, bulk and single deletes. The report, ``WORK_DIR/result.json``, holds what the SDK parsed at each step
+(``outcome``), the ids made, the step marks and the wire log; a step that raises ends the run with ``ok`` false and
+the traceback.
 """
 
 from __future__ import annotations
@@ -211,7 +213,7 @@ def flows(creds: dict[str, str], result: dict[str, Any]) -> None:
     result["tokens_csv"] = (Path(result["work"]) / "tokens.csv").read_text()
     step("fields", lambda: fields_api.FieldsOperations("Deals").get_fields())
 
-    # inserts: a Listings record, a Deal with a subform row and multi-select lookups, two Leads
+    # inserts: a Listings record, a Deal with a subform row (and linking rows on v2.1), three Leads
     step("insert_listing", lambda: ops.create_records("Listings", body(record(Name="Harbour View 12B"))))
     [listing] = made["listing"] = ids_of(result["insert_listing"])
     user = User()
