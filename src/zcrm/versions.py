@@ -25,6 +25,43 @@ class Version:
         """Whether this version is ``name`` or later."""
         return self.number >= BY_NAME[name].number
 
+    def has(self, difference: str) -> bool:
+        """Whether the ``after`` behaviour of the row ``difference`` of ``DIFFERENCES`` holds in this version."""
+        return self.at_least(BY_ID[difference].since)
+
+    def _values(self, kind: str) -> list[int | bool | frozenset[str] | None]:
+        return [d.value_after if self.has(d.id) else d.value_before for d in DIFFERENCES if d.kind == kind]
+
+    def _number(self, kind: str) -> int:
+        (value,) = self._values(kind)
+        assert isinstance(value, int)
+        return value
+
+    @property
+    def list_fields_required(self) -> bool:
+        """Whether a records list needs ``fields`` (row ``list-fields``)."""
+        (value,) = self._values("list_fields_required")
+        return bool(value)
+
+    @property
+    def coql_max_limit(self) -> int:
+        """The largest COQL ``LIMIT`` (row ``coql-limit``)."""
+        return self._number("coql_max_limit")
+
+    @property
+    def coql_max_reach(self) -> int:
+        """The most records COQL's ``LIMIT`` and ``OFFSET`` reach together (row ``coql-reach``)."""
+        return self._number("coql_max_reach")
+
+    @property
+    def omitted_module_keys(self) -> frozenset[str]:
+        """The keys of a module object (``GET /settings/modules``) this version does not answer."""
+        omitted: frozenset[str] = frozenset()
+        for value in self._values("omitted_module_keys"):
+            assert isinstance(value, frozenset)
+            omitted |= value
+        return omitted
+
     def __str__(self) -> str:
         return self.name
 
@@ -39,6 +76,154 @@ VERSIONS: tuple[Version, ...] = tuple(
 )
 BY_NAME: dict[str, Version] = {v.name: v for v in VERSIONS}
 DEFAULT = BY_NAME[CANONICAL]
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One documented difference between API versions: from ``since`` on, ``after`` holds; before it, ``before``.
+
+    ``kind`` names what code reads the row (``Version.value``); an empty kind is a row zcrm documents but does not
+    serve (``zcrm`` says why). ``value_before`` and ``value_after`` are what that code reads."""
+
+    id: str
+    api: str  # the endpoint concerned
+    what: str
+    since: str  # the first version with the ``after`` behaviour
+    before: str
+    after: str
+    sources: tuple[str, ...]  # Zoho's pages that document it
+    zcrm: str  # how zcrm serves the row
+    kind: str = ""
+    value_before: int | bool | frozenset[str] | None = None
+    value_after: int | bool | frozenset[str] | None = None
+
+
+_DOCS = "https://www.zoho.com/crm/developer/docs/api"
+
+# v6 removed these keys from the Modules API's answers (v6 change log)
+V6_REMOVED_MODULE_KEYS = frozenset(
+    {
+        "email_parser_supported",
+        "emailTemplate_support",
+        "filter_supported",
+        "global_search_supported",
+        "inventory_template_supported",
+        "isBlueprintSupported",
+        "scoring_supported",
+        "triggers_supported",
+        "webform_supported",
+    }
+)
+
+DIFFERENCES: tuple[Difference, ...] = (
+    Difference(
+        id="list-fields",
+        api="GET /crm/{version}/{module}",
+        what="the `fields` parameter of Get Records (a list)",
+        since="v5",
+        before="optional: without it every field of the module is returned",
+        after='mandatory: without it 400 `REQUIRED_PARAM_MISSING` `{"param_name":"fields"}`',
+        sources=(f"{_DOCS}/v4/get-records.html", f"{_DOCS}/v5/get-records.html"),
+        zcrm="served: before v5 a list without `fields` answers every field of the module that a list shows "
+        "(subform and multi-select lookup arrays stay out of lists, as in v5)",
+        kind="list_fields_required",
+        value_before=False,
+        value_after=True,
+    ),
+    Difference(
+        id="modules-status",
+        api="GET /crm/{version}/settings/modules",
+        what="a module's visibility keys",
+        since="v5",
+        before="the boolean `visible`; no `status` and no `sub_menu_available`",
+        after="`status` (`visible`, `user_hidden`, `system_hidden`, `scheduled_for_deletion`) and "
+        "`sub_menu_available` are added; the change log says `status` replaces `visible`",
+        sources=(f"{_DOCS}/v5/change-log.html",),
+        zcrm="served: before v5 `status` and `sub_menu_available` are left out. From v5 zcrm still also "
+        "answers `visible` (as it did before versions were served, and as its v5 tests expect)",
+        kind="omitted_module_keys",
+        value_before=frozenset({"status", "sub_menu_available"}),
+        value_after=frozenset(),
+    ),
+    Difference(
+        id="modules-v6-keys",
+        api="GET /crm/{version}/settings/modules",
+        what="keys of a module that v6 removed",
+        since="v6",
+        before="`" + "`, `".join(sorted(V6_REMOVED_MODULE_KEYS)) + "` are answered",
+        after="these keys are no longer in the answer",
+        sources=(f"{_DOCS}/v6/change-log.html",),
+        zcrm="served: from v6 the keys zcrm answered among them are left out",
+        kind="omitted_module_keys",
+        value_before=frozenset(),
+        value_after=V6_REMOVED_MODULE_KEYS,
+    ),
+    Difference(
+        id="modules-recycle-bin",
+        api="GET /crm/{version}/settings/modules",
+        what="`recycle_bin_on_delete` of a module",
+        since="v6",
+        before="not in the answer",
+        after="the boolean `recycle_bin_on_delete` is answered",
+        sources=(f"{_DOCS}/v6/change-log.html",),
+        zcrm="not served by version: zcrm answers `recycle_bin_on_delete` in every version, since its v5 answers "
+        "already carried it",
+    ),
+    Difference(
+        id="activities-module",
+        api="/crm/{version}/Activities",
+        what="calls to the Activities module",
+        since="v3",
+        before="Activities can be called (the union of Tasks, Events and Calls)",
+        after="Activities cannot be called: use Tasks, Events (Meetings) and Calls",
+        sources=(f"{_DOCS}/v3/change-log.html",),
+        zcrm="not served: the standard org (reference/standard-org.json) has no Activities module, so every version "
+        "answers it as an unknown module (400 `INVALID_MODULE`)",
+    ),
+    Difference(
+        id="leads-converted-lookups",
+        api="GET /crm/{version}/settings/fields?module=Leads, GET /crm/{version}/Leads",
+        what="the Leads fields `Converted_Contact`, `Converted_Deal` and `Converted_Account`",
+        since="v3",
+        before="not in the Leads fields",
+        after="introduced: set on a converted lead, `null` on the others",
+        sources=(f"{_DOCS}/v3/change-log.html",),
+        zcrm="not served by version: the standard org has these fields in every version",
+    ),
+    Difference(
+        id="coql-limit",
+        api="POST /crm/{version}/coql",
+        what="the largest `LIMIT` of a query (records per call)",
+        since="v4",
+        before='200: a larger `LIMIT` gives 400 `LIMIT_EXCEEDED` `{"limit":200,"param_name":"limit"}`',
+        after="2000",
+        sources=(
+            f"{_DOCS}/v2/COQL-Limitations.html",
+            "https://www.zoho.com/developer/docs/vertical-solutions/api/v3/COQL-Overview.html",
+            "https://www.zoho.com/developer/docs/vertical-solutions/api/v4/COQL-Overview.html",
+            f"{_DOCS}/v7/COQL-Limitations.html",
+        ),
+        zcrm="served. The CRM pages of v3 and v4 were not found: v4 is where the parallel Vertical Solutions API "
+        "documents the change from 200 to 2000",
+        kind="coql_max_limit",
+        value_before=200,
+        value_after=2000,
+    ),
+    Difference(
+        id="coql-reach",
+        api="POST /crm/{version}/coql",
+        what="how far `LIMIT` and `OFFSET` reach together",
+        since="v7",
+        before='10,000 records: beyond, 400 `LIMIT_EXCEEDED` `{"limit":10000,"param_name":"offset"}`',
+        after="100,000 records",
+        sources=(f"{_DOCS}/COQL-Limitations.html", f"{_DOCS}/v7/COQL-Limitations.html"),
+        zcrm="served. The v6 page was not found; v7 is the first version whose page gives 100,000",
+        kind="coql_max_reach",
+        value_before=10_000,
+        value_after=100_000,
+    ),
+)
+BY_ID: dict[str, Difference] = {d.id: d for d in DIFFERENCES}
 
 
 def split(path: str) -> tuple[Version, str]:

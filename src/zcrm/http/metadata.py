@@ -18,7 +18,7 @@ from zcrm.errors import (
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.http.envelope import json_response, no_content
-from zcrm.http.request import http_time, module_param, query_params
+from zcrm.http.request import api_version, http_time, module_param, query_params
 from zcrm.http.state import State
 from zcrm.records.reads import positive_param
 from zcrm.schema.model import User
@@ -47,6 +47,7 @@ def _not_modified(header: str | None, changed: int) -> bool:
 
 async def modules(request: Request, state: State, api_name: str | None) -> Response:
     since = request.headers.get("if-modified-since")
+    omit = api_version(request).omitted_module_keys
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "modules")
@@ -57,9 +58,9 @@ async def modules(request: Request, state: State, api_name: str | None) -> Respo
             module = ident.schema.module(api_name)
             if module is None:
                 raise InvalidModule(details={"resource_path_index": 2})
-            return json_response({"modules": [module_json(ident.schema, module, renderer)]})
+            return json_response({"modules": [module_json(ident.schema, module, renderer, omit)]})
         return json_response(
-            {"modules": [module_json(ident.schema, m, renderer) for m in ident.schema.modules]}
+            {"modules": [module_json(ident.schema, m, renderer, omit) for m in ident.schema.modules]}
         )
 
     return await state.authed(request.headers.get("authorization"), work, write=False)

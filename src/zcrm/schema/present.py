@@ -222,7 +222,16 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
     }
 
 
-def module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[str, Any]:
+def module_json(
+    schema: OrgSchema, module: Module, renderer: Renderer, omit: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """A module object of ``GET /settings/modules``, without the keys ``omit`` names (those the API version does
+    not answer: zcrm/versions.py)."""
+    answer = _module_json(schema, module, renderer)
+    return {key: value for key, value in answer.items() if key not in omit} if omit else answer
+
+
+def _module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[str, Any]:
     standard = module.generated_type in ("default", "custom")
     visible = standard and module.api_supported
     return {
