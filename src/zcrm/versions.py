@@ -53,6 +53,15 @@ class Version:
         """The most records COQL's ``LIMIT`` and ``OFFSET`` reach together (row ``coql-reach``)."""
         return self._number("coql_max_reach")
 
+    def omitted_fields(self, module: str) -> frozenset[str]:
+        """The API names of ``module``'s fields this version does not have (rows of kind ``omitted_fields``, whose
+        values name ``Module.Field``, ``*`` for every module)."""
+        names: set[str] = set()
+        for value in self._values("omitted_fields"):
+            assert isinstance(value, frozenset)
+            names.update(q.partition(".")[2] for q in value if q.partition(".")[0] in (module, "*"))
+        return frozenset(names)
+
     @property
     def omitted_module_keys(self) -> frozenset[str]:
         """The keys of a module object (``GET /settings/modules``) this version does not answer."""
@@ -99,6 +108,10 @@ class Difference:
 
 
 _DOCS = "https://www.zoho.com/crm/developer/docs/api"
+_OMITTED_FIELDS = (
+    "served: before that version the fields are left out of the fields metadata and of the records that Get "
+    "Records, Get Record and Search answer (COQL and related lists still know them)"
+)
 
 # v6 removed these keys from the Modules API's answers (v6 change log)
 V6_REMOVED_MODULE_KEYS = frozenset(
@@ -185,10 +198,41 @@ DIFFERENCES: tuple[Difference, ...] = (
         api="GET /crm/{version}/settings/fields?module=Leads, GET /crm/{version}/Leads",
         what="the Leads fields `Converted_Contact`, `Converted_Deal` and `Converted_Account`",
         since="v3",
-        before="not in the Leads fields",
+        before="not among the Leads fields",
         after="introduced: set on a converted lead, `null` on the others",
         sources=(f"{_DOCS}/v3/change-log.html",),
-        zcrm="not served by version: the standard org has these fields in every version",
+        zcrm=_OMITTED_FIELDS,
+        kind="omitted_fields",
+        value_before=frozenset(
+            {"Leads.Converted_Contact", "Leads.Converted_Deal", "Leads.Converted_Account"}
+        ),
+        value_after=frozenset(),
+    ),
+    Difference(
+        id="leads-converted-field",
+        api="GET /crm/{version}/settings/fields?module=Leads, GET /crm/{version}/Leads",
+        what="the Leads field `Converted__s`",
+        since="v4",
+        before="no such field: whether a lead is converted is the `$converted` property of the Leads module",
+        after="the boolean field `Converted__s`; `$converted` is removed from the module's `$properties`",
+        sources=(f"{_DOCS}/v4/change-log.html",),
+        zcrm=_OMITTED_FIELDS + " (zcrm's modules carry no `$properties`)",
+        kind="omitted_fields",
+        value_before=frozenset({"Leads.Converted__s"}),
+        value_after=frozenset(),
+    ),
+    Difference(
+        id="record-status-field",
+        api="GET /crm/{version}/settings/fields, GET /crm/{version}/{module}",
+        what="the field `Record_Status__s`",
+        since="v6",
+        before="no such field",
+        after="a system-defined picklist field of every module: `Available`, `Draft` or `Trash`",
+        sources=(f"{_DOCS}/v6/change-log.html",),
+        zcrm=_OMITTED_FIELDS,
+        kind="omitted_fields",
+        value_before=frozenset({"*.Record_Status__s"}),
+        value_after=frozenset(),
     ),
     Difference(
         id="coql-limit",

@@ -31,10 +31,11 @@ Behaviour not in the table is the same in every version, and is v5's (see the ot
 path are matched without regard to case in every version (`/crm/v2/leads`, `/crm/v8/purchase_orders`); a name that
 is not a module's API name, such as the scope spelling `purchaseorders`, answers 400 `INVALID_MODULE`.
 
-Claims checked and not kept (the sources contradict them, or no source was found):
+Claims of issue 16 checked against Zoho's pages: `fields` mandatory from v5, `visible` giving way to `status` in
+v5, `Converted__s` from v4 (with `Converted_Contact`, `Converted_Deal` and `Converted_Account` a version earlier, in
+v3), Activities gone from v3 and COQL's 2000-record `LIMIT` are confirmed (rows below). Not kept, because the sources
+contradict them or none was found:
 
-- *`Converted__s` appears from v4*: the v3 change log introduces the Leads fields `Converted_Contact`,
-  `Converted_Deal` and `Converted_Account` (row `leads-converted-lookups`); no page found dates `Converted__s`.
 - *lookups carry `name` from v7*: no page found documents such a change (the v7 change log found does not);
   zcrm answers lookups as v5 does in every version.
 - *COQL allows 2000 records per call from v6*: the v2 page gives 200 per call, and the 2000 limit is documented

@@ -234,3 +234,70 @@ def test_a_record_written_through_v2_lives_through_every_other_version(api: Api)
     assert deleted.json()["data"][0]["code"] == "SUCCESS"
     for version in ALL:
         assert api.get(f"/crm/{version}/Leads/{lead}").status_code == 204, version
+
+
+# -- leads-converted-lookups (v3) and leads-converted-field (v4): fields a version does not have -----------------------
+CONVERTED_LOOKUPS = {"Converted_Contact", "Converted_Deal", "Converted_Account"}
+
+
+def expected_converted_fields(version: str) -> set[str]:
+    return (CONVERTED_LOOKUPS if version not in before("v3") else set()) | (
+        {"Converted__s"} if version not in before("v4") else set()
+    )
+
+
+@pytest.mark.parametrize("version", ALL)
+def test_the_leads_fields_metadata_has_the_converted_fields_of_its_version(api: Api, version: str) -> None:
+    response = api.get(f"/crm/{version}/settings/fields", params={"module": "Leads"})
+    assert response.status_code == 200, response.text
+    names = {f["api_name"] for f in response.json()["fields"]}
+    assert names & (CONVERTED_LOOKUPS | {"Converted__s"}) == expected_converted_fields(version)
+    assert {"Last_Name", "Company", "Email"} <= names
+    ids = {
+        f["api_name"]: f["id"]
+        for f in api.get("/crm/v5/settings/fields", params={"module": "Leads"}).json()["fields"]
+    }
+    one = api.get(f"/crm/{version}/settings/fields/{ids['Converted__s']}", params={"module": "Leads"})
+    if version in before("v4"):
+        assert one.status_code == 400
+        assert one.json()["code"] == "INVALID_DATA"
+    else:
+        assert one.status_code == 200
+        assert one.json()["fields"][0]["api_name"] == "Converted__s"
+
+
+@pytest.mark.parametrize("version", ALL)
+def test_a_lead_read_through_a_version_has_the_converted_fields_of_that_version(
+    api: Api, version: str
+) -> None:
+    (lead,) = api.insert("Leads", {"Last_Name": "Daly", "Company": "Zylker"})
+    converted = CONVERTED_LOOKUPS | {"Converted__s"}
+    one = api.get(f"/crm/{version}/Leads/{lead}")
+    assert one.status_code == 200, one.text
+    assert set(one.json()["data"][0]) & converted == expected_converted_fields(version)
+    listed = api.get(f"/crm/{version}/Leads", params={"fields": "Last_Name,Converted__s,Converted_Deal"})
+    assert listed.status_code == 200, listed.text
+    record = listed.json()["data"][0]
+    assert set(record) & converted == expected_converted_fields(version) & {"Converted__s", "Converted_Deal"}
+    found = api.get(f"/crm/{version}/Leads/search", params={"criteria": "(Last_Name:equals:Daly)"})
+    assert found.status_code == 200, found.text
+    assert set(found.json()["data"][0]) & converted == expected_converted_fields(version) & set(
+        api.get("/crm/v5/Leads/search", params={"criteria": "(Last_Name:equals:Daly)"}).json()["data"][0]
+    )
+
+
+# -- record-status-field: Record_Status__s from v6 ---------------------------------------------------------------------
+@pytest.mark.parametrize("version", ALL)
+def test_record_status_is_a_field_from_v6(api: Api, version: str) -> None:
+    (lead,) = api.insert("Leads", {"Last_Name": "Daly", "Company": "Zylker"})
+    names = {
+        f["api_name"]
+        for f in api.get(f"/crm/{version}/settings/fields", params={"module": "Leads"}).json()["fields"]
+    }
+    record = api.get(f"/crm/{version}/Leads/{lead}").json()["data"][0]
+    if version in before("v6"):
+        assert "Record_Status__s" not in names
+        assert "Record_Status__s" not in record
+    else:
+        assert "Record_Status__s" in names
+        assert "Record_Status__s" in record

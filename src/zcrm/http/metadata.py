@@ -68,21 +68,24 @@ async def modules(request: Request, state: State, api_name: str | None) -> Respo
 
 async def fields(request: Request, state: State, field_id: str | None) -> Response:
     params = query_params(request)
+    version = api_version(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "fields")
         module = module_param(ident.schema, params)
+        omitted = version.omitted_fields(module.api_name)
         field_type = params.get("type", "used")
         if field_type not in ("used", "unused", "all"):
             raise InvalidData(details={"param_name": "type", "supported_values": ["used", "unused", "all"]})
         if field_id is not None:
             fld = module.by_id.get(parse_id(field_id) or "")
-            if fld is None:
+            if fld is None or fld.api_name in omitted:
                 raise invalid_id({"resource_path_index": 2})
             return json_response({"fields": [field_json(ident.schema, module, fld)]})
         if field_type == "unused":
             return no_content(204)
-        return json_response({"fields": [field_json(ident.schema, module, f) for f in module.fields]})
+        shown = [f for f in module.fields if f.api_name not in omitted]
+        return json_response({"fields": [field_json(ident.schema, module, f) for f in shown]})
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 
