@@ -63,6 +63,15 @@ class Version:
         return frozenset(names)
 
     @property
+    def missing_routes(self) -> frozenset[str]:
+        """The route templates (``/crm/v5/...``, as the route table names them) this version does not have."""
+        missing: frozenset[str] = frozenset()
+        for value in self._values("missing_routes"):
+            assert isinstance(value, frozenset)
+            missing |= value
+        return missing
+
+    @property
     def omitted_module_keys(self) -> frozenset[str]:
         """The keys of a module object (``GET /settings/modules``) this version does not answer."""
         omitted: frozenset[str] = frozenset()
@@ -232,6 +241,20 @@ DIFFERENCES: tuple[Difference, ...] = (
         zcrm=_OMITTED_FIELDS,
         kind="omitted_fields",
         value_before=frozenset({"*.Record_Status__s"}),
+        value_after=frozenset(),
+    ),
+    Difference(
+        id="timeline-api",
+        api="GET /crm/{version}/{module}/{id}/__timeline",
+        what="the Timeline API (a record's history)",
+        since="v5",
+        before="no such endpoint: 404 `INVALID_URL_PATTERN`, as for any unknown path",
+        after="the timeline of the record",
+        sources=("https://www.zoho.com/crm/help/api/release-notes.html",),
+        zcrm='served: before v5 the path answers 404 `INVALID_URL_PATTERN`. The page, titled "What\'s New in V5?", '
+        "lists Timeline among the new APIs",
+        kind="missing_routes",
+        value_before=frozenset({"/crm/v5/{module}/{id}/__timeline"}),
         value_after=frozenset(),
     ),
     Difference(

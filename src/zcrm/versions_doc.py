@@ -33,16 +33,16 @@ is not a module's API name, such as the scope spelling `purchaseorders`, answers
 
 Claims of issue 16 checked against Zoho's pages: `fields` mandatory from v5, `visible` giving way to `status` in
 v5, `Converted__s` from v4 (with `Converted_Contact`, `Converted_Deal` and `Converted_Account` a version earlier, in
-v3), Activities gone from v3 and COQL's 2000-record `LIMIT` are confirmed (rows below). Not kept, because the sources
+v3), Activities gone from v3, the timeline new in v5 and COQL's 2000-record `LIMIT` are confirmed (rows below). Not kept, because the sources
 contradict them or none was found:
 
 - *lookups carry `name` from v7*: no page found documents such a change (the v7 change log found does not);
   zcrm answers lookups as v5 does in every version.
 - *COQL allows 2000 records per call from v6*: the v2 page gives 200 per call, and the 2000 limit is documented
   from v4 (row `coql-limit`); the 100,000-record reach is v7's (row `coql-reach`).
-- *COQL, upsert, tags, notes, files, deleted records and the timeline are newer than v2*: no source found says
-  that an endpoint zcrm serves is missing from an older version (the v2 COQL pages exist, for one), so every
-  version serves every route.
+- *COQL, upsert, tags, notes, files and deleted records are newer than v2*: no source found says that one of
+  these endpoints is missing from an older version (the v2 COQL pages exist, for one), so every version serves
+  them. The timeline is newer: it came with v5 (row `timeline-api`).
 """
 
 

@@ -301,3 +301,21 @@ def test_record_status_is_a_field_from_v6(api: Api, version: str) -> None:
     else:
         assert "Record_Status__s" in names
         assert "Record_Status__s" in record
+
+
+# -- timeline-api: new in v5 ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("version", ALL)
+def test_the_timeline_is_an_unknown_path_before_v5(api: Api, version: str) -> None:
+    (lead,) = api.insert("Leads", {"Last_Name": "Daly", "Company": "Zylker"})
+    response = api.get(f"/crm/{version}/Leads/{lead}/__timeline")
+    if version in before("v5"):
+        assert response.status_code == 404
+        assert response.json() == {
+            "code": "INVALID_URL_PATTERN",
+            "details": {},
+            "message": "Please check if the URL trying to access is a correct one",
+            "status": "error",
+        }
+    else:
+        assert response.status_code == 200, response.text
+        assert response.json()["__timeline"][0]["action"] == "added"
