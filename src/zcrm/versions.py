@@ -147,7 +147,8 @@ DIFFERENCES: tuple[Difference, ...] = (
         after='mandatory: without it 400 `REQUIRED_PARAM_MISSING` `{"param_name":"fields"}`',
         sources=(f"{_DOCS}/v4/get-records.html", f"{_DOCS}/v5/get-records.html"),
         zcrm="served: before v5 a list without `fields` answers every field of the module that a list shows "
-        "(subform and multi-select lookup arrays stay out of lists, as in v5)",
+        "(subform and multi-select lookup arrays stay out of lists, as in v5). Related Records and Attachments "
+        "lists keep `fields` mandatory in every version: no page found gives their older behaviour",
         kind="list_fields_required",
         value_before=False,
         value_after=True,

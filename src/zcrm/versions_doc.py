@@ -43,6 +43,9 @@ contradict them or none was found:
 - *COQL, upsert, tags, notes, files and deleted records are newer than v2*: no source found says that one of
   these endpoints is missing from an older version (the v2 COQL pages exist, for one), so every version serves
   them. The timeline is newer: it came with v5 (row `timeline-api`).
+- *error texts changed between versions*: no page found documents such a change; every version answers v5's
+  errors. Likewise Get Records' and Search's `per_page` (at most 200) and COQL's `in` (at most 50 values) read the
+  same on every version's pages found, so they are not rows.
 """
 
 
