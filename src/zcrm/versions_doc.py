@@ -32,9 +32,9 @@ path are matched without regard to case in every version (`/crm/v2/leads`, `/crm
 is not a module's API name, such as the scope spelling `purchaseorders`, answers 400 `INVALID_MODULE`.
 
 Claims of issue 16 checked against Zoho's pages: `fields` mandatory from v5, `visible` giving way to `status` in
-v5, `Converted__s` from v4 (with `Converted_Contact`, `Converted_Deal` and `Converted_Account` a version earlier, in
-v3), Activities gone from v3, the timeline new in v5 and COQL's 2000-record `LIMIT` are confirmed (rows below). Not kept, because the sources
-contradict them or none was found:
+v5, `Converted__s` from v4 (with `Converted_Contact`, `Converted_Deal` and `Converted_Account` a version earlier,
+in v3), Activities gone from v3, the timeline new in v5 and COQL's 2000-record `LIMIT` are confirmed (rows below).
+Not kept, because the sources contradict them or none was found:
 
 - *lookups carry `name` from v7*: no page found documents such a change (the v7 change log found does not);
   zcrm answers lookups as v5 does in every version.
