@@ -47,6 +47,7 @@ def _not_modified(header: str | None, changed: int) -> bool:
 
 async def modules(request: Request, state: State, api_name: str | None) -> Response:
     since = request.headers.get("if-modified-since")
+    omit = api_version(request).omitted_module_keys
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "modules")
@@ -57,9 +58,9 @@ async def modules(request: Request, state: State, api_name: str | None) -> Respo
             module = ident.schema.module(api_name)
             if module is None:
                 raise InvalidModule(details={"resource_path_index": 2})
-            return json_response({"modules": [module_json(ident.schema, module, renderer)]})
+            return json_response({"modules": [module_json(ident.schema, module, renderer, omit)]})
         return json_response(
-            {"modules": [module_json(ident.schema, m, renderer) for m in ident.schema.modules]}
+            {"modules": [module_json(ident.schema, m, renderer, omit) for m in ident.schema.modules]}
         )
 
     return await state.authed(request.headers.get("authorization"), work, write=False)

@@ -71,10 +71,12 @@ def _ref(module: Module | None) -> dict[str, Any] | None:
 
 
 def listed_fields(module: Module, version: Version = DEFAULT) -> list[Field]:
-    """The fields field metadata lists for ``module`` in ``version`` (before v4, not the record id)."""
-    if version.id_field_in_fields:
-        return list(module.fields)
-    return [f for f in module.fields if f.api_name != "id"]
+    """The fields field metadata lists for ``module`` in ``version``: not the fields the version does not have, and
+    before v4 not the record id."""
+    omitted = version.omitted_fields(module.api_name)
+    if not version.id_field_in_fields:
+        omitted |= {"id"}
+    return [f for f in module.fields if f.api_name not in omitted]
 
 
 def _named(ref: dict[str, Any] | None, version: Version) -> dict[str, Any] | str | None:
@@ -238,7 +240,16 @@ def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version =
     }
 
 
-def module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[str, Any]:
+def module_json(
+    schema: OrgSchema, module: Module, renderer: Renderer, omit: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """A module object of ``GET /settings/modules``, without the keys ``omit`` names (those the API version does
+    not answer: zcrm/versions.py)."""
+    answer = _module_json(schema, module, renderer)
+    return {key: value for key, value in answer.items() if key not in omit} if omit else answer
+
+
+def _module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[str, Any]:
     standard = module.generated_type in ("default", "custom")
     visible = standard and module.api_supported
     return {
