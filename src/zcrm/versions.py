@@ -25,6 +25,21 @@ class Version:
         """Whether this version is ``name`` or later."""
         return self.number >= BY_NAME[name].number
 
+    @property
+    def linking_details(self) -> bool:
+        """Whether a multi-select lookup's or multi-user lookup's field metadata describes its linking module as
+        ``linking_details`` (with ``connected_details``), as v8 does, rather than as ``linking_module``
+        (``connected_module``, ``lookup_apiname``, ``connectedlookup_apiname``), as v2.1 to v7 do.
+
+        Source: Zoho's v8 Python SDK (zoho/zohocrm-python-sdk-8.0, ``zohocrmsdk/src/json_details.json``, class
+        ``fields.Multiselectlookup``: ``linking_details`` {``module``, ``lookup_field``, ``connected_lookup_field``},
+        ``connected_details`` {``field``, ``module``, ``layouts``}, ``related_list``, ``record_access``; and
+        ``crm/api/util/utility.py``, which finds the linking module of both field types at
+        ``multiselectlookup.linking_details.module.api_name``); the v7 SDK's model and utility read
+        ``linking_module`` (zoho/zohocrm-python-sdk-7.0, same files); Zoho's v8 related-lists pages show the same
+        ``linking_details`` object."""
+        return self.at_least("v8")
+
     def __str__(self) -> str:
         return self.name
 

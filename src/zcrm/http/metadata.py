@@ -18,7 +18,7 @@ from zcrm.errors import (
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.http.envelope import json_response, no_content
-from zcrm.http.request import http_time, module_param, query_params
+from zcrm.http.request import api_version, http_time, module_param, query_params
 from zcrm.http.state import State
 from zcrm.records.reads import positive_param
 from zcrm.schema.model import User
@@ -67,6 +67,7 @@ async def modules(request: Request, state: State, api_name: str | None) -> Respo
 
 async def fields(request: Request, state: State, field_id: str | None) -> Response:
     params = query_params(request)
+    version = api_version(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "fields")
@@ -78,16 +79,19 @@ async def fields(request: Request, state: State, field_id: str | None) -> Respon
             fld = module.by_id.get(parse_id(field_id) or "")
             if fld is None:
                 raise invalid_id({"resource_path_index": 2})
-            return json_response({"fields": [field_json(ident.schema, module, fld)]})
+            return json_response({"fields": [field_json(ident.schema, module, fld, version)]})
         if field_type == "unused":
             return no_content(204)
-        return json_response({"fields": [field_json(ident.schema, module, f) for f in module.fields]})
+        return json_response(
+            {"fields": [field_json(ident.schema, module, f, version) for f in module.fields]}
+        )
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 
 
 async def layouts(request: Request, state: State, layout_id: str | None) -> Response:
     params = query_params(request)
+    version = api_version(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "layouts")
@@ -99,7 +103,7 @@ async def layouts(request: Request, state: State, layout_id: str | None) -> Resp
             if not chosen:
                 raise invalid_id({"resource_path_index": 2})
         return json_response(
-            {"layouts": [layout_json(ident.schema, module, layout, renderer) for layout in chosen]}
+            {"layouts": [layout_json(ident.schema, module, layout, renderer, version) for layout in chosen]}
         )
 
     return await state.authed(request.headers.get("authorization"), work, write=False)

@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 from zcrm.fields.render import Renderer, zone
+from zcrm.schema.link_meta import link_json
 from zcrm.schema.model import Field, Layout, Module, OrgSchema, User
+from zcrm.versions import DEFAULT, Version
 
 JSON_TYPES = {
     "text": "string",
@@ -69,7 +71,8 @@ def _ref(module: Module | None) -> dict[str, Any] | None:
     return None if module is None else {"api_name": module.api_name, "id": module.id}
 
 
-def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
+def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version = DEFAULT) -> dict[str, Any]:
+    """A field's metadata as ``version`` of the API shapes it (only the linking metadata differs: link_meta.py)."""
     lookup: dict[str, Any] = {}
     if fld.data_type == "lookup" and fld.lookup_module:
         if fld.lookup_module == "se_module":
@@ -86,21 +89,7 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
             "show_fields": [],
         }
     link_key = "multiselectlookup" if fld.data_type == "multiselectlookup" else "multiuserlookup"
-    link: dict[str, Any] = {}
-    if fld.link is not None:
-        linking = schema.module(fld.link.linking_module)
-        connected = schema.module(fld.link.connected_module)
-        link = {
-            "display_label": fld.field_label,
-            "linking_module": _ref(linking),
-            "lookup_apiname": fld.link.lookup_apiname,
-            "api_name": fld.api_name,
-            "connected_module": _ref(connected) if connected else {"api_name": "Users", "id": fld.id},
-            "connectedfield_apiname": fld.link.connectedlookup_apiname,
-            "connectedlookup_apiname": fld.link.connectedlookup_apiname,
-            "id": fld.id,
-            "record_access": False,
-        }
+    link = link_json(schema, fld, version)
     associated = None
     if fld.associated_module:
         rows = schema.module(fld.associated_module)
@@ -286,10 +275,12 @@ def module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[s
     }
 
 
-def layout_json(schema: OrgSchema, module: Module, layout: Layout, renderer: Renderer) -> dict[str, Any]:
+def layout_json(
+    schema: OrgSchema, module: Module, layout: Layout, renderer: Renderer, version: Version = DEFAULT
+) -> dict[str, Any]:
     fields = []
     for fld in module.fields:
-        item = field_json(schema, module, fld)
+        item = field_json(schema, module, fld, version)
         item["required"] = fld.system_mandatory or fld.api_name in layout.required
         fields.append(item)
     admin = next((u for u in schema.users if schema.profiles_by_id[u.profile_id].admin), None)
