@@ -10,6 +10,7 @@ back over plain HTTP. What each SDK version needed of zcrm is in docs/official-s
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -82,6 +83,12 @@ def user(*, email: str | None, run: Run) -> dict[str, Any]:
     return {"MinifiedUser": {"id": int(run.creds["user_id"]), "name": ADMIN, "email": email}}
 
 
+def stored_user_name(run: Run) -> str:
+    """The user name the SDK stored with its token (empty for 5.0)."""
+    [row] = list(csv.DictReader(io.StringIO(run.report["tokens_csv"])))
+    return str(row["user_name"])
+
+
 def written(run: Run, item: dict[str, Any], message: str) -> int:
     """Checks a write's ``SuccessResponse`` (code, status, message and details as the SDK parsed them); its id."""
     details = item["details"]
@@ -124,14 +131,14 @@ def test_initialize_refreshes_the_token_and_the_newer_sdks_ask_who_the_user_is(r
     [row] = list(csv.DictReader(io.StringIO(report["tokens_csv"])))
     assert (row["access_token"], row["refresh_token"]) == (access, creds["refresh_token"])
     if version == "v5":
-        assert after == [] and row["user_name"] == ""
+        assert after == [] and stored_user_name(run) == ""
     else:
         # From 6.0 the SDK names the stored token after the user: the current user's email and the org's zgid.
         assert [(e["method"], e["path"], e["query"], e["status"]) for e in after] == [
             ("GET", f"/crm/{version}/users", {"type": "CurrentUser"}, 200),
             ("GET", f"/crm/{version}/org", {}, 200),
         ]
-        assert row["user_name"] == f"{ADMIN_EMAIL}:{run.stored['org']['zgid']}"
+        assert stored_user_name(run) == f"{ADMIN_EMAIL}:{run.stored['org']['zgid']}"
     # One token request in the whole run; every other call carried the new token.
     rest = report["wire"][1:]
     assert {e["authorization"] for e in rest} == {f"Zoho-oauthtoken {access}"}
@@ -173,6 +180,10 @@ def test_the_sdk_walks_and_caches_the_field_metadata_of_every_linked_module(run:
     fetched = [q["module"] for m, p, q, _ in wire(run, "insert_deals") if p.endswith("/settings/fields")]
     assert fetched == [*DEALS_CLOSURE, DEALS_CLOSURE_END]
     assert wire(run, "insert_deals")[-1] == ("POST", f"/crm/{run.version}/Deals", {}, 201)
+    # The cache file is named after the API URL and the refresh token (5.0) or the token's user name (6.0 on).
+    owner = run.creds["refresh_token"][:-32] if run.version == "v5" else stored_user_name(run)
+    name = base64.b64encode((run.creds["base_url"] + owner).encode()).decode() + ".json"
+    assert list(run.report["cache"]["modules"]) == [name]
     [cached] = run.report["cache"]["modules"].values()
     assert cached == sorted(m.lower() for m in [*DEALS_CLOSURE, DEALS_CLOSURE_END, "Leads", "Listings"])
     # Nothing is fetched after the first call of each module.
