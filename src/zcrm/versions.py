@@ -36,8 +36,7 @@ class Version:
         ``connected_details`` {``field``, ``module``, ``layouts``}, ``related_list``, ``record_access``; and
         ``crm/api/util/utility.py``, which finds the linking module of both field types at
         ``multiselectlookup.linking_details.module.api_name``); the v7 SDK's model and utility read
-        ``linking_module`` (zoho/zohocrm-python-sdk-7.0, same files); Zoho's v8 related-lists pages show the same
-        ``linking_details`` object."""
+        ``linking_module`` (zoho/zohocrm-python-sdk-7.0, same files)."""
         return self.at_least("v8")
 
     def __str__(self) -> str:
