@@ -48,8 +48,12 @@ def test_from_v3_field_metadata_has_module_objects(api: Api, version: str) -> No
     deals = fields_of(api, version, "Deals")
     assert deals["Account_Name"]["lookup"]["module"] == {"api_name": "Accounts", "id": ids["Accounts"]}
     link = deals["Listings"]["multiselectlookup"]
-    assert link["linking_module"] == {"api_name": "Deals_X_Listings", "id": ids["Deals_X_Listings"]}
-    assert link["connected_module"] == {"api_name": "Listings", "id": ids["Listings"]}
+    if version == "v8":  # v8 describes the link as linking_details (test_link_metadata_versions.py)
+        assert link["linking_details"]["module"]["api_name"] == "Deals_X_Listings"
+        assert link["connected_details"]["module"]["api_name"] == "Listings"
+    else:
+        assert link["linking_module"] == {"api_name": "Deals_X_Listings", "id": ids["Deals_X_Listings"]}
+        assert link["connected_module"] == {"api_name": "Listings", "id": ids["Listings"]}
     assert deals["Competitors"]["subform"] is None
     assert deals["Stage"]["pick_list_values"][0]["forecast_category"]["name"] == "Pipeline"
     assert ("id" in deals) is (version != "v3")

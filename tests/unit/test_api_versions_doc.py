@@ -3,6 +3,7 @@ table names a served version and Zoho's pages."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from zcrm import versions_doc
@@ -43,3 +44,33 @@ def test_check_fails_on_a_stale_doc(tmp_path: Path) -> None:
     assert versions_doc.main(["--check", "--output", str(stale)]) == 1
     assert versions_doc.main(["--output", str(stale)]) == 0
     assert versions_doc.main(["--check", "--output", str(stale)]) == 0
+
+
+# each row of the table and the test that shows zcrm's behaviour for it, before and after its version
+ROW_TESTS = {
+    "list-fields": "api/test_api_versions.py::test_a_list_without_fields_answers_every_field_before_v5_and_is_refused_from_v5",
+    "modules-status": "api/test_api_versions.py::test_module_visibility_keys_follow_the_version",
+    "modules-v6-keys": "api/test_api_versions.py::test_the_keys_v6_removed_are_answered_before_v6_only",
+    "modules-recycle-bin": "api/test_api_versions.py::test_the_keys_v6_removed_are_answered_before_v6_only",
+    "activities-module": "api/test_api_versions.py::test_activities_is_an_unknown_module_in_every_version",
+    "leads-converted-lookups": "api/test_api_versions.py::test_the_leads_fields_metadata_has_the_converted_fields_of_its_version",
+    "leads-converted-field": "api/test_api_versions.py::test_a_lead_read_through_a_version_has_the_converted_fields_of_that_version",
+    "record-status-field": "api/test_api_versions.py::test_record_status_is_a_field_from_v6",
+    "timeline-api": "api/test_api_versions.py::test_the_timeline_is_an_unknown_path_before_v5",
+    "coql-limit": "api/test_api_versions.py::test_the_largest_coql_limit_is_200_before_v4_and_2000_from_v4",
+    "coql-reach": "api/test_api_versions.py::test_coql_reaches_10000_records_before_v7_and_100000_from_v7",
+    "field-module-refs": "api/test_metadata_versions.py::test_before_v3_field_metadata_names_modules_by_api_name",
+    "field-subform-key": "api/test_metadata_versions.py::test_before_v3_field_metadata_names_modules_by_api_name",
+    "picklist-forecast-category": "api/test_metadata_versions.py::test_from_v3_field_metadata_has_module_objects",
+    "id-field": "api/test_metadata_versions.py::test_before_v4_the_id_field_cannot_be_read_by_its_id",
+    "linking-details": "api/test_link_metadata_versions.py::test_from_v8_the_linking_module_is_in_linking_details",
+}
+
+
+def test_every_row_has_a_test() -> None:
+    tests = Path(__file__).resolve().parents[1]
+    assert set(ROW_TESTS) == {d.id for d in DIFFERENCES}
+    for row, where in ROW_TESTS.items():
+        file, _, name = where.partition("::")
+        tree = ast.parse((tests / file).read_text(encoding="utf-8"))
+        assert any(isinstance(n, ast.FunctionDef) and n.name == name for n in tree.body), (row, where)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from zcrm.fields.render import Renderer, zone
+from zcrm.schema.link_meta import link_json, named
 from zcrm.schema.model import Field, Layout, Module, OrgSchema, User
 from zcrm.versions import DEFAULT, Version
 
@@ -79,12 +80,8 @@ def listed_fields(module: Module, version: Version = DEFAULT) -> list[Field]:
     return [f for f in module.fields if f.api_name not in omitted]
 
 
-def _named(ref: dict[str, Any] | None, version: Version) -> dict[str, Any] | str | None:
-    """A module reference in field metadata as ``version`` spells it: ``{"api_name", "id"}`` or the API name."""
-    return ref["api_name"] if ref is not None and version.module_names_in_fields else ref
-
-
 def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version = DEFAULT) -> dict[str, Any]:
+    """A field's metadata as ``version`` of the API shapes it (the linking metadata: link_meta.py)."""
     lookup: dict[str, Any] = {}
     if fld.data_type == "lookup" and fld.lookup_module:
         if fld.lookup_module == "se_module":
@@ -94,30 +91,14 @@ def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version =
         lookup = {
             "display_label": fld.field_label,
             "api_name": fld.api_name,
-            "module": _named(target, version),
+            "module": named(target, version),
             "id": fld.id,
             "query_details": {},
             "revalidate_filter_during_edit": False,
             "show_fields": [],
         }
     link_key = "multiselectlookup" if fld.data_type == "multiselectlookup" else "multiuserlookup"
-    link: dict[str, Any] = {}
-    if fld.link is not None:
-        linking = schema.module(fld.link.linking_module)
-        connected = schema.module(fld.link.connected_module)
-        link = {
-            "display_label": fld.field_label,
-            "linking_module": _named(_ref(linking), version),
-            "lookup_apiname": fld.link.lookup_apiname,
-            "api_name": fld.api_name,
-            "connected_module": _named(
-                _ref(connected) if connected else {"api_name": "Users", "id": fld.id}, version
-            ),
-            "connectedfield_apiname": fld.link.connectedlookup_apiname,
-            "connectedlookup_apiname": fld.link.connectedlookup_apiname,
-            "id": fld.id,
-            "record_access": False,
-        }
+    link = link_json(schema, fld, version)
     associated = None
     if fld.associated_module:
         rows = schema.module(fld.associated_module)
