@@ -81,6 +81,14 @@ from zohocrmsdk.src.com.zoho.crm.api.util import Choice  # noqa: E402
 Scenario = Callable[[dict[str, str], dict[str, Any]], None]
 
 
+def environment(base: str, accounts_url: str) -> DataCenter.Environment:
+    """The SDK environment of the server at ``base``: its API, token and upload URLs (the 5.0 SDK also takes a free
+    name, which 6.0 and later dropped)."""
+    if "name" in DataCenter.Environment.__init__.__code__.co_varnames:
+        return DataCenter.Environment(base, accounts_url, base, "zcrm")
+    return DataCenter.Environment(base, accounts_url, base)  # type: ignore[call-arg]
+
+
 def initialize(creds: dict[str, str], work: Path, token: OAuthToken | None = None) -> None:
     """Initialises the SDK on the server in ``creds`` with ``token`` (by default, the server's refresh token)."""
     base = creds["base_url"]
@@ -91,7 +99,7 @@ def initialize(creds: dict[str, str], work: Path, token: OAuthToken | None = Non
             refresh_token=creds["refresh_token"],
         )
     Initializer.initialize(
-        environment=DataCenter.Environment(base, creds["accounts_url"], base, "zcrm"),
+        environment=environment(base, creds["accounts_url"]),
         token=token,
         store=FileStore(str(work / "tokens.csv")),
         sdk_config=SDKConfig(auto_refresh_fields=False, pick_list_validation=True),

@@ -229,7 +229,8 @@ def resolve(
     in ``lists``."""
     if not template.startswith("/"):
         return Row(method, template, (), None, "another host")
-    segments = versions.split(template)[1][1:].split("/")  # every version is served by the v5 route table
+    version, canonical = versions.split(template)  # every version is served by the v5 route table
+    segments = canonical[1:].split("/")
     best: tuple[int, Route[Any], str] | None = None
     unknown_module = ""
     for route in routes:
@@ -262,6 +263,8 @@ def resolve(
         note = f"`{unknown_module}` is not a module of the standard org" if unknown_module else ""
         return Row(method, template, (), None, note)
     route = best[1]
+    if route.template in version.missing_routes:
+        return Row(method, template, (), None, f"not in {version}")
     if best[2]:  # the related-records route answers it as an unknown related list (zoho-v5-related.md §1.3)
         return Row(method, template, (), None, f"`{best[2]}` is not a related list zcrm has")
     if method not in route.operations:

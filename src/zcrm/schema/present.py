@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 
 from zcrm.fields.render import Renderer, zone
+from zcrm.schema.link_meta import link_json, named
 from zcrm.schema.model import Field, Layout, Module, OrgSchema, User
-from zcrm.versions import DEFAULT, LINKING_DETAILS, Version
+from zcrm.versions import DEFAULT, Version
 
 JSON_TYPES = {
     "text": "string",
@@ -70,35 +71,17 @@ def _ref(module: Module | None) -> dict[str, Any] | None:
     return None if module is None else {"api_name": module.api_name, "id": module.id}
 
 
-def _field_ref(module: Module | None, api_name: str) -> dict[str, Any] | None:
-    fld = module.by_name.get(api_name) if module else None
-    return {"api_name": api_name, "field_label": fld.field_label, "id": fld.id} if fld else None
-
-
-def _linking_details(schema: OrgSchema, fld: Field) -> dict[str, Any]:
-    """A multi-select (or multi-user) lookup's linking metadata as v8 spells it (``versions.LINKING_DETAILS``)."""
-    assert fld.link is not None
-    linking = schema.module(fld.link.linking_module)
-    connected = schema.module(fld.link.connected_module)
-    linking_ref = _ref(linking)
-    if linking_ref is not None and linking is not None:
-        linking_ref["plural_label"] = linking.plural_label
-    return {
-        "connected_details": {
-            "module": _ref(connected) if connected else {"api_name": "Users", "id": fld.id},
-            "field": _field_ref(linking, fld.link.connectedlookup_apiname),
-        },
-        "linking_details": {
-            "module": linking_ref,
-            "lookup_field": _field_ref(linking, fld.link.lookup_apiname),
-            "connected_lookup_field": _field_ref(linking, fld.link.connectedlookup_apiname),
-        },
-        "record_access": False,
-    }
+def listed_fields(module: Module, version: Version = DEFAULT) -> list[Field]:
+    """The fields field metadata lists for ``module`` in ``version``: not the fields the version does not have, and
+    before v4 not the record id."""
+    omitted = version.omitted_fields(module.api_name)
+    if not version.id_field_in_fields:
+        omitted |= {"id"}
+    return [f for f in module.fields if f.api_name not in omitted]
 
 
 def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version = DEFAULT) -> dict[str, Any]:
-    """A field as the fields metadata API returns it in ``version``."""
+    """A field's metadata as ``version`` of the API shapes it (the linking metadata: link_meta.py)."""
     lookup: dict[str, Any] = {}
     if fld.data_type == "lookup" and fld.lookup_module:
         if fld.lookup_module == "se_module":
@@ -108,34 +91,19 @@ def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version =
         lookup = {
             "display_label": fld.field_label,
             "api_name": fld.api_name,
-            "module": target,
+            "module": named(target, version),
             "id": fld.id,
             "query_details": {},
             "revalidate_filter_during_edit": False,
             "show_fields": [],
         }
     link_key = "multiselectlookup" if fld.data_type == "multiselectlookup" else "multiuserlookup"
-    link: dict[str, Any] = {}
-    if fld.link is not None and version.at_least(LINKING_DETAILS):
-        link = _linking_details(schema, fld)
-    elif fld.link is not None:
-        linking = schema.module(fld.link.linking_module)
-        connected = schema.module(fld.link.connected_module)
-        link = {
-            "display_label": fld.field_label,
-            "linking_module": _ref(linking),
-            "lookup_apiname": fld.link.lookup_apiname,
-            "api_name": fld.api_name,
-            "connected_module": _ref(connected) if connected else {"api_name": "Users", "id": fld.id},
-            "connectedfield_apiname": fld.link.connectedlookup_apiname,
-            "connectedlookup_apiname": fld.link.connectedlookup_apiname,
-            "id": fld.id,
-            "record_access": False,
-        }
+    link = link_json(schema, fld, version)
     associated = None
     if fld.associated_module:
         rows = schema.module(fld.associated_module)
         associated = {"module": fld.associated_module, "id": rows.id if rows else fld.id}
+    subform = associated if version.subform_in_fields else None
     read_only = fld.read_only or fld.data_type in ("formula", "autonumber", "rollup_summary")
     picklist: list[dict[str, Any]] = [
         {
@@ -150,7 +118,7 @@ def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version =
             **({"probability": v.probability} if v.probability is not None else {}),
             **(
                 {"forecast_category": {"name": v.forecast_category, "id": v.id}}
-                if v.forecast_category
+                if v.forecast_category and version.picklist_forecast_category
                 else {}
             ),
         }
@@ -198,7 +166,7 @@ def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version =
         "multiuserlookup": link if link_key == "multiuserlookup" else {},
         "multi_module_lookup": {},
         "associated_module": associated,
-        "subform": None,
+        "subform": subform,
         "formula": fld.formula or {},
         "auto_number": fld.auto_number or {},
         "rollup_summary": None,
@@ -253,7 +221,16 @@ def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version =
     }
 
 
-def module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[str, Any]:
+def module_json(
+    schema: OrgSchema, module: Module, renderer: Renderer, omit: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """A module object of ``GET /settings/modules``, without the keys ``omit`` names (those the API version does
+    not answer: zcrm/versions.py)."""
+    answer = _module_json(schema, module, renderer)
+    return {key: value for key, value in answer.items() if key not in omit} if omit else answer
+
+
+def _module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[str, Any]:
     standard = module.generated_type in ("default", "custom")
     visible = standard and module.api_supported
     return {
@@ -317,10 +294,12 @@ def module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[s
     }
 
 
-def layout_json(schema: OrgSchema, module: Module, layout: Layout, renderer: Renderer) -> dict[str, Any]:
+def layout_json(
+    schema: OrgSchema, module: Module, layout: Layout, renderer: Renderer, version: Version = DEFAULT
+) -> dict[str, Any]:
     fields = []
-    for fld in module.fields:
-        item = field_json(schema, module, fld)
+    for fld in listed_fields(module, version):
+        item = field_json(schema, module, fld, version)
         item["required"] = fld.system_mandatory or fld.api_name in layout.required
         fields.append(item)
     admin = next((u for u in schema.users if schema.profiles_by_id[u.profile_id].admin), None)
