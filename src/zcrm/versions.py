@@ -406,10 +406,14 @@ DIFFERENCES: tuple[Difference, ...] = (
             f"{_SDK}-8.0/blob/master/zohocrmsdk/src/json_details.json",
             f"{_SDK}-8.0/blob/master/zohocrmsdk/src/com/zoho/crm/api/util/utility.py",
             f"{_SDK}-7.0/blob/master/zohocrmsdk/src/json_details.json",
+            "https://github.com/zoho/zohocrm-nodejs-sdk-8.0",
         ),
         zcrm="served: from v8 the new keys replace the old ones. The v8 SDK finds the linking module at "
         "`multiselectlookup.linking_details.module.api_name` (without it, it never fetches the linking module's "
-        "fields and reads linking rows as plain dicts); the v7 SDK reads `linking_module`. No v8 API page found",
+        "fields and reads linking rows as plain dicts); the v7 SDK reads `linking_module`. The Node v8 SDKs "
+        "(`@zohocrm/nodejs-sdk-8.0`, `@zohocrm/typescript-sdk-8.0`) read the same key (`lib/utils/util/utility.js` "
+        "in the npm package 2.0.0) and without it send a linking row's lookup emptied (`{}`), which is refused "
+        "`MANDATORY_NOT_FOUND`. No v8 API page found",
         kind="linking_details",
         value_before=False,
         value_after=True,
