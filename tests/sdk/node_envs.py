@@ -8,7 +8,8 @@ TypeScript SDK's project also holds the pinned ``typescript`` and ``@types/node`
 
 The drivers (``tests/sdk/node/``) are copied into the project, under a directory named after a hash of their
 sources (``drivers-<hash>``), so that ``import "@zohocrm/..."`` resolves as in a user's project; the TypeScript
-driver is compiled there by ``tsc`` once per version of the sources. ``driver_command`` is what runs one.
+driver is compiled there by ``tsc`` once per version of the sources. ``driver_command`` is what runs one;
+``run_flows`` runs the flows driver and reads its report.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from zcrm.sdks import NODE_SDKS, NodeSdk, cache_root
 
-__all__ = ["NODE_SDKS", "NodeSdk", "driver_command"]
+__all__ = ["NODE_SDKS", "NodeSdk", "driver_command", "run_flows"]
 
 SOURCES = Path(__file__).with_name("node")
 
@@ -113,3 +116,29 @@ def driver_command(sdk: NodeSdk) -> list[str]:
     drivers = drivers_of(sdk)
     script = drivers / "build" / "flows_driver.js" if sdk.typescript else drivers / "flows_driver.mjs"
     return ["node", str(script)]
+
+
+def run_flows(
+    name: str, credentials: Path, work: Path, args: dict[str, Any], env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Runs SDK ``name``'s flows driver (in UTC, so that dates are what the driver wrote) against the server of
+    ``credentials``; its report, which must say ``ok``, with each logged body parsed (``json``, ``response``)."""
+    work.mkdir(parents=True)
+    proc = subprocess.run(
+        [*driver_command(NODE_SDKS[name]), str(credentials), str(work), json.dumps(args)],
+        cwd=work,
+        env={**os.environ, "TZ": "UTC", "NO_PROXY": "127.0.0.1,localhost", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report: dict[str, Any] = json.loads((work / "result.json").read_text())
+    assert report["ok"], report.get("traceback")
+    for entry in report["wire"]:
+        if "body_text" in entry:
+            entry["json"] = json.loads(entry.pop("body_text"))
+        text = entry.pop("response_text", "")
+        if text and "json" in (entry.get("response_type") or ""):
+            entry["response"] = json.loads(text)
+    return report

@@ -8,40 +8,14 @@ the stored state read back over plain HTTP."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.sdk import live
-from tests.sdk.node_envs import NODE_SDKS, driver_command
-
-
-def run_node(name: str, credentials: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
-    """Runs SDK ``name``'s flows driver; its report with each logged body parsed (``json``, ``response``)."""
-    work.mkdir(parents=True)
-    proc = subprocess.run(
-        [*driver_command(NODE_SDKS[name]), str(credentials), str(work), json.dumps(args)],
-        cwd=work,
-        env={**os.environ, "TZ": "UTC", "NO_PROXY": "127.0.0.1,localhost"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    report: dict[str, Any] = json.loads((work / "result.json").read_text())
-    assert report["ok"], report.get("traceback")
-    for entry in report["wire"]:
-        if "body_text" in entry:
-            entry["json"] = json.loads(entry.pop("body_text"))
-        text = entry.pop("response_text", "")
-        if text and "json" in (entry.get("response_type") or ""):
-            entry["response"] = json.loads(text)
-    return report
+from tests.sdk.node_envs import NODE_SDKS, run_flows
 
 
 class Flow:
@@ -64,7 +38,7 @@ class Flow:
 def flow(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flow]:
     root = tmp_path_factory.mktemp(f"node-{request.param}")
     with live.serving(root) as (http, credentials):
-        report = run_node(request.param, credentials, root / "work", {})
+        report = run_flows(request.param, credentials, root / "work", {})
         yield Flow(report, http, json.loads(credentials.read_text()))
 
 
