@@ -46,6 +46,11 @@ def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Cred
     secure_logged(Path(settings.data_dir), settings.effective_database_url)  # 700, and 600 for its files
     db = Database(settings.effective_database_url)
     oauth = OAuthServer(settings)
+    proxy = None
+    if settings.proxy_url is not None:
+        from zcrm.proxy.authority import ensure_ca
+
+        proxy = (settings.proxy_url, str(ensure_ca(Path(settings.data_dir))))
     with db.startup_lock():
         db.migrate()
         with db.write() as conn:
@@ -59,6 +64,7 @@ def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Cred
                 settings.org_file,
                 Path(settings.data_dir) / "credentials.json",
                 clock.now(),
+                proxy,
             )
     state = State(
         settings=settings,
