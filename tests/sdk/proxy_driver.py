@@ -72,7 +72,10 @@ def action(response: Any) -> dict[str, Any]:
 def found(response: Any) -> dict[str, Any]:
     return outcome(
         response,
-        {(ResponseWrapper, QueryRecords): lambda obj: {"records": records(obj.get_data())}, APIException: error},
+        {
+            (ResponseWrapper, QueryRecords): lambda obj: {"records": records(obj.get_data())},
+            APIException: error,
+        },
     )
 
 
