@@ -38,6 +38,10 @@ class Credentials:
     proxy_url: str | None = None  # proxy mode (docs/proxy.md): the proxy's URL and zcrm's CA certificate
     ca_file: str | None = None
 
+    def as_json(self) -> dict[str, str]:
+        """The keys of credentials.json: ``proxy_url`` and ``ca_file`` only in proxy mode."""
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
 
 def create_org(
     conn: Connection, org_file: Path | None, now: int, *, is_default: bool = False, seed: int | None = None
@@ -121,6 +125,6 @@ def ensure_credentials(
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({k: v for k, v in asdict(creds_out).items() if v is not None}, handle, indent=2)
+            json.dump(creds_out.as_json(), handle, indent=2)
         os.chmod(path, 0o600)
     return creds_out

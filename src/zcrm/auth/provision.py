@@ -7,7 +7,6 @@ stored.
 from __future__ import annotations
 
 import functools
-from dataclasses import asdict
 from typing import Any
 
 import orjson
@@ -89,7 +88,7 @@ def admin_credentials(
         org_id=org_id,
         user_id=user_id,
     )
-    return asdict(credentials)
+    return credentials.as_json()
 
 
 def org_from_body(body: dict[str, Any]) -> dict[str, Any] | None:
