@@ -66,6 +66,13 @@ def api_domain(way_in: str | None, base_url: str) -> str:
     return centre.api_domain if centre is not None else base_url
 
 
+def accounts_server(way_in: str | None, base_url: str) -> tuple[str, str]:
+    """The ``location`` and ``accounts-server`` of a consent redirect: the data centre of ``way_in`` and its accounts
+    server, or ``us`` and ``base_url`` for the plain port."""
+    centre = data_centre(way_in) if way_in else None
+    return (centre.code, f"https://{centre.accounts}") if centre is not None else ("us", base_url)
+
+
 def all_hosts() -> tuple[str, ...]:
     """Every host the proxy serves, in the order of ``DATA_CENTRES``."""
     return tuple(host for centre in DATA_CENTRES for host in centre.hosts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zcrm.datacentres import all_hosts, api_domain, data_centre, is_zoho_host
+from zcrm.datacentres import accounts_server, all_hosts, api_domain, data_centre, is_zoho_host
 
 BASE = "http://127.0.0.1:8000"
 
@@ -92,3 +92,10 @@ def test_every_data_centre_has_seven_hosts() -> None:
         "sandbox.zohoapis.com",
         "developer.zohoapis.com",
     )
+
+
+def test_a_consent_redirect_names_the_accounts_server_of_the_way_in() -> None:
+    assert accounts_server("accounts.zoho.com.au", BASE) == ("au", "https://accounts.zoho.com.au")
+    assert accounts_server("accounts.zohocloud.ca", BASE) == ("ca", "https://accounts.zohocloud.ca")
+    assert accounts_server("www.zohoapis.uk", BASE) == ("uk", "https://accounts.zoho.uk")
+    assert accounts_server(None, BASE) == ("us", BASE)

@@ -276,3 +276,57 @@ def test_fifty_tls_connections_open_at_once_are_all_served(server: LiveServer) -
     creds = server.credentials
     lines = asyncio.run(_all_open_at_once(proxy_port(creds), creds["ca_file"], creds["access_token"]))
     assert lines == ["HTTP/1.1 200 OK"] * CLIENTS
+
+
+# -- the consent page through the proxy ---------------------------------------------------------------------------
+def test_the_consent_redirect_names_the_data_centre_of_the_way_in(server: LiveServer) -> None:
+    from tests.api.test_oauth_web import ADMIN, inputs
+
+    creds = server.credentials
+    callback = "http://127.0.0.1:9/cb"
+    with httpx.Client(base_url=server.base_url, trust_env=False, timeout=10) as plain:
+        made = plain.post(
+            "/__zcrm/clients",
+            json={"name": "Web App", "client_type": "server", "redirect_uri": callback},
+            headers={"Authorization": f"Zoho-oauthtoken {creds['access_token']}"},
+        )
+    assert made.status_code == 201, made.text
+    client = made.json()
+    query = {
+        "response_type": "code",
+        "client_id": client["client_id"],
+        "scope": "ZohoCRM.modules.ALL",
+        "redirect_uri": callback,
+        "access_type": "offline",
+        "state": "st-eu",
+    }
+    with through_proxy(server) as browser:
+        page = browser.get("https://accounts.zoho.eu/oauth/v2/auth", params=query)
+        assert page.status_code == 200, page.text
+        fields = {**inputs(page).inputs, "email": ADMIN, "action": "accept"}
+        accepted = browser.post("https://accounts.zoho.eu/oauth/v2/auth", data=fields, follow_redirects=False)
+        assert accepted.status_code == 303, accepted.text
+        redirect = httpx.URL(accepted.headers["location"])
+        assert [k for k, _ in redirect.params.multi_items()] == [
+            "state",
+            "code",
+            "location",
+            "accounts-server",
+        ]
+        assert (redirect.params["location"], redirect.params["accounts-server"]) == (
+            "eu",
+            "https://accounts.zoho.eu",
+        )
+        exchanged = browser.post(
+            "https://accounts.zoho.eu/oauth/v2/token",
+            data={
+                "grant_type": "authorization_code",
+                "client_id": client["client_id"],
+                "client_secret": client["client_secret"],
+                "redirect_uri": callback,
+                "code": redirect.params["code"],
+            },
+        )
+    body = exchanged.json()
+    assert set(body) == {"access_token", "refresh_token", "api_domain", "token_type", "expires_in"}
+    assert body["api_domain"] == "https://www.zohoapis.eu"
