@@ -10,45 +10,14 @@ interpreter (``python_of``); they need only the SDK and ``requests``, which ever
 from __future__ import annotations
 
 import fcntl
-import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
+from zcrm.sdks import PYTHON_SDKS, PythonSdk, cache_root
 
-@dataclass(frozen=True, slots=True)
-class PythonSdk:
-    """An official Python SDK: its distribution on PyPI, the version pinned here, and the API version it calls."""
-
-    distribution: str
-    version: str
-    api: str  # the path segment its requests use, e.g. "v2.1"
-    package: str  # the top-level package it installs
-
-    @property
-    def requirement(self) -> str:
-        return f"{self.distribution}=={self.version}"
-
-
-PYTHON_SDKS: dict[str, PythonSdk] = {
-    sdk.api: sdk
-    for sdk in (
-        PythonSdk("zohocrmsdk2-0", "6.0.0", "v2", "zcrmsdk"),
-        PythonSdk("zohocrmsdk2-1", "3.0.0", "v2.1", "zcrmsdk"),
-        PythonSdk("zohocrmsdk5-0", "2.0.0", "v5", "zohocrmsdk"),
-        PythonSdk("zohocrmsdk6-0", "8.0.0", "v6", "zohocrmsdk"),
-        PythonSdk("zohocrmsdk7-0", "6.0.0", "v7", "zohocrmsdk"),
-        PythonSdk("zohocrmsdk8-0", "7.0.0", "v8", "zohocrmsdk"),
-    )
-}
-
-
-def cache_root() -> Path:
-    """Where the SDK environments live: ``ZCRM_SDK_ENVS``, else ``sdk-envs`` inside the running venv."""
-    configured = os.environ.get("ZCRM_SDK_ENVS")
-    return Path(configured) if configured else Path(sys.prefix) / "sdk-envs"
+__all__ = ["PYTHON_SDKS", "PythonSdk", "python_of"]
 
 
 def python_of(sdk: PythonSdk) -> Path:

@@ -19,12 +19,18 @@ from tests.conftest import LiveServer
 
 
 def run_driver(
-    driver: Path, credentials: Path, work: Path, args: dict[str, Any], env: dict[str, str] | None = None
+    driver: Path,
+    credentials: Path,
+    work: Path,
+    args: dict[str, Any],
+    env: dict[str, str] | None = None,
+    python: Path | None = None,
 ) -> dict[str, Any]:
-    """Runs ``driver`` with the server's ``credentials.json`` and ``args``; returns its report, which must say
-    ``ok`` (else the driver's traceback is the failure)."""
+    """Runs ``driver`` with the server's ``credentials.json`` and ``args`` (under ``python``, by default this
+    interpreter; an SDK's own venv's: envs.py); returns its report, which must say ``ok`` (else the driver's
+    traceback is the failure)."""
     proc = subprocess.run(
-        [sys.executable, str(driver), str(credentials), str(work), json.dumps(args)],
+        [str(python or sys.executable), str(driver), str(credentials), str(work), json.dumps(args)],
         cwd=work.parent,
         env={**os.environ, "NO_PROXY": "127.0.0.1,localhost", **(env or {})},
         capture_output=True,

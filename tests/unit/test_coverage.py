@@ -102,3 +102,21 @@ def test_unimplemented_endpoints_are_unknown_paths(table: list[Row]) -> None:
             assert row.method not in found[0].operations, (row.method, path)
             assert row.note == f"zcrm serves {', '.join(found[0].operations)} on this path"
     assert checked > 150
+
+
+def test_every_sdk_version_resolves_against_the_one_route_table() -> None:
+    from zcrm.sdks import PYTHON_SDKS
+
+    v8 = coverage.rows(
+        coverage.catalogue(coverage.sdk_root(PYTHON_SDKS["v8"])), ROUTES, coverage.standard_modules()
+    )
+    v2 = coverage.rows(
+        coverage.catalogue(coverage.sdk_root(PYTHON_SDKS["v2"])), ROUTES, coverage.standard_modules()
+    )
+    record = _row(v8, "GET", "/crm/v8/{module}/{id}")
+    assert record.route is not None and record.route.template == "/crm/v5/{module}/{id}"
+    assert _row(v2, "POST", "/crm/v2/{module}/upsert").route is not None
+    assert _row(v8, "POST", "/crm/bulk/v8/read").route is None  # zcrm has no bulk APIs in any version
+    text = DOC.read_text(encoding="utf-8")
+    for sdk in PYTHON_SDKS.values():
+        assert f"## {sdk.label} (`/crm/{sdk.api}`)" in text

@@ -166,7 +166,7 @@ def _sort(
     return Sort(ref, None, descending)
 
 
-def _page(limit: Literal | None, offset: Literal | None) -> tuple[int, int]:
+def _page(limit: Literal | None, offset: Literal | None, max_limit: int, max_reach: int) -> tuple[int, int]:
     count = DEFAULT_LIMIT
     if limit is not None:
         if limit.quoted or not _COUNT.fullmatch(limit.text):
@@ -174,20 +174,28 @@ def _page(limit: Literal | None, offset: Literal | None) -> tuple[int, int]:
         count = int(limit.text)
         if count == 0:
             raise InvalidData("limit should be greater than 0")
-        if count > MAX_LIMIT:
-            raise LimitExceeded(details={"limit": MAX_LIMIT, "param_name": "limit"})
+        if count > max_limit:
+            raise LimitExceeded(details={"limit": max_limit, "param_name": "limit"})
     skip = 0
     if offset is not None:
         if offset.quoted or not _COUNT.fullmatch(offset.text):
             raise InvalidQuery("offset given seems to be invalid", {"offset": offset.text})
         skip = int(offset.text)
-    if skip + count > MAX_REACH:
-        raise LimitExceeded(details={"limit": MAX_REACH, "param_name": "offset"})
+    if skip + count > max_reach:
+        raise LimitExceeded(details={"limit": max_reach, "param_name": "offset"})
     return count, skip
 
 
-def plan(schema: OrgSchema, module: Module, query: Query, time_zone: str) -> Plan:
-    """The query checked in order; the first failure answers (400, zoho-v5-queries.md §3.3 to §3.7)."""
+def plan(
+    schema: OrgSchema,
+    module: Module,
+    query: Query,
+    time_zone: str,
+    max_limit: int = MAX_LIMIT,
+    max_reach: int = MAX_REACH,
+) -> Plan:
+    """The query checked in order; the first failure answers (400, zoho-v5-queries.md §3.3 to §3.7). ``max_limit``
+    and ``max_reach`` are the API version's (zcrm/versions.py); the defaults are v5's."""
     columns = _columns(schema, module, query.columns)
     check_relations([c.ref for c in columns])
     where = check_where(schema, module, query.where, time_zone)
@@ -196,7 +204,7 @@ def plan(schema: OrgSchema, module: Module, query: Query, time_zone: str) -> Pla
         raise LimitExceeded(details={"limit": MAX_ORDER_BY, "param_name": "order_by"})
     order_by = tuple(_sort(schema, module, o.expr, o.descending, columns) for o in query.order_by)
     _no_duplicates([s.ref.text if s.function is None else f"{s.function}({s.ref.text})" for s in order_by])
-    limit, offset = _page(query.limit, query.offset)
+    limit, offset = _page(query.limit, query.offset, max_limit, max_reach)
     result = Plan(module, columns, where, group_by, order_by, limit, offset)
     check_relations(result.refs)
     if result.grouped:

@@ -14,24 +14,31 @@ from __future__ import annotations
 
 import argparse
 import ast
+import fcntl
+import importlib.metadata
 import importlib.util
 import json
+import subprocess
 import sys
+import tempfile
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from zcrm import versions
 from zcrm.http.matcher import Param, Route
 from zcrm.http.routes import ROUTES
 from zcrm.schema.model import Field, LinkSpec, Module
 from zcrm.schema.orgfile import normalise, read_org_file
 from zcrm.schema.related import related_lists
+from zcrm.sdks import PYTHON_SDKS, PythonSdk, cache_root
+from zcrm.versions import CANONICAL
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-SDK_PACKAGE = "zohocrmsdk"
-SDK_VERSION = "zohocrmsdk5-0 2.0.0"
+SDK_VERSION = PYTHON_SDKS[CANONICAL].label
 # how the SDK spells a module parameter, and the spelling used here
 MODULE_NAMES = frozenset({"module_api_name", "module_name", "modulename", "module"})
 DOC = Path("docs/coverage.md")
@@ -46,12 +53,61 @@ class Endpoint:
     operation: str  # <package>.<function>, e.g. record.get_record
 
 
-def sdk_root() -> Path:
-    """The SDK's ``com/zoho/crm/api`` directory (found, not imported)."""
-    spec = importlib.util.find_spec(SDK_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit(f"the official SDK ({SDK_VERSION}) is not installed: pip install -e '.[test]'")
-    return Path(next(iter(spec.submodule_search_locations))) / "src" / "com" / "zoho" / "crm" / "api"
+def sdk_root(sdk: PythonSdk | None = None) -> Path:
+    """An SDK's ``com/zoho/crm/api`` directory (found, not imported): the installed package when this environment
+    has that SDK at its pinned version (the v5 SDK of the test extra), else the SDK's wheel from PyPI unpacked once
+    into ``sdks.cache_root()/sources``."""
+    sdk = sdk or PYTHON_SDKS[CANONICAL]
+    try:
+        installed = importlib.metadata.version(sdk.distribution)
+    except importlib.metadata.PackageNotFoundError:
+        installed = None
+    spec = importlib.util.find_spec(sdk.package) if installed == sdk.version else None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations))) / "src" / "com" / "zoho" / "crm" / "api"
+    return _unpacked(sdk) / sdk.package / "src" / "com" / "zoho" / "crm" / "api"
+
+
+def _unpacked(sdk: PythonSdk) -> Path:
+    """The SDK's wheel downloaded (``pip download``) and its operations modules unpacked, once, under a lock."""
+    root = cache_root() / "sources"
+    home = root / f"{sdk.distribution}-{sdk.version}"
+    if home.exists():
+        return home
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / f"{home.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if home.exists():
+            return home
+        with tempfile.TemporaryDirectory(dir=root) as tmp:
+            fetched = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--quiet",
+                    "--no-deps",
+                    "--disable-pip-version-check",
+                    "--only-binary",
+                    ":all:",
+                    "--dest",
+                    tmp,
+                    sdk.requirement,
+                ],
+                capture_output=True,
+                text=True,
+            )
+            if fetched.returncode != 0:
+                raise SystemExit(f"cannot download {sdk.requirement}: {fetched.stderr.strip()}")
+            [wheel] = Path(tmp).glob("*.whl")
+            unpacked = Path(tmp) / "unpacked"
+            with zipfile.ZipFile(wheel) as archive:
+                for name in archive.namelist():
+                    if name.startswith(f"{sdk.package}/") and name.endswith("_operations.py"):
+                        archive.extract(name, unpacked)
+            unpacked.rename(home)
+    return home
 
 
 def _piece(node: ast.expr) -> str | None:
@@ -173,7 +229,7 @@ def resolve(
     in ``lists``."""
     if not template.startswith("/"):
         return Row(method, template, (), None, "another host")
-    segments = template[1:].split("/")
+    segments = versions.split(template)[1][1:].split("/")  # every version is served by the v5 route table
     best: tuple[int, Route[Any], str] | None = None
     unknown_module = ""
     for route in routes:
@@ -254,32 +310,8 @@ def _served(
     ]
 
 
-def render(
-    endpoints: Sequence[Endpoint],
-    routes: Sequence[Route[Any]],
-    modules: frozenset[str],
-    lists: dict[str, frozenset[str]] | None = None,
-) -> str:
-    table = rows(endpoints, routes, modules, lists)
-    done = [r for r in table if r.route is not None]
-    covered = {(r.method, r.route.template) for r in done if r.route is not None}
-    lines = [
-        "# Coverage of Zoho CRM's v5 API",
-        "",
-        "<!-- Generated by `.venv/bin/python -m zcrm.http.coverage` from the route table (src/zcrm/http/routes.py)",
-        f"     and the official Python SDK ({SDK_VERSION}). Do not edit by hand. -->",
-        "",
-        f"zcrm implements **{len(done)} of the {len(table)}** endpoints that Zoho's official Python SDK calls "
-        f"({SDK_VERSION}: every `*_operations.py`, read statically). Endpoints that differ only in the names of "
-        "their path parameters are one row. A path zcrm does not serve answers 404 `INVALID_URL_PATTERN`, and a "
-        "path it serves with another method 400 `INVALID_REQUEST_METHOD`, as Zoho does; both are kept in the "
-        "[request log](control-plane.md#request-log). Module paths such as `/crm/v5/Notes` are served by "
-        "`/crm/v5/{module}` when the org has the module. The same route table makes the OpenAPI document "
-        "`GET /__zcrm/openapi.json` ([control-plane.md](control-plane.md#openapi-document)).",
-        "",
-        "| method | path | SDK operation | zcrm |",
-        "|---|---|---|---|",
-    ]
+def _table(table: Sequence[Row]) -> list[str]:
+    lines = ["| method | path | SDK operation | zcrm |", "|---|---|---|---|"]
     for row in table:
         if row.route is not None:
             cell = "yes" if row.route.template == row.template else f"yes: `{row.route.template}`"
@@ -287,17 +319,74 @@ def render(
             cell = f"no ({row.note})" if row.note else "no"
         ops = ", ".join(f"`{o}`" for o in row.operations)
         lines.append(f"| {row.method} | `{row.template}` | {ops} | {cell} |")
-    lines += [
+    return lines
+
+
+def _served_count(table: Sequence[Row]) -> int:
+    return sum(r.route is not None for r in table)
+
+
+def render(
+    catalogues: Sequence[tuple[PythonSdk, Sequence[Endpoint]]],
+    routes: Sequence[Route[Any]],
+    modules: frozenset[str],
+    lists: dict[str, frozenset[str]] | None = None,
+) -> str:
+    """The page: a summary per SDK, the v5 SDK's endpoints in full, then each other SDK's."""
+    tables = {sdk.api: rows(endpoints, routes, modules, lists) for sdk, endpoints in catalogues}
+    main_table = tables[CANONICAL]
+    covered = {(r.method, r.route.template) for r in main_table if r.route is not None}
+    others = [sdk for sdk, _ in catalogues if sdk.api != CANONICAL]
+    lines = [
+        "# Coverage of Zoho CRM's API",
         "",
-        "The SDK also downloads bulk-write results and backups from URLs the API answers with; they are not "
+        "<!-- Generated by `.venv/bin/python -m zcrm.http.coverage` from the route table (src/zcrm/http/routes.py)",
+        "     and Zoho's official Python SDKs (src/zcrm/sdks.py). Do not edit by hand. -->",
+        "",
+        "Which of the endpoints that Zoho's official Python SDKs call zcrm implements: every `*_operations.py` of "
+        "each SDK, read statically. Every API version (`/crm/v2` to `/crm/v8`) is served by the same route table, "
+        "whose templates name v5 ([api-versions.md](api-versions.md)). Endpoints that differ only in the names of "
+        "their path parameters are one row. A path zcrm does not serve answers 404 `INVALID_URL_PATTERN`, and a "
+        "path it serves with another method 400 `INVALID_REQUEST_METHOD`, as Zoho does; both are kept in the "
+        "[request log](control-plane.md#request-log). Module paths such as `/crm/v5/Notes` are served by "
+        "`/crm/v5/{module}` when the org has the module. The same route table makes the OpenAPI document "
+        "`GET /__zcrm/openapi.json` ([control-plane.md](control-plane.md#openapi-document)).",
+        "",
+        "| SDK | API version | endpoints | zcrm serves |",
+        "|---|---|---|---|",
+        *(
+            f"| {sdk.label} | `{sdk.api}` | {len(tables[sdk.api])} | {_served_count(tables[sdk.api])} |"
+            for sdk, _ in catalogues
+        ),
+        "",
+        f"## {PYTHON_SDKS[CANONICAL].label} (`/crm/{CANONICAL}`)",
+        "",
+        f"zcrm implements **{_served_count(main_table)} of the {len(main_table)}** endpoints that "
+        f"{SDK_VERSION} calls.",
+        "",
+        *_table(main_table),
+        "",
+        "The SDKs also download bulk-write results and backups from URLs the API answers with; they are not "
         "paths of their own and are left out.",
         "",
-        "## Zoho endpoints zcrm serves that the SDK does not call",
+        "## Zoho endpoints zcrm serves that the v5 SDK does not call",
         "",
         "| method | path | does |",
         "|---|---|---|",
         *(f"| {m} | `{t}` | {s} |" for m, t, s in _served(routes, covered, "zoho")),
         "",
+    ]
+    for sdk in others:
+        table = tables[sdk.api]
+        lines += [
+            f"## {sdk.label} (`/crm/{sdk.api}`)",
+            "",
+            f"zcrm implements **{_served_count(table)} of the {len(table)}** endpoints that {sdk.label} calls.",
+            "",
+            *_table(table),
+            "",
+        ]
+    lines += [
         "## zcrm's own endpoints (`/__zcrm/`)",
         "",
         "The control plane ([control-plane.md](control-plane.md)).",
@@ -311,7 +400,8 @@ def render(
 
 
 def generate() -> str:
-    return render(catalogue(sdk_root()), ROUTES, standard_modules(), standard_related_lists())
+    catalogues = [(sdk, catalogue(sdk_root(sdk))) for sdk in PYTHON_SDKS.values()]
+    return render(catalogues, ROUTES, standard_modules(), standard_related_lists())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

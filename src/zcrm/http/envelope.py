@@ -55,3 +55,10 @@ def page_response(found: tuple[list[dict[str, Any]], dict[str, Any]] | None, emp
         return no_content(empty)
     data, info = found
     return json_response({"data": data, "info": info})
+
+
+def leave_out(records: list[dict[str, Any]], names: frozenset[str]) -> list[dict[str, Any]]:
+    """``records`` without the keys ``names`` (the fields an API version does not have: zcrm/versions.py)."""
+    if not names:
+        return records
+    return [{key: value for key, value in record.items() if key not in names} for record in records]

@@ -18,11 +18,11 @@ from zcrm.errors import (
 from zcrm.fields.coerce import parse_id
 from zcrm.fields.render import Renderer
 from zcrm.http.envelope import json_response, no_content
-from zcrm.http.request import http_time, module_param, query_params
+from zcrm.http.request import api_version, http_time, module_param, query_params
 from zcrm.http.state import State
 from zcrm.records.reads import positive_param
 from zcrm.schema.model import User
-from zcrm.schema.present import field_json, layout_json, module_json, org_json, user_json
+from zcrm.schema.present import field_json, layout_json, listed_fields, module_json, org_json, user_json
 
 USER_TYPES = (
     "AllUsers",
@@ -47,6 +47,7 @@ def _not_modified(header: str | None, changed: int) -> bool:
 
 async def modules(request: Request, state: State, api_name: str | None) -> Response:
     since = request.headers.get("if-modified-since")
+    omit = api_version(request).omitted_module_keys
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "modules")
@@ -57,9 +58,9 @@ async def modules(request: Request, state: State, api_name: str | None) -> Respo
             module = ident.schema.module(api_name)
             if module is None:
                 raise InvalidModule(details={"resource_path_index": 2})
-            return json_response({"modules": [module_json(ident.schema, module, renderer)]})
+            return json_response({"modules": [module_json(ident.schema, module, renderer, omit)]})
         return json_response(
-            {"modules": [module_json(ident.schema, m, renderer) for m in ident.schema.modules]}
+            {"modules": [module_json(ident.schema, m, renderer, omit) for m in ident.schema.modules]}
         )
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
@@ -67,6 +68,7 @@ async def modules(request: Request, state: State, api_name: str | None) -> Respo
 
 async def fields(request: Request, state: State, field_id: str | None) -> Response:
     params = query_params(request)
+    version = api_version(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "fields")
@@ -76,18 +78,21 @@ async def fields(request: Request, state: State, field_id: str | None) -> Respon
             raise InvalidData(details={"param_name": "type", "supported_values": ["used", "unused", "all"]})
         if field_id is not None:
             fld = module.by_id.get(parse_id(field_id) or "")
-            if fld is None:
+            if fld is None or fld not in listed_fields(module, version):
                 raise invalid_id({"resource_path_index": 2})
-            return json_response({"fields": [field_json(ident.schema, module, fld)]})
+            return json_response({"fields": [field_json(ident.schema, module, fld, version)]})
         if field_type == "unused":
             return no_content(204)
-        return json_response({"fields": [field_json(ident.schema, module, f) for f in module.fields]})
+        return json_response(
+            {"fields": [field_json(ident.schema, module, f, version) for f in listed_fields(module, version)]}
+        )
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 
 
 async def layouts(request: Request, state: State, layout_id: str | None) -> Response:
     params = query_params(request)
+    version = api_version(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         settings_scope(ident, "layouts")
@@ -99,7 +104,7 @@ async def layouts(request: Request, state: State, layout_id: str | None) -> Resp
             if not chosen:
                 raise invalid_id({"resource_path_index": 2})
         return json_response(
-            {"layouts": [layout_json(ident.schema, module, layout, renderer) for layout in chosen]}
+            {"layouts": [layout_json(ident.schema, module, layout, renderer, version) for layout in chosen]}
         )
 
     return await state.authed(request.headers.get("authorization"), work, write=False)

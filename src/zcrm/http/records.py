@@ -15,8 +15,8 @@ from zcrm.auth.identity import Identity
 from zcrm.automation.functions import AfterCommit
 from zcrm.errors import LimitExceeded, RequiredParamMissing, UnableToParseDataType, invalid_id
 from zcrm.fields.coerce import parse_id
-from zcrm.http.envelope import json_response, no_content, page_response, write_response
-from zcrm.http.request import http_time, modified_since, query_params, raw_body, record_body
+from zcrm.http.envelope import json_response, leave_out, no_content, page_response, write_response
+from zcrm.http.request import api_version, http_time, modified_since, query_params, raw_body, record_body
 from zcrm.http.state import State
 from zcrm.records.body import MAX_RECORDS, check_features, data_items, trigger_set
 from zcrm.records.reads import parse_bool
@@ -116,11 +116,23 @@ async def upsert(request: Request, state: State, module_name: str) -> Response:
 async def list_records(request: Request, state: State, module_name: str) -> Response:
     params = query_params(request)
     since_header = request.headers.get("if-modified-since")
+    version = api_version(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "read")
         since = modified_since(since_header)
-        result = reads.list_records(conn, ident, module, params, state.page_tokens, now, since)
+        result = reads.list_records(
+            conn,
+            ident,
+            module,
+            params,
+            state.page_tokens,
+            now,
+            since,
+            fields_required=version.list_fields_required,
+        )
+        if result is not None:
+            result = (leave_out(result[0], version.omitted_fields(module.api_name)), result[1])
         unchanged = (
             result is None and since is not None and not reads.any_modified_since(conn, ident, module, since)
         )
@@ -131,13 +143,14 @@ async def list_records(request: Request, state: State, module_name: str) -> Resp
 
 async def get_one(request: Request, state: State, module_name: str, record_id: str) -> Response:
     params = query_params(request)
+    version = api_version(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = record_module(ident, module_name, "read")
         record = reads.get_record(conn, ident, module, record_id, params, now)
         if record is None:
             return no_content(204)
-        return json_response({"data": [record]})
+        return json_response({"data": leave_out([record], version.omitted_fields(module.api_name))})
 
     return await state.authed(request.headers.get("authorization"), work, write=False)
 

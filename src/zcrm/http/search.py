@@ -9,14 +9,15 @@ from starlette.responses import Response
 
 from zcrm.auth.guards import search_module
 from zcrm.auth.identity import Identity
-from zcrm.http.envelope import json_response, no_content
-from zcrm.http.request import query_params
+from zcrm.http.envelope import json_response, leave_out, no_content
+from zcrm.http.request import api_version, query_params
 from zcrm.http.state import State
 from zcrm.service import search as service
 
 
 async def search(request: Request, state: State, module_name: str) -> Response:
     params = query_params(request)
+    version = api_version(request)
 
     def work(conn: Connection, ident: Identity, now: int) -> Response:
         module = search_module(ident, module_name)
@@ -24,6 +25,6 @@ async def search(request: Request, state: State, module_name: str) -> Response:
         if found is None:
             return no_content(204)
         data, info = found
-        return json_response({"data": data, "info": info})
+        return json_response({"data": leave_out(data, version.omitted_fields(module.api_name)), "info": info})
 
     return await state.authed(request.headers.get("authorization"), work, write=False)

@@ -136,8 +136,14 @@ def page_params(params: dict[str, str]) -> tuple[int, int, str | None]:
     return page, per_page, page_token
 
 
-def parse_list_params(module: Module, params: dict[str, str]) -> ListParams:
-    fields = fields_param(params)
+def parse_list_params(module: Module, params: dict[str, str], fields_required: bool = True) -> ListParams:
+    """A list's parameters; without ``fields`` and ``fields_required`` false (API versions before v5), every
+    field of the module."""
+    given = params.get("fields")
+    if not fields_required and (given is None or not given.strip()):
+        fields = [f.api_name for f in module.fields]
+    else:
+        fields = fields_param(params)
     ids = ids_param(params)
     sort_by, descending = sort_params(params, notes.ORDER if notes.is_notes(module) else ("id", "desc"))
     if "cvid" in params:

@@ -7,6 +7,7 @@ from typing import Any
 
 from zcrm.fields.render import Renderer, zone
 from zcrm.schema.model import Field, Layout, Module, OrgSchema, User
+from zcrm.versions import DEFAULT, Version
 
 JSON_TYPES = {
     "text": "string",
@@ -69,7 +70,21 @@ def _ref(module: Module | None) -> dict[str, Any] | None:
     return None if module is None else {"api_name": module.api_name, "id": module.id}
 
 
-def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
+def listed_fields(module: Module, version: Version = DEFAULT) -> list[Field]:
+    """The fields field metadata lists for ``module`` in ``version``: not the fields the version does not have, and
+    before v4 not the record id."""
+    omitted = version.omitted_fields(module.api_name)
+    if not version.id_field_in_fields:
+        omitted |= {"id"}
+    return [f for f in module.fields if f.api_name not in omitted]
+
+
+def _named(ref: dict[str, Any] | None, version: Version) -> dict[str, Any] | str | None:
+    """A module reference in field metadata as ``version`` spells it: ``{"api_name", "id"}`` or the API name."""
+    return ref["api_name"] if ref is not None and version.module_names_in_fields else ref
+
+
+def field_json(schema: OrgSchema, module: Module, fld: Field, version: Version = DEFAULT) -> dict[str, Any]:
     lookup: dict[str, Any] = {}
     if fld.data_type == "lookup" and fld.lookup_module:
         if fld.lookup_module == "se_module":
@@ -79,7 +94,7 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
         lookup = {
             "display_label": fld.field_label,
             "api_name": fld.api_name,
-            "module": target,
+            "module": _named(target, version),
             "id": fld.id,
             "query_details": {},
             "revalidate_filter_during_edit": False,
@@ -92,10 +107,12 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
         connected = schema.module(fld.link.connected_module)
         link = {
             "display_label": fld.field_label,
-            "linking_module": _ref(linking),
+            "linking_module": _named(_ref(linking), version),
             "lookup_apiname": fld.link.lookup_apiname,
             "api_name": fld.api_name,
-            "connected_module": _ref(connected) if connected else {"api_name": "Users", "id": fld.id},
+            "connected_module": _named(
+                _ref(connected) if connected else {"api_name": "Users", "id": fld.id}, version
+            ),
             "connectedfield_apiname": fld.link.connectedlookup_apiname,
             "connectedlookup_apiname": fld.link.connectedlookup_apiname,
             "id": fld.id,
@@ -105,6 +122,7 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
     if fld.associated_module:
         rows = schema.module(fld.associated_module)
         associated = {"module": fld.associated_module, "id": rows.id if rows else fld.id}
+    subform = associated if version.subform_in_fields else None
     read_only = fld.read_only or fld.data_type in ("formula", "autonumber", "rollup_summary")
     picklist: list[dict[str, Any]] = [
         {
@@ -119,7 +137,7 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
             **({"probability": v.probability} if v.probability is not None else {}),
             **(
                 {"forecast_category": {"name": v.forecast_category, "id": v.id}}
-                if v.forecast_category
+                if v.forecast_category and version.picklist_forecast_category
                 else {}
             ),
         }
@@ -167,7 +185,7 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
         "multiuserlookup": link if link_key == "multiuserlookup" else {},
         "multi_module_lookup": {},
         "associated_module": associated,
-        "subform": None,
+        "subform": subform,
         "formula": fld.formula or {},
         "auto_number": fld.auto_number or {},
         "rollup_summary": None,
@@ -222,7 +240,16 @@ def field_json(schema: OrgSchema, module: Module, fld: Field) -> dict[str, Any]:
     }
 
 
-def module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[str, Any]:
+def module_json(
+    schema: OrgSchema, module: Module, renderer: Renderer, omit: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """A module object of ``GET /settings/modules``, without the keys ``omit`` names (those the API version does
+    not answer: zcrm/versions.py)."""
+    answer = _module_json(schema, module, renderer)
+    return {key: value for key, value in answer.items() if key not in omit} if omit else answer
+
+
+def _module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[str, Any]:
     standard = module.generated_type in ("default", "custom")
     visible = standard and module.api_supported
     return {
@@ -286,10 +313,12 @@ def module_json(schema: OrgSchema, module: Module, renderer: Renderer) -> dict[s
     }
 
 
-def layout_json(schema: OrgSchema, module: Module, layout: Layout, renderer: Renderer) -> dict[str, Any]:
+def layout_json(
+    schema: OrgSchema, module: Module, layout: Layout, renderer: Renderer, version: Version = DEFAULT
+) -> dict[str, Any]:
     fields = []
-    for fld in module.fields:
-        item = field_json(schema, module, fld)
+    for fld in listed_fields(module, version):
+        item = field_json(schema, module, fld, version)
         item["required"] = fld.system_mandatory or fld.api_name in layout.required
         fields.append(item)
     admin = next((u for u in schema.users if schema.profiles_by_id[u.profile_id].admin), None)

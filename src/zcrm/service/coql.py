@@ -16,7 +16,7 @@ from zcrm.auth.guards import coql_module
 from zcrm.auth.identity import Identity
 from zcrm.auth.sharing import visible_owners
 from zcrm.coql.parse import parse
-from zcrm.coql.plan import Plan, Selected, plan
+from zcrm.coql.plan import MAX_LIMIT, MAX_REACH, Plan, Selected, plan
 from zcrm.coql.refs import Ref
 from zcrm.errors import MandatoryNotFound
 from zcrm.fields.render import Renderer
@@ -39,12 +39,13 @@ def select_query(body: dict[str, Any]) -> str:
 
 
 def run_query(
-    conn: Connection, ident: Identity, body: dict[str, Any]
+    conn: Connection, ident: Identity, body: dict[str, Any], limits: tuple[int, int] = (MAX_LIMIT, MAX_REACH)
 ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
-    """The page of rows and its ``info``; None when there is no row (204)."""
+    """The page of rows and its ``info``; None when there is no row (204). ``limits`` are the API version's
+    largest ``LIMIT`` and ``LIMIT`` + ``OFFSET`` reach."""
     query = parse(select_query(body))
     module = coql_module(ident, query.module)
-    checked = plan(ident.schema, module, query, ident.user.time_zone)
+    checked = plan(ident.schema, module, query, ident.user.time_zone, *limits)
     seen = Visibility(
         ident.org_id,
         visible_owners(ident.schema, ident.user, module),

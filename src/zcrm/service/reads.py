@@ -44,10 +44,11 @@ def list_records(
     now: int,
     modified_since: int | None,
     condition: tuple[str, dict[str, Any]] | None = None,
+    fields_required: bool = True,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
     """A page of ``module``'s records the user sees; ``condition`` narrows them (a record's notes: the SQL of
-    ``store/notes.py``)."""
-    p = parse_list_params(module, params)
+    ``store/notes.py``). ``fields_required`` is false for API versions before v5, where ``fields`` is optional."""
+    p = parse_list_params(module, params, fields_required)
     if condition is None and module.api_name == "Notes":
         condition = _seen_parents(conn, ident)
     asked: dict[str, Any] = {
