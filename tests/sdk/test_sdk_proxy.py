@@ -1,6 +1,7 @@
-"""The official Python SDK, configured with Zoho's own US data centre (``USDataCenter.PRODUCTION()``) and nothing
-else changed, runs through zcrm's proxy (``zcrm serve --proxy-port``, docs/proxy.md) against a live server: only
-``HTTPS_PROXY`` and ``REQUESTS_CA_BUNDLE`` point it at zcrm. What it wrote is read back over the plain port."""
+"""The official Python SDKs 5.0 to 8.0, each configured with Zoho's own US data centre (``USDataCenter.PRODUCTION()``)
+and nothing else changed, run through zcrm's proxy (``zcrm serve --proxy-port``, docs/proxy.md) against a live
+server: only ``HTTPS_PROXY`` and ``REQUESTS_CA_BUNDLE`` point them at zcrm. What they wrote is read back over the
+plain port. (8.0 also takes its API domain from the token answer's ``api_domain``: ``SDKConfig.update_api_domain``.)"""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
+from tests.sdk.envs import PYTHON_SDKS, python_of
 from tests.sdk.live import in_step, run_driver
 
 DRIVER = Path(__file__).with_name("proxy_driver.py")
 
 
-@pytest.fixture(scope="module")
-def flow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("sdk-proxy")
+@pytest.fixture(scope="module", params=["v5", "v6", "v7", "v8"])
+def flow(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    api = str(request.param)
+    root = tmp_path_factory.mktemp(f"sdk-proxy-{api}")
     data_dir = root / "live-data"
     data_dir.mkdir()
     server = LiveServer(data_dir, extra_args=("--proxy-port", "0"))
@@ -26,7 +29,9 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     try:
         creds = server.credentials
         env = {"HTTPS_PROXY": creds["proxy_url"], "REQUESTS_CA_BUNDLE": creds["ca_file"]}
-        report = run_driver(DRIVER, data_dir / "credentials.json", root / "work", {}, env)
+        python = python_of(PYTHON_SDKS[api])
+        report = run_driver(DRIVER, data_dir / "credentials.json", root / "work", {}, env, python)
+        report["api"] = api
         headers = {"Authorization": f"Zoho-oauthtoken {creds['access_token']}"}
         with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
             first, second = report["ids"]
@@ -85,7 +90,7 @@ def test_insert_get_update_search_coql_delete_through_the_proxy(flow: dict[str, 
         "record deleted",
         {"id": second},
     )
-    assert [e["path"] for e in in_step(flow, "delete")] == [f"/crm/v5/Leads/{second}"]
+    assert [e["path"] for e in in_step(flow, "delete")] == [f"/crm/{flow['api']}/Leads/{second}"]
 
 
 def test_what_the_sdk_wrote_is_in_the_servers_data(flow: dict[str, Any]) -> None:
