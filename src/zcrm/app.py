@@ -40,14 +40,16 @@ from zcrm.store.oauth import purge_expired
 log = logging.getLogger("zcrm")
 
 
-def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Credentials]:
-    """Migrates the database, creates the default org if needed and returns the shared state."""
+def prepare(
+    settings: Settings, clock: Clock | None = None, proxy: tuple[str, str] | None = None
+) -> tuple[State, Credentials]:
+    """Migrates the database, creates the default org if needed and returns the shared state. ``proxy``: the proxy's
+    URL and CA file for credentials.json (default: from ``settings.proxy_port``, docs/proxy.md)."""
     clock = clock or Clock()
     secure_logged(Path(settings.data_dir), settings.effective_database_url)  # 700, and 600 for its files
     db = Database(settings.effective_database_url)
     oauth = OAuthServer(settings)
-    proxy = None
-    if settings.proxy_url is not None:
+    if proxy is None and settings.proxy_url is not None:
         from zcrm.proxy.authority import ensure_ca
 
         proxy = (settings.proxy_url, str(ensure_ca(Path(settings.data_dir))))

@@ -82,3 +82,25 @@ def test_the_proxy_setting_with_several_workers_is_refused(tmp_path: Path) -> No
     assert done.returncode == 2
     assert done.stderr.endswith(REFUSAL)
     assert not data_dir.exists()
+
+
+def test_a_cli_command_on_the_data_dir_keeps_the_running_proxy_in_the_credentials(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tests.conftest import db_args
+    from zcrm.cli.main import main
+
+    data_dir = tmp_path / "live-data"
+    data_dir.mkdir()
+    server = LiveServer(data_dir, extra_args=("--proxy-port", "0"))
+    server.start()
+    try:
+        before = server.credentials
+        result = CliRunner().invoke(main, ["token", "grant", "--data-dir", str(data_dir), *db_args(data_dir)])
+        assert result.exit_code == 0, result.output
+        after = server.credentials
+        _served_by(server)  # the proxy in credentials.json still answers
+    finally:
+        server.stop()
+    assert (after["proxy_url"], after["ca_file"]) == (before["proxy_url"], before["ca_file"])
+    assert after["base_url"] == before["base_url"]
