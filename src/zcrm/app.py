@@ -40,12 +40,19 @@ from zcrm.store.oauth import purge_expired
 log = logging.getLogger("zcrm")
 
 
-def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Credentials]:
-    """Migrates the database, creates the default org if needed and returns the shared state."""
+def prepare(
+    settings: Settings, clock: Clock | None = None, proxy: tuple[str, str] | None = None
+) -> tuple[State, Credentials]:
+    """Migrates the database, creates the default org if needed and returns the shared state. ``proxy``: the proxy's
+    URL and CA file for credentials.json (default: from ``settings.proxy_port``, docs/proxy.md)."""
     clock = clock or Clock()
     secure_logged(Path(settings.data_dir), settings.effective_database_url)  # 700, and 600 for its files
     db = Database(settings.effective_database_url)
     oauth = OAuthServer(settings)
+    if proxy is None and settings.proxy_url is not None:
+        from zcrm.proxy.authority import ensure_ca
+
+        proxy = (settings.proxy_url, str(ensure_ca(Path(settings.data_dir))))
     with db.startup_lock():
         db.migrate()
         with db.write() as conn:
@@ -59,6 +66,7 @@ def prepare(settings: Settings, clock: Clock | None = None) -> tuple[State, Cred
                 settings.org_file,
                 Path(settings.data_dir) / "credentials.json",
                 clock.now(),
+                proxy,
             )
     state = State(
         settings=settings,

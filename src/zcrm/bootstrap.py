@@ -35,6 +35,12 @@ class Credentials:
     access_token: str
     org_id: str
     user_id: str
+    proxy_url: str | None = None  # proxy mode (docs/proxy.md): the proxy's URL and zcrm's CA certificate
+    ca_file: str | None = None
+
+    def as_json(self) -> dict[str, str]:
+        """The keys of credentials.json: ``proxy_url`` and ``ca_file`` only in proxy mode."""
+        return {key: value for key, value in asdict(self).items() if value is not None}
 
 
 def create_org(
@@ -67,9 +73,16 @@ def server_secret(conn: Connection, seed: int | None = None) -> bytes:
 
 
 def ensure_credentials(
-    conn: Connection, oauth: OAuthServer, base_url: str, org_file: Path | None, path: Path | None, now: int
+    conn: Connection,
+    oauth: OAuthServer,
+    base_url: str,
+    org_file: Path | None,
+    path: Path | None,
+    now: int,
+    proxy: tuple[str, str] | None = None,
 ) -> Credentials:
-    """Creates the default org on first start; reuses still-valid credentials from ``path`` on restarts."""
+    """Creates the default org on first start; reuses still-valid credentials from ``path`` on restarts. ``proxy``:
+    the proxy's URL and the CA certificate's path, in proxy mode."""
     org_id = default_org_id(conn)
     if org_id is None:
         org_id = create_org(conn, org_file, now, is_default=True, seed=oauth.settings.seed)
@@ -105,11 +118,13 @@ def ensure_credentials(
         access_token=access,
         org_id=org_id,
         user_id=user_id,
+        proxy_url=proxy[0] if proxy else None,
+        ca_file=proxy[1] if proxy else None,
     )
     if path is not None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(asdict(creds_out), handle, indent=2)
+            json.dump(creds_out.as_json(), handle, indent=2)
         os.chmod(path, 0o600)
     return creds_out

@@ -20,7 +20,11 @@ from sqlalchemy import make_url
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
-FILES = ("credentials.json", "admin-token")  # written by bootstrap and auth/admin, always with mode 600
+FILES = (
+    "credentials.json",
+    "admin-token",
+    "ca-key.pem",
+)  # written by bootstrap, auth/admin and proxy/authority
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal", "-lock")  # -lock: start-up (store/db.py)
 log = logging.getLogger("zcrm")
 

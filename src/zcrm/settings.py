@@ -38,6 +38,9 @@ def _edition(name: str) -> str | None:
 class Settings:
     host: str = "127.0.0.1"  # ZCRM_HOST
     port: int = 8000  # ZCRM_PORT
+    proxy_port: int | None = (
+        None  # ZCRM_PROXY_PORT: also serve as a proxy for Zoho's hosts (docs/proxy.md); 0: a free port
+    )
     data_dir: Path = Path("zcrm-data")  # ZCRM_DATA_DIR
     database_url: str | None = None  # ZCRM_DATABASE_URL; default: sqlite:///<data_dir>/zcrm.sqlite3
     org_file: Path | None = None  # ZCRM_ORG_FILE; default: the built-in standard org
@@ -85,6 +88,16 @@ class Settings:
         return f"http://{host}:{self.port}"
 
     @property
+    def proxy_url(self) -> str | None:
+        """The proxy's URL (``HTTPS_PROXY``) when proxy mode is on: the plain port's host, the proxy's port."""
+        if self.proxy_port is None:
+            return None
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.proxy_port}"
+
+    @property
     def passwords_required(self) -> bool:
         """Whether the OAuth consent page asks every user for a password (docs/oauth.md#passwords): ``on``,
         ``off``, or with ``auto`` whenever the host is not a loopback address (``zcrm serve`` resolves ``auto`` from
@@ -107,6 +120,7 @@ class Settings:
         return cls(
             host=_env("HOST", cls.host),
             port=int(_env("PORT", str(cls.port))),
+            proxy_port=_optional_int("PROXY_PORT"),
             data_dir=Path(_env("DATA_DIR", str(cls.data_dir))),
             database_url=_env("DATABASE_URL", "") or None,
             org_file=Path(org_file) if org_file else None,
@@ -173,6 +187,8 @@ class Settings:
             env["ZCRM_PUBLIC_URL"] = self.public_url
         if self.org_file:
             env["ZCRM_ORG_FILE"] = str(self.org_file)
+        if self.proxy_port is not None:
+            env["ZCRM_PROXY_PORT"] = str(self.proxy_port)
         if self.seed is not None:
             env["ZCRM_SEED"] = str(self.seed)
         if self.api_limits:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from zcrm.auth.scopes import is_known_scope, parse_scopes
 from zcrm.auth.tokens import digest, matches, new_client_id, new_client_secret, new_token
+from zcrm.datacentres import api_domain
 from zcrm.settings import Settings
 from zcrm.store import oauth as store
 from zcrm.store.clocks import org_now
@@ -130,10 +131,13 @@ class OAuthServer:
         return client is not None and matches(secret, client.secret_hash)
 
     # -- the token endpoint --------------------------------------------------------------------------
-    def token(self, conn: Connection, params: dict[str, str], now: int) -> dict[str, Any]:
-        """The token endpoint at the server's ``now`` (each grant then runs on its org's clock)."""
+    def token(
+        self, conn: Connection, params: dict[str, str], now: int, way_in: str | None = None
+    ) -> dict[str, Any]:
+        """The token endpoint at the server's ``now`` (each grant then runs on its org's clock). ``way_in``: the Zoho
+        host the request came through the proxy for (None: the plain port), which the ``api_domain`` follows."""
         try:
-            return self._token(conn, params, now)
+            return self._token(conn, params, now, api_domain(way_in, self.settings.base_url))
         except OAuthError as exc:
             return {"error": exc.error}
 
@@ -145,19 +149,19 @@ class OAuthServer:
             raise OAuthError("invalid_client_secret")
         return client
 
-    def _success(self, access: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _success(self, access: str, domain: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"access_token": access}
         body.update(extra or {})
         body.update(
             {
-                "api_domain": self.settings.base_url,
+                "api_domain": domain,
                 "token_type": "Bearer",
                 "expires_in": self.settings.access_token_ttl,
             }
         )
         return body
 
-    def _token(self, conn: Connection, params: dict[str, str], now: int) -> dict[str, Any]:
+    def _token(self, conn: Connection, params: dict[str, str], now: int, domain: str) -> dict[str, Any]:
         grant_type = params.get("grant_type", "")
         if grant_type not in GRANT_TYPES:
             raise OAuthError("unsupported_grant_type")
@@ -176,7 +180,7 @@ class OAuthServer:
             access = self.issue_access_token(
                 conn, refresh_hash, client.client_id, row.org_id, row.user_id, row.scopes, now
             )
-            return self._success(access)
+            return self._success(access, domain)
         if grant_type == "authorization_code":
             code_hash = digest(params.get("code", ""))
             row = store.get_token(conn, code_hash)
@@ -202,7 +206,7 @@ class OAuthServer:
             access = self.issue_access_token(
                 conn, digest(refresh), client.client_id, row.org_id, row.user_id, row.scopes, now
             )
-            return self._success(access, {"refresh_token": refresh})
+            return self._success(access, domain, {"refresh_token": refresh})
         # client_credentials
         soid = params.get("soid", "")
         if not soid:
@@ -218,7 +222,7 @@ class OAuthServer:
         access = self.issue_access_token(
             conn, None, client.client_id, client.org_id, client.user_id, scope_text, now
         )
-        return self._success(access, {"scope": scope_text})
+        return self._success(access, domain, {"scope": scope_text})
 
     def revoke(self, conn: Connection, token: str) -> dict[str, Any]:
         if token:

@@ -7,7 +7,6 @@ stored.
 from __future__ import annotations
 
 import functools
-from dataclasses import asdict
 from typing import Any
 
 import orjson
@@ -18,6 +17,7 @@ from zcrm.auth.oauth import OAuthServer
 from zcrm.auth.scopes import ALL_SCOPES, is_known_scope
 from zcrm.auth.tokens import digest
 from zcrm.bootstrap import Credentials
+from zcrm.datacentres import api_domain
 from zcrm.errors import InvalidData, MandatoryNotFound, invalid_id
 from zcrm.schema.model import OrgSchema, User
 from zcrm.schema.orgfile import OrgFileError, normalise, read_org_file
@@ -88,7 +88,7 @@ def admin_credentials(
         org_id=org_id,
         user_id=user_id,
     )
-    return asdict(credentials)
+    return credentials.as_json()
 
 
 def org_from_body(body: dict[str, Any]) -> dict[str, Any] | None:
@@ -169,8 +169,10 @@ def issue_tokens(
     body: dict[str, Any],
     default_client: str | None,
     now: int,
+    way_in: str | None = None,
 ) -> dict[str, Any]:
-    """A refresh token and an access token for an active user of the org, with exactly the given scopes."""
+    """A refresh token and an access token for an active user of the org, with exactly the given scopes; the
+    ``api_domain`` follows ``way_in`` as the token endpoint's (``OAuthServer.token``)."""
     b.only_keys(body, ("user_id", "email", "scope", "client_id"))
     user = token_user(schema, body)
     scopes = _scopes(body.get("scope"))
@@ -188,7 +190,7 @@ def issue_tokens(
     return {
         "access_token": access,
         "refresh_token": refresh,
-        "api_domain": oauth.settings.base_url,
+        "api_domain": api_domain(way_in, oauth.settings.base_url),
         "token_type": "Bearer",
         "expires_in": oauth.settings.access_token_ttl,
         "scope": " ".join(scopes),

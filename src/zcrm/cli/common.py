@@ -61,21 +61,29 @@ def org_option(func: F) -> F:
 
 
 def prepared(data_dir: Path, database_url: str | None) -> tuple[State, Credentials]:
-    """``zcrm.app.prepare`` on the data dir, keeping the address the server was started with."""
+    """``zcrm.app.prepare`` on the data dir, keeping the address the server was started with (and its proxy)."""
     from zcrm.app import prepare
     from zcrm.service.admin import ensure_admin_token
 
     base = Settings.from_env()
     settings = base.with_(data_dir=data_dir, database_url=database_url or base.database_url)
     previous = data_dir / "credentials.json"
+    written: dict[str, object] = {}
     if previous.exists():
         try:
-            base_url = json.loads(previous.read_text("utf-8")).get("base_url")
+            loaded = json.loads(previous.read_text("utf-8"))
         except ValueError:
-            base_url = None
+            loaded = None
+        written = loaded if isinstance(loaded, dict) else {}
+        base_url = written.get("base_url")
         if isinstance(base_url, str) and base_url:
             settings = settings.with_(public_url=base_url)
-    state, creds = prepare(settings)
+    proxy_url, ca_file = (
+        written.get("proxy_url"),
+        written.get("ca_file"),
+    )  # a proxy the server runs (docs/proxy.md)
+    keep = (proxy_url, ca_file) if isinstance(proxy_url, str) and isinstance(ca_file, str) else None
+    state, creds = prepare(settings, proxy=keep)
     ensure_admin_token(state.db, data_dir)
     return state, creds
 

@@ -26,6 +26,7 @@ from zcrm.settings import Settings
 if TYPE_CHECKING:
     from zcrm.bootstrap import Credentials
     from zcrm.http.state import State
+    from zcrm.proxy.authority import Authority
 
 _defaults = Settings.from_env()
 
@@ -53,6 +54,11 @@ def banner(
         f"  org id:           {creds.org_id}",
         f"  credentials file: {credentials_file}  (client id and secret, refresh and access tokens)",
     ]
+    if settings.proxy_url is not None:
+        lines += [
+            f"  proxy:            {settings.proxy_url}  (HTTPS for Zoho's hosts only: HTTPS_PROXY; docs/proxy.md)",
+            f"  proxy CA:         {(data_dir / 'ca.pem')}  (trust it: REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, ...)",
+        ]
     if show_credentials:
         lines += [
             f"  client id:        {creds.client_id}",
@@ -93,9 +99,16 @@ def exposure_warning(settings: Settings, listening: Listening) -> str | None:
     )
 
 
-def run(app: Any, sock: socket.socket, settings: Settings, options: dict[str, Any]) -> None:
+def run(
+    app: Any,
+    sock: socket.socket,
+    settings: Settings,
+    options: dict[str, Any],
+    proxy: tuple[socket.socket, Authority] | None = None,
+) -> None:
     """Serves ``app`` on the bound socket: in this process, or with ``settings.workers`` > 1 in uvicorn's worker
-    processes, each of which builds the app with ``zcrm.app:worker_app``."""
+    processes, each of which builds the app with ``zcrm.app:worker_app``. ``proxy``: the proxy port's socket and
+    zcrm's CA (one process only, zcrm.proxy.server)."""
     import uvicorn
 
     if settings.workers > 1:
@@ -109,7 +122,14 @@ def run(app: Any, sock: socket.socket, settings: Settings, options: dict[str, An
             else:
                 supervisor(config, sockets=[sock]).run()
         return
-    server = uvicorn.Server(uvicorn.Config(app, **options))
+    config = uvicorn.Config(app, **options)
+    server: uvicorn.Server
+    if proxy is not None:
+        from zcrm.proxy.server import ProxiedServer
+
+        server = ProxiedServer(config, *proxy)
+    else:
+        server = uvicorn.Server(config)
     with contextlib.suppress(KeyboardInterrupt):
         server.run(sockets=[sock])
     if not server.started:
@@ -155,6 +175,14 @@ def _settings(host: str, port: int, data_dir: Path, database_url: str | None, or
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Org definition file (YAML or JSON) for the default org on first start (ZCRM_ORG_FILE).",
 )
+@click.option(
+    "--proxy-port",
+    default=_defaults.proxy_port,
+    type=click.IntRange(0, 65535),
+    help="Also listen on this port (same --host) as an HTTPS proxy for Zoho's own hosts (accounts.zoho.com, "
+    "www.zohoapis.eu, ...), served by this server with certificates from its CA (<data dir>/ca.pem); "
+    "0: a free port. One server process only (ZCRM_PROXY_PORT; docs/proxy.md).",
+)
 @click.option("--log-level", default=_defaults.log_level, show_default=True)
 @click.option(
     "--workers",
@@ -181,6 +209,7 @@ def serve(
     data_dir: Path,
     database_url: str | None,
     org: Path | None,
+    proxy_port: int | None,
     log_level: str,
     workers: int,
     seed: int | None,
@@ -192,6 +221,11 @@ def serve(
     from zcrm.listen import bind
     from zcrm.schema.orgfile import OrgFileError
 
+    if proxy_port is not None and workers > 1:
+        raise click.UsageError(
+            "--proxy-port (ZCRM_PROXY_PORT) serves in one server process: it cannot be combined with "
+            f"--workers {workers} (ZCRM_WORKERS). Use --workers 1 with the proxy (docs/proxy.md)."
+        )
     settings = _settings(host, port, data_dir, database_url, org).with_(
         log_level=log_level, workers=workers, seed=seed
     )
@@ -202,12 +236,24 @@ def serve(
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     settings = settings.with_(port=listening.port)
+    proxy_sock: socket.socket | None = None
+    if proxy_port is not None:
+        try:
+            proxy_sock, proxy_listening = bind(host, proxy_port)
+        except OSError as exc:
+            sock.close()
+            raise click.ClickException(
+                f"cannot listen on {host}:{proxy_port} (--proxy-port): {exc.strerror or exc}"
+            ) from exc
+        settings = settings.with_(proxy_port=proxy_listening.port)  # the real one, in credentials.json
     if settings.require_passwords == "auto":  # from the address really bound; the workers inherit it
         settings = settings.with_(require_passwords="off" if listening.loopback else "on")
     try:
         app = create_app(settings)
     except OrgFileError as exc:
         sock.close()
+        if proxy_sock is not None:
+            proxy_sock.close()
         raise click.ClickException(f"org file: {exc}") from exc
     admin_token_file = _admin_token(app.state.zcrm)
     warning = exposure_warning(settings, listening)
@@ -228,7 +274,13 @@ def serve(
     gc.freeze()  # start-up objects (the org schema, modules, routes) are permanent: keep them out of GC passes
     from zcrm.http.drop import Protocol
 
-    run(app, sock, settings, {**options, "loop": "auto", "http": Protocol})
+    proxy = None
+    if proxy_sock is not None:
+        from zcrm.datacentres import is_zoho_host
+        from zcrm.proxy.authority import Authority
+
+        proxy = (proxy_sock, Authority(settings.data_dir, is_zoho_host))
+    run(app, sock, settings, {**options, "loop": "auto", "http": Protocol}, proxy)
 
 
 def _admin_token(state: State) -> Path:

@@ -12,6 +12,7 @@ from zcrm.errors import BodyTooLarge
 from zcrm.http.envelope import json_response
 from zcrm.http.request import no_nul
 from zcrm.http.state import State
+from zcrm.http.way_in import zoho_host
 
 
 async def _params(request: Request) -> dict[str, str]:
@@ -32,9 +33,10 @@ async def _params(request: Request) -> dict[str, str]:
 
 async def token(request: Request, state: State) -> Response:
     params = await _params(request)
+    way_in = zoho_host(request)
 
     def work(conn: Connection, now: int) -> dict[str, Any]:
-        return state.oauth.token(conn, params, now)
+        return state.oauth.token(conn, params, now, way_in)
 
     return json_response(await state.unit(work, write=True))
 

@@ -30,8 +30,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from zcrm.auth import passwords
 from zcrm.auth.scopes import is_known_scope
+from zcrm.datacentres import accounts_server
 from zcrm.http.request import no_nul, raw_body
 from zcrm.http.state import State
+from zcrm.http.way_in import zoho_host
 from zcrm.service import oauth as oauth_service
 
 PARAMS = ("client_id", "response_type", "scope", "redirect_uri", "state", "access_type", "prompt")
@@ -40,7 +42,6 @@ COOKIE = "zcrm_oauth"
 COOKIE_PATH = "/oauth/v2/auth"
 FORM_TTL = 1800  # seconds a rendered form stays valid
 MAX_FORM_BYTES = 64 * 1024
-LOCATION = "us"
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{22,64}\Z")
 HEADERS = {
     "Cache-Control": "no-store",
@@ -383,14 +384,15 @@ async def authorize_submit(request: Request, state: State) -> Response:
     signed_in = checked.user
     assert signed_in is not None  # _problem lets no unknown user through
 
+    # the data centre of the way in: Zoho's redirect names the user's (docs/proxy.md)
+    location, server = accounts_server(zoho_host(request), state.settings.base_url)
+
     def issue(conn: Connection, now: int) -> Response:
         code = oauth_service.grant_code(
             conn, state.oauth, auth.client, checked.email, signed_in, auth.scopes, auth.redirect_uri, now
         )
         if code is None:
             return again(WRONG_REQUIRED if required else WRONG, 400, now)  # changed since it was checked
-        return _redirect(
-            auth, {"code": code, "location": LOCATION, "accounts-server": state.settings.base_url}
-        )
+        return _redirect(auth, {"code": code, "location": location, "accounts-server": server})
 
     return await state.unit(issue, write=True)

@@ -33,6 +33,7 @@ from zcrm.http.control.access import AdminCall
 from zcrm.http.envelope import json_response
 from zcrm.http.request import json_object, query_params, raw_body
 from zcrm.http.state import State
+from zcrm.http.way_in import zoho_host
 from zcrm.records.reads import positive_param
 from zcrm.service import automation as automation_service
 from zcrm.service import oauth as oauth_service
@@ -215,10 +216,11 @@ async def create_client(request: Request, state: State) -> Response:
 
 async def issue_tokens(request: Request, state: State) -> Response:
     header = request.headers.get("authorization")
+    way_in = zoho_host(request)
 
     def work(conn: Connection, ident: Identity, body: dict[str, Any], now: int) -> dict[str, Any]:
         default_client = oauth_service.token_client(conn, bearer(header))
-        return provision.issue_tokens(conn, state.oauth, ident.schema, body, default_client, now)
+        return provision.issue_tokens(conn, state.oauth, ident.schema, body, default_client, now, way_in)
 
     return await _admin_write(request, state, work)
 

@@ -1,0 +1,182 @@
+"""Drives the official Python SDK through zcrm's proxy (docs/proxy.md): configured with Zoho's own US data centre
+(``USDataCenter.PRODUCTION()``: ``https://accounts.zoho.com`` and ``https://www.zohoapis.com``) and nothing else
+changed. The test runs it with ``HTTPS_PROXY`` (the server's ``proxy_url``) and ``REQUESTS_CA_BUNDLE`` (its
+``ca_file``) in the environment.
+
+    python proxy_driver.py CREDENTIALS_JSON WORK_DIR
+
+It runs under any of the Python SDKs 5.0 to 8.0 (tests/sdk/envs.py): 5.0 names the module in each call of
+``RecordOperations`` and has COQL in ``query``; 6.0 and later name it when making ``RecordOperations`` and have COQL in
+``coql``. The scenario refreshes the access token, then inserts two Leads, reads the first, updates it, searches for it,
+selects it with COQL and deletes the second. Each wire entry also records the request's scheme and host (``url``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+# before the SDK: importing driver_base installs the wire log
+from driver_base import WIRE, answer, error, main, mark, outcome, records
+from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
+from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
+from zohocrmsdk.src.com.zoho.api.logger import Logger
+from zohocrmsdk.src.com.zoho.crm.api.dc import USDataCenter
+from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
+from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
+from zohocrmsdk.src.com.zoho.crm.api.record import (
+    ActionWrapper,
+    APIException,
+    BodyWrapper,
+    Record,
+    RecordOperations,
+    ResponseWrapper,
+    SearchRecordsParam,
+    SuccessResponse,
+)
+from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
+
+try:  # 5.0
+    from zohocrmsdk.src.com.zoho.crm.api.query import BodyWrapper as QueryBody
+    from zohocrmsdk.src.com.zoho.crm.api.query import QueryOperations as CoqlOperations
+    from zohocrmsdk.src.com.zoho.crm.api.query import ResponseWrapper as QueryRecords
+except ModuleNotFoundError:  # 6.0 and later
+    from zohocrmsdk.src.com.zoho.crm.api.coql import BodyWrapper as QueryBody
+    from zohocrmsdk.src.com.zoho.crm.api.coql import CoqlOperations
+    from zohocrmsdk.src.com.zoho.crm.api.coql import ResponseWrapper as QueryRecords
+
+MODULE = "Leads"
+PER_CALL = "module_api_name" not in inspect.signature(RecordOperations.__init__).parameters  # 5.0
+
+
+class Leads:
+    """``RecordOperations`` on Leads, whichever way the SDK takes the module."""
+
+    def __init__(self) -> None:
+        self.ops = RecordOperations() if PER_CALL else RecordOperations(MODULE)
+
+    def create(self, body: BodyWrapper) -> Any:
+        return self.ops.create_records(MODULE, body) if PER_CALL else self.ops.create_records(body)
+
+    def get(self, record_id: int) -> Any:
+        if PER_CALL:
+            return self.ops.get_record(record_id, MODULE, ParameterMap())
+        return self.ops.get_record(record_id, ParameterMap())
+
+    def update(self, record_id: int, body: BodyWrapper) -> Any:
+        if PER_CALL:
+            return self.ops.update_record(record_id, MODULE, body)
+        return self.ops.update_record(record_id, body)
+
+    def search(self, params: ParameterMap) -> Any:
+        return self.ops.search_records(MODULE, params) if PER_CALL else self.ops.search_records(params)
+
+    def delete(self, record_id: int) -> Any:
+        if PER_CALL:
+            return self.ops.delete_record(record_id, MODULE, ParameterMap())
+        return self.ops.delete_record(record_id, ParameterMap())
+
+
+_send = requests.Session.send
+
+
+def _send_noting_host(self: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+    parts = urlsplit(request.url or "")
+    response = _send(self, request, **kwargs)  # driver_base's: appends the entry
+    WIRE[-1]["url"] = f"{parts.scheme}://{parts.netloc}"
+    return response
+
+
+requests.Session.send = _send_noting_host  # type: ignore[method-assign]
+
+
+def action(response: Any) -> dict[str, Any]:
+    return outcome(
+        response,
+        {
+            ActionWrapper: lambda obj: {
+                "data": [
+                    {"kind": type(item).__name__, **answer(item)}
+                    if isinstance(item, (SuccessResponse, APIException))
+                    else {"kind": type(item).__name__}
+                    for item in obj.get_data()
+                ]
+            },
+            APIException: error,
+        },
+    )
+
+
+def found(response: Any) -> dict[str, Any]:
+    return outcome(
+        response,
+        {
+            (ResponseWrapper, QueryRecords): lambda obj: {"records": records(obj.get_data())},
+            APIException: error,
+        },
+    )
+
+
+def body_of(record: Record) -> BodyWrapper:
+    body = BodyWrapper()
+    body.set_data([record])
+    return body
+
+
+def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
+    work = result["work"]
+    mark(result, "initialize")
+    Initializer.initialize(
+        environment=USDataCenter.PRODUCTION(),
+        token=OAuthToken(
+            client_id=creds["client_id"],
+            client_secret=creds["client_secret"],
+            refresh_token=creds["refresh_token"],
+        ),
+        store=FileStore(f"{work}/tokens.csv"),
+        sdk_config=SDKConfig(auto_refresh_fields=False, pick_list_validation=True),
+        resource_path=work,
+        logger=Logger.get_instance(Logger.Levels.INFO, f"{work}/sdk.log"),
+    )
+    leads = Leads()
+
+    mark(result, "insert")
+    lead = Record()
+    lead.add_key_value("Last_Name", "Proxied")
+    lead.add_key_value("Company", "Harbour Tunnel Ltd")
+    other = Record()
+    other.add_key_value("Last_Name", "Tunnelled")
+    other.add_key_value("Company", "Harbour Tunnel Ltd")
+    body = BodyWrapper()
+    body.set_data([lead, other])
+    result["insert"] = action(leads.create(body))
+    lead_id, other_id = (int(item["details"]["id"]) for item in result["insert"]["data"])
+    result["ids"] = [str(lead_id), str(other_id)]
+
+    mark(result, "get")
+    result["get"] = found(leads.get(lead_id))
+
+    mark(result, "update")
+    change = Record()
+    change.add_key_value("Company", "Harbour Tunnel Group")
+    result["update"] = action(leads.update(lead_id, body_of(change)))
+
+    mark(result, "search")
+    params = ParameterMap()
+    params.add(SearchRecordsParam.criteria, "(Last_Name:equals:Proxied)")
+    result["search"] = found(leads.search(params))
+
+    mark(result, "coql")
+    query = QueryBody()
+    query.set_select_query(f"select Last_Name, Company from Leads where id = {lead_id}")
+    result["coql"] = found(CoqlOperations().get_records(query))
+
+    mark(result, "delete")
+    result["delete"] = action(leads.delete(other_id))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(scenario, initialized=False))
