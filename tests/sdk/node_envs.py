@@ -25,13 +25,20 @@ from typing import Any
 
 from zcrm.sdks import NODE_SDKS, NodeSdk, cache_root
 
-__all__ = ["NODE_SDKS", "NodeSdk", "driver_command", "run_flows"]
+__all__ = ["NODE_SDKS", "NodeSdk", "driver_command", "global_agent", "run_flows"]
 
 SOURCES = Path(__file__).with_name("node")
 
 
 def _home(sdk: NodeSdk) -> str:
-    return f"node-{sdk.package.replace('@', '').replace('/', '+')}-{sdk.version}"
+    tools = hashlib.sha256("\0".join(sdk.tools).encode()).hexdigest()[:8]  # a project per set of tools
+    return f"node-{sdk.package.replace('@', '').replace('/', '+')}-{sdk.version}-{tools}"
+
+
+def global_agent(name: str) -> str:
+    """The path of global-agent's bootstrap in SDK ``name``'s project: ``node --require`` it, with
+    ``GLOBAL_AGENT_HTTP_PROXY`` set, to send every request of the process through a proxy."""
+    return str(project_of(NODE_SDKS[name]) / "node_modules" / "global-agent" / "bootstrap.js")
 
 
 def _locked(root: Path, name: str) -> Path:

@@ -1,7 +1,8 @@
 """Zoho's official Node SDKs configured with Zoho's own US data centre (``USDataCenter.PRODUCTION()``), their own
 ``RequestProxy`` on zcrm's proxy (``zcrm serve --proxy-port``, docs/proxy.md) and ``NODE_EXTRA_CA_CERTS`` on zcrm's
 CA, hosts unchanged, run the flows of test_sdk_node.py against a live server. The SDKs send the token refresh
-without their proxy, so the driver gives them the server's access token (docs/official-sdks-node.md)."""
+without their proxy: the process's global agent (global-agent, ``GLOBAL_AGENT_HTTP_PROXY``) takes it through the
+proxy to ``accounts.zoho.com`` (docs/official-sdks-node.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
-from tests.sdk.node_envs import NODE_SDKS, run_flows
+from tests.sdk.node_envs import NODE_SDKS, global_agent, run_flows
 
 
 @pytest.fixture(scope="module", params=sorted(NODE_SDKS))
@@ -34,7 +35,11 @@ def proxied(
             data_dir / "credentials.json",
             root / "work",
             args,
-            {"NODE_EXTRA_CA_CERTS": creds["ca_file"]},
+            {
+                "NODE_EXTRA_CA_CERTS": creds["ca_file"],
+                "NODE_OPTIONS": f"--require={global_agent(request.param)}",
+                "GLOBAL_AGENT_HTTP_PROXY": creds["proxy_url"],
+            },
         )
         headers = {"Authorization": f"Zoho-oauthtoken {creds['access_token']}"}
         with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
@@ -49,11 +54,27 @@ def proxied(
         server.stop()
 
 
-def test_every_request_went_through_the_proxy_to_zohos_us_host(proxied: dict[str, Any]) -> None:
-    wire = proxied["wire"]
+def test_the_token_refresh_went_to_zohos_us_accounts_server_through_the_global_agent(
+    proxied: dict[str, Any],
+) -> None:
+    [refresh] = [e for e in proxied["wire"] if e["host"] == "accounts.zoho.com"]
+    assert (refresh["method"], refresh["url"], refresh["status"]) == (
+        "POST",
+        "https://accounts.zoho.com/oauth/v2/token",
+        200,
+    )
+    assert refresh["proxied"] is False  # not by the SDK's RequestProxy: by the process's global agent
+    # the proxy's answer: the US data centre's API domain (the plain port would name its base URL)
+    assert refresh["response"]["api_domain"] == "https://www.zohoapis.com"
+    assert refresh["response"]["access_token"] != proxied["access_token"]
+
+
+def test_every_api_request_went_through_the_proxy_to_zohos_us_host(proxied: dict[str, Any]) -> None:
+    wire = [e for e in proxied["wire"] if e["host"] != "accounts.zoho.com"]
     assert {(e["host"], e["proxied"]) for e in wire} == {("www.zohoapis.com", True)}
     assert all(e["url"].startswith("https://www.zohoapis.com/crm/v8/") for e in wire)
-    assert {e["authorization"] for e in wire} == {f"Zoho-oauthtoken {proxied['access_token']}"}
+    [token] = {e["authorization"] for e in wire}
+    assert token.startswith("Zoho-oauthtoken 1000.") and token != f"Zoho-oauthtoken {proxied['access_token']}"
     refused = [(e["path"], e["status"]) for e in wire if e["status"] >= 400]
     assert refused == [("/crm/v8/Leads/upsert", 400), ("/crm/v8/Leads/search", 400)]
 

@@ -37,15 +37,14 @@ function zcrmDataCenter(creds) {
 async function initialize(creds, result, work) {
   const proxy = result.args.proxy;
   const environment = proxy ? ZOHOCRMSDK.USDataCenter.PRODUCTION() : zcrmDataCenter(creds).PRODUCTION();
-  // The SDK sends its token refresh without the RequestProxy (OAuthToken.getResponse calls got with no agent), so
-  // through the proxy it is given the server's access token instead (docs/official-sdks-node.md).
-  const token = proxy
-    ? new ZOHOCRMSDK.OAuthBuilder().accessToken(creds.access_token).build()
-    : new ZOHOCRMSDK.OAuthBuilder()
-        .clientId(creds.client_id)
-        .clientSecret(creds.client_secret)
-        .refreshToken(creds.refresh_token)
-        .build();
+  // The SDK sends its token refresh without the RequestProxy (OAuthToken.getResponse calls got with no agent): through
+  // the proxy, the process's global agent (global-agent, preloaded by the test) takes it there
+  // (docs/official-sdks-node.md).
+  const token = new ZOHOCRMSDK.OAuthBuilder()
+    .clientId(creds.client_id)
+    .clientSecret(creds.client_secret)
+    .refreshToken(creds.refresh_token)
+    .build();
   const builder = (await new ZOHOCRMSDK.InitializeBuilder())
     .environment(environment)
     .token(token)

@@ -44,15 +44,14 @@ async function initialize(creds: Credentials, result: Report, work: string): Pro
   const environment: ZOHOCRMSDK.Environment = proxy
     ? ZOHOCRMSDK.USDataCenter.PRODUCTION()
     : zcrmEnvironment(creds);
-  // The SDK sends its token refresh without the RequestProxy (OAuthToken.getResponse calls got with no agent), so
-  // through the proxy it is given the server's access token instead (docs/official-sdks-node.md).
-  const token = proxy
-    ? new ZOHOCRMSDK.OAuthBuilder().accessToken(creds.access_token).build()
-    : new ZOHOCRMSDK.OAuthBuilder()
-        .clientId(creds.client_id)
-        .clientSecret(creds.client_secret)
-        .refreshToken(creds.refresh_token)
-        .build();
+  // The SDK sends its token refresh without the RequestProxy (OAuthToken.getResponse calls got with no agent): through
+  // the proxy, the process's global agent (global-agent, preloaded by the test) takes it there
+  // (docs/official-sdks-node.md).
+  const token = new ZOHOCRMSDK.OAuthBuilder()
+    .clientId(creds.client_id)
+    .clientSecret(creds.client_secret)
+    .refreshToken(creds.refresh_token)
+    .build();
   const sdkConfig: ZOHOCRMSDK.SDKConfig = new ZOHOCRMSDK.SDKConfigBuilder()
     .pickListValidation(true)
     .autoRefreshFields(false)
