@@ -8,10 +8,12 @@ through ``/crm/v8``. What differs between versions is data (``Version``'s fields
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 CANONICAL = "v5"  # the version the route table's templates name
 _PREFIX = "/crm/"
+_CANONICAL_PREFIX = f"{_PREFIX}{CANONICAL}/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +31,8 @@ class Version:
         """Whether the ``after`` behaviour of the row ``difference`` of ``DIFFERENCES`` holds in this version."""
         return self.at_least(BY_ID[difference].since)
 
-    def _values(self, kind: str) -> list[int | bool | frozenset[str] | None]:
-        return [d.value_after if self.has(d.id) else d.value_before for d in DIFFERENCES if d.kind == kind]
+    def _values(self, kind: str) -> tuple[int | bool | frozenset[str] | None, ...]:
+        return _values_in(self, kind)
 
     def _number(self, kind: str) -> int:
         (value,) = self._values(kind)
@@ -56,11 +58,7 @@ class Version:
     def omitted_fields(self, module: str) -> frozenset[str]:
         """The API names of ``module``'s fields this version does not have (rows of kind ``omitted_fields``, whose
         values name ``Module.Field``, ``*`` for every module)."""
-        names: set[str] = set()
-        for value in self._values("omitted_fields"):
-            assert isinstance(value, frozenset)
-            names.update(q.partition(".")[2] for q in value if q.partition(".")[0] in (module, "*"))
-        return frozenset(names)
+        return _omitted_fields(self, module)
 
     def _flag(self, kind: str) -> bool:
         (value,) = self._values(kind)
@@ -98,20 +96,12 @@ class Version:
     @property
     def missing_routes(self) -> frozenset[str]:
         """The route templates (``/crm/v5/...``, as the route table names them) this version does not have."""
-        missing: frozenset[str] = frozenset()
-        for value in self._values("missing_routes"):
-            assert isinstance(value, frozenset)
-            missing |= value
-        return missing
+        return _union(self, "missing_routes")
 
     @property
     def omitted_module_keys(self) -> frozenset[str]:
         """The keys of a module object (``GET /settings/modules``) this version does not answer."""
-        omitted: frozenset[str] = frozenset()
-        for value in self._values("omitted_module_keys"):
-            assert isinstance(value, frozenset)
-            omitted |= value
-        return omitted
+        return _union(self, "omitted_module_keys")
 
     def __str__(self) -> str:
         return self.name
@@ -422,11 +412,37 @@ DIFFERENCES: tuple[Difference, ...] = (
 BY_ID: dict[str, Difference] = {d.id: d for d in DIFFERENCES}
 
 
+# Every request reads its version's values: each (version, kind) is worked out once.
+@functools.cache
+def _values_in(version: Version, kind: str) -> tuple[int | bool | frozenset[str] | None, ...]:
+    return tuple(
+        d.value_after if version.has(d.id) else d.value_before for d in DIFFERENCES if d.kind == kind
+    )
+
+
+@functools.cache
+def _union(version: Version, kind: str) -> frozenset[str]:
+    union: frozenset[str] = frozenset()
+    for value in version._values(kind):
+        assert isinstance(value, frozenset)
+        union |= value
+    return union
+
+
+@functools.cache
+def _omitted_fields(version: Version, module: str) -> frozenset[str]:
+    names: set[str] = set()
+    for value in version._values("omitted_fields"):
+        assert isinstance(value, frozenset)
+        names.update(q.partition(".")[2] for q in value if q.partition(".")[0] in (module, "*"))
+    return frozenset(names)
+
+
 def split(path: str) -> tuple[Version, str]:
     """The version a ``/crm/vN/...`` path names and the path as the route table spells it (``/crm/v5/...``); any
     other path (``/oauth/...``, ``/__zcrm/...``, an unknown version) is returned unchanged with the default version,
     so that it matches what it matches today (an unknown ``/crm/v9/...`` matches nothing: 404)."""
-    if not path.startswith(_PREFIX):
+    if not path.startswith(_PREFIX) or path.startswith(_CANONICAL_PREFIX):
         return DEFAULT, path
     segment, slash, rest = path[len(_PREFIX) :].partition("/")
     version = BY_NAME.get(segment)

@@ -447,7 +447,8 @@ def classify(method: str, path: str, query: str) -> RequestKind:
     """What a request is, from the route that serves its path (the one classification: http/call.py)."""
     version, canonical = versions.split(path)
     found = MATCHER.match(canonical)
-    if found is not None and found[0].template in version.missing_routes:  # newer than the version: unknown
+    if found is not None and version is not versions.DEFAULT and found[0].template in version.missing_routes:
+        # a route newer than the version: an unknown path there
         return describe(method, path, query, None, version=version)
     if found is not None:
         return describe(method, path, query, found[0].kind, found[1], found[0], version)
