@@ -7,11 +7,10 @@ differences in zcrm/versions.py (``DIFFERENCES``), each row with the Zoho pages 
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from zcrm import generated_doc
 from zcrm.versions import CANONICAL, DIFFERENCES, VERSIONS, Difference
 
 DOC = Path("docs/api-versions.md")
@@ -104,20 +103,9 @@ def _anchor(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m zcrm.versions_doc", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
-    parser.add_argument("--output", type=Path, default=DOC, help="default: docs/api-versions.md")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is out of date: run .venv/bin/python -m zcrm.versions_doc", file=sys.stderr)
-            return 1
-        return 0
-    args.output.write_text(text, encoding="utf-8")
-    print(f"wrote {args.output}")
-    return 0
+    return generated_doc.main(
+        argv, module="zcrm.versions_doc", doc=DOC, description=__doc__.splitlines()[0], render=render
+    )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ it names an API-supported module of the standard org (``/crm/v5/Notes`` is serve
 
 from __future__ import annotations
 
-import argparse
 import ast
 import fcntl
 import importlib.metadata
@@ -28,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from zcrm import versions
+from zcrm import generated_doc, versions
 from zcrm.http.matcher import Param, Route
 from zcrm.http.routes import ROUTES
 from zcrm.schema.model import Field, LinkSpec, Module
@@ -408,22 +407,9 @@ def generate() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m zcrm.http.coverage", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
-    parser.add_argument("--output", type=Path, default=DOC, help="default: docs/coverage.md")
-    args = parser.parse_args(argv)
-    text = generate()
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            print(
-                f"{args.output} is out of date: run .venv/bin/python -m zcrm.http.coverage", file=sys.stderr
-            )
-            return 1
-        return 0
-    args.output.write_text(text, encoding="utf-8")
-    print(f"wrote {args.output}")
-    return 0
+    return generated_doc.main(
+        argv, module="zcrm.http.coverage", doc=DOC, description=__doc__.splitlines()[0], render=generate
+    )
 
 
 if __name__ == "__main__":
