@@ -1,8 +1,8 @@
 """What every official-SDK driver script shares: the wire log, the SDK's initialisation and ``main``.
 
 The drivers (``*_driver.py``) run as scripts, each in a fresh interpreter (the SDK keeps process-wide state), with this
-directory first on ``sys.path``: they import this module as ``driver_base``. Importing it wraps
-``requests.Session.send`` before the SDK is imported, so ``WIRE`` logs every HTTP request the SDK sends, in order.
+directory first on ``sys.path``: they import this module as ``driver_base``. Importing it imports ``wire_log`` (which
+wraps ``requests.Session.send``) before the SDK, so ``WIRE`` logs every HTTP request the SDK sends, in order.
 
 ``main`` runs a driver's scenario with the arguments
 
@@ -29,53 +29,18 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-import requests
-
-WIRE: list[dict[str, Any]] = []
-_send = requests.Session.send
-
-
-def _logged_send(self: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> Any:
-    parts = urlsplit(request.url or "")
-    entry: dict[str, Any] = {
-        "method": request.method,
-        "path": parts.path,
-        "query": {k: v[0] if len(v) == 1 else v for k, v in parse_qs(parts.query).items()},
-    }
-    body = request.body
-    if body and (request.headers.get("Content-Type") or "").startswith("multipart/"):
-        entry["multipart_bytes"] = len(body)  # an upload: its size, not its bytes
-        body = None
-    if isinstance(body, bytes):
-        body = body.decode("utf-8")
-    if body and parts.path.startswith("/oauth/"):
-        entry["form"] = {k: v[0] for k, v in parse_qs(body).items()}
-    elif body:
-        entry["json"] = json.loads(body)
-    entry["content_type"] = request.headers.get("Content-Type")
-    entry["authorization"] = request.headers.get("Authorization")
-    WIRE.append(entry)
-    response = _send(self, request, **kwargs)
-    entry["status"] = response.status_code
-    entry["response_type"] = response.headers.get("Content-Type")
-    if response.content and "json" in (entry["response_type"] or ""):
-        entry["response"] = json.loads(response.content)  # exact integers: Python's json keeps them
-    return response
-
-
-requests.Session.send = _logged_send  # type: ignore[method-assign]
-
-from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken  # noqa: E402
-from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore  # noqa: E402
-from zohocrmsdk.src.com.zoho.api.logger import Logger  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.record import Record  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig  # noqa: E402
-from zohocrmsdk.src.com.zoho.crm.api.util import Choice  # noqa: E402
+# before the SDK: importing wire_log installs the wire log
+from wire_log import WIRE
+from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
+from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
+from zohocrmsdk.src.com.zoho.api.logger import Logger
+from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
+from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
+from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
+from zohocrmsdk.src.com.zoho.crm.api.record import Record
+from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
+from zohocrmsdk.src.com.zoho.crm.api.util import Choice
 
 # A scenario gets the server's credentials and the report to fill (``args``, ``work`` and ``marks`` in it).
 Scenario = Callable[[dict[str, str], dict[str, Any]], None]

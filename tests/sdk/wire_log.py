@@ -2,8 +2,9 @@
 ``WIRE`` holds every HTTP request the process sends, in order (method, path, query, JSON or form body, the
 ``Content-Type`` and ``Authorization`` headers, the status and JSON answer). A driver imports it before its SDK.
 
-``driver_base.py`` holds the same log for the v5 SDK's drivers; this module serves the drivers of the SDKs that run in
-their own venv (the v2 and v2.1 SDKs' ``zcrmsdk``), where ``driver_base`` (which imports ``zohocrmsdk``) cannot run.
+An upload (a ``multipart/`` body) is logged as its size (``multipart_bytes``), not its bytes. ``driver_base.py`` (the
+``zohocrmsdk`` drivers) imports it, and so do the drivers of the SDKs that run in their own venv (the v2 and v2.1
+SDKs' ``zcrmsdk``), where ``driver_base`` (which imports ``zohocrmsdk``) cannot run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ def _logged_send(self: requests.Session, request: requests.PreparedRequest, **kw
         "query": {k: v[0] if len(v) == 1 else v for k, v in parse_qs(parts.query).items()},
     }
     body = request.body
+    if body and (request.headers.get("Content-Type") or "").startswith("multipart/"):
+        entry["multipart_bytes"] = len(body)  # an upload: its size, not its bytes
+        body = None
     if isinstance(body, bytes):
         body = body.decode("utf-8")
     if body and parts.path.startswith("/oauth/"):
