@@ -9,11 +9,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.conftest import LiveServer
 
@@ -46,18 +44,6 @@ print(json.dumps({
     "listed": [listed.status_code, listed.json()],
 }))
 """
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp("connector") / "live-data"
-    data_dir.mkdir()
-    live = LiveServer(data_dir, extra_args=("--proxy-port", "0"))
-    live.start()
-    try:
-        yield live
-    finally:
-        live.stop()
 
 
 def test_a_connector_with_zohos_hosts_runs_through_the_proxy_unchanged(server: LiveServer) -> None:

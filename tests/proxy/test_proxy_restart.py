@@ -11,6 +11,7 @@ from pathlib import Path
 from cryptography import x509
 
 from tests.conftest import LiveServer
+from tests.proxy.serving import serving_proxy
 from tests.proxy.tunnels import get, proxy_port, trusting, tunnel
 
 
@@ -29,10 +30,7 @@ def _served_by(server: LiveServer) -> x509.Certificate:
 
 def test_the_ca_is_made_once_and_the_real_proxy_port_is_written_on_every_start(tmp_path: Path) -> None:
     data_dir = tmp_path / "live-data"
-    data_dir.mkdir()
-    server = LiveServer(data_dir, extra_args=("--proxy-port", "0"))
-    server.start()
-    try:
+    with serving_proxy(data_dir) as server:
         ca_pem = (data_dir / "ca.pem").read_bytes()
         ca_key = (data_dir / "ca-key.pem").read_bytes()
         first = _served_by(server)
@@ -45,8 +43,6 @@ def test_the_ca_is_made_once_and_the_real_proxy_port_is_written_on_every_start(t
         port = proxy_port(server.credentials)
         assert port != 0
         assert server.log_path.read_text().count(f"  proxy:            http://127.0.0.1:{port}  ") >= 1
-    finally:
-        server.stop()
     ca = x509.load_pem_x509_certificate(ca_pem)
     assert first.issuer == second.issuer == ca.subject
 
@@ -91,16 +87,11 @@ def test_a_cli_command_on_the_data_dir_keeps_the_running_proxy_in_the_credential
     from zcrm.cli.main import main
 
     data_dir = tmp_path / "live-data"
-    data_dir.mkdir()
-    server = LiveServer(data_dir, extra_args=("--proxy-port", "0"))
-    server.start()
-    try:
+    with serving_proxy(data_dir) as server:
         before = server.credentials
         result = CliRunner().invoke(main, ["token", "grant", "--data-dir", str(data_dir), *db_args(data_dir)])
         assert result.exit_code == 0, result.output
         after = server.credentials
         _served_by(server)  # the proxy in credentials.json still answers
-    finally:
-        server.stop()
     assert (after["proxy_url"], after["ca_file"]) == (before["proxy_url"], before["ca_file"])
     assert after["base_url"] == before["base_url"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import re
 import ssl
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +21,6 @@ ZOHO_ONLY = (
     "zcrm's proxy only serves Zoho's hosts (accounts.zoho.com, www.zohoapis.com and the other data centres' hosts,"
     " port 443; see docs/proxy.md) and never forwards to the internet"
 )
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp("proxy") / "live-data"
-    data_dir.mkdir()
-    live = LiveServer(data_dir, extra_args=("--proxy-port", "0"))
-    live.start()
-    try:
-        yield live
-    finally:
-        live.stop()
 
 
 def through_proxy(server: LiveServer) -> httpx.Client:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.proxy.serving import serving_proxy
 from tests.sdk.node_envs import NODE_SDKS, global_agent, run_flows
 
 
@@ -23,10 +23,7 @@ def proxied(
 ) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp(f"node-proxy-{request.param}")
     data_dir = root / "live-data"
-    data_dir.mkdir()
-    server = LiveServer(data_dir, extra_args=("--proxy-port", "0"))
-    server.start()
-    try:
+    with serving_proxy(data_dir) as server:
         creds = server.credentials
         proxy = urlsplit(creds["proxy_url"])
         args = {"proxy": {"host": proxy.hostname, "port": proxy.port}}
@@ -50,8 +47,6 @@ def proxied(
             report["plain_d1"] = http.get(f"/crm/v8/Deals/{report['ids']['deals'][0]}")
         report["access_token"] = creds["access_token"]
         yield report
-    finally:
-        server.stop()
 
 
 def test_the_token_refresh_went_to_zohos_us_accounts_server_through_the_global_agent(

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.proxy.serving import serving_proxy
 from tests.sdk.envs import PYTHON_SDKS, python_of
 from tests.sdk.live import in_step, run_driver
 
@@ -23,10 +23,7 @@ def flow(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     api = str(request.param)
     root = tmp_path_factory.mktemp(f"sdk-proxy-{api}")
     data_dir = root / "live-data"
-    data_dir.mkdir()
-    server = LiveServer(data_dir, extra_args=("--proxy-port", "0"))
-    server.start()
-    try:
+    with serving_proxy(data_dir) as server:
         creds = server.credentials
         env = {"HTTPS_PROXY": creds["proxy_url"], "REQUESTS_CA_BUNDLE": creds["ca_file"]}
         python = python_of(PYTHON_SDKS[api])
@@ -39,8 +36,6 @@ def flow(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
             report["plain_second"] = http.get(f"/crm/v5/Leads/{second}")
             report["plain_deleted"] = http.get("/crm/v5/Leads/deleted", params={"type": "recycle"})
         return report
-    finally:
-        server.stop()
 
 
 def test_every_request_went_to_zohos_own_hosts(flow: dict[str, Any]) -> None:
