@@ -86,6 +86,18 @@ def success(message: str, details: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def api_exception(code: str, message: str, details: dict[str, Any]) -> dict[str, Any]:
+    """An ``APIException`` the SDK parsed, as the drivers report it (the v2 and Node drivers add its class as
+    ``kind``)."""
+    return {"code": code, "status": "error", "message": message, "details": details}
+
+
+def refused(code: str, message: str, details: dict[str, Any]) -> dict[str, Any]:
+    """A step's outcome (``driver_base.outcome``) when the server refused it with 400 and the SDK parsed the
+    ``APIException``."""
+    return {"status_code": 400, "object": "APIException", "error": api_exception(code, message, details)}
+
+
 def in_step(report: dict[str, Any], step: str) -> list[dict[str, Any]]:
     """The requests the SDK sent during ``step`` of a driver's report (from its mark to the next one)."""
     marks = report["marks"]

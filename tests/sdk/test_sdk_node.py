@@ -274,10 +274,11 @@ def test_the_sdk_upserts_on_duplicate_check_fields(flow: Flow) -> None:
     assert (refused["status_code"], refused["object"]) == (400, "APIException")
     assert refused["error"] == {
         "kind": "APIException",
-        "code": "INVALID_DATA",
-        "status": "error",
-        "message": "invalid data",
-        "details": {"api_name": "duplicate_check_fields", "json_path": "$.duplicate_check_fields[0]"},
+        **live.api_exception(
+            "INVALID_DATA",
+            "invalid data",
+            {"api_name": "duplicate_check_fields", "json_path": "$.duplicate_check_fields[0]"},
+        ),
     }
 
 
@@ -301,10 +302,7 @@ def test_the_sdk_searches(flow: Flow) -> None:
     assert (malformed["status_code"], malformed["object"]) == (400, "APIException")
     assert malformed["error"] == {
         "kind": "APIException",
-        "code": "INVALID_QUERY",
-        "status": "error",
-        "message": "invalid query formed",
-        "details": {"param_name": "criteria"},
+        **live.api_exception("INVALID_QUERY", "invalid query formed", {"param_name": "criteria"}),
     }
 
 

@@ -294,10 +294,11 @@ def test_upsert_updates_on_the_duplicate_check_field_and_inserts(run: Run) -> No
     assert (refused["status_code"], refused["object"]) == (400, "APIException")
     assert refused["error"] == {
         "kind": "APIException",
-        "code": "INVALID_DATA",
-        "status": "error",
-        "message": "invalid data",
-        "details": {"api_name": "duplicate_check_fields", "json_path": "$.duplicate_check_fields[0]"},
+        **live.api_exception(
+            "INVALID_DATA",
+            "invalid data",
+            {"api_name": "duplicate_check_fields", "json_path": "$.duplicate_check_fields[0]"},
+        ),
     }
 
 
@@ -319,10 +320,11 @@ def test_searches_by_criteria_email_and_word(run: Run) -> None:
     assert (bad["status_code"], bad["object"]) == (400, "APIException")
     assert bad["error"] == {
         "kind": "APIException",
-        "code": "INVALID_QUERY",
-        "status": "error",
-        "message": "invalid query formed",
-        "details": {"api_name": "Company", "reason": "invalid operator found", "operator": "bogus"},
+        **live.api_exception(
+            "INVALID_QUERY",
+            "invalid query formed",
+            {"api_name": "Company", "reason": "invalid operator found", "operator": "bogus"},
+        ),
     }
 
 

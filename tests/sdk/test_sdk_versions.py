@@ -306,16 +306,11 @@ def test_upsert_matches_on_the_duplicate_check_field(run: Run) -> None:
         f"/crm/{run.version}/Leads/upsert",
         ["Email"],
     )
-    assert run.report["upsert_bad_check"] == {
-        "status_code": 400,
-        "object": "APIException",
-        "error": {
-            "code": "INVALID_DATA",
-            "status": "error",
-            "message": "invalid data",
-            "details": {"api_name": "duplicate_check_fields", "json_path": "$.duplicate_check_fields[0]"},
-        },
-    }
+    assert run.report["upsert_bad_check"] == live.refused(
+        "INVALID_DATA",
+        "invalid data",
+        {"api_name": "duplicate_check_fields", "json_path": "$.duplicate_check_fields[0]"},
+    )
 
 
 def test_search_by_criteria_email_and_word(run: Run) -> None:
@@ -333,16 +328,9 @@ def test_search_by_criteria_email_and_word(run: Run) -> None:
     assert burns["values"]["Owner"] == user(email=ADMIN_EMAIL, run=run)
     assert burns["values"]["Annual_Revenue"] == 1500.5
     assert report["search_nothing"] == {"status_code": 204, "object": None}
-    assert report["search_malformed"] == {
-        "status_code": 400,
-        "object": "APIException",
-        "error": {
-            "code": "INVALID_QUERY",
-            "status": "error",
-            "message": "invalid query formed",
-            "details": {"param_name": "criteria"},
-        },
-    }
+    assert report["search_malformed"] == live.refused(
+        "INVALID_QUERY", "invalid query formed", {"param_name": "criteria"}
+    )
     [(_, path, query, _)] = wire(run, "search_email")
     assert (path, query) == (f"/crm/{run.version}/Leads/search", {"email": "KATE@acme.test"})
 
@@ -366,16 +354,9 @@ def test_coql(run: Run) -> None:
         ],
         "info": {"count": 2, "more_records": False},
     }
-    assert run.report["coql_error"] == {
-        "status_code": 400,
-        "object": "APIException",
-        "error": {
-            "code": "INVALID_QUERY",
-            "status": "error",
-            "message": "column given seems to be invalid",
-            "details": {"column_name": "Nope"},
-        },
-    }
+    assert run.report["coql_error"] == live.refused(
+        "INVALID_QUERY", "column given seems to be invalid", {"column_name": "Nope"}
+    )
     assert [p for _, p, _, _ in wire(run, "coql")] == [f"/crm/{run.version}/coql"]
 
 
