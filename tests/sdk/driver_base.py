@@ -20,15 +20,15 @@ It also holds what the drivers' scenarios share: the SDK's values as plain JSON 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from sdk_values import Values, parameters_of, record_of
 
 # before the SDK: importing wire_log installs the wire log
 from wire_log import WIRE
@@ -73,38 +73,10 @@ def initialize(creds: dict[str, str], work: Path, token: OAuthToken | None = Non
     )
 
 
-def jsonable(value: Any) -> Any:
-    """SDK values (Choice, Record, dates, ...) as plain JSON, tagged so the test can check the Python types."""
-    if isinstance(value, Choice):
-        return {"choice": jsonable(value.get_value())}
-    if isinstance(value, dt.datetime):
-        return {"datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"date": value.isoformat()}
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "get_key_values"):  # Record and other key-value classes (lookups, rows)
-        return {"record": {k: jsonable(v) for k, v in value.get_key_values().items()}}
-    if type(value).__module__.startswith("zohocrmsdk."):  # MinifiedUser, Layouts, ...
-        getters = ("id", "name", "email")
-        out = {
-            name: jsonable(getattr(value, f"get_{name}")())
-            for name in getters
-            if hasattr(value, f"get_{name}")
-        }
-        return {type(value).__name__: out}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return {"repr": repr(value), "type": type(value).__name__}
-
-
-def plain(value: Any) -> Any:
-    """The SDK wraps codes, statuses and messages in Choice; unwraps them."""
-    return value.get_value() if isinstance(value, Choice) else value
+# the SDK's values as plain JSON (a key-value class such as ``Record`` tagged ``record``)
+VALUES = Values(Choice, "zohocrmsdk.", lambda value: "record")
+jsonable = VALUES.jsonable
+plain = VALUES.plain
 
 
 def answer(item: Any, details: Any = None) -> dict[str, Any]:
@@ -168,18 +140,14 @@ def outcome(
 def parameters(names: type, **values: Any) -> ParameterMap:
     """A ``ParameterMap`` of ``values``, each under the parameter of ``names`` (a ``*Param`` class) it is named
     after."""
-    param_map = ParameterMap()
-    for name, value in values.items():
-        param_map.add(getattr(names, name), value)
-    return param_map
+    made: ParameterMap = parameters_of(ParameterMap, names, **values)
+    return made
 
 
-def record(**values: Any) -> Record:
-    """A ``Record`` of ``values``, added in order."""
-    out = Record()
-    for name, value in values.items():
-        out.add_key_value(name, value)
-    return out
+def record(record_id: int | None = None, **values: Any) -> Record:
+    """A ``Record`` with ``record_id`` (if given) and ``values``, added in order."""
+    made: Record = record_of(Record, record_id, **values)
+    return made
 
 
 def mark(result: dict[str, Any], step: str) -> None:

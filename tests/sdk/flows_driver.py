@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 # before the SDK: importing driver_base installs the wire log
-from driver_base import cache_modules, entries, error, main, mark, outcome, plain, records
+from driver_base import cache_modules, entries, error, main, mark, outcome, parameters, plain, record, records
+from sdk_values import body_of, paging
 from zohocrmsdk.src.com.zoho.crm.api.fields import FieldsOperations, GetFieldsParam
 from zohocrmsdk.src.com.zoho.crm.api.modules import ModulesOperations
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
@@ -117,13 +118,7 @@ def describe(response: Any) -> dict[str, Any]:
     the ``APIException``."""
 
     def read(obj: Any) -> dict[str, Any]:
-        info = obj.get_info()
-        paging = None
-        if info is not None:
-            paging = {
-                name: getattr(info, f"get_{name}")() for name in ("count", "more_records", "page", "per_page")
-            }
-        return {"records": records(obj.get_data()), "info": paging}
+        return {"records": records(obj.get_data()), "info": paging(obj.get_info())}
 
     return outcome(
         response,
@@ -136,27 +131,8 @@ def describe(response: Any) -> dict[str, Any]:
 
 
 def body(*items: Record, check: list[str] | None = None) -> BodyWrapper:
-    wrapper = BodyWrapper()
-    wrapper.set_data(list(items))
-    if check is not None:
-        wrapper.set_duplicate_check_fields(check)
+    wrapper: BodyWrapper = body_of(BodyWrapper, items, check)
     return wrapper
-
-
-def record(record_id: int | None = None, **values: Any) -> Record:
-    out = Record()
-    if record_id is not None:
-        out.set_id(record_id)
-    for name, value in values.items():
-        out.add_key_value(name, value)
-    return out
-
-
-def params(names: type, **values: Any) -> ParameterMap:
-    out = ParameterMap()
-    for name, value in values.items():
-        out.add(getattr(names, name), value)
-    return out
 
 
 def ids_of(result: dict[str, Any], step: str) -> list[int]:
@@ -184,7 +160,7 @@ def metadata(result: dict[str, Any]) -> None:
         },
     )
     mark(result, "fields")
-    response = FieldsOperations().get_fields(params(GetFieldsParam, module="Deals"))
+    response = FieldsOperations().get_fields(parameters(GetFieldsParam, module="Deals"))
 
     def fields(obj: Any) -> dict[str, Any]:
         out = {}
@@ -241,12 +217,12 @@ def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
     # -- reads
     mark(result, "get_deal")
     result["get_deal"] = describe(
-        deals.get(d1, params(GetRecordParam, fields="Deal_Name,Foreign_Languages,Competitors,Listings"))
+        deals.get(d1, parameters(GetRecordParam, fields="Deal_Name,Foreign_Languages,Competitors,Listings"))
     )
     mark(result, "list_leads")
     result["list_leads"] = describe(
         leads.list(
-            params(GetRecordsParam, fields="Last_Name,Company,Email", ids=f"{burns},{kate},{burnside}")
+            parameters(GetRecordsParam, fields="Last_Name,Company,Email", ids=f"{burns},{kate},{burnside}")
         )
     )
 
@@ -295,7 +271,7 @@ def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
         ("search_malformed", {"criteria": "(Last_Name:equals:x"}),
     ):
         mark(result, step)
-        result[step] = describe(leads.search(params(SearchRecordsParam, **values)))
+        result[step] = describe(leads.search(parameters(SearchRecordsParam, **values)))
 
     # -- COQL
     for step, query in (
@@ -321,7 +297,7 @@ def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
 
     # -- deletes
     mark(result, "delete_leads")
-    doomed = params(DeleteRecordsParam, ids=str(burnside))
+    doomed = parameters(DeleteRecordsParam, ids=str(burnside))
     doomed.add(DeleteRecordsParam.ids, str(kate))
     result["delete_leads"] = describe(leads.delete(doomed))
     mark(result, "delete_deal")

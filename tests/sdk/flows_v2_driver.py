@@ -23,9 +23,10 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from sdk_values import Values, body_of, paging, parameters_of, record_of
 
 # before the SDK: importing wire_log installs the wire log
 from wire_log import WIRE
@@ -73,33 +74,10 @@ def initialize(creds: dict[str, str], work: Path) -> None:
     )
 
 
-def jsonable(value: Any) -> Any:
-    """SDK values (Choice, Record, dates, ...) as plain JSON, tagged so the test can check the Python types."""
-    if isinstance(value, Choice):
-        return {"choice": jsonable(value.get_value())}
-    if isinstance(value, dt.datetime):
-        return {"datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"date": value.isoformat()}
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "get_key_values"):  # Record, User and other key-value classes
-        return {type(value).__name__: {k: jsonable(v) for k, v in value.get_key_values().items()}}
-    if type(value).__module__.startswith("zcrmsdk."):
-        getters = ("id", "name", "email")
-        out = {n: jsonable(getattr(value, f"get_{n}")()) for n in getters if hasattr(value, f"get_{n}")}
-        return {type(value).__name__: out}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return {"repr": repr(value), "type": type(value).__name__}
-
-
-def plain(value: Any) -> Any:
-    return value.get_value() if isinstance(value, Choice) else value
+# the SDK's values as plain JSON (a key-value class such as ``Record`` or ``User`` tagged by its class name)
+VALUES = Values(Choice, "zcrmsdk.", lambda value: type(value).__name__)
+jsonable = VALUES.jsonable
+plain = VALUES.plain
 
 
 def answer(item: Any) -> dict[str, Any]:
@@ -118,13 +96,6 @@ def answer(item: Any) -> dict[str, Any]:
         out["action"] = plain(item.get_action())
         out["duplicate_field"] = item.get_duplicate_field()
     return out
-
-
-def info_of(info: Any) -> dict[str, Any] | None:
-    if info is None:
-        return None
-    names = ("count", "more_records", "page", "per_page")
-    return {n: getattr(info, f"get_{n}")() for n in names}
 
 
 def records_of(items: Any) -> list[dict[str, Any]]:
@@ -165,34 +136,20 @@ def outcome(response: Any) -> dict[str, Any]:
         }
     elif hasattr(obj, "get_data"):
         out["records"] = records_of(obj.get_data())
-        out["info"] = info_of(obj.get_info())
+        out["info"] = paging(obj.get_info())
     return out
 
 
 def record(record_id: int | None = None, **values: Any) -> Any:
-    out = Record()
-    if record_id is not None:
-        out.set_id(record_id)
-    for name, value in values.items():
-        out.add_key_value(name, value)
-    return out
+    return record_of(Record, record_id, **values)
 
 
 def body(*items: Any, check: list[str] | None = None, trigger: list[str] | None = None) -> Any:
-    wrapper = record_api.BodyWrapper()
-    wrapper.set_data(list(items))
-    if check is not None:
-        wrapper.set_duplicate_check_fields(check)
-    if trigger is not None:
-        wrapper.set_trigger(trigger)
-    return wrapper
+    return body_of(record_api.BodyWrapper, items, check, trigger)
 
 
-def params(names: type, **values: Any) -> ParameterMap:
-    out = ParameterMap()
-    for name, value in values.items():
-        out.add(getattr(names, name), value)
-    return out
+def params(names: type, **values: Any) -> Any:
+    return parameters_of(ParameterMap, names, **values)
 
 
 def ids_of(done: dict[str, Any]) -> list[int]:
