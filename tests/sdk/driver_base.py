@@ -15,7 +15,7 @@ tokens, the cache's contents and the wire log.
 
 It also holds what the drivers' scenarios share: the SDK's values as plain JSON (``jsonable``, ``plain``,
 ``answer``), an SDK answer as JSON (``outcome``, with readers built of ``error``, ``entry``, ``entries`` and
-``records``) and building a ``ParameterMap`` or a ``Record`` (``parameters``, ``record``).
+``records``) and building a ``ParameterMap``, a ``Record`` or a records ``BodyWrapper`` (``parameters``, ``record``, ``body``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from sdk_values import Values, parameters_of, record_of
+from sdk_values import Values, body_of, parameters_of, record_of
 
 # before the SDK: importing wire_log installs the wire log
 from wire_log import WIRE
@@ -38,7 +38,7 @@ from zohocrmsdk.src.com.zoho.api.logger import Logger
 from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
 from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
-from zohocrmsdk.src.com.zoho.crm.api.record import Record
+from zohocrmsdk.src.com.zoho.crm.api.record import BodyWrapper, Record
 from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
 from zohocrmsdk.src.com.zoho.crm.api.util import Choice
 
@@ -54,8 +54,14 @@ def environment(base: str, accounts_url: str) -> DataCenter.Environment:
     return DataCenter.Environment(base, accounts_url, base)  # type: ignore[call-arg]
 
 
-def initialize(creds: dict[str, str], work: Path, token: OAuthToken | None = None) -> None:
-    """Initialises the SDK on the server in ``creds`` with ``token`` (by default, the server's refresh token)."""
+def initialize(
+    creds: dict[str, str],
+    work: Path,
+    token: OAuthToken | None = None,
+    environment_: DataCenter.Environment | None = None,
+) -> None:
+    """Initialises the SDK on the server in ``creds`` with ``token`` (by default, the server's refresh token), in
+    ``environment_`` (by default, the server's own base and accounts URLs)."""
     base = creds["base_url"]
     if token is None:
         token = OAuthToken(
@@ -64,7 +70,7 @@ def initialize(creds: dict[str, str], work: Path, token: OAuthToken | None = Non
             refresh_token=creds["refresh_token"],
         )
     Initializer.initialize(
-        environment=environment(base, creds["accounts_url"]),
+        environment=environment_ or environment(base, creds["accounts_url"]),
         token=token,
         store=FileStore(str(work / "tokens.csv")),
         sdk_config=SDKConfig(auto_refresh_fields=False, pick_list_validation=True),
@@ -148,6 +154,12 @@ def record(record_id: int | None = None, **values: Any) -> Record:
     """A ``Record`` with ``record_id`` (if given) and ``values``, added in order."""
     made: Record = record_of(Record, record_id, **values)
     return made
+
+
+def body(*items: Record, check: list[str] | None = None) -> BodyWrapper:
+    """A records ``BodyWrapper`` of ``items`` (with its duplicate check fields, if given)."""
+    wrapper: BodyWrapper = body_of(BodyWrapper, items, check)
+    return wrapper
 
 
 def mark(result: dict[str, Any], step: str) -> None:

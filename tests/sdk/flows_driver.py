@@ -25,8 +25,20 @@ from pathlib import Path
 from typing import Any
 
 # before the SDK: importing driver_base installs the wire log
-from driver_base import cache_modules, entries, error, main, mark, outcome, parameters, plain, record, records
-from sdk_values import body_of, paging
+from driver_base import (
+    body,
+    cache_modules,
+    entries,
+    error,
+    main,
+    mark,
+    outcome,
+    parameters,
+    plain,
+    record,
+    records,
+)
+from sdk_values import paging
 from zohocrmsdk.src.com.zoho.crm.api.fields import FieldsOperations, GetFieldsParam
 from zohocrmsdk.src.com.zoho.crm.api.modules import ModulesOperations
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
@@ -37,7 +49,6 @@ from zohocrmsdk.src.com.zoho.crm.api.record import (
     DeleteRecordsParam,
     GetRecordParam,
     GetRecordsParam,
-    Record,
     RecordOperations,
     ResponseWrapper,
     SearchRecordsParam,
@@ -128,11 +139,6 @@ def describe(response: Any) -> dict[str, Any]:
             APIException: error,
         },
     )
-
-
-def body(*items: Record, check: list[str] | None = None) -> BodyWrapper:
-    wrapper: BodyWrapper = body_of(BodyWrapper, items, check)
-    return wrapper
 
 
 def ids_of(result: dict[str, Any], step: str) -> list[int]:

@@ -29,13 +29,23 @@ def run_driver(
     """Runs ``driver`` with the server's ``credentials.json`` and ``args`` (under ``python``, by default this
     interpreter; an SDK's own venv's: envs.py); returns its report, which must say ``ok`` (else the driver's
     traceback is the failure)."""
+    command = [str(python or sys.executable), str(driver), str(credentials), str(work), json.dumps(args)]
+    return report_of_run(command, work, cwd=work.parent, env=env)
+
+
+def report_of_run(
+    command: list[str], work: Path, *, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> dict[str, Any]:
+    """Runs a driver ``command`` (Python or Node) in ``cwd``, with ``env`` over this process's environment and the
+    live server's address never proxied; it must exit 0 (else its stderr is the failure). Returns its report,
+    ``work/result.json``, which must say ``ok`` (else the driver's traceback is the failure)."""
     proc = subprocess.run(
-        [str(python or sys.executable), str(driver), str(credentials), str(work), json.dumps(args)],
-        cwd=work.parent,
+        command,
+        cwd=cwd,
         env={**os.environ, "NO_PROXY": "127.0.0.1,localhost", **(env or {})},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
     assert proc.returncode == 0, proc.stderr
     report: dict[str, Any] = json.loads((work / "result.json").read_text())
@@ -86,16 +96,23 @@ def success(message: str, details: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def api_exception(code: str, message: str, details: dict[str, Any]) -> dict[str, Any]:
-    """An ``APIException`` the SDK parsed, as the drivers report it (the v2 and Node drivers add its class as
-    ``kind``)."""
-    return {"code": code, "status": "error", "message": message, "details": details}
+def api_exception(code: str, message: str, details: dict[str, Any], *, kind: bool = False) -> dict[str, Any]:
+    """An ``APIException`` the SDK parsed, as the drivers report it (with ``kind``: and its class, as the v2 and Node
+    drivers add it)."""
+    named = {"kind": "APIException"} if kind else {}
+    return {**named, "code": code, "status": "error", "message": message, "details": details}
 
 
-def refused(code: str, message: str, details: dict[str, Any]) -> dict[str, Any]:
+def refused(code: str, message: str, details: dict[str, Any], *, kind: bool = False) -> dict[str, Any]:
     """A step's outcome (``driver_base.outcome``) when the server refused it with 400 and the SDK parsed the
-    ``APIException``."""
-    return {"status_code": 400, "object": "APIException", "error": api_exception(code, message, details)}
+    ``APIException`` (``kind`` as for ``api_exception``)."""
+    error = api_exception(code, message, details, kind=kind)
+    return {"status_code": 400, "object": "APIException", "error": error}
+
+
+def refusal(outcome: dict[str, Any]) -> dict[str, Any]:
+    """The status code, object and error of a step's outcome, to compare with ``refused``."""
+    return {key: outcome.get(key) for key in ("status_code", "object", "error")}
 
 
 def in_step(report: dict[str, Any], step: str) -> list[dict[str, Any]]:

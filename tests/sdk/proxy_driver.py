@@ -14,30 +14,37 @@ selects it with COQL and deletes the second. Each wire entry also records the re
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
 # before the SDK: importing driver_base installs the wire log
-from driver_base import WIRE, answer, error, main, mark, outcome, records
-from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
-from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
-from zohocrmsdk.src.com.zoho.api.logger import Logger
+from driver_base import (
+    WIRE,
+    body,
+    entries,
+    error,
+    initialize,
+    main,
+    mark,
+    outcome,
+    parameters,
+    record,
+    records,
+)
 from zohocrmsdk.src.com.zoho.crm.api.dc import USDataCenter
-from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import (
     ActionWrapper,
     APIException,
     BodyWrapper,
-    Record,
     RecordOperations,
     ResponseWrapper,
     SearchRecordsParam,
     SuccessResponse,
 )
-from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
 
 try:  # 5.0
     from zohocrmsdk.src.com.zoho.crm.api.query import BodyWrapper as QueryBody
@@ -97,14 +104,7 @@ def action(response: Any) -> dict[str, Any]:
     return outcome(
         response,
         {
-            ActionWrapper: lambda obj: {
-                "data": [
-                    {"kind": type(item).__name__, **answer(item)}
-                    if isinstance(item, (SuccessResponse, APIException))
-                    else {"kind": type(item).__name__}
-                    for item in obj.get_data()
-                ]
-            },
+            ActionWrapper: lambda obj: {"data": entries(obj.get_data(), (SuccessResponse, APIException))},
             APIException: error,
         },
     )
@@ -120,39 +120,16 @@ def found(response: Any) -> dict[str, Any]:
     )
 
 
-def body_of(record: Record) -> BodyWrapper:
-    body = BodyWrapper()
-    body.set_data([record])
-    return body
-
-
 def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
     work = result["work"]
     mark(result, "initialize")
-    Initializer.initialize(
-        environment=USDataCenter.PRODUCTION(),
-        token=OAuthToken(
-            client_id=creds["client_id"],
-            client_secret=creds["client_secret"],
-            refresh_token=creds["refresh_token"],
-        ),
-        store=FileStore(f"{work}/tokens.csv"),
-        sdk_config=SDKConfig(auto_refresh_fields=False, pick_list_validation=True),
-        resource_path=work,
-        logger=Logger.get_instance(Logger.Levels.INFO, f"{work}/sdk.log"),
-    )
+    initialize(creds, Path(work), environment_=USDataCenter.PRODUCTION())
     leads = Leads()
 
     mark(result, "insert")
-    lead = Record()
-    lead.add_key_value("Last_Name", "Proxied")
-    lead.add_key_value("Company", "Harbour Tunnel Ltd")
-    other = Record()
-    other.add_key_value("Last_Name", "Tunnelled")
-    other.add_key_value("Company", "Harbour Tunnel Ltd")
-    body = BodyWrapper()
-    body.set_data([lead, other])
-    result["insert"] = action(leads.create(body))
+    lead = record(Last_Name="Proxied", Company="Harbour Tunnel Ltd")
+    other = record(Last_Name="Tunnelled", Company="Harbour Tunnel Ltd")
+    result["insert"] = action(leads.create(body(lead, other)))
     lead_id, other_id = (int(item["details"]["id"]) for item in result["insert"]["data"])
     result["ids"] = [str(lead_id), str(other_id)]
 
@@ -160,14 +137,13 @@ def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
     result["get"] = found(leads.get(lead_id))
 
     mark(result, "update")
-    change = Record()
-    change.add_key_value("Company", "Harbour Tunnel Group")
-    result["update"] = action(leads.update(lead_id, body_of(change)))
+    change = record(Company="Harbour Tunnel Group")
+    result["update"] = action(leads.update(lead_id, body(change)))
 
     mark(result, "search")
-    params = ParameterMap()
-    params.add(SearchRecordsParam.criteria, "(Last_Name:equals:Proxied)")
-    result["search"] = found(leads.search(params))
+    result["search"] = found(
+        leads.search(parameters(SearchRecordsParam, criteria="(Last_Name:equals:Proxied)"))
+    )
 
     mark(result, "coql")
     query = QueryBody()

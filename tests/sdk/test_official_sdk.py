@@ -15,10 +15,8 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 import stat
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -31,6 +29,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
+from tests.sdk import live
 
 DRIVER = Path(__file__).with_name("sdk_driver.py")
 # The SDK renders datetimes in the client's local zone; a fixed UTC-3 (POSIX form, no tz database needed) differs
@@ -63,25 +62,16 @@ def run_driver(
     scenario: str, server: LiveServer, work: Path, args: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Runs one SDK scenario in a new interpreter; returns the driver's report (``sdk_driver.py``)."""
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(DRIVER),
-            scenario,
-            str(server.data_dir / "credentials.json"),
-            str(work),
-            json.dumps(args or {}),
-        ],
-        cwd=work.parent,  # anything the SDK might drop in the current directory stays in the test's tmp dir
-        env={**os.environ, "TZ": CLIENT_TZ, "NO_PROXY": "127.0.0.1,localhost"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    report: dict[str, Any] = json.loads((work / "result.json").read_text())
-    assert report["ok"], report.get("traceback")
-    return report
+    command = [
+        sys.executable,
+        str(DRIVER),
+        scenario,
+        str(server.data_dir / "credentials.json"),
+        str(work),
+        json.dumps(args or {}),
+    ]
+    # in work's parent: anything the SDK might drop in the current directory stays in the test's tmp dir
+    return live.report_of_run(command, work, cwd=work.parent, env={"TZ": CLIENT_TZ})
 
 
 def step(report: dict[str, Any], name: str) -> list[dict[str, Any]]:

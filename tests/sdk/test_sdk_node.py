@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sdk import live
+from tests.sdk import live, node_envs
 from tests.sdk.node_envs import NODE_SDKS, run_flows
 
 
@@ -236,13 +236,7 @@ def test_the_sdk_updates_in_bulk_and_singly_appending_to_a_multi_select_picklist
     # d2 outlives the flow: its stored state over plain HTTP
     stored = flow.read("Deals", d2, "Deal_Name,Stage,Amount,Foreign_Languages")
     assert stored.status_code == 200
-    assert {k: v for k, v in stored.json()["data"][0].items() if not k.startswith("$")} == {
-        "Deal_Name": "Quay Lofts",
-        "Stage": "Needs Analysis",
-        "Amount": 5000.5,
-        "Foreign_Languages": ["Spanish", "Hindi"],
-        "id": d2,
-    }
+    assert node_envs.stored(stored) == {**node_envs.QUAY_LOFTS, "id": d2}
 
 
 # -- upsert, search, COQL --------------------------------------------------------------------------------------------
@@ -270,16 +264,12 @@ def test_the_sdk_upserts_on_duplicate_check_fields(flow: Flow) -> None:
         "Email",
     )
     assert updated_["details"]["id"] == inserted["details"]["id"] == flow.report["ids"]["lead"]
-    refused = flow.report["upsert_refused"]
-    assert (refused["status_code"], refused["object"]) == (400, "APIException")
-    assert refused["error"] == {
-        "kind": "APIException",
-        **live.api_exception(
-            "INVALID_DATA",
-            "invalid data",
-            {"api_name": "duplicate_check_fields", "json_path": "$.duplicate_check_fields[0]"},
-        ),
-    }
+    assert live.refusal(flow.report["upsert_refused"]) == live.refused(
+        "INVALID_DATA",
+        "invalid data",
+        {"api_name": "duplicate_check_fields", "json_path": "$.duplicate_check_fields[0]"},
+        kind=True,
+    )
 
 
 def test_the_sdk_searches(flow: Flow) -> None:
@@ -298,12 +288,9 @@ def test_the_sdk_searches(flow: Flow) -> None:
         "NODE@sdk.test",
     )
     assert found["info"] == {"class": "Info", "Count": 1, "MoreRecords": False, "Page": 1, "PerPage": 200}
-    malformed = flow.report["search_malformed"]
-    assert (malformed["status_code"], malformed["object"]) == (400, "APIException")
-    assert malformed["error"] == {
-        "kind": "APIException",
-        **live.api_exception("INVALID_QUERY", "invalid query formed", {"param_name": "criteria"}),
-    }
+    assert live.refusal(flow.report["search_malformed"]) == live.refused(
+        "INVALID_QUERY", "invalid query formed", {"param_name": "criteria"}, kind=True
+    )
 
 
 def test_the_sdk_runs_a_coql_query(flow: Flow) -> None:
@@ -352,26 +339,10 @@ def test_the_sdk_deletes_in_bulk_and_singly(flow: Flow) -> None:
         {"ids": d1},
         200,
     )
-    assert flow.report["delete"]["data"] == [
-        {
-            "kind": "SuccessResponse",
-            "code": "SUCCESS",
-            "status": "success",
-            "message": "record deleted",
-            "details": {"id": d1},
-        }
-    ]
+    assert flow.report["delete"]["data"] == [live.success("record deleted", {"id": d1})]
     [single] = flow.sent("delete_one")
     assert (single["method"], single["path"], single["status"]) == ("DELETE", f"/crm/v8/Leads/{lead}", 200)
-    assert flow.report["delete_one"]["data"] == [
-        {
-            "kind": "SuccessResponse",
-            "code": "SUCCESS",
-            "status": "success",
-            "message": "record deleted",
-            "details": {"id": lead},
-        }
-    ]
+    assert flow.report["delete_one"]["data"] == [live.success("record deleted", {"id": lead})]
     assert flow.report["get_deleted"] == {"status_code": 204, "object": None}
     assert flow.read("Deals", d1, "Deal_Name").status_code == 204
     assert flow.read("Leads", lead, "Last_Name").status_code == 204

@@ -32,6 +32,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer, db_args, effective_database_url
+from tests.sdk import live
 from zcrm.auth.oauth import OAuthServer
 from zcrm.settings import Settings
 from zcrm.store import Database
@@ -65,25 +66,8 @@ SDK_MISMATCH = {
 
 def run_driver(server: LiveServer, scenario: str, work: Path, args: dict[str, Any]) -> dict[str, Any]:
     """Runs one scenario of ``sdk_scopes_driver.py`` in a new interpreter; returns its report."""
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(DRIVER),
-            scenario,
-            str(server.data_dir / "credentials.json"),
-            str(work),
-            json.dumps(args),
-        ],
-        cwd=work.parent,
-        env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.returncode == 0, proc.stderr
-    report: dict[str, Any] = json.loads((work / "result.json").read_text())
-    assert report["ok"], report.get("traceback")
-    return report
+    command = [sys.executable, str(DRIVER), scenario, str(server.data_dir / "credentials.json"), str(work)]
+    return live.report_of_run([*command, json.dumps(args)], work, cwd=work.parent, timeout=60)
 
 
 def step(report: dict[str, Any], name: str) -> list[dict[str, Any]]:

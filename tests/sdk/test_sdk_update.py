@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ import pytest
 
 from tests.conftest import LiveServer
 from tests.known_files import known_files
+from tests.sdk import live
 
 DRIVER = Path(__file__).with_name("sdk_update_driver.py")
 CLIENT_TZ = (
@@ -232,24 +231,15 @@ def run(update_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> 
         "leads": seeded.leads,
         "lead_code": LEAD_CODE,
     }
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(DRIVER),
-            "update",
-            str(update_server.data_dir / "credentials.json"),
-            str(work),
-            json.dumps(args),
-        ],
-        cwd=work.parent,
-        env={**os.environ, "TZ": CLIENT_TZ, "NO_PROXY": "127.0.0.1,localhost"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    report: dict[str, Any] = json.loads((work / "result.json").read_text())
-    assert report["ok"], report.get("traceback")
+    command = [
+        sys.executable,
+        str(DRIVER),
+        "update",
+        str(update_server.data_dir / "credentials.json"),
+        str(work),
+        json.dumps(args),
+    ]
+    report = live.report_of_run(command, work, cwd=work.parent, env={"TZ": CLIENT_TZ})
     return Run(update_server, seeded, report)
 
 
