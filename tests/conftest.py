@@ -341,16 +341,23 @@ class LiveServer:
         self.process = None
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    data_dir = tmp_path / "live-data"
+@contextmanager
+def served(data_dir: Path, *extra_args: str) -> Iterator[LiveServer]:
+    """A ``LiveServer`` on ``data_dir`` (made here, so new) with ``extra_args``, started, and stopped on leaving (a
+    test may stop and start it in between)."""
     data_dir.mkdir()
-    server = LiveServer(data_dir)
+    server = LiveServer(data_dir, extra_args=extra_args)
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    with served(tmp_path / "live-data") as server:
+        yield server
 
 
 SPECIMENS = Path(__file__).parent / "data" / "specimens.yaml"

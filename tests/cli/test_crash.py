@@ -12,15 +12,12 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import LiveServer, sql
+from tests.conftest import served, sql
 
 
 def test_sigkill_during_a_bulk_update_leaves_each_record_old_or_new(tmp_path: Path) -> None:
     data_dir = tmp_path / "crash"
-    data_dir.mkdir()
-    server = LiveServer(data_dir)
-    server.start()
-    try:
+    with served(data_dir) as server:
         base = server.base_url
         headers = {"Authorization": f"Zoho-oauthtoken {server.credentials['access_token']}"}
         body = {
@@ -83,5 +80,3 @@ def test_sigkill_during_a_bulk_update_leaves_each_record_old_or_new(tmp_path: Pa
             assert changes == [(100 if updated else 0,)]  # the change log matches the records
             if not updated:  # the records kept the values of an earlier, committed state
                 assert company in ("Before", *[f"After {r}" for r in range(round_no)])
-    finally:
-        server.stop()

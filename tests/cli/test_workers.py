@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, served
 
 
 def _worker_pids(server: LiveServer) -> list[int]:
@@ -26,13 +26,8 @@ def _worker_pids(server: LiveServer) -> list[int]:
 @pytest.fixture
 def two_workers(tmp_path: Path) -> Iterator[LiveServer]:
     data_dir = tmp_path / "workers"
-    data_dir.mkdir()
-    server = LiveServer(data_dir, extra_args=("--workers", "2"))
-    server.start()
-    try:
+    with served(data_dir, "--workers", "2") as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_two_workers_serve_one_database(two_workers: LiveServer) -> None:

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from tests.conftest import LiveServer
-from tests.proxy.serving import serving_proxy
+from tests.conftest import LiveServer, served
 from tests.proxy.tunnels import get, proxy_port, trusting, tunnel
 
 
@@ -30,7 +29,7 @@ def _served_by(server: LiveServer) -> x509.Certificate:
 
 def test_the_ca_is_made_once_and_the_real_proxy_port_is_written_on_every_start(tmp_path: Path) -> None:
     data_dir = tmp_path / "live-data"
-    with serving_proxy(data_dir) as server:
+    with served(data_dir, "--proxy-port", "0") as server:
         ca_pem = (data_dir / "ca.pem").read_bytes()
         ca_key = (data_dir / "ca-key.pem").read_bytes()
         first = _served_by(server)
@@ -87,7 +86,7 @@ def test_a_cli_command_on_the_data_dir_keeps_the_running_proxy_in_the_credential
     from zcrm.cli.main import main
 
     data_dir = tmp_path / "live-data"
-    with serving_proxy(data_dir) as server:
+    with served(data_dir, "--proxy-port", "0") as server:
         before = server.credentials
         result = CliRunner().invoke(main, ["token", "grant", "--data-dir", str(data_dir), *db_args(data_dir)])
         assert result.exit_code == 0, result.output

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from cryptography import x509
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, served
 from tests.proxy.tunnels import connect, get, proxy_port, request_line, trusting, tunnel
 
 ZOHO_ONLY = (
@@ -59,13 +59,8 @@ def test_credentials_name_the_proxy_with_its_real_port_and_the_ca(server: LiveSe
 
 def test_without_the_proxy_credentials_have_no_proxy_and_no_ca_is_made(tmp_path: Path) -> None:
     data_dir = tmp_path / "plain"
-    data_dir.mkdir()
-    plain = LiveServer(data_dir)
-    plain.start()
-    try:
+    with served(data_dir) as plain:
         creds = plain.credentials
-    finally:
-        plain.stop()
     assert "proxy_url" not in creds
     assert "ca_file" not in creds
     assert not (data_dir / "ca.pem").exists()

@@ -15,7 +15,8 @@ tokens, the cache's contents and the wire log.
 
 It also holds what the drivers' scenarios share: the SDK's values as plain JSON (``jsonable``, ``plain``,
 ``answer``), an SDK answer as JSON (``outcome``, with readers built of ``error``, ``entry``, ``entries`` and
-``records``) and building a ``ParameterMap``, a ``Record`` or a records ``BodyWrapper`` (``parameters``, ``record``, ``body``).
+``records``), building a ``ParameterMap``, a ``Record`` or a records ``BodyWrapper`` (``parameters``, ``record``,
+``body``) and ``RecordOperations`` on one module, whichever SDK version runs (``ModuleRecords``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from zohocrmsdk.src.com.zoho.api.logger import Logger
 from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
 from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
-from zohocrmsdk.src.com.zoho.crm.api.record import BodyWrapper, Record
+from zohocrmsdk.src.com.zoho.crm.api.record import BodyWrapper, Record, RecordOperations
 from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
 from zohocrmsdk.src.com.zoho.crm.api.util import Choice
 
@@ -160,6 +161,52 @@ def body(*items: Record, check: list[str] | None = None) -> BodyWrapper:
     """A records ``BodyWrapper`` of ``items`` (with its duplicate check fields, if given)."""
     wrapper: BodyWrapper = body_of(BodyWrapper, items, check)
     return wrapper
+
+
+class ModuleRecords:
+    """``RecordOperations`` of one module, whichever SDK version is installed: 5.0 passes the module to every call
+    (after the record id, if any), 6.0 and later to the constructor."""
+
+    PER_MODULE = "module_api_name" in RecordOperations.__init__.__code__.co_varnames
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self.ops = RecordOperations(module) if self.PER_MODULE else RecordOperations()
+
+    def _on_module(self, name: str, *args: Any) -> Any:
+        method = getattr(self.ops, name)
+        return method(*args) if self.PER_MODULE else method(self.module, *args)
+
+    def _on_record(self, name: str, record_id: int, *args: Any) -> Any:
+        method = getattr(self.ops, name)
+        return method(record_id, *args) if self.PER_MODULE else method(record_id, self.module, *args)
+
+    def create(self, body: BodyWrapper) -> Any:
+        return self._on_module("create_records", body)
+
+    def update(self, body: BodyWrapper) -> Any:
+        return self._on_module("update_records", body)
+
+    def upsert(self, body: BodyWrapper) -> Any:
+        return self._on_module("upsert_records", body)
+
+    def list(self, params: ParameterMap) -> Any:
+        return self._on_module("get_records", params)
+
+    def search(self, params: ParameterMap) -> Any:
+        return self._on_module("search_records", params)
+
+    def delete(self, params: ParameterMap) -> Any:
+        return self._on_module("delete_records", params)
+
+    def get(self, record_id: int, params: ParameterMap | None = None) -> Any:
+        return self._on_record("get_record", record_id, params)
+
+    def update_one(self, record_id: int, body: BodyWrapper) -> Any:
+        return self._on_record("update_record", record_id, body)
+
+    def delete_one(self, record_id: int) -> Any:
+        return self._on_record("delete_record", record_id)
 
 
 def mark(result: dict[str, Any], step: str) -> None:

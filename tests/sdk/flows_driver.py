@@ -4,9 +4,10 @@ against a running ``zcrm serve``, unchanged: the same script runs in each SDK's 
     python flows_driver.py CREDENTIALS_JSON WORK_DIR [ARGS_JSON]
 
 Initialisation (a token refresh from the server's refresh token), the wire log and ``main`` come from
-``driver_base.py``. Every difference between the SDK versions this driver meets is in ``Sdk`` below, and nowhere
-else: from 6.0 on ``RecordOperations`` takes the module in its constructor (5.0: in every call), and COQL moved from
-``crm.api.query.QueryOperations`` (5.0) to ``crm.api.coql.CoqlOperations``.
+``driver_base.py``. The differences between the SDK versions this driver meets are in two places, and nowhere else:
+from 6.0 on ``RecordOperations`` takes the module in its constructor (5.0: in every call; ``driver_base.ModuleRecords``
+hides it), and COQL moved from ``crm.api.query.QueryOperations`` (5.0) to ``crm.api.coql.CoqlOperations`` (the
+imports below).
 
 The flow, one step each (``mark``): the module list and the Deals fields (``ModulesOperations``,
 ``FieldsOperations``); inserts (two Listings, two Deals with a multi-select picklist, a subform row and a multi-select
@@ -26,6 +27,7 @@ from typing import Any
 
 # before the SDK: importing driver_base installs the wire log
 from driver_base import (
+    ModuleRecords,
     body,
     cache_modules,
     entries,
@@ -41,15 +43,12 @@ from driver_base import (
 from sdk_values import paging
 from zohocrmsdk.src.com.zoho.crm.api.fields import FieldsOperations, GetFieldsParam
 from zohocrmsdk.src.com.zoho.crm.api.modules import ModulesOperations
-from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import (
     ActionWrapper,
     APIException,
-    BodyWrapper,
     DeleteRecordsParam,
     GetRecordParam,
     GetRecordsParam,
-    RecordOperations,
     ResponseWrapper,
     SearchRecordsParam,
     SuccessResponse,
@@ -66,52 +65,6 @@ except ImportError:  # 5.0
     from zohocrmsdk.src.com.zoho.crm.api.query import BodyWrapper as QueryBody
     from zohocrmsdk.src.com.zoho.crm.api.query import QueryOperations
     from zohocrmsdk.src.com.zoho.crm.api.query import ResponseWrapper as QueryRows
-
-
-class Sdk:
-    """``RecordOperations`` of one module, whichever SDK version is installed: 5.0 passes the module to every call
-    (after the record id, if any), 6.0 and later to the constructor."""
-
-    PER_MODULE = "module_api_name" in RecordOperations.__init__.__code__.co_varnames
-
-    def __init__(self, module: str) -> None:
-        self.module = module
-        self.ops = RecordOperations(module) if self.PER_MODULE else RecordOperations()
-
-    def _on_module(self, name: str, *args: Any) -> Any:
-        method = getattr(self.ops, name)
-        return method(*args) if self.PER_MODULE else method(self.module, *args)
-
-    def _on_record(self, name: str, record_id: int, *args: Any) -> Any:
-        method = getattr(self.ops, name)
-        return method(record_id, *args) if self.PER_MODULE else method(record_id, self.module, *args)
-
-    def create(self, body: BodyWrapper) -> Any:
-        return self._on_module("create_records", body)
-
-    def update(self, body: BodyWrapper) -> Any:
-        return self._on_module("update_records", body)
-
-    def upsert(self, body: BodyWrapper) -> Any:
-        return self._on_module("upsert_records", body)
-
-    def list(self, params: ParameterMap) -> Any:
-        return self._on_module("get_records", params)
-
-    def search(self, params: ParameterMap) -> Any:
-        return self._on_module("search_records", params)
-
-    def delete(self, params: ParameterMap) -> Any:
-        return self._on_module("delete_records", params)
-
-    def get(self, record_id: int, params: ParameterMap | None = None) -> Any:
-        return self._on_record("get_record", record_id, params)
-
-    def update_one(self, record_id: int, body: BodyWrapper) -> Any:
-        return self._on_record("update_record", record_id, body)
-
-    def delete_one(self, record_id: int) -> Any:
-        return self._on_record("delete_record", record_id)
 
 
 def written(item: Any) -> dict[str, Any]:
@@ -180,7 +133,7 @@ def metadata(result: dict[str, Any]) -> None:
 def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
     metadata(result)
     work = Path(result["work"])
-    listings, deals, leads = Sdk("Listings"), Sdk("Deals"), Sdk("Leads")
+    listings, deals, leads = ModuleRecords("Listings"), ModuleRecords("Deals"), ModuleRecords("Leads")
 
     # -- inserts
     mark(result, "insert_listings")

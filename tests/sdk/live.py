@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.conftest import served
 
 
 def run_driver(
@@ -58,15 +58,10 @@ def serving(root: Path) -> Iterator[tuple[httpx.Client, Path]]:
     """A live ``zcrm serve`` on a data dir under ``root``: a plain HTTP client authorised as its administrator, and
     the path of its ``credentials.json`` for ``run_driver``; the server stops on leaving."""
     data_dir = root / "live-data"
-    data_dir.mkdir()
-    server = LiveServer(data_dir)
-    server.start()
-    try:
+    with served(data_dir) as server:
         headers = {"Authorization": f"Zoho-oauthtoken {server.credentials['access_token']}"}
         with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
             yield http, data_dir / "credentials.json"
-    finally:
-        server.stop()
 
 
 def report_of(

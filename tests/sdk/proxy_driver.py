@@ -13,7 +13,6 @@ selects it with COQL and deletes the second. Each wire entry also records the re
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +22,7 @@ import requests
 # before the SDK: importing driver_base installs the wire log
 from driver_base import (
     WIRE,
+    ModuleRecords,
     body,
     entries,
     error,
@@ -35,12 +35,9 @@ from driver_base import (
     records,
 )
 from zohocrmsdk.src.com.zoho.crm.api.dc import USDataCenter
-from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.record import (
     ActionWrapper,
     APIException,
-    BodyWrapper,
-    RecordOperations,
     ResponseWrapper,
     SearchRecordsParam,
     SuccessResponse,
@@ -54,38 +51,6 @@ except ModuleNotFoundError:  # 6.0 and later
     from zohocrmsdk.src.com.zoho.crm.api.coql import BodyWrapper as QueryBody
     from zohocrmsdk.src.com.zoho.crm.api.coql import CoqlOperations
     from zohocrmsdk.src.com.zoho.crm.api.coql import ResponseWrapper as QueryRecords
-
-MODULE = "Leads"
-PER_CALL = "module_api_name" not in inspect.signature(RecordOperations.__init__).parameters  # 5.0
-
-
-class Leads:
-    """``RecordOperations`` on Leads, whichever way the SDK takes the module."""
-
-    def __init__(self) -> None:
-        self.ops = RecordOperations() if PER_CALL else RecordOperations(MODULE)
-
-    def create(self, body: BodyWrapper) -> Any:
-        return self.ops.create_records(MODULE, body) if PER_CALL else self.ops.create_records(body)
-
-    def get(self, record_id: int) -> Any:
-        if PER_CALL:
-            return self.ops.get_record(record_id, MODULE, ParameterMap())
-        return self.ops.get_record(record_id, ParameterMap())
-
-    def update(self, record_id: int, body: BodyWrapper) -> Any:
-        if PER_CALL:
-            return self.ops.update_record(record_id, MODULE, body)
-        return self.ops.update_record(record_id, body)
-
-    def search(self, params: ParameterMap) -> Any:
-        return self.ops.search_records(MODULE, params) if PER_CALL else self.ops.search_records(params)
-
-    def delete(self, record_id: int) -> Any:
-        if PER_CALL:
-            return self.ops.delete_record(record_id, MODULE, ParameterMap())
-        return self.ops.delete_record(record_id, ParameterMap())
-
 
 _send = requests.Session.send
 
@@ -124,7 +89,7 @@ def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
     work = result["work"]
     mark(result, "initialize")
     initialize(creds, Path(work), environment_=USDataCenter.PRODUCTION())
-    leads = Leads()
+    leads = ModuleRecords("Leads")
 
     mark(result, "insert")
     lead = record(Last_Name="Proxied", Company="Harbour Tunnel Ltd")
@@ -138,7 +103,7 @@ def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
 
     mark(result, "update")
     change = record(Company="Harbour Tunnel Group")
-    result["update"] = action(leads.update(lead_id, body(change)))
+    result["update"] = action(leads.update_one(lead_id, body(change)))
 
     mark(result, "search")
     result["search"] = found(
@@ -151,7 +116,7 @@ def scenario(creds: dict[str, str], result: dict[str, Any]) -> None:
     result["coql"] = found(CoqlOperations().get_records(query))
 
     mark(result, "delete")
-    result["delete"] = action(leads.delete(other_id))
+    result["delete"] = action(leads.delete_one(other_id))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.proxy.serving import serving_proxy
+from tests.conftest import served
 from tests.sdk import node_envs
 from tests.sdk.node_envs import NODE_SDKS, global_agent, run_flows
 
@@ -24,7 +24,7 @@ def proxied(
 ) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp(f"node-proxy-{request.param}")
     data_dir = root / "live-data"
-    with serving_proxy(data_dir) as server:
+    with served(data_dir, "--proxy-port", "0") as server:
         creds = server.credentials
         proxy = urlsplit(creds["proxy_url"])
         args = {"proxy": {"host": proxy.hostname, "port": proxy.port}}

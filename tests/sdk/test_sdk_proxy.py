@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.proxy.serving import serving_proxy
+from tests.conftest import served
 from tests.sdk.envs import PYTHON_SDKS, python_of
 from tests.sdk.live import in_step, run_driver
 
@@ -23,7 +23,7 @@ def flow(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     api = str(request.param)
     root = tmp_path_factory.mktemp(f"sdk-proxy-{api}")
     data_dir = root / "live-data"
-    with serving_proxy(data_dir) as server:
+    with served(data_dir, "--proxy-port", "0") as server:
         creds = server.credentials
         env = {"HTTPS_PROXY": creds["proxy_url"], "REQUESTS_CA_BUNDLE": creds["ca_file"]}
         python = python_of(PYTHON_SDKS[api])

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, served
 from tests.sdk import live
 
 DRIVER = Path(__file__).with_name("timeline_driver.py")
@@ -42,10 +42,7 @@ def instant(tagged: dict[str, str]) -> dt.datetime:
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sdk-timeline")
     data_dir = root / "live-data"
-    data_dir.mkdir()
-    server = LiveServer(data_dir)
-    server.start()
-    try:
+    with served(data_dir) as server:
         creds = server.credentials
         headers = {"Authorization": f"Zoho-oauthtoken {creds['access_token']}"}
         with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
@@ -76,8 +73,6 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "raw": raw,
         }
         return result
-    finally:
-        server.stop()
 
 
 def test_sdk_parses_the_timeline_into_its_classes(report: dict[str, Any]) -> None:

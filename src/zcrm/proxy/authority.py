@@ -36,18 +36,21 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+_UNUSED = (
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "encipher_only",
+    "decipher_only",
+)
+
+
 def _key_usage(*, signs_certificates: bool) -> x509.KeyUsage:
-    """A certificate's key usage: digital signatures, and (the CA's) signing certificates and CRLs."""
+    """A certificate's key usage: digital signatures, and (the CA's) signing certificates and CRLs; nothing else."""
+    signs = signs_certificates
     return x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=False,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=signs_certificates,
-        crl_sign=signs_certificates,
-        encipher_only=False,
-        decipher_only=False,
+        digital_signature=True, key_cert_sign=signs, crl_sign=signs, **dict.fromkeys(_UNUSED, False)
     )
 
 
