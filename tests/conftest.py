@@ -324,8 +324,9 @@ class LiveServer:
                     continue
                 self.port = bound
             try:
-                httpx.get(f"{self.base_url}/crm/v5/org", timeout=1)
-                return
+                if httpx.get(f"{self.base_url}/__zcrm/health", timeout=1).status_code == 200:
+                    return
+                time.sleep(0.05)
             except httpx.TransportError:
                 time.sleep(0.05)
         raise RuntimeError("zcrm serve did not start in 30 s")

@@ -25,7 +25,7 @@ from zcrm.http.api_limits import Tracker
 from zcrm.http.call import call_of
 from zcrm.http.envelope import error_response, json_response
 from zcrm.http.faulting import FaultFired
-from zcrm.http.middleware import ApiLimits, BodyLimit, Classify, ErrorGuard, Faults, RequestLogging
+from zcrm.http.middleware import AccessLog, ApiLimits, BodyLimit, Classify, ErrorGuard, Faults, RequestLogging
 from zcrm.http.request_log import RequestLog
 from zcrm.http.routes import classify, dispatch, is_upload
 from zcrm.http.state import State
@@ -168,7 +168,8 @@ def build_app(state: State, creds: Credentials | None) -> Starlette:
             checkpointer.stop()
 
     settings = state.settings
-    layers = [
+    layers = [Middleware(AccessLog)] if settings.access_log else []
+    layers += [
         Middleware(
             BodyLimit,
             max_bytes=settings.max_body_bytes,

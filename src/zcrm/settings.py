@@ -56,6 +56,10 @@ class Settings:
     grant_rate_limit: int = 10  # ZCRM_GRANT_RATE_LIMIT: grant-code exchanges per client per 10 minutes
     max_refresh_tokens_per_user: int = 20  # ZCRM_MAX_REFRESH_TOKENS_PER_USER: per user and client
     log_level: str = "info"  # ZCRM_LOG_LEVEL
+    access_log: bool = (
+        False  # ZCRM_ACCESS_LOG: 1 logs a line per request (never a credential: docs/deploy.md)
+    )
+    log_format: str = "text"  # ZCRM_LOG_FORMAT: text, or json (one JSON object a line, for log collectors)
     workers: int = 1  # ZCRM_WORKERS: server processes sharing the database
     webhook_attempts: int = 5  # ZCRM_WEBHOOK_ATTEMPTS: attempts per webhook delivery before it fails
     webhook_backoff: float = 2.0  # ZCRM_WEBHOOK_BACKOFF: seconds before the first retry, doubling after each
@@ -138,6 +142,8 @@ class Settings:
                 _env("MAX_REFRESH_TOKENS_PER_USER", str(cls.max_refresh_tokens_per_user))
             ),
             log_level=_env("LOG_LEVEL", cls.log_level),
+            access_log=_env("ACCESS_LOG", "0").strip().lower() in ("1", "true", "yes", "on"),
+            log_format=_env("LOG_FORMAT", cls.log_format).strip().lower() or cls.log_format,
             workers=int(_env("WORKERS", str(cls.workers))),
             webhook_attempts=int(_env("WEBHOOK_ATTEMPTS", str(cls.webhook_attempts))),
             webhook_backoff=float(_env("WEBHOOK_BACKOFF", str(cls.webhook_backoff))),
@@ -172,6 +178,8 @@ class Settings:
             "ZCRM_GRANT_RATE_LIMIT": str(self.grant_rate_limit),
             "ZCRM_MAX_REFRESH_TOKENS_PER_USER": str(self.max_refresh_tokens_per_user),
             "ZCRM_LOG_LEVEL": self.log_level,
+            "ZCRM_ACCESS_LOG": "1" if self.access_log else "0",
+            "ZCRM_LOG_FORMAT": self.log_format,
             "ZCRM_WORKERS": str(self.workers),
             "ZCRM_WEBHOOK_ATTEMPTS": str(self.webhook_attempts),
             "ZCRM_WEBHOOK_BACKOFF": str(self.webhook_backoff),

@@ -21,6 +21,7 @@ import click
 from sqlalchemy import make_url
 
 from zcrm.listen import LISTENING, Listening
+from zcrm.logs import FORMATS, log_config
 from zcrm.settings import Settings
 
 if TYPE_CHECKING:
@@ -185,6 +186,19 @@ def _settings(host: str, port: int, data_dir: Path, database_url: str | None, or
 )
 @click.option("--log-level", default=_defaults.log_level, show_default=True)
 @click.option(
+    "--access-log/--no-access-log",
+    default=_defaults.access_log,
+    help="Log a line per request: method, path, status, duration; never a query string of /oauth/ nor a "
+    "credential (ZCRM_ACCESS_LOG=1).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(FORMATS),
+    default=_defaults.log_format if _defaults.log_format in FORMATS else "text",
+    show_default=True,
+    help="Log lines as text, or as JSON objects one a line for log collectors (ZCRM_LOG_FORMAT).",
+)
+@click.option(
     "--workers",
     default=_defaults.workers,
     show_default=True,
@@ -211,6 +225,8 @@ def serve(
     org: Path | None,
     proxy_port: int | None,
     log_level: str,
+    access_log: bool,
+    log_format: str,
     workers: int,
     seed: int | None,
     show_credentials: bool,
@@ -227,7 +243,7 @@ def serve(
             f"--workers {workers} (ZCRM_WORKERS). Use --workers 1 with the proxy (docs/proxy.md)."
         )
     settings = _settings(host, port, data_dir, database_url, org).with_(
-        log_level=log_level, workers=workers, seed=seed
+        log_level=log_level, workers=workers, seed=seed, access_log=access_log, log_format=log_format
     )
     for note in secure(settings.data_dir, settings.effective_database_url):
         click.echo(f"note: data dir: {note}", err=True)
@@ -261,8 +277,13 @@ def serve(
         click.echo(warning, err=True)
     for line in banner(settings, listening, app.state.credentials, admin_token_file, show_credentials):
         click.echo(line)
-    # no access log: OAuth endpoints take tokens and codes in query strings, and tokens are never logged
-    options: dict[str, object] = {"log_level": log_level, "access_log": False}
+    # uvicorn's access log stays off (OAuth endpoints take tokens and codes in query strings): --access-log is
+    # zcrm's own, which never prints them (http/middleware/access_log.py)
+    options: dict[str, object] = {
+        "log_level": log_level,
+        "access_log": False,
+        "log_config": log_config(log_level, log_format),
+    }
     if workers > 1:
         # this process prepared the database; each worker attaches to it (zcrm.app.worker_app)
         app.state.zcrm.db.dispose()

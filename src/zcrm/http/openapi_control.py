@@ -39,6 +39,23 @@ USER_BODY = {
 CONTROL_OPERATIONS: dict[tuple[str, str], Described] = {
     # -- the control plane --------------------------------------------------------------------------------------
     ("GET", "/__zcrm/openapi.json"): Described(ok(OBJECT, "This document")),
+    ("GET", "/__zcrm/health"): Described(
+        {
+            **ok(closed({"status": choice(["ok"])}), "The database answers and is at this zcrm's revision"),
+            **ok(
+                closed(
+                    {
+                        "status": choice(["unavailable"]),
+                        "reason": STRING,
+                        "revision": NULLABLE_STRING,
+                        "head": NULLABLE_STRING,
+                    }
+                ),
+                "The database is unreachable or not migrated to this zcrm's revision",
+                status="503",
+            ),
+        }
+    ),
     ("PUT", "/__zcrm/records/{module}/{id}/state"): Described(
         ok(shape({"id": STRING, "approval_state": STRING, "lock_state": NULLABLE_STRING})),
         body={

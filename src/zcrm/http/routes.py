@@ -42,6 +42,7 @@ from zcrm.http.call import RequestKind, describe
 from zcrm.http.control import clock as control_clock
 from zcrm.http.control import faults as control_faults
 from zcrm.http.control import functions as control_functions
+from zcrm.http.control import health as control_health
 from zcrm.http.control import limits as control_limits
 from zcrm.http.control import org as control
 from zcrm.http.control import orgs as control_orgs
@@ -326,6 +327,11 @@ ROUTES: tuple[Route[Handler], ...] = (
     ),
     # -- the control plane -----------------------------------------------------------------------------------
     _zcrm("/__zcrm/openapi.json", "none", GET=op(openapi_document, "The OpenAPI document of these routes")),
+    _zcrm(
+        "/__zcrm/health",
+        "none",
+        GET=op(control_health.health, "Whether the server can serve: its database answers and is migrated"),
+    ),
     _zcrm(
         "/__zcrm/records/{module}/{id}/state",
         PUT=op(control.record_state, "Set a record's approval and lock state"),

@@ -22,6 +22,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 WRITE = "zcrm_write"
@@ -146,6 +147,28 @@ class Database:
             if not inspect(conn).has_table("alembic_version"):
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def health(self) -> dict[str, str | None] | None:
+        """Why this database cannot serve zcrm (None when it can): unreachable, or not at this zcrm's newest
+        Alembic revision. One query (the revision, which also proves the database answers) against the head read
+        once per process; a second one, only on failure, tells an unreachable database from an unmigrated one."""
+        try:
+            with self.engine.connect() as conn:
+                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except SQLAlchemyError:
+            try:
+                with self.engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+            except SQLAlchemyError:
+                return {"reason": "the database is unreachable", "revision": None, "head": _head()}
+            return {"reason": "the database has no schema (not migrated)", "revision": None, "head": _head()}
+        if revision != _head():
+            return {
+                "reason": "the database is not at this zcrm's revision",
+                "revision": revision,
+                "head": _head(),
+            }
+        return None
 
     def dispose(self) -> None:
         self.engine.dispose()
