@@ -29,6 +29,15 @@ if TYPE_CHECKING:
     from zcrm.proxy.authority import Authority
 
 _defaults = Settings.from_env()
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's
+
+
+def bind_error(host: str, port: int, exc: OSError, option: str = "--port") -> click.ClickException:
+    """The message for a port that cannot be bound, with a hint about the option that chose it."""
+    return click.ClickException(
+        f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another port with {option}"
+        " (0 picks a free one)"
+    )
 
 
 def database_text(url: str) -> str:
@@ -183,7 +192,14 @@ def _settings(host: str, port: int, data_dir: Path, database_url: str | None, or
     "www.zohoapis.eu, ...), served by this server with certificates from its CA (<data dir>/ca.pem); "
     "0: a free port. One server process only (ZCRM_PROXY_PORT; docs/proxy.md).",
 )
-@click.option("--log-level", default=_defaults.log_level, show_default=True)
+@click.option(
+    "--log-level",
+    default=_defaults.log_level,
+    show_default=True,
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    callback=lambda _ctx, _param, value: value.lower(),
+    help="uvicorn's log level (ZCRM_LOG_LEVEL).",
+)
 @click.option(
     "--workers",
     default=_defaults.workers,
@@ -229,12 +245,12 @@ def serve(
     settings = _settings(host, port, data_dir, database_url, org).with_(
         log_level=log_level, workers=workers, seed=seed
     )
-    for note in secure(settings.data_dir, settings.effective_database_url):
-        click.echo(f"note: data dir: {note}", err=True)
+    # bound before anything is created or printed: a port in use leaves no data dir and no banner behind,
+    # and the real port (--port 0) goes into credentials.json
     try:
-        sock, listening = bind(host, port)  # bound first: the real port goes into credentials.json
+        sock, listening = bind(host, port)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        raise bind_error(host, port, exc) from exc
     settings = settings.with_(port=listening.port)
     proxy_sock: socket.socket | None = None
     if proxy_port is not None:
@@ -242,10 +258,10 @@ def serve(
             proxy_sock, proxy_listening = bind(host, proxy_port)
         except OSError as exc:
             sock.close()
-            raise click.ClickException(
-                f"cannot listen on {host}:{proxy_port} (--proxy-port): {exc.strerror or exc}"
-            ) from exc
+            raise bind_error(host, proxy_port, exc, "--proxy-port") from exc
         settings = settings.with_(proxy_port=proxy_listening.port)  # the real one, in credentials.json
+    for note in secure(settings.data_dir, settings.effective_database_url):
+        click.echo(f"note: data dir: {note}", err=True)
     if settings.require_passwords == "auto":  # from the address really bound; the workers inherit it
         settings = settings.with_(require_passwords="off" if listening.loopback else "on")
     try:
