@@ -233,6 +233,7 @@ def serve(
 ) -> None:
     """Create or migrate the database, then serve the API."""
     from zcrm.app import create_app
+    from zcrm.cli.existing import holds_database
     from zcrm.datadir import secure
     from zcrm.listen import bind
     from zcrm.schema.orgfile import OrgFileError
@@ -260,6 +261,12 @@ def serve(
             sock.close()
             raise bind_error(host, proxy_port, exc, "--proxy-port") from exc
         settings = settings.with_(proxy_port=proxy_listening.port)  # the real one, in credentials.json
+    if org is not None and holds_database(settings):
+        click.echo(
+            f"warning: --org {org} is ignored: the data dir {settings.data_dir} already holds a zcrm database"
+            " (an org file is read only when the database is created; a new --data-dir starts from it)",
+            err=True,
+        )
     for note in secure(settings.data_dir, settings.effective_database_url):
         click.echo(f"note: data dir: {note}", err=True)
     if settings.require_passwords == "auto":  # from the address really bound; the workers inherit it
