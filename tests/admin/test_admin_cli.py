@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 from starlette.testclient import TestClient
 
-from tests.conftest import CREDENTIAL_KEYS, SPECIMENS, LiveServer, db_args, make_settings
+from tests.conftest import CREDENTIAL_KEYS, SPECIMENS, LiveServer, copy_data_dir, db_args, make_settings
 from zcrm.app import create_app
 from zcrm.cli import main
 
@@ -41,7 +41,10 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
+def cli(tmp_path: Path, prepared_data_dir: Path) -> Cli:
+    copy_data_dir(
+        prepared_data_dir, tmp_path / "d"
+    )  # the commands need an existing database (`zcrm serve` makes it)
     return Cli(tmp_path / "d")
 
 

@@ -12,14 +12,17 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.admin.test_admin_cli import Cli, Server, auth
-from tests.conftest import make_settings, sql
+from tests.conftest import copy_data_dir, make_settings, sql
 from zcrm.app import create_app
 
 T0 = 1_893_553_445  # 2030-01-02T03:04:05+00:00
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
+def cli(tmp_path: Path, prepared_data_dir: Path) -> Cli:
+    copy_data_dir(
+        prepared_data_dir, tmp_path / "d"
+    )  # the commands need an existing database (`zcrm serve` makes it)
     return Cli(tmp_path / "d")
 
 

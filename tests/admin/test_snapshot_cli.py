@@ -12,12 +12,15 @@ import yaml
 from starlette.testclient import TestClient
 
 from tests.admin.test_admin_cli import Cli, Server, auth
-from tests.conftest import CREDENTIAL_KEYS, SPECIMENS, make_settings, sql
+from tests.conftest import CREDENTIAL_KEYS, SPECIMENS, copy_data_dir, make_settings, sql
 from zcrm.app import create_app
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
+def cli(tmp_path: Path, prepared_data_dir: Path) -> Cli:
+    copy_data_dir(
+        prepared_data_dir, tmp_path / "d"
+    )  # the commands need an existing database (`zcrm serve` makes it)
     return Cli(tmp_path / "d")
 
 

@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from tests.admin.test_org_snapshots import admin as admin_headers
 from tests.api.test_oauth_web import ADMIN, INACTIVE, STANDARD, Flow, inputs, new_client, redirect_query, zcrm
-from tests.conftest import Api, FakeClock, db_args, dump, make_settings, sql
+from tests.conftest import Api, FakeClock, copy_data_dir, db_args, dump, make_settings, sql
 from zcrm.app import create_app
 from zcrm.auth import passwords
 from zcrm.cli import main
@@ -281,8 +281,11 @@ def test_only_an_org_administrator_sets_passwords(api: Api) -> None:
     assert stored_hash(api, STANDARD) is None
 
 
-def test_the_cli_sets_and_removes_a_password(tmp_path: Path) -> None:
+def test_the_cli_sets_and_removes_a_password(tmp_path: Path, prepared_data_dir: Path) -> None:
     data_dir = tmp_path / "cli"
+    copy_data_dir(
+        prepared_data_dir, data_dir
+    )  # the commands need an existing database (`zcrm serve` makes it)
     base = ["--data-dir", str(data_dir), *db_args(data_dir)]
     runner = CliRunner()
     result = runner.invoke(

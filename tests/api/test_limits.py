@@ -19,7 +19,7 @@ from tests.admin.test_admin_cli import Cli
 from tests.api.org_app import serve
 from tests.api.test_functions import FUNCTIONS
 from tests.api.test_functions import Org as FunctionsOrg
-from tests.conftest import Api, FakeClock, make_settings, sql
+from tests.conftest import Api, FakeClock, copy_data_dir, make_settings, sql
 from zcrm.app import create_app
 from zcrm.settings import Settings
 
@@ -407,7 +407,12 @@ def test_concurrency_is_per_client_and_user(held: tuple[Any, Api]) -> None:
 
 
 # -- CLI ----------------------------------------------------------------------------------------------------------
-def test_cli_limits_show_and_reset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_limits_show_and_reset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepared_data_dir: Path
+) -> None:
+    copy_data_dir(
+        prepared_data_dir, tmp_path / "d"
+    )  # the commands need an existing database (`zcrm serve` makes it)
     cli = Cli(tmp_path / "d")
     monkeypatch.setenv("ZCRM_API_CREDITS", "2")
     shown = cli.ok("limits", "show")

@@ -15,6 +15,7 @@ from tests.conftest import (
     ON_POSTGRESQL,
     SPECIMENS,
     LiveServer,
+    copy_data_dir,
     db_args,
     make_settings,
     sql,
@@ -75,7 +76,7 @@ def test_serve_rejects_a_bad_org_file(tmp_path: Path) -> None:
     bad.write_text("modules:\n  - api_name: X\n    fields:\n      - {api_name: A, data_type: lookup}\n")
     data_dir = tmp_path / "d"
     result = CliRunner().invoke(
-        main, ["serve", "--data-dir", str(data_dir), *db_args(data_dir), "--org", str(bad)]
+        main, ["serve", "--port", "0", "--data-dir", str(data_dir), *db_args(data_dir), "--org", str(bad)]
     )
     assert result.exit_code != 0
     assert "modules.X.fields[0].A: a lookup needs 'lookup_module'" in result.output
@@ -88,8 +89,13 @@ def test_restart_reuses_credentials(tmp_path: Path) -> None:
     assert second == first  # still-valid credentials are reused, not re-issued
 
 
-def test_token_grant_prints_a_code_the_token_endpoint_accepts(tmp_path: Path) -> None:
+def test_token_grant_prints_a_code_the_token_endpoint_accepts(
+    tmp_path: Path, prepared_data_dir: Path
+) -> None:
     data_dir = tmp_path / "d"
+    copy_data_dir(
+        prepared_data_dir, data_dir
+    )  # as `zcrm serve` made it: the commands need an existing database
     result = CliRunner().invoke(
         main,
         [

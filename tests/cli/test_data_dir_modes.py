@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import text
 
 from tests.cli.test_serve_output import Served, serve
-from tests.conftest import ON_POSTGRESQL, db_args, make_settings
+from tests.conftest import ON_POSTGRESQL, copy_data_dir, db_args, make_settings
 from zcrm.app import create_app
 from zcrm.datadir import secure
 from zcrm.store import Database
@@ -93,8 +93,14 @@ def test_looser_modes_are_tightened_at_start_with_a_note(tmp_path: Path) -> None
     }  # not zcrm's: left alone
 
 
-def test_commands_on_a_fresh_data_dir_make_private_files(tmp_path: Path) -> None:
+def test_commands_on_a_data_dir_make_its_files_private(tmp_path: Path, prepared_data_dir: Path) -> None:
     data_dir = tmp_path / "cli"
+    copy_data_dir(
+        prepared_data_dir, data_dir
+    )  # the commands need an existing database (`zcrm serve` makes it)
+    data_dir.chmod(0o777)
+    for path in data_dir.iterdir():
+        path.chmod(0o666)
     result = subprocess.run(
         [
             sys.executable,

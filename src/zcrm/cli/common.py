@@ -1,9 +1,9 @@
 """Plumbing shared by the ``zcrm`` commands: the data-dir options, opening a data dir, one write session on an org,
 printing JSON.
 
-Commands work directly on the database of ``--data-dir`` / ``--database-url`` (after the same start-up steps as
-``zcrm serve``: migrate, create the default org if needed, rewrite credentials.json), on the default org unless
-``--org-id`` is given. A Zoho error (bad input) ends the command with its code and details.
+Commands work directly on the database of ``--data-dir`` / ``--database-url``, which must exist (only ``zcrm serve``
+creates one: cli/existing.py), after the same start-up steps as ``zcrm serve`` (migrate, rewrite credentials.json),
+on the default org unless ``--org-id`` is given. A Zoho error (bad input) ends the command with its code and details.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from sqlalchemy import Connection
 
+from zcrm.cli.existing import require_database
 from zcrm.errors import ZohoError
 from zcrm.settings import Settings
 
@@ -83,6 +84,7 @@ def prepared(data_dir: Path, database_url: str | None) -> tuple[State, Credentia
         written.get("ca_file"),
     )  # a proxy the server runs (docs/proxy.md)
     keep = (proxy_url, ca_file) if isinstance(proxy_url, str) and isinstance(ca_file, str) else None
+    require_database(settings)  # only `zcrm serve` creates one: a typo in --data-dir is not a new org
     state, creds = prepare(settings, proxy=keep)
     ensure_admin_token(state.db, data_dir)
     return state, creds

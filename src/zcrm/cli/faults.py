@@ -65,7 +65,7 @@ def faults_list(data_dir: Path, database_url: str | None, org_id: str | None) ->
         echo_json(fault_service.rules(s.conn, s.org_id))
 
 
-@faults.command("add")
+@faults.command("add", short_help="Add a fault rule given as JSON.")
 @data_options
 @org_option
 @click.argument("rule")

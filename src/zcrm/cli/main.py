@@ -15,7 +15,7 @@ from zcrm.cli.snapshots import COMMANDS as SNAPSHOT_COMMANDS
 from zcrm.cli.snapshots import ORG_COMMANDS
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="zcrm")
 def main() -> None:
     """zcrm: a local server that speaks Zoho CRM's v5 REST API."""

@@ -52,7 +52,7 @@ def as_option(func: Any) -> Any:
     return click.option("--as", "as_email", required=True, help="The email of the user who acts.")(func)
 
 
-@click.group()
+@click.group(short_help="Records in approval processes: waiting on a user, acting on it.")
 def approvals() -> None:
     """Records in approval processes: what waits on a user, and acting on it."""
 

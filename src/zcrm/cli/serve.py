@@ -30,6 +30,15 @@ if TYPE_CHECKING:
     from zcrm.proxy.authority import Authority
 
 _defaults = Settings.from_env()
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's
+
+
+def bind_error(host: str, port: int, exc: OSError, option: str = "--port") -> click.ClickException:
+    """The message for a port that cannot be bound, with a hint about the option that chose it."""
+    return click.ClickException(
+        f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another port with {option}"
+        " (0 picks a free one)"
+    )
 
 
 def database_text(url: str) -> str:
@@ -184,7 +193,14 @@ def _settings(host: str, port: int, data_dir: Path, database_url: str | None, or
     "www.zohoapis.eu, ...), served by this server with certificates from its CA (<data dir>/ca.pem); "
     "0: a free port. One server process only (ZCRM_PROXY_PORT; docs/proxy.md).",
 )
-@click.option("--log-level", default=_defaults.log_level, show_default=True)
+@click.option(
+    "--log-level",
+    default=_defaults.log_level,
+    show_default=True,
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    callback=lambda _ctx, _param, value: value.lower(),
+    help="uvicorn's log level (ZCRM_LOG_LEVEL).",
+)
 @click.option(
     "--access-log/--no-access-log",
     default=_defaults.access_log,
@@ -233,6 +249,7 @@ def serve(
 ) -> None:
     """Create or migrate the database, then serve the API."""
     from zcrm.app import create_app
+    from zcrm.cli.existing import holds_database
     from zcrm.datadir import secure
     from zcrm.listen import bind
     from zcrm.schema.orgfile import OrgFileError
@@ -245,12 +262,12 @@ def serve(
     settings = _settings(host, port, data_dir, database_url, org).with_(
         log_level=log_level, workers=workers, seed=seed, access_log=access_log, log_format=log_format
     )
-    for note in secure(settings.data_dir, settings.effective_database_url):
-        click.echo(f"note: data dir: {note}", err=True)
+    # bound before anything is created or printed: a port in use leaves no data dir and no banner behind,
+    # and the real port (--port 0) goes into credentials.json
     try:
-        sock, listening = bind(host, port)  # bound first: the real port goes into credentials.json
+        sock, listening = bind(host, port)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        raise bind_error(host, port, exc) from exc
     settings = settings.with_(port=listening.port)
     proxy_sock: socket.socket | None = None
     if proxy_port is not None:
@@ -258,10 +275,16 @@ def serve(
             proxy_sock, proxy_listening = bind(host, proxy_port)
         except OSError as exc:
             sock.close()
-            raise click.ClickException(
-                f"cannot listen on {host}:{proxy_port} (--proxy-port): {exc.strerror or exc}"
-            ) from exc
+            raise bind_error(host, proxy_port, exc, "--proxy-port") from exc
         settings = settings.with_(proxy_port=proxy_listening.port)  # the real one, in credentials.json
+    if org is not None and holds_database(settings):
+        click.echo(
+            f"warning: --org {org} is ignored: the data dir {settings.data_dir} already holds a zcrm database"
+            " (an org file is read only when the database is created; a new --data-dir starts from it)",
+            err=True,
+        )
+    for note in secure(settings.data_dir, settings.effective_database_url):
+        click.echo(f"note: data dir: {note}", err=True)
     if settings.require_passwords == "auto":  # from the address really bound; the workers inherit it
         settings = settings.with_(require_passwords="off" if listening.loopback else "on")
     try:

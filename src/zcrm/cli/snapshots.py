@@ -30,7 +30,7 @@ def _fail(exc: ZohoError) -> click.ClickException:
 
 
 # -- snapshot ---------------------------------------------------------------------------------------------------
-@click.group()
+@click.group(short_help="Save an org to a snapshot file, or load one.")
 def snapshot() -> None:
     """Save an org to a snapshot file, or load one into a new or an existing org."""
 
@@ -169,7 +169,7 @@ def _seed_identity(state: State, org_id: str, email: str | None) -> Identity:
     return Identity(org_id, user, parse_scopes("ZohoCRM.modules.ALL"), schema)
 
 
-@click.command("seed")
+@click.command("seed", short_help="Insert records from JSON, YAML or CSV files into a module.")
 @data_options
 @org_option
 @click.argument(

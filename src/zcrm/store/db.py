@@ -141,6 +141,10 @@ class Database:
             if conn.in_transaction():
                 conn.commit()
 
+    def is_new(self) -> bool:
+        """Whether the database has no zcrm schema yet (no tables of zcrm's migrations)."""
+        return self._revision() is None
+
     def _revision(self) -> str | None:
         """The database's Alembic revision; None for a new database."""
         with self.engine.connect() as conn:
