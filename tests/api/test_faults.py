@@ -14,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.admin.test_admin_cli import Cli
-from tests.conftest import Api, LiveServer, make_settings, sql
+from tests.conftest import Api, LiveServer, copy_data_dir, make_settings, sql
 from zcrm.app import create_app
 from zcrm.http.faulting import ConnectionDropped
 
@@ -358,7 +358,8 @@ def test_header_can_be_turned_off(tmp_path: Path) -> None:
 
 
 # -- CLI --------------------------------------------------------------------------------------------------------
-def test_cli(tmp_path: Path) -> None:
+def test_cli(tmp_path: Path, prepared_data_dir: Path) -> None:
+    copy_data_dir(prepared_data_dir, tmp_path / "d")  # a data dir zcrm serve made (commands need one)
     cli = Cli(tmp_path / "d")
     added = cli.ok("faults", "add", '{"match":{"module":"Leads"},"effect":{"status":503},"count":1}')
     assert added["effect"] == {"error": "SERVICE_UNAVAILABLE"} and added["remaining"] == 1
