@@ -29,6 +29,7 @@ from zcrm.schema.orgfile_fields import (
     label,
     normalise_field,
 )
+from zcrm.schema.orgfile_keys import LAYOUT_KEYS, MODULE_KEYS, ORG_KEYS, TOP_KEYS, check_field, check_keys
 from zcrm.schema.orgfile_rules import normalise_functions, normalise_rules, normalise_webhooks
 
 FORMAT = "zcrm-org/1"
@@ -97,6 +98,7 @@ def _normalise_module(
 ) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise OrgFileError(f"modules[{index}]: a module must be a mapping")
+    check_keys(raw, MODULE_KEYS, f"modules[{index}]")
     api_name = str(req(raw, "api_name", f"modules[{index}]"))
     where = f"modules.{api_name}"
     generated_type = raw.get("generated_type", "custom")
@@ -105,6 +107,8 @@ def _normalise_module(
     raw_fields = raw.get("fields") or []
     if not isinstance(raw_fields, list):
         raise OrgFileError(f"{where}: 'fields' must be a list")
+    for i, f in enumerate(raw_fields):
+        check_field(f, f"modules[{index}].fields[{i}]")
     fields = [normalise_field(f, f"{where}.fields[{i}]") for i, f in enumerate(raw_fields)]
     names = [f["api_name"] for f in fields]
     duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -133,9 +137,10 @@ def _normalise_module(
     field_names = {f["api_name"] for f in fields}
     layouts_raw = raw.get("layouts") or [{"name": "Standard", "required": []}]
     layouts = []
-    for layout in layouts_raw:
+    for layout_index, layout in enumerate(layouts_raw):
         if not isinstance(layout, dict):
             raise OrgFileError(f"{where}: a layout must be a mapping")
+        check_keys(layout, LAYOUT_KEYS, f"modules[{index}].layouts[{layout_index}]")
         required = list(layout.get("required") or [])
         for name in required:
             if name not in field_names:
@@ -202,12 +207,14 @@ def _upload_module(owner: dict[str, Any], field: dict[str, Any]) -> dict[str, An
 
 def normalise(raw: dict[str, Any]) -> dict[str, Any]:
     """Validate ``raw`` and return the normalised definition the store persists."""
+    check_keys(raw, TOP_KEYS, "")
     fmt = raw.get("format", FORMAT)
     if fmt != FORMAT:
         raise OrgFileError(f"format: expected '{FORMAT}', got {fmt!r}")
     org = raw.get("org") or {}
     if not isinstance(org, dict):
         raise OrgFileError("org: must be a mapping")
+    check_keys(org, ORG_KEYS, "org")
     edition = org.get("edition", "Enterprise")
     if edition not in EDITIONS:
         raise OrgFileError(f"org.edition: must be one of {sorted(EDITIONS)}")
